@@ -1,0 +1,359 @@
+"""The scenario language: pydantic models that are the single source of truth for the format.
+
+The JSON Schema (``wargame schema``) and ``docs/scenario-format.md`` are generated from these classes.
+Names of actors, relations, injects, outcomes and stop conditions are mapping keys, so that a scenario
+can override any library entry field by field and ``--set relations.us_japan.credibility=0.9`` works.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from sim.scenario.distributions import NonNegative, Probability, Uncertain, Unit
+from sim.scenario.predicates import Predicate
+
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
+RungRef = int | str
+SUPPORT_LEVELS = ("none", "statement", "sanctions", "intelligence", "logistics", "basing", "combat")
+SupportLevel = Literal["none", "statement", "sanctions", "intelligence", "logistics", "basing", "combat"]
+
+
+class Strict(BaseModel):
+    """Base for every scenario model: unknown keys are errors (with a "did you mean")."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class SourceRef(Strict):
+    """Where a number or rule comes from: a seed document quote or a public reference."""
+
+    seed: str | None = Field(default=None, description="Seed file name in shared/seeds/, e.g. 000_a0e1ab9a6473f928.txt.")
+    quote: str | None = Field(default=None, description="Short verbatim quote from the seed file.")
+    reference: str | None = Field(default=None, description="Public reference: paper, treaty text, dataset.")
+    about: str | None = Field(default=None, description="Which fields this source supports.")
+
+    @model_validator(mode="after")
+    def _some(self) -> SourceRef:
+        if not (self.seed or self.reference):
+            raise ValueError("a source needs `seed` (with `quote`) or `reference`")
+        if self.seed and not self.quote:
+            raise ValueError("a seed source needs a `quote`")
+        return self
+
+
+class Sourced(Strict):
+    sources: list[SourceRef] = Field(default_factory=list, description="Where the entry's values come from.")
+    assumption: str | None = Field(
+        default=None, description="Why numbers without a source were chosen (marks them as assumptions)."
+    )
+
+
+# --- ladder ---------------------------------------------------------------------------------------
+
+
+class Rung(Strict):
+    """One rung of the escalation ladder. Rules read the flags, never the rung's position."""
+
+    name: Name = Field(description="Short identifier used in outcomes, injects and overrides.")
+    label: str | None = Field(default=None, description="Human-readable name for reports.")
+    description: str = Field(default="", description="What acting at this rung means.")
+    cost: float = Field(ge=0, description="Base cost of holding this rung for one turn (0 = free).")
+    force: bool = Field(default=False, description="Use of armed force: an armed attack for treaty triggers.")
+    homeland: bool = Field(default=False, description="Strikes on the target's homeland (counterstrike rung).")
+    nuclear: bool = Field(default=False, description="Use of nuclear weapons: barred to non-nuclear actors.")
+    blockade: bool = Field(default=False, description="Interdicts sea lanes: costs scale with sea-lane exposure.")
+    sanctions: bool = Field(default=False, description="Economic measures: costs scale with trade ties.")
+
+
+class Ladder(Sourced):
+    """The ordered rungs, from cooperation (first) to the most extreme (last)."""
+
+    rungs: list[Rung] = Field(min_length=3, description="Ordered rungs, least to most escalatory.")
+
+    @model_validator(mode="after")
+    def _unique(self) -> Ladder:
+        names = [r.name for r in self.rungs]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"duplicate rung names: {', '.join(dup)}")
+        return self
+
+
+# --- actors ---------------------------------------------------------------------------------------
+
+
+class Capability(Strict):
+    """Military capability by domain on a 0-1 scale relative to the strongest actor (assumption scale)."""
+
+    maritime: Unit = Field(default=0.0, description="Naval and coast-guard power, 0-1.")
+    air: Unit = Field(default=0.0, description="Air power, 0-1.")
+    missile: Unit = Field(default=0.0, description="Missile strike and defence, 0-1.")
+    land: Unit = Field(default=0.0, description="Ground forces, 0-1.")
+
+
+class Economy(Strict):
+    """Economic exposure that makes escalation costly."""
+
+    sea_lanes: Unit = Field(default=0.0, description="Dependence on contested sea lanes (blockade costs), 0-1.")
+
+
+class Doctrine(Strict):
+    """Doctrine flags: masks on which rungs an actor may choose, and when."""
+
+    defence_oriented: bool = Field(
+        default=False,
+        description="Exclusively defence-oriented: no force against an actor that has not used force "
+        "against it or (under collective self-defence) against a close partner.",
+    )
+    counterstrike: bool = Field(
+        default=True, description="May strike an attacker's homeland (Japan: from the 2022 strategy)."
+    )
+    non_nuclear: bool = Field(default=False, description="Never uses nuclear rungs (also implied by nuclear: false).")
+    collective_self_defence: Literal["treaty", "three_new_conditions", "none"] = Field(
+        default="treaty",
+        description="When force may be used for an attacked partner: `treaty` (whenever a commitment is "
+        "honoured), `three_new_conditions` (Japan: only when the partner's attacker also threatens "
+        "Japan's survival), `none`.",
+    )
+    rear_area_support: bool = Field(
+        default=False,
+        description="Gives logistics and basing to a partner at war even when combat is barred.",
+    )
+    survival_threshold: Unit = Field(
+        default=0.6,
+        description="Threat level (0-1) at which an attack threatens the actor's survival "
+        "(the second of Japan's Three New Conditions).",
+    )
+    max_rung: RungRef | None = Field(
+        default=None, description="Highest rung the actor can ever take (organisations: e.g. sanctions)."
+    )
+
+
+class Actor(Sourced):
+    """A state or an organisation that can act (statements, sanctions, exercises)."""
+
+    full_name: str | None = Field(default=None, description="Display name.")
+    kind: Literal["state", "organisation"] = Field(default="state", description="State or organisation.")
+    side: str = Field(default="neutral", description="Free label for reports and team play (e.g. blue, red).")
+    playable: bool = Field(default=True, description="Whether a student team may play this actor.")
+    nuclear: bool = Field(default=False, description="Possesses nuclear weapons.")
+    capability: Capability = Field(default_factory=Capability, description="Capability by domain.")
+    resolve: Unit = Field(default=0.5, description="Willingness to pay costs for its stakes, 0-1.")
+    risk_tolerance: Unit = Field(default=0.5, description="Discount on escalation costs and risks, 0-1.")
+    domestic_constraint: Unit = Field(
+        default=0.0, description="Public and legal reluctance to escalate, 0-1; relaxes as threat grows."
+    )
+    opinion_relaxation: NonNegative = Field(
+        default=1.0, description="How fast the domestic constraint falls as perceived threat rises."
+    )
+    economy: Economy = Field(default_factory=Economy, description="Economic exposure.")
+    doctrine: Doctrine = Field(default_factory=Doctrine, description="Doctrine masks.")
+
+
+# --- relations ------------------------------------------------------------------------------------
+
+
+class _Relation(Sourced):
+    title: str | None = Field(default=None, description="Display name, e.g. 'US-Japan Security Treaty'.")
+    members: list[Name] = Field(min_length=2, description="Actors taking part.")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> _Relation:
+        dup = sorted({m for m in self.members if self.members.count(m) > 1})
+        if dup:
+            raise ValueError(f"members listed twice: {', '.join(dup)}")
+        return self
+
+
+class Alliance(_Relation):
+    """A defence treaty: guarantors come to the aid of protected members when the trigger fires."""
+
+    type: Literal["alliance"] = Field(description="Relation kind.")
+    guarantors: list[Name] | None = Field(default=None, description="Who commits to aid (default: all members).")
+    protects: list[Name] | None = Field(default=None, description="Whose territory is covered (default: all members).")
+    covers: list[Name] = Field(
+        default_factory=list, description="Disputed territories (dispute names) the treaty covers, e.g. senkaku."
+    )
+    trigger: RungRef | None = Field(
+        default=None, description="Rung of an attack on a protected member that fires the trigger (default: first force rung)."
+    )
+    credibility: Probability = Field(description="Probability a guarantor honours the commitment when triggered.")
+    support: SupportLevel = Field(default="combat", description="Support given when honoured.")
+
+
+class Partnership(_Relation):
+    """A partnership or access agreement: graded support short of a defence guarantee."""
+
+    type: Literal["partnership"] = Field(description="Relation kind.")
+    support: SupportLevel = Field(default="statement", description="Most support a member gives another in a crisis.")
+    credibility: Probability = Field(default=0.5, description="Probability a member gives that support when a partner is attacked.")
+    weight: Unit = Field(
+        default=0.5, description="How much the partnership adds to the coalition adversaries perceive (security dilemma)."
+    )
+
+
+class Dispute(Sourced):
+    """A territorial dispute: who administers it, who claims it, and what it is worth to each."""
+
+    type: Literal["dispute"] = Field(description="Relation kind.")
+    title: str | None = Field(default=None, description="Display name, e.g. 'Senkaku/Diaoyu Islands'.")
+    holder: Name = Field(description="Actor administering the territory.")
+    claimants: list[Name] = Field(min_length=1, description="Actors claiming it.")
+    stake: dict[Name, Unit] = Field(default_factory=dict, description="Value of the territory to each party, 0-1.")
+
+
+class Rivalry(Sourced):
+    """A standing rivalry that raises threat perception in both directions."""
+
+    type: Literal["rivalry"] = Field(description="Relation kind.")
+    title: str | None = Field(default=None, description="Display name.")
+    members: list[Name] = Field(min_length=2, max_length=2, description="The two rivals.")
+    intensity: Unit = Field(default=0.5, description="Strength of the rivalry, 0-1.")
+
+
+class Interdependence(Sourced):
+    """Economic interdependence: escalation between the members costs each its trade tie."""
+
+    type: Literal["economic"] = Field(description="Relation kind.")
+    title: str | None = Field(default=None, description="Display name.")
+    members: list[Name] = Field(min_length=2, max_length=2, description="The two economies.")
+    dependence: dict[Name, Unit] = Field(default_factory=dict, description="Each member's exposure to the tie, 0-1.")
+
+
+Relation = Annotated[
+    Alliance | Partnership | Dispute | Rivalry | Interdependence, Field(discriminator="type")
+]
+
+
+# --- injects --------------------------------------------------------------------------------------
+
+
+class Escalate(Strict):
+    """Raise an actor's rung toward a target to at least a rung (e.g. an ordered blockade)."""
+
+    type: Literal["escalate"] = Field(description="Effect kind.")
+    actor: Name = Field(description="Who acts.")
+    toward: Name = Field(description="Toward whom.")
+    to: RungRef = Field(description="Rung floor set by the inject.")
+
+
+class Deescalate(Strict):
+    """Cap an actor's rung toward a target (e.g. a ceasefire or a hotline call)."""
+
+    type: Literal["deescalate"] = Field(description="Effect kind.")
+    actor: Name = Field(description="Who acts.")
+    toward: Name = Field(description="Toward whom.")
+    to: RungRef = Field(description="Rung ceiling set by the inject.")
+
+
+class Adjust(Strict):
+    """Shift one of an actor's attributes (clipped to 0-1)."""
+
+    type: Literal["adjust"] = Field(description="Effect kind.")
+    actor: Name = Field(description="Whose attribute.")
+    attribute: Literal["resolve", "risk_tolerance", "domestic_constraint"] = Field(description="Which attribute.")
+    by: float = Field(ge=-1, le=1, description="Amount added.")
+
+
+Effect = Annotated[Escalate | Deescalate | Adjust, Field(discriminator="type")]
+
+
+class Inject(Strict):
+    """A scheduled or probabilistic event."""
+
+    description: str = Field(default="", description="What happens, for the timeline.")
+    turn: int = Field(ge=1, description="Turn at which the inject may fire.")
+    probability: Probability = Field(default=1.0, description="Chance it fires in a replicate.")
+    effects: list[Effect] = Field(min_length=1, description="What it does.")
+
+
+# --- rules, outcomes, stops -----------------------------------------------------------------------
+
+
+class Rules(Sourced):
+    """Weights of the rule families (see docs/model.md for each equation)."""
+
+    temperature: NonNegative = Field(default=0.25, description="Logit choice temperature; 0 = always the best move.")
+    observation_noise: NonNegative = Field(
+        default=0.4, description="SD (in rungs) of the noise with which actors observe rivals' rungs."
+    )
+    resolve_noise: NonNegative = Field(default=0.1, description="SD of the noise on perceived rival resolve.")
+    security_dilemma: NonNegative = Field(
+        default=0.3, description="Threat added per unit of coalition capability partnered against the perceiver."
+    )
+    reciprocity: NonNegative = Field(default=1.0, description="Weight of answering a rival's rung in kind.")
+    deterrence: NonNegative = Field(default=1.0, description="Weight of the committed coalition in a challenger's calculus.")
+    obligation: NonNegative = Field(default=1.0, description="Weight of an honoured commitment on the guarantor's choice.")
+    cost_scale: NonNegative = Field(default=1.0, description="Multiplier on every escalation cost.")
+    economic_cost: NonNegative = Field(default=1.0, description="Weight of sea-lane and trade exposure in costs.")
+    inertia: NonNegative = Field(default=0.15, description="Cost of changing rung at all (status-quo bias).")
+    threat_memory: Unit = Field(default=0.7, description="Share of last turn's threat kept (0 = no memory).")
+
+
+class Outcome(Strict):
+    """A named outcome: the first outcome (in file order) whose predicate holds classifies a world."""
+
+    description: str = Field(default="", description="What the outcome means.")
+    when: Predicate | None = Field(default=None, description="Condition; omit for the catch-all (must be last).")
+
+
+class Stop(Strict):
+    """A world ends at the first turn any stop condition holds (or at the turn limit)."""
+
+    description: str = Field(default="", description="Why the world ends.")
+    when: Predicate = Field(description="Condition, evaluated after each turn on the state so far.")
+    after_turn: int = Field(default=0, ge=0, description="Only checked after this turn.")
+
+
+class Turns(Strict):
+    """Clock of the scenario."""
+
+    limit: int = Field(default=40, ge=1, le=1000, description="Most turns a world plays.")
+    step: str = Field(default="1 week", description="What one turn stands for (label only).")
+
+
+class Scenario(Sourced):
+    """A crisis scenario: actors, relations, injects, uncertainties, outcomes and stop conditions."""
+
+    include: list[str] = Field(
+        default_factory=list, description="Library files merged underneath this one (paths relative to this file)."
+    )
+    name: Name = Field(description="Short identifier, used in run folder names.")
+    title: str | None = Field(default=None, description="Display title.")
+    description: str = Field(default="", description="One-line summary.")
+    briefing: str = Field(default="", description="Briefing paragraph for participants and reports.")
+    turns: Turns = Field(default_factory=Turns, description="Turn limit and what a turn stands for.")
+    ladder: Ladder | None = Field(default=None, description="Escalation ladder (default: the library's).")
+    cast: list[Name] | None = Field(
+        default=None, description="Actors taking part (default: all defined). Relations with absent actors are dropped."
+    )
+    actors: dict[Name, Actor] = Field(default_factory=dict, description="Actors by name.")
+    relations: dict[Name, Relation] = Field(default_factory=dict, description="Relations by name.")
+    initial: dict[Name, dict[Name, RungRef]] = Field(
+        default_factory=dict, description="Starting rung of actor toward target, e.g. {China: {Taiwan: grey_zone}}."
+    )
+    injects: dict[Name, Inject] = Field(default_factory=dict, description="Events by name.")
+    rules: Rules = Field(default_factory=Rules, description="Rule weights.")
+    outcomes: dict[Name, Outcome] = Field(default_factory=dict, description="Outcomes in priority order.")
+    stop: dict[Name, Stop] = Field(default_factory=dict, description="Stop conditions.")
+
+
+# Names of the support levels in order, for rules and reports.
+__all__ = [
+    "SUPPORT_LEVELS",
+    "Actor",
+    "Alliance",
+    "Dispute",
+    "Inject",
+    "Interdependence",
+    "Ladder",
+    "Outcome",
+    "Partnership",
+    "Rivalry",
+    "Rules",
+    "Rung",
+    "Scenario",
+    "Uncertain",
+]

@@ -1,0 +1,146 @@
+"""Safe YAML loading that remembers where every value came from (file, line, column).
+
+PyYAML's safe loader refuses ``!!python/...`` tags with a constructor error; we go further and refuse
+every non-core tag, reject duplicate keys (a second ``Japan:`` would silently replace the first), and
+report non-UTF-8 bytes, empty files and syntax errors as located problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from sim.errors import Problem, ScenarioError
+
+Path = tuple[str | int, ...]
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass
+class Located:
+    """Plain data (dicts, lists, scalars) plus the source position of every path in it."""
+
+    data: Any
+    where: dict[Path, tuple[str, int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path, default_file: str) -> tuple[str, int, int]:
+        """Position of ``path`` or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.where:
+                return self.where[p]
+            p = p[:-1]
+        return self.where.get((), (default_file, 1, 1))
+
+
+def _problem(file: str, mark: Any, message: str, path: str = "") -> Problem:
+    line = mark.line + 1 if mark is not None else 1
+    col = mark.column + 1 if mark is not None else 1
+    return Problem(file, line, col, path, message)
+
+
+def _dotted(path: Path) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def load_located(text_or_bytes: bytes | str, file: str) -> Located:
+    """Parse one YAML document into plain data with positions; raise ``ScenarioError`` on any fault."""
+    if isinstance(text_or_bytes, bytes):
+        try:
+            text = text_or_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            before = text_or_bytes[: exc.start]
+            line = before.count(b"\n") + 1
+            col = exc.start - (before.rfind(b"\n") + 1) + 1
+            raise ScenarioError(
+                [Problem(file, line, col, "", f"file is not UTF-8 text (byte 0x{text_or_bytes[exc.start]:02x})")]
+            ) from None
+    else:
+        text = text_or_bytes
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        msg = f"YAML syntax error: {exc.problem or exc.context}"
+        raise ScenarioError([_problem(file, mark, msg)]) from None
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ScenarioError([Problem(file, 1, 1, "", f"YAML error: {exc}")]) from None
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        raise ScenarioError([Problem(file, 1, 1, "", "file is empty: expected a YAML mapping")])
+    if len(nodes) > 1:
+        raise ScenarioError(
+            [_problem(file, nodes[1].start_mark, "expected one YAML document, found several")]
+        )
+    problems: list[Problem] = []
+    out = Located(None)
+    out.data = _convert(nodes[0], (), file, out.where, problems)
+    if problems:
+        raise ScenarioError(problems)
+    return out
+
+
+def _convert(node: Any, path: Path, file: str, where: dict, problems: list[Problem]) -> Any:
+    where[path] = (file, node.start_mark.line + 1, node.start_mark.column + 1)
+    if node.tag == "tag:yaml.org,2002:timestamp" and isinstance(node, yaml.ScalarNode):
+        return node.value  # dates stay text: scenarios have no date fields
+    if node.tag not in _CORE_TAGS:
+        problems.append(
+            _problem(
+                file,
+                node.start_mark,
+                f"YAML tag {node.tag!r} is not allowed (scenarios are plain data)",
+                _dotted(path),
+            )
+        )
+        return None
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append(_problem(file, key_node.start_mark, "YAML merge keys (<<) are not supported"))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(_problem(file, key_node.start_mark, "mapping keys must be plain names"))
+                continue
+            key = str(_scalar(key_node, file, problems))
+            if key in result:
+                problems.append(
+                    _problem(file, key_node.start_mark, f"duplicate key {key!r}", _dotted(path))
+                )
+                continue
+            result[key] = _convert(value_node, (*path, key), file, where, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(v, (*path, i), file, where, problems) for i, v in enumerate(node.value)]
+    return _scalar(node, file, problems)
+
+
+_CONSTRUCTOR = yaml.SafeLoader(stream="")
+
+
+def _scalar(node: Any, file: str, problems: list[Problem]) -> Any:
+    try:
+        return _CONSTRUCTOR.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        problems.append(_problem(file, node.start_mark, f"bad value: {exc}"))
+        return None
+
+
+def parse_value(text: str) -> Any:
+    """Parse a ``--set`` value as a YAML scalar or flow collection (``0.8``, ``[a, b]``, ``{dist: ...}``)."""
+    located = load_located(text, "--set") if text.strip() else Located("")
+    return located.data
