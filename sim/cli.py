@@ -45,8 +45,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(str(exc), file=sys.stderr)
             status = 2
             continue
-        print(f"{path}: ok ({s.name}: {len(s.actors)} actors, {len(s.relations)} relations, "
-              f"{len(s.outcomes)} outcomes)")
+        print(
+            f"{path}: ok ({s.name}: {len(s.actors)} actors, {len(s.relations)} relations, "
+            f"{len(s.outcomes)} outcomes)"
+        )
     return status
 
 
@@ -54,6 +56,98 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from sim.scenario.jsonschema import schema_text
 
     sys.stdout.write(schema_text())
+    return 0
+
+
+def _load(args: argparse.Namespace):
+    from sim.model import compiled
+
+    return compiled(args.scenario, args.overrides)
+
+
+def print_distribution(mc, c, seed: int, out=sys.stdout) -> None:
+    """The outcome table: count, share and 95% Wilson interval per outcome."""
+    from sim.runner.stats import wilson
+
+    n = mc.runs
+    desc = {k: v.description for k, v in c.scenario.outcomes.items()}
+    print(f"{c.scenario.name}: {n} replicates, seed {seed}", file=out)
+    width = max(len(k) for k in mc.outcome_names)
+    for name, count in mc.counts().items():
+        lo, hi = wilson(count, n)
+        print(
+            f"  {name:<{width}}  {count:>7}  {count / n:6.1%}  [{lo:5.1%}, {hi:5.1%}]  {desc.get(name, '')}",
+            file=out,
+        )
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.model import WargameModel
+    from sim.rules.explain import timeline
+    from sim.runner.montecarlo import run_montecarlo
+
+    c = _load(args)
+    if args.explain:
+        if args.runs != 1:
+            raise WargameError("--explain shows one world: use it with --runs 1")
+        m = WargameModel(c, R=1, rng=args.seed, explain=True)
+        m.run()
+        if c.scenario.briefing:
+            print(c.scenario.briefing.strip(), "\n")
+        print(timeline(m.log, verbose=args.verbose))
+        print(f"\nOutcome: {m.outcome_names[m.outcome[0]]} (turn {m.end_turn[0]})")
+        return 0
+    if args.runs < 1:
+        raise WargameError("--runs must be at least 1")
+    mc = run_montecarlo(c, args.runs, args.seed, args.block)
+    print_distribution(mc, c, args.seed)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from sim.runner.montecarlo import run_montecarlo
+
+    c = _load(args)
+    print(
+        f"{args.scenario}: valid ({c.n_actors} actors, {len(c.src)} rivalry dyads, "
+        f"{len(c.link_g)} commitment links)"
+    )
+    a = run_montecarlo(c, args.runs, args.seed, args.block)
+    b = run_montecarlo(c, args.runs, args.seed, args.block)
+    same = all(np.array_equal(a.columns[k], b.columns[k]) for k in a.columns)
+    if not same:
+        print("FAIL: two runs with the same seed gave different outcomes", file=sys.stderr)
+        return 1
+    print(f"deterministic: two runs of {args.runs} replicates with seed {args.seed} are identical")
+    warnings = 0
+    for name, count in a.counts().items():
+        if count == 0:
+            print(f"warning: outcome {name!r} was reached by no replicate")
+            warnings += 1
+    for actor, acted in a.acted.items():
+        if not acted:
+            print(
+                f"warning: actor {actor!r} never acted (no rivalry, dispute or commitment moved it)"
+            )
+            warnings += 1
+    print_distribution(a, c, args.seed)
+    print(f"check: ok, {warnings} warning(s)")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from sim.runner.bench import bench
+
+    r = bench(args.scenario, runs=args.runs, batch_runs=args.batch_runs, block=args.block)
+    print(f"scenario {r['scenario']}: {r['actors']} actors, {r['dyads']} dyads, {r['turns']} turns")
+    print(f"engine: {r['runs']} replicates in blocks of {r['block']}")
+    print(f"mesa.batch_run: {r['batch_runs']} replicates, one model each")
+    print(
+        f"bench: {r['engine_rate']:.0f} replicates/s, batch_run {r['batch_run_rate']:.1f} replicates/s, "
+        f"ratio {r['ratio']:.0f}x"
+    )
     return 0
 
 
@@ -76,6 +170,39 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.set_defaults(func=cmd_schema)
 
+    p = sub.add_parser("run", help="run a scenario many times and print the outcome distribution")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--runs", type=int, default=1000, help="number of replicates (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    p.add_argument(
+        "--block", type=int, default=1000, help="replicates per block (part of the run's identity)"
+    )
+    p.add_argument(
+        "--explain", action="store_true", help="with --runs 1: print the timeline with reasons"
+    )
+    p.add_argument("--verbose", action="store_true", help="with --explain: show every mask")
+    _add_set(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "check", help="for scenario authors: validate, test determinism, find dead outcomes"
+    )
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--runs", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--block", type=int, default=1000)
+    _add_set(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("bench", help="replicates per second, against mesa.batch_run")
+    p.add_argument(
+        "scenario", nargs="?", default="scenarios/taiwan_contingency.yaml", metavar="SCENARIO"
+    )
+    p.add_argument("--runs", type=int, default=5000)
+    p.add_argument("--batch-runs", type=int, default=40)
+    p.add_argument("--block", type=int, default=1000)
+    p.set_defaults(func=cmd_bench)
+
     for extra in _EXTRA_COMMANDS:
         extra(sub)
     return parser
@@ -94,7 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except WargameError as exc:
-        print(f"wargame: {exc}" if "\n" not in str(exc) and ":" not in str(exc)[:3] else str(exc), file=sys.stderr)
+        print(
+            f"wargame: {exc}" if "\n" not in str(exc) and ":" not in str(exc)[:3] else str(exc),
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print("wargame: interrupted", file=sys.stderr)

@@ -175,9 +175,7 @@ def bounded(low: float | None, high: float | None) -> object:
             raise ValueError(f"values must lie in {rng}; this one reaches [{lo:g}, {hi:g}]")
         return value
 
-    return Annotated[
-        Annotated[float, Field(ge=low, le=high)] | Distribution, AfterValidator(check)
-    ]
+    return Annotated[Annotated[float, Field(ge=low, le=high)] | Distribution, AfterValidator(check)]
 
 
 Probability = bounded(0.0, 1.0)

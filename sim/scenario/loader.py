@@ -35,12 +35,18 @@ def read_file(path: Path, shown: str) -> Located:
     try:
         raw = path.read_bytes()
     except IsADirectoryError:
-        raise ScenarioError([Problem(shown, 1, 1, "", "is a directory, not a scenario file")]) from None
+        raise ScenarioError(
+            [Problem(shown, 1, 1, "", "is a directory, not a scenario file")]
+        ) from None
     except OSError as exc:
-        raise ScenarioError([Problem(shown, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
+        raise ScenarioError(
+            [Problem(shown, 1, 1, "", f"cannot read file: {exc.strerror}")]
+        ) from None
     located = load_located(raw, shown)
     if not isinstance(located.data, dict):
-        raise ScenarioError([Problem(shown, 1, 1, "", "expected a mapping of fields at the top level")])
+        raise ScenarioError(
+            [Problem(shown, 1, 1, "", "expected a mapping of fields at the top level")]
+        )
     return located
 
 
@@ -76,7 +82,9 @@ def _resolve_includes(path: Path, root: Path, stack: tuple[Path, ...], shown: st
             problems.append(Problem(f, line, col, f"include.{i}", f"include cycle: {chain}"))
             continue
         if not target.is_file():
-            problems.append(Problem(f, line, col, f"include.{i}", f"included file {inc!r} not found"))
+            problems.append(
+                Problem(f, line, col, f"include.{i}", f"included file {inc!r} not found")
+            )
             continue
         try:
             sub = _resolve_includes(target, root, (*stack, target), _display(target))
@@ -141,7 +149,15 @@ def apply_overrides(located: Located, overrides: list[tuple[str, Any]]) -> None:
             elif isinstance(node, list) and isinstance(idx, int) and idx < len(node):
                 node = node[idx]
             else:
-                problems.append(Problem("--set", i, 1, key, f"cannot descend into {'.'.join(map(str, path)) or 'scenario'}"))
+                problems.append(
+                    Problem(
+                        "--set",
+                        i,
+                        1,
+                        key,
+                        f"cannot descend into {'.'.join(map(str, path)) or 'scenario'}",
+                    )
+                )
                 ok = False
                 break
             path.append(idx)
@@ -245,8 +261,17 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 _FIELD_NAMES = sorted(_all_field_names(Scenario))
 _TYPE_MISMATCH = {
-    "float_type", "float_parsing", "int_type", "int_parsing", "model_attributes_type", "dict_type",
-    "model_type", "union_tag_invalid", "union_tag_not_found", "bool_type", "string_type",
+    "float_type",
+    "float_parsing",
+    "int_type",
+    "int_parsing",
+    "model_attributes_type",
+    "dict_type",
+    "model_type",
+    "union_tag_invalid",
+    "union_tag_not_found",
+    "bool_type",
+    "string_type",
 }
 
 
@@ -256,15 +281,23 @@ def _clean_loc(data: Any, loc: tuple) -> tuple[tuple, bool]:
     node = data
     branch = False
     for part in loc:
-        if isinstance(node, dict) and part not in node and part in (node.get("type"), node.get("dist")):
+        if (
+            isinstance(node, dict)
+            and part not in node
+            and part in (node.get("type"), node.get("dist"))
+        ):
             branch = True  # discriminated-union tag, not a key
-        elif isinstance(node, dict) and part in node:
+        elif (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        ):
             node = node[part]
             path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, dict) and not isinstance(part, int) and "[" not in str(part) and str(part) not in ("constrained-float", "float", "int", "str", "function-after"):
+        elif (
+            isinstance(node, dict)
+            and not isinstance(part, int)
+            and "[" not in str(part)
+            and str(part) not in ("constrained-float", "float", "int", "str", "function-after")
+        ):
             path.append(part)  # a missing or unknown key
             node = None
         else:
@@ -284,8 +317,16 @@ def validation_problems(exc: ValidationError, located: Located, shown: str) -> l
         if meaningful:
             errs = meaningful
         elif len(errs) > 1:
-            errs = [{**errs[0], "msg": "expected a number or a distribution such as {dist: beta, a: 8, b: 2}"}] \
-                if any(e["type"] == "float_type" for e in errs) else errs[:1]
+            errs = (
+                [
+                    {
+                        **errs[0],
+                        "msg": "expected a number or a distribution such as {dist: beta, a: 8, b: 2}",
+                    }
+                ]
+                if any(e["type"] == "float_type" for e in errs)
+                else errs[:1]
+            )
         for err in errs:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
@@ -307,11 +348,15 @@ def load_scenario(path: str | os.PathLike[str], overrides: Overrides = None) -> 
     return validate_data(located, shown, overrides)
 
 
-def load_scenario_text(text: str | bytes, overrides: Overrides = None, name: str = "<text>") -> Scenario:
+def load_scenario_text(
+    text: str | bytes, overrides: Overrides = None, name: str = "<text>"
+) -> Scenario:
     """Validate a scenario given as text (no includes allowed: there is no folder to resolve them)."""
     located = load_located(text, name)
     if not isinstance(located.data, dict):
-        raise ScenarioError([Problem(name, 1, 1, "", "expected a mapping of fields at the top level")])
+        raise ScenarioError(
+            [Problem(name, 1, 1, "", "expected a mapping of fields at the top level")]
+        )
     if located.data.get("include"):
         f, line, col = located.locate(("include",), name)
         raise ScenarioError([Problem(f, line, col, "include", "includes need a file on disk")])

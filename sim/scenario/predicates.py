@@ -11,7 +11,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 RungRef = int | str
-SupportLevel = Literal["none", "statement", "sanctions", "intelligence", "logistics", "basing", "combat"]
+SupportLevel = Literal[
+    "none", "statement", "sanctions", "intelligence", "logistics", "basing", "combat"
+]
 
 
 class _Strict(BaseModel):
@@ -23,8 +25,12 @@ class RungTest(_Strict):
 
     actor: str = Field(default="any", description="Actor name, or `any`.")
     toward: str = Field(default="any", description="Target actor name, or `any`.")
-    at_least: RungRef | None = Field(default=None, description="Lowest rung that satisfies the test.")
-    at_most: RungRef | None = Field(default=None, description="Highest rung that satisfies the test.")
+    at_least: RungRef | None = Field(
+        default=None, description="Lowest rung that satisfies the test."
+    )
+    at_most: RungRef | None = Field(
+        default=None, description="Highest rung that satisfies the test."
+    )
 
     @model_validator(mode="after")
     def _bound(self) -> RungTest:
@@ -62,9 +68,13 @@ class Predicate(_Strict):
     any: list[Predicate] | None = Field(default=None, description="At least one of these holds.")
     not_: Predicate | None = Field(default=None, alias="not", description="This does not hold.")
     peak: RungTest | None = Field(default=None, description="Highest rung reached so far.")
-    current: RungTest | None = Field(default=None, description="Rung now (at the end, for outcomes).")
+    current: RungTest | None = Field(
+        default=None, description="Rung now (at the end, for outcomes)."
+    )
     triggered: str | None = Field(default=None, description="Alliance whose trigger has fired.")
-    honoured: str | None = Field(default=None, description="Alliance triggered and honoured by a guarantor.")
+    honoured: str | None = Field(
+        default=None, description="Alliance triggered and honoured by a guarantor."
+    )
     inject: str | None = Field(default=None, description="Inject that has fired.")
     turn: TurnTest | None = Field(default=None, description="Bounds on the turn.")
     calm: Calm | None = Field(default=None, description="Sustained calm.")

@@ -42,7 +42,9 @@ def check_references(s: Scenario) -> Found:
             found.append((path, f"unknown rung {ref!r}{_hint(ref, rungs)}"))
 
     if not s.actors:
-        found.append(((), "a scenario needs at least one actor (define some or include the library)"))
+        found.append(
+            ((), "a scenario needs at least one actor (define some or include the library)")
+        )
     if s.cast is not None:
         dup = sorted({c for c in s.cast if s.cast.count(c) > 1})
         if dup:
@@ -62,8 +64,12 @@ def check_references(s: Scenario) -> Found:
                         found.append(((*base, key, i), f"{m!r} is not a member of this alliance"))
             for i, d in enumerate(rel.covers):
                 if d not in disputes:
-                    found.append(((*base, "covers", i), f"unknown dispute {d!r}{_hint(d, disputes)}"))
+                    found.append(
+                        ((*base, "covers", i), f"unknown dispute {d!r}{_hint(d, disputes)}")
+                    )
             rung((*base, "trigger"), rel.trigger)
+            for i, h in enumerate(rel.basing_hosts):
+                actor((*base, "basing_hosts", i), h)
         if isinstance(rel, Dispute):
             actor((*base, "holder"), rel.holder)
             for i, m in enumerate(rel.claimants):
@@ -90,7 +96,12 @@ def check_references(s: Scenario) -> Found:
 
     for name, inj in s.injects.items():
         if inj.turn > s.turns.limit:
-            found.append((("injects", name, "turn"), f"turn {inj.turn} is after the turn limit {s.turns.limit}"))
+            found.append(
+                (
+                    ("injects", name, "turn"),
+                    f"turn {inj.turn} is after the turn limit {s.turns.limit}",
+                )
+            )
         for i, eff in enumerate(inj.effects):
             base = ("injects", name, "effects", i)
             actor((*base, "actor"), eff.actor)
@@ -121,14 +132,18 @@ def check_references(s: Scenario) -> Found:
             if name is not None and name not in alliances:
                 found.append(((*path, key), f"unknown alliance {name!r}{_hint(name, alliances)}"))
         if p.inject is not None and p.inject not in s.injects:
-            found.append(((*path, "inject"), f"unknown inject {p.inject!r}{_hint(p.inject, s.injects)}"))
+            found.append(
+                ((*path, "inject"), f"unknown inject {p.inject!r}{_hint(p.inject, s.injects)}")
+            )
         if p.calm is not None:
             rung((*path, "calm", "at_most"), p.calm.at_most)
 
     names = list(s.outcomes)
     for i, (name, out) in enumerate(s.outcomes.items()):
         if out.when is None and i != len(names) - 1:
-            found.append((("outcomes", name), "only the last outcome may omit `when` (it is the catch-all)"))
+            found.append(
+                (("outcomes", name), "only the last outcome may omit `when` (it is the catch-all)")
+            )
         if out.when is not None:
             pred(("outcomes", name, "when"), out.when)
     if not s.outcomes:

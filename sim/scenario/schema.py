@@ -17,7 +17,9 @@ from sim.scenario.predicates import Predicate
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
 RungRef = int | str
 SUPPORT_LEVELS = ("none", "statement", "sanctions", "intelligence", "logistics", "basing", "combat")
-SupportLevel = Literal["none", "statement", "sanctions", "intelligence", "logistics", "basing", "combat"]
+SupportLevel = Literal[
+    "none", "statement", "sanctions", "intelligence", "logistics", "basing", "combat"
+]
 
 
 class Strict(BaseModel):
@@ -29,9 +31,13 @@ class Strict(BaseModel):
 class SourceRef(Strict):
     """Where a number or rule comes from: a seed document quote or a public reference."""
 
-    seed: str | None = Field(default=None, description="Seed file name in shared/seeds/, e.g. 000_a0e1ab9a6473f928.txt.")
+    seed: str | None = Field(
+        default=None, description="Seed file name in shared/seeds/, e.g. 000_a0e1ab9a6473f928.txt."
+    )
     quote: str | None = Field(default=None, description="Short verbatim quote from the seed file.")
-    reference: str | None = Field(default=None, description="Public reference: paper, treaty text, dataset.")
+    reference: str | None = Field(
+        default=None, description="Public reference: paper, treaty text, dataset."
+    )
     about: str | None = Field(default=None, description="Which fields this source supports.")
 
     @model_validator(mode="after")
@@ -44,9 +50,12 @@ class SourceRef(Strict):
 
 
 class Sourced(Strict):
-    sources: list[SourceRef] = Field(default_factory=list, description="Where the entry's values come from.")
+    sources: list[SourceRef] = Field(
+        default_factory=list, description="Where the entry's values come from."
+    )
     assumption: str | None = Field(
-        default=None, description="Why numbers without a source were chosen (marks them as assumptions)."
+        default=None,
+        description="Why numbers without a source were chosen (marks them as assumptions).",
     )
 
 
@@ -60,11 +69,21 @@ class Rung(Strict):
     label: str | None = Field(default=None, description="Human-readable name for reports.")
     description: str = Field(default="", description="What acting at this rung means.")
     cost: float = Field(ge=0, description="Base cost of holding this rung for one turn (0 = free).")
-    force: bool = Field(default=False, description="Use of armed force: an armed attack for treaty triggers.")
-    homeland: bool = Field(default=False, description="Strikes on the target's homeland (counterstrike rung).")
-    nuclear: bool = Field(default=False, description="Use of nuclear weapons: barred to non-nuclear actors.")
-    blockade: bool = Field(default=False, description="Interdicts sea lanes: costs scale with sea-lane exposure.")
-    sanctions: bool = Field(default=False, description="Economic measures: costs scale with trade ties.")
+    force: bool = Field(
+        default=False, description="Use of armed force: an armed attack for treaty triggers."
+    )
+    homeland: bool = Field(
+        default=False, description="Strikes on the target's homeland (counterstrike rung)."
+    )
+    nuclear: bool = Field(
+        default=False, description="Use of nuclear weapons: barred to non-nuclear actors."
+    )
+    blockade: bool = Field(
+        default=False, description="Interdicts sea lanes: costs scale with sea-lane exposure."
+    )
+    sanctions: bool = Field(
+        default=False, description="Economic measures: costs scale with trade ties."
+    )
 
 
 class Ladder(Sourced):
@@ -96,7 +115,9 @@ class Capability(Strict):
 class Economy(Strict):
     """Economic exposure that makes escalation costly."""
 
-    sea_lanes: Unit = Field(default=0.0, description="Dependence on contested sea lanes (blockade costs), 0-1.")
+    sea_lanes: Unit = Field(
+        default=0.0, description="Dependence on contested sea lanes (blockade costs), 0-1."
+    )
 
 
 class Doctrine(Strict):
@@ -108,9 +129,12 @@ class Doctrine(Strict):
         "against it or (under collective self-defence) against a close partner.",
     )
     counterstrike: bool = Field(
-        default=True, description="May strike an attacker's homeland (Japan: from the 2022 strategy)."
+        default=True,
+        description="May strike an attacker's homeland (Japan: from the 2022 strategy).",
     )
-    non_nuclear: bool = Field(default=False, description="Never uses nuclear rungs (also implied by nuclear: false).")
+    non_nuclear: bool = Field(
+        default=False, description="Never uses nuclear rungs (also implied by nuclear: false)."
+    )
     collective_self_defence: Literal["treaty", "three_new_conditions", "none"] = Field(
         default="treaty",
         description="When force may be used for an attacked partner: `treaty` (whenever a commitment is "
@@ -127,7 +151,8 @@ class Doctrine(Strict):
         "(the second of Japan's Three New Conditions).",
     )
     max_rung: RungRef | None = Field(
-        default=None, description="Highest rung the actor can ever take (organisations: e.g. sanctions)."
+        default=None,
+        description="Highest rung the actor can ever take (organisations: e.g. sanctions).",
     )
 
 
@@ -135,15 +160,22 @@ class Actor(Sourced):
     """A state or an organisation that can act (statements, sanctions, exercises)."""
 
     full_name: str | None = Field(default=None, description="Display name.")
-    kind: Literal["state", "organisation"] = Field(default="state", description="State or organisation.")
-    side: str = Field(default="neutral", description="Free label for reports and team play (e.g. blue, red).")
+    kind: Literal["state", "organisation"] = Field(
+        default="state", description="State or organisation."
+    )
+    side: str = Field(
+        default="neutral", description="Free label for reports and team play (e.g. blue, red)."
+    )
     playable: bool = Field(default=True, description="Whether a student team may play this actor.")
     nuclear: bool = Field(default=False, description="Possesses nuclear weapons.")
     capability: Capability = Field(default_factory=Capability, description="Capability by domain.")
     resolve: Unit = Field(default=0.5, description="Willingness to pay costs for its stakes, 0-1.")
-    risk_tolerance: Unit = Field(default=0.5, description="Discount on escalation costs and risks, 0-1.")
+    risk_tolerance: Unit = Field(
+        default=0.5, description="Discount on escalation costs and risks, 0-1."
+    )
     domestic_constraint: Unit = Field(
-        default=0.0, description="Public and legal reluctance to escalate, 0-1; relaxes as threat grows."
+        default=0.0,
+        description="Public and legal reluctance to escalate, 0-1; relaxes as threat grows.",
     )
     opinion_relaxation: NonNegative = Field(
         default=1.0, description="How fast the domestic constraint falls as perceived threat rises."
@@ -156,7 +188,9 @@ class Actor(Sourced):
 
 
 class _Relation(Sourced):
-    title: str | None = Field(default=None, description="Display name, e.g. 'US-Japan Security Treaty'.")
+    title: str | None = Field(
+        default=None, description="Display name, e.g. 'US-Japan Security Treaty'."
+    )
     members: list[Name] = Field(min_length=2, description="Actors taking part.")
 
     @model_validator(mode="after")
@@ -171,26 +205,52 @@ class Alliance(_Relation):
     """A defence treaty: guarantors come to the aid of protected members when the trigger fires."""
 
     type: Literal["alliance"] = Field(description="Relation kind.")
-    guarantors: list[Name] | None = Field(default=None, description="Who commits to aid (default: all members).")
-    protects: list[Name] | None = Field(default=None, description="Whose territory is covered (default: all members).")
+    guarantors: list[Name] | None = Field(
+        default=None, description="Who commits to aid (default: all members)."
+    )
+    protects: list[Name] | None = Field(
+        default=None, description="Whose territory is covered (default: all members)."
+    )
     covers: list[Name] = Field(
-        default_factory=list, description="Disputed territories (dispute names) the treaty covers, e.g. senkaku."
+        default_factory=list,
+        description="Disputed territories (dispute names) the treaty covers, e.g. senkaku.",
     )
     trigger: RungRef | None = Field(
-        default=None, description="Rung of an attack on a protected member that fires the trigger (default: first force rung)."
+        default=None,
+        description="Rung of an attack on a protected member that fires the trigger (default: first force rung).",
     )
-    credibility: Probability = Field(description="Probability a guarantor honours the commitment when triggered.")
+    credibility: Probability = Field(
+        description="Probability a guarantor honours the commitment when triggered."
+    )
     support: SupportLevel = Field(default="combat", description="Support given when honoured.")
+    basing_hosts: list[Name] = Field(
+        default_factory=list,
+        description="Third actors whose bases the guarantors need to fight (e.g. Japan for a Taiwan defence).",
+    )
+    basing_access: Probability = Field(
+        default=1.0, description="Probability the hosts grant basing access in a replicate."
+    )
+    basing_share: Unit = Field(
+        default=0.0,
+        description="Share of the guarantors' power lost without access; with access, the attacker "
+        "treats the hosts as taking part.",
+    )
 
 
 class Partnership(_Relation):
     """A partnership or access agreement: graded support short of a defence guarantee."""
 
     type: Literal["partnership"] = Field(description="Relation kind.")
-    support: SupportLevel = Field(default="statement", description="Most support a member gives another in a crisis.")
-    credibility: Probability = Field(default=0.5, description="Probability a member gives that support when a partner is attacked.")
+    support: SupportLevel = Field(
+        default="statement", description="Most support a member gives another in a crisis."
+    )
+    credibility: Probability = Field(
+        default=0.5,
+        description="Probability a member gives that support when a partner is attacked.",
+    )
     weight: Unit = Field(
-        default=0.5, description="How much the partnership adds to the coalition adversaries perceive (security dilemma)."
+        default=0.5,
+        description="How much the partnership adds to the coalition adversaries perceive (security dilemma).",
     )
 
 
@@ -198,10 +258,14 @@ class Dispute(Sourced):
     """A territorial dispute: who administers it, who claims it, and what it is worth to each."""
 
     type: Literal["dispute"] = Field(description="Relation kind.")
-    title: str | None = Field(default=None, description="Display name, e.g. 'Senkaku/Diaoyu Islands'.")
+    title: str | None = Field(
+        default=None, description="Display name, e.g. 'Senkaku/Diaoyu Islands'."
+    )
     holder: Name = Field(description="Actor administering the territory.")
     claimants: list[Name] = Field(min_length=1, description="Actors claiming it.")
-    stake: dict[Name, Unit] = Field(default_factory=dict, description="Value of the territory to each party, 0-1.")
+    stake: dict[Name, Unit] = Field(
+        default_factory=dict, description="Value of the territory to each party, 0-1."
+    )
 
 
 class Rivalry(Sourced):
@@ -219,7 +283,9 @@ class Interdependence(Sourced):
     type: Literal["economic"] = Field(description="Relation kind.")
     title: str | None = Field(default=None, description="Display name.")
     members: list[Name] = Field(min_length=2, max_length=2, description="The two economies.")
-    dependence: dict[Name, Unit] = Field(default_factory=dict, description="Each member's exposure to the tie, 0-1.")
+    dependence: dict[Name, Unit] = Field(
+        default_factory=dict, description="Each member's exposure to the tie, 0-1."
+    )
 
 
 Relation = Annotated[
@@ -253,7 +319,9 @@ class Adjust(Strict):
 
     type: Literal["adjust"] = Field(description="Effect kind.")
     actor: Name = Field(description="Whose attribute.")
-    attribute: Literal["resolve", "risk_tolerance", "domestic_constraint"] = Field(description="Which attribute.")
+    attribute: Literal["resolve", "risk_tolerance", "domestic_constraint"] = Field(
+        description="Which attribute."
+    )
     by: float = Field(ge=-1, le=1, description="Amount added.")
 
 
@@ -275,28 +343,48 @@ class Inject(Strict):
 class Rules(Sourced):
     """Weights of the rule families (see docs/model.md for each equation)."""
 
-    temperature: NonNegative = Field(default=0.25, description="Logit choice temperature; 0 = always the best move.")
+    temperature: NonNegative = Field(
+        default=0.25, description="Logit choice temperature; 0 = always the best move."
+    )
     observation_noise: NonNegative = Field(
-        default=0.4, description="SD (in rungs) of the noise with which actors observe rivals' rungs."
+        default=0.4,
+        description="SD (in rungs) of the noise with which actors observe rivals' rungs.",
     )
-    resolve_noise: NonNegative = Field(default=0.1, description="SD of the noise on perceived rival resolve.")
+    resolve_noise: NonNegative = Field(
+        default=0.1, description="SD of the noise on perceived rival resolve."
+    )
     security_dilemma: NonNegative = Field(
-        default=0.3, description="Threat added per unit of coalition capability partnered against the perceiver."
+        default=0.3,
+        description="Threat added per unit of coalition capability partnered against the perceiver.",
     )
-    reciprocity: NonNegative = Field(default=1.0, description="Weight of answering a rival's rung in kind.")
-    deterrence: NonNegative = Field(default=1.0, description="Weight of the committed coalition in a challenger's calculus.")
-    obligation: NonNegative = Field(default=1.0, description="Weight of an honoured commitment on the guarantor's choice.")
+    reciprocity: NonNegative = Field(
+        default=1.0, description="Weight of answering a rival's rung in kind."
+    )
+    deterrence: NonNegative = Field(
+        default=1.0, description="Weight of the committed coalition in a challenger's calculus."
+    )
+    obligation: NonNegative = Field(
+        default=1.0, description="Weight of an honoured commitment on the guarantor's choice."
+    )
     cost_scale: NonNegative = Field(default=1.0, description="Multiplier on every escalation cost.")
-    economic_cost: NonNegative = Field(default=1.0, description="Weight of sea-lane and trade exposure in costs.")
-    inertia: NonNegative = Field(default=0.15, description="Cost of changing rung at all (status-quo bias).")
-    threat_memory: Unit = Field(default=0.7, description="Share of last turn's threat kept (0 = no memory).")
+    economic_cost: NonNegative = Field(
+        default=1.0, description="Weight of sea-lane and trade exposure in costs."
+    )
+    inertia: NonNegative = Field(
+        default=0.15, description="Cost of changing rung at all (status-quo bias)."
+    )
+    threat_memory: Unit = Field(
+        default=0.7, description="Share of last turn's threat kept (0 = no memory)."
+    )
 
 
 class Outcome(Strict):
     """A named outcome: the first outcome (in file order) whose predicate holds classifies a world."""
 
     description: str = Field(default="", description="What the outcome means.")
-    when: Predicate | None = Field(default=None, description="Condition; omit for the catch-all (must be last).")
+    when: Predicate | None = Field(
+        default=None, description="Condition; omit for the catch-all (must be last)."
+    )
 
 
 class Stop(Strict):
@@ -318,25 +406,36 @@ class Scenario(Sourced):
     """A crisis scenario: actors, relations, injects, uncertainties, outcomes and stop conditions."""
 
     include: list[str] = Field(
-        default_factory=list, description="Library files merged underneath this one (paths relative to this file)."
+        default_factory=list,
+        description="Library files merged underneath this one (paths relative to this file).",
     )
     name: Name = Field(description="Short identifier, used in run folder names.")
     title: str | None = Field(default=None, description="Display title.")
     description: str = Field(default="", description="One-line summary.")
-    briefing: str = Field(default="", description="Briefing paragraph for participants and reports.")
-    turns: Turns = Field(default_factory=Turns, description="Turn limit and what a turn stands for.")
-    ladder: Ladder | None = Field(default=None, description="Escalation ladder (default: the library's).")
+    briefing: str = Field(
+        default="", description="Briefing paragraph for participants and reports."
+    )
+    turns: Turns = Field(
+        default_factory=Turns, description="Turn limit and what a turn stands for."
+    )
+    ladder: Ladder | None = Field(
+        default=None, description="Escalation ladder (default: the library's)."
+    )
     cast: list[Name] | None = Field(
-        default=None, description="Actors taking part (default: all defined). Relations with absent actors are dropped."
+        default=None,
+        description="Actors taking part (default: all defined). Relations with absent actors are dropped.",
     )
     actors: dict[Name, Actor] = Field(default_factory=dict, description="Actors by name.")
     relations: dict[Name, Relation] = Field(default_factory=dict, description="Relations by name.")
     initial: dict[Name, dict[Name, RungRef]] = Field(
-        default_factory=dict, description="Starting rung of actor toward target, e.g. {China: {Taiwan: grey_zone}}."
+        default_factory=dict,
+        description="Starting rung of actor toward target, e.g. {China: {Taiwan: grey_zone}}.",
     )
     injects: dict[Name, Inject] = Field(default_factory=dict, description="Events by name.")
     rules: Rules = Field(default_factory=Rules, description="Rule weights.")
-    outcomes: dict[Name, Outcome] = Field(default_factory=dict, description="Outcomes in priority order.")
+    outcomes: dict[Name, Outcome] = Field(
+        default_factory=dict, description="Outcomes in priority order."
+    )
     stop: dict[Name, Stop] = Field(default_factory=dict, description="Stop conditions.")
 
 

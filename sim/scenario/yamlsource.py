@@ -64,7 +64,15 @@ def load_located(text_or_bytes: bytes | str, file: str) -> Located:
             line = before.count(b"\n") + 1
             col = exc.start - (before.rfind(b"\n") + 1) + 1
             raise ScenarioError(
-                [Problem(file, line, col, "", f"file is not UTF-8 text (byte 0x{text_or_bytes[exc.start]:02x})")]
+                [
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        "",
+                        f"file is not UTF-8 text (byte 0x{text_or_bytes[exc.start]:02x})",
+                    )
+                ]
             ) from None
     else:
         text = text_or_bytes
@@ -111,10 +119,14 @@ def _convert(node: Any, path: Path, file: str, where: dict, problems: list[Probl
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(_problem(file, key_node.start_mark, "YAML merge keys (<<) are not supported"))
+                problems.append(
+                    _problem(file, key_node.start_mark, "YAML merge keys (<<) are not supported")
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(_problem(file, key_node.start_mark, "mapping keys must be plain names"))
+                problems.append(
+                    _problem(file, key_node.start_mark, "mapping keys must be plain names")
+                )
                 continue
             key = str(_scalar(key_node, file, problems))
             if key in result:

@@ -1,0 +1,1 @@
+"""The rule families of the crisis model (see docs/model.md)."""

@@ -1,0 +1,1 @@
+"""Running scenarios: Monte Carlo blocks, benchmarks and checks."""
