@@ -151,6 +151,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sim.scenario.docs import write_docs
+
+    for path in write_docs(Path(args.dir)):
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wargame",
@@ -169,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser(
+        "docs", help="regenerate docs/scenario-format.md and docs/scenario.schema.json"
+    )
+    p.add_argument("--dir", default="docs", help="docs folder (default: docs)")
+    p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("run", help="run a scenario many times and print the outcome distribution")
     p.add_argument("scenario", metavar="SCENARIO")

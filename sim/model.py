@@ -21,6 +21,7 @@ from sim.rules.compile import DOMAIN_WEIGHTS, LEVEL, CompiledScenario, compile_s
 from sim.rules.decision import MOVES, TERMS, choose
 from sim.rules.explain import Event, describe_choice
 from sim.rules.predicates import compile_predicate
+from sim.rules.segments import Segments
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.schema import SUPPORT_LEVELS
 
@@ -204,7 +205,8 @@ class WargameModel(mesa.Model):
         for b in c.basing:
             granted = self.rng.random(R) < arrays[b["key"]]
             self.basing_factor[:, b["links"]] = np.where(granted, 1.0, 1.0 - b["share"])[:, None]
-            self.basing_pairs.append({**b, "granted": granted.astype(F32)})
+            seg = Segments(b["pairs"][:, 0], P)
+            self.basing_pairs.append({**b, "granted": granted.astype(F32), "segments": seg})
             self.sampled.setdefault(f"{b['key']}_granted", granted.astype(np.float64))
         # state
         self.rung = np.zeros((R, P), dtype=np.int8)
@@ -222,7 +224,7 @@ class WargameModel(mesa.Model):
         self.alive = np.ones(R, dtype=bool)
         self.end_turn = np.zeros(R, dtype=np.int16)
         self.stop_reason = np.full(R, -1, dtype=np.int16)
-        self.acted = np.zeros((R, n), dtype=bool)
+        self.acted_dyad = np.zeros(P, dtype=bool)
         calm_keys: list[tuple[int, int]] = []
         self.stop_checks = [
             (s.after_turn, compile_predicate(c, s.when, calm_keys))
@@ -244,6 +246,7 @@ class WargameModel(mesa.Model):
             model_reporters={"max_rung": "max_rung", "turn": "turn"},
             agent_reporters={"peak_rung": "peak_rung"},
         )
+        shared.static(self)
         shared.coalition(self)  # so the first turn's threat sees the committed coalition
         self.datacollector.collect(self)
 
@@ -269,10 +272,9 @@ class WargameModel(mesa.Model):
 
     def max_threat(self) -> np.ndarray:
         """Each actor's highest perceived threat (R, N), used by domestic opinion."""
-        out = np.zeros((self.R, self.c.n_actors), dtype=F32)
-        if self.threat is not None and self.threat.size:
-            np.maximum.at(out.T, self.c.src, self.threat.T)
-        return out
+        if self.threat is None:
+            return np.zeros((self.R, self.c.n_actors), dtype=F32)
+        return self.c.seg_src.max(self.threat)
 
     def combat_barred_link(self) -> np.ndarray:
         """(R, K): the guarantor's doctrine bars combat for this link now (Three New Conditions)."""
@@ -282,10 +284,9 @@ class WargameModel(mesa.Model):
             c.defence_oriented[g] & (c.csd_mode[g] != 0), self.fired.shape
         ).copy()
         if len(c.oblig_dyad) and self.threat is not None:
-            ok = np.zeros_like(self.fired)
-            k = c.oblig_link
-            surv = self.threat[:, c.oblig_dyad] >= self.survival[:, c.link_g[k]]
-            np.logical_or.at(ok.T, k, surv.T)
+            guard = np.maximum(c.trig_guard, 0)
+            surv = self.threat[:, guard] >= self.survival[:, c.link_g[c.trig_link]]
+            ok = c.seg_trigger.any(surv & (c.trig_guard >= 0))
             barred &= ~(ok & (c.csd_mode[g] == 1))
         return barred
 
@@ -322,17 +323,19 @@ class WargameModel(mesa.Model):
     def _prepare(self) -> None:
         if getattr(self, "_prepared_turn", None) == self.turn:
             return
-        self._apply_injects(self.turn + 1)
+        if self._apply_injects(self.turn + 1):
+            shared.update_commitments(self)  # an inject may itself be an armed attack
         shared.perceive(self)
-        shared.update_commitments(self)
         shared.coalition(self)
         shared.threat(self)
         shared.masks(self)
         shared.terms(self)
         self._prepared_turn = self.turn
 
-    def _apply_injects(self, turn: int) -> None:
+    def _apply_injects(self, turn: int) -> bool:
+        """Fire this turn's injects; True if any changed a rung."""
         c = self.c
+        moved = False
         for i, (name, inj) in enumerate(c.scenario.injects.items()):
             if inj.turn != turn:
                 continue
@@ -351,9 +354,12 @@ class WargameModel(mesa.Model):
                     }[eff.attribute]
                     a = c.actors.index(eff.actor)
                     arr[:, a] = np.where(fire, np.clip(arr[:, a] + eff.by, 0, 1), arr[:, a])
+                    if fire.any():
+                        shared.static(self)
                 else:
                     d = c.dyad_index(eff.actor, eff.toward)
                     to = c.rung_index(eff.to)
+                    moved = moved or bool(fire.any())
                     if eff.type == "escalate":
                         self.rung[:, d] = np.where(
                             fire, np.maximum(self.rung[:, d], to), self.rung[:, d]
@@ -375,9 +381,7 @@ class WargameModel(mesa.Model):
             agent.step()
         alive = self.alive[:, None]
         self.rung = np.where(alive, self.next_rung, before).astype(np.int8)
-        changed = (self.rung != before) & alive
-        if changed.any():
-            np.logical_or.at(self.acted.T, self.c.src, changed.T)
+        self.acted_dyad |= ((self.rung != before) & alive).any(axis=0)
         np.maximum(self.peak, self.rung, out=self.peak)
         self.turn += 1
         fired_before = self.fired.copy()

@@ -8,10 +8,12 @@ proportional to the number of rivalries rather than to N².
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.rules.segments import Segments
 from sim.scenario.distributions import is_distribution
 from sim.scenario.ladder import DEFAULT_LADDER
 from sim.scenario.schema import (
@@ -79,6 +81,7 @@ class CompiledScenario:
     trig_link: np.ndarray  # trigger tests (Q): link, attacker dyad, threshold
     trig_dyad: np.ndarray
     trig_rung: np.ndarray
+    trig_guard: np.ndarray  # the guarantor's dyad toward the attacker, -1 if none
     oblig_dyad: np.ndarray  # obligation pairs (O): guarantor dyad, attacker dyad, link
     oblig_attack: np.ndarray
     oblig_link: np.ndarray
@@ -87,6 +90,28 @@ class CompiledScenario:
     dyads_of: list[np.ndarray]
     params: list[Param] = field(default_factory=list)
     base: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @functools.cached_property
+    def seg_trigger(self) -> Segments:
+        """Trigger tests grouped by commitment link."""
+        return Segments(self.trig_link, len(self.link_g))
+
+    @functools.cached_property
+    def seg_oblig(self) -> Segments:
+        """Obligation pairs grouped by the guarantor's dyad."""
+        return Segments(self.oblig_dyad, len(self.src))
+
+    @functools.cached_property
+    def seg_src(self) -> Segments:
+        """Dyads grouped by acting actor."""
+        return Segments(self.src, self.n_actors)
+
+    @functools.cached_property
+    def link_to_protected(self) -> np.ndarray:
+        """(K, N) one-hot: link k protects actor p (sums by matrix product)."""
+        m = np.zeros((len(self.link_g), self.n_actors), dtype=np.float32)
+        m[np.arange(len(self.link_g)), self.link_p] = 1.0
+        return m
 
     @property
     def n_actors(self) -> int:
@@ -260,12 +285,6 @@ def compile_scenario(s: Scenario) -> CompiledScenario:
                                 "weight": rel.weight,
                             }
                         )
-    # extend dyads: a committed actor may escalate toward its partner's adversaries, and back.
-    for link in links:
-        if link["support"] >= LEVEL["sanctions"] or link["alliance"]:
-            for x, y in list(pairs):
-                if y == link["p"] and x != link["g"]:
-                    pairs |= {(link["g"], x), (x, link["g"])}
     for who, targets in s.initial.items():
         for t in targets:
             pairs |= {(ix[who], ix[t]), (ix[t], ix[who])}
@@ -273,11 +292,19 @@ def compile_scenario(s: Scenario) -> CompiledScenario:
         for eff in inj.effects:
             if hasattr(eff, "toward"):
                 pairs |= {(ix[eff.actor], ix[eff.toward]), (ix[eff.toward], ix[eff.actor])}
+    # extend dyads one step (not transitively): a committed actor may escalate toward the direct
+    # adversaries of the actor it is committed to, and they toward it.
+    direct = frozenset(pairs)
+    for link in links:
+        if link["support"] >= LEVEL["sanctions"] or link["alliance"]:
+            for x, y in direct:
+                if y == link["p"] and x != link["g"]:
+                    pairs |= {(link["g"], x), (x, link["g"])}
     for rel in s.relations.values():
         if isinstance(rel, Alliance):  # an attacker may turn on the hosts of the guarantors' bases
             protected = {ix[p] for p in (rel.protects or rel.members)}
             for h in rel.basing_hosts:
-                for x, y in list(pairs):
+                for x, y in direct:
                     if y in protected and x != ix[h]:
                         pairs |= {(x, ix[h]), (ix[h], x)}
     pairs = {(x, y) for x, y in pairs if x != y}
@@ -332,8 +359,8 @@ def compile_scenario(s: Scenario) -> CompiledScenario:
                     thr = min(
                         first_force + 1, top
                     )  # an uncovered island clash is not an armed attack on the ally
-                trig.append((k, a, thr))
                 gd = didx.get((g, int(src[a])))
+                trig.append((k, a, thr, -1 if gd is None else gd))
                 if gd is not None:
                     oblig.append((gd, a, k))
     trig.sort()
@@ -409,6 +436,7 @@ def compile_scenario(s: Scenario) -> CompiledScenario:
         trig_link=np.array([t[0] for t in trig], dtype=np.int64),
         trig_dyad=np.array([t[1] for t in trig], dtype=np.int64),
         trig_rung=np.array([t[2] for t in trig], dtype=np.int8),
+        trig_guard=np.array([t[3] for t in trig], dtype=np.int64),
         oblig_dyad=np.array([o[0] for o in oblig], dtype=np.int64),
         oblig_attack=np.array([o[1] for o in oblig], dtype=np.int64),
         oblig_link=np.array([o[2] for o in oblig], dtype=np.int64),

@@ -28,7 +28,7 @@ class Choice:
     """New rungs (R, d) and, when explaining, each term of every candidate (M, R, d)."""
 
     rung: np.ndarray
-    prob: np.ndarray
+    prob: np.ndarray | None
     terms: dict[str, np.ndarray] | None
     valid: np.ndarray
 
@@ -42,40 +42,43 @@ def choose(m: WargameModel, dyads: np.ndarray, explain: bool = False) -> Choice:
     amax = m.amax[:, dyads].astype(np.int16)
     valid = (cand >= 0) & (cand <= top) & ((cand <= amax[None]) | (MOVES[:, None, None] <= 0))
     lc = np.clip(cand, 0, top)
-    f = lc.astype(np.float32) / top
-    gain = m.t_gain[:, dyads] * f
+    f = lc.astype(np.float32) * np.float32(1 / top)
+    lin = m.t_gain[:, dyads] - m.t_domestic[:, dyads]  # both linear in the rung
     cost = m.t_cost[:, dyads] * c.rung_cost[lc]
     econ = (
         m.t_blockade[:, dyads] * c.flag_blockade[lc]
         + m.t_sanctions[:, dyads] * c.flag_sanctions[lc]
     )
-    resp = m.t_resp[:, dyads] * np.minimum(lc, m.press[:, dyads]) / top
-    oblig = m.t_oblig[:, dyads] * np.minimum(lc, m.o_level[:, dyads]) / top
-    dom = m.t_domestic[:, dyads] * f
+    resp = m.t_resp[:, dyads] * np.minimum(f, m.press[:, dyads] * np.float32(1 / top))
+    oblig = m.t_oblig[:, dyads] * np.minimum(f, m.o_level[:, dyads] * np.float32(1 / top))
     inertia = m.p_inertia[None, :, None] * np.abs(MOVES).astype(np.float32)[:, None, None]
-    u = gain - cost - econ + resp + oblig - dom - inertia
-    u = np.where(valid, u, -np.inf)
+    u = lin * f - cost - econ + resp + oblig - inertia
+    u[~valid] = -np.inf
     temp = m.p_temperature[None, :, None]
     best = u.max(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        z = np.where(
-            temp > 0, (u - best) / np.maximum(temp, 1e-9), np.where(u >= best, 0.0, -np.inf)
-        )
-    w = np.exp(z)
+    if (temp > 0).all():
+        with np.errstate(invalid="ignore"):
+            z = (u - best) * (np.float32(1) / temp)
+    else:  # temperature 0: always the best move (ties split evenly)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = np.where(
+                temp > 0, (u - best) / np.maximum(temp, 1e-9), np.where(u >= best, 0.0, -np.inf)
+            )
+    w = np.exp(z, dtype=np.float32)
     cum = np.empty_like(w)
     cum[0] = w[0]
     for k in range(1, len(MOVES)):
         cum[k] = cum[k - 1] + w[k]
     total = cum[-1]
-    draw = m.rng.random(total.shape, dtype=np.float32) * total
+    # a draw strictly below the total picks a move whose weight is positive, hence a valid one
+    draw = np.minimum(m.rng.random(total.shape, dtype=np.float32) * total, np.nextafter(total, 0))
     pick = (draw[None] >= cum).sum(axis=0)
-    pick = np.minimum(pick, len(MOVES) - 1)
-    # never pick an invalid move through float ties
-    pick = np.where(np.take_along_axis(valid, pick[None], 0)[0], pick, 1)
-    new = np.take_along_axis(cand, pick[None], 0)[0].astype(np.int8)
-    prob = np.take_along_axis(w, pick[None], 0)[0] / total
+    new = (cur + MOVES[pick]).astype(np.int8)
+    prob = None
     terms = None
     if explain:
+        gain = m.t_gain[:, dyads] * f
+        dom = m.t_domestic[:, dyads] * f
         inertia_b = np.broadcast_to(inertia, gain.shape)
         terms = {
             "gain": gain,
@@ -89,4 +92,5 @@ def choose(m: WargameModel, dyads: np.ndarray, explain: bool = False) -> Choice:
             "pick": pick,
             "prob_all": w / total,
         }
+        prob = np.take_along_axis(w, pick[None], 0)[0] / total
     return Choice(rung=new, prob=prob, terms=terms, valid=valid)

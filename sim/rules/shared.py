@@ -31,10 +31,7 @@ def update_commitments(m: WargameModel) -> None:
     c = m.c
     if not len(c.link_g):
         return
-    hit = m.rung[:, c.trig_dyad] >= c.trig_rung
-    fired_now = np.zeros_like(m.fired)
-    if hit.size:
-        np.logical_or.at(fired_now.T, c.trig_link, hit.T)
+    fired_now = c.seg_trigger.any(m.rung[:, c.trig_dyad] >= c.trig_rung)
     new = fired_now & ~m.fired & m.alive[:, None]
     m.fired |= new
     m.newly_fired = new
@@ -44,10 +41,8 @@ def update_commitments(m: WargameModel) -> None:
     combat_barred = m.combat_barred_link()
     rear = np.where(c.rear_area[c.link_g], LEVEL["basing"], LEVEL["intelligence"]).astype(np.int8)
     level = np.where(combat_barred & (level >= LEVEL["combat"]), rear, level)
-    pressured = (m.rung[:, c.trig_dyad] >= 2).astype(bool)
-    under = np.zeros_like(m.fired)
-    if pressured.size:
-        np.logical_or.at(under.T, c.trig_link, pressured.T)
+    incoming = c.seg_src.max(m.rung[:, c.reverse])  # highest rung aimed at each actor (R, N)
+    under = incoming[:, c.link_p] >= 2
     pre = np.where(under & m.honoured, LEVEL["statement"], LEVEL["none"]).astype(np.int8)
     m.support = np.where(m.fired, level, pre).astype(np.int8)
     np.maximum(m.support_peak, m.support, out=m.support_peak)
@@ -61,24 +56,38 @@ def coalition(m: WargameModel) -> None:
         gpow = m.power[:, c.link_g] * m.basing_factor
         expected = m.cred * SUPPORT_WEIGHT[c.link_support]  # before a trigger: credibility
         actual = SUPPORT_WEIGHT[m.support]  # after: what the guarantor actually does
-        w = np.where(m.fired, actual, expected) * gpow
-        committed = np.zeros((m.R, n), dtype=F32)
-        np.add.at(committed.T, c.link_p, w.T)
-        m.committed = committed
+        w = (np.where(m.fired, actual, expected) * gpow).astype(F32)
+        m.committed = w @ c.link_to_protected
     else:
         m.committed = np.zeros((m.R, n), dtype=F32)
     m.aligned = (m.power @ c.coalition_static.T.astype(F32)).astype(F32)  # sum_k W[j,k] power_k
+
+
+def static(m: WargameModel) -> None:
+    """Per-dyad quantities that change only when an inject adjusts an attribute (cached)."""
+    c = m.c
+    rules = m.p
+    s, d = c.src, c.dst
+    m.s_ps, m.s_pd = m.power[:, s], m.power[:, d]
+    m.s_inv_pair = (1.0 / (m.s_ps + m.s_pd + 1e-6)).astype(F32)
+    m.s_rel = (m.s_pd * m.s_inv_pair).astype(F32)
+    m.s_hostile = ((m.hostility + m.defend) * m.s_rel).astype(F32)
+    m.s_own = (m.s_ps * m.resolve[:, s]).astype(F32)
+    m.s_rival = (m.s_pd * m.perceived_resolve).astype(F32)
+    m.s_gain = (4.0 * m.resolve[:, s] * m.claim).astype(F32)
+    m.s_risk = (rules["cost_scale"][:, None] * (1 - 0.7 * m.risk[:, s])).astype(F32)
+    econ = rules["economic_cost"][:, None]
+    m.t_blockade = (econ * 0.5 * m.sea_lanes[:, s]).astype(F32)
+    m.t_sanctions = (econ * m.dependence).astype(F32)
 
 
 def threat(m: WargameModel) -> None:
     """Threat of dst to src: rivalry and stakes scaled by dst's relative power, observed hostile
     moves, and the security dilemma (power aligned with dst). Smoothed by ``threat_memory``."""
     c = m.c
-    ps, pd = m.power[:, c.src], m.power[:, c.dst]
-    rel = pd / (ps + pd + 1e-6)
-    moves = np.clip(m.perceived[:, c.reverse], 0, c.top) / c.top
-    sd = m.p_security_dilemma[:, None] * m.aligned[:, c.dst] / (ps + pd + 1e-6)
-    theta = (m.hostility + m.defend) * rel + moves * (0.5 + rel) + sd
+    moves = np.clip(m.perceived[:, c.reverse], 0, c.top) * F32(1 / c.top)
+    sd = m.p_security_dilemma[:, None] * m.aligned[:, c.dst] * m.s_inv_pair
+    theta = m.s_hostile + moves * (0.5 + m.s_rel) + sd
     theta = np.clip(theta, 0.0, 1.5).astype(F32)
     mem = m.p_memory[:, None]
     m.threat = theta if m.threat is None else (mem * m.threat + (1 - mem) * theta).astype(F32)
@@ -98,7 +107,7 @@ def masks(m: WargameModel) -> None:
         mode = c.csd_mode[g]
         survival = m.threat[:, c.oblig_dyad] >= m.survival[:, g]
         ok &= (mode == 0) | ((mode == 1) & survival)
-        np.logical_or.at(collective.T, c.oblig_dyad, ok.T)
+        collective = c.seg_oblig.any(ok)
     m.collective = collective
     do = c.defence_oriented[c.src]
     amax = np.broadcast_to(c.max_rung[c.src], m.rung.shape).astype(np.int8)
@@ -114,39 +123,27 @@ def terms(m: WargameModel) -> None:
     """Per-dyad weights of the utility terms (gain, cost, response, obligation, domestic)."""
     c = m.c
     rules = m.p
-    s, d = c.src, c.dst
-    ps, pd = m.power[:, s], m.power[:, d]
-    k_d = m.committed[:, d]
-    own = ps * m.resolve[:, s]
-    rival = pd * m.perceived_resolve + rules["deterrence"][:, None] * k_d
-    pwin = own / (own + rival + 1e-6)
-    m.t_gain = (3.0 * m.resolve[:, s] * m.claim * pwin).astype(F32)
-    adv = (pd + k_d) / (ps + pd + k_d + 1e-6)
-    m.t_cost = (rules["cost_scale"][:, None] * (1 - 0.7 * m.risk[:, s]) * (0.5 + adv)).astype(F32)
-    econ = rules["economic_cost"][:, None]
-    m.t_blockade = (econ * 0.5 * m.sea_lanes[:, s]).astype(F32)
-    m.t_sanctions = (econ * m.dependence).astype(F32)
+    k_d = m.committed[:, c.dst]
+    pwin = m.s_own / (m.s_own + m.s_rival + rules["deterrence"][:, None] * k_d + 1e-6)
+    m.t_gain = m.s_gain * pwin
+    adv = (m.s_pd + k_d) / (m.s_ps + m.s_pd + k_d + 1e-6)
+    m.t_cost = m.s_risk * (0.5 + adv)
     # pressure: what the rival is perceived to do to me, or to a partner I have honoured a pledge to
     press = np.clip(m.perceived[:, c.reverse], 0, c.top)
     if len(c.oblig_dyad):
         k = c.oblig_link
         on_partner = np.clip(m.perceived[:, c.oblig_attack], 0, c.top)
-        weight = np.where(m.honoured[:, k], 1.0, 0.3).astype(F32)
-        ext = np.zeros_like(press)
-        np.maximum.at(ext.T, c.oblig_dyad, (weight * on_partner).T)
-        press = np.maximum(press, ext)
-        olevel = np.zeros_like(press)
+        weight = np.where(m.honoured[:, k], F32(1.0), F32(0.3))
+        press = np.maximum(press, c.seg_oblig.max(weight * on_partner))
         active = m.fired[:, k] & m.honoured[:, k]
-        np.maximum.at(olevel.T, c.oblig_dyad, (active * m.rung[:, c.oblig_attack]).T.astype(F32))
-        m.o_level = olevel
+        m.o_level = c.seg_oblig.max((active * m.rung[:, c.oblig_attack]).astype(F32))
     else:
         m.o_level = np.zeros_like(press)
     for b in m.basing_pairs:  # the attacker treats a host granting bases as taking part
-        ah, ga = b["pairs"][:, 0], b["pairs"][:, 1]
-        host = b["granted"][:, None] * b["share"] * m.rung[:, ga].astype(F32)
-        np.maximum.at(press.T, ah, host.T)
+        host = b["granted"][:, None] * b["share"] * m.rung[:, b["pairs"][:, 1]].astype(F32)
+        press = np.maximum(press, b["segments"].max(host.astype(F32)))
     m.press = press.astype(F32)
-    m.t_resp = (rules["reciprocity"][:, None] * (0.3 + m.threat) * 4.0).astype(F32)
+    m.t_resp = (rules["reciprocity"][:, None] * (0.3 + m.threat) * 1.2).astype(F32)
     m.t_oblig = (rules["obligation"][:, None] * 4.0 * (m.o_level > 0)).astype(F32)
     relax = np.exp(-m.relax * m.max_threat())
-    m.t_domestic = (3.0 * m.domestic * relax)[:, s].astype(F32)
+    m.t_domestic = (3.0 * m.domestic * relax)[:, c.src].astype(F32)

@@ -29,7 +29,9 @@ def run_block(
     model.run()
     out = model.results()
     out["block"] = np.full(size, index, dtype=np.int32)
-    out["acted"] = model.acted.any(axis=0)  # per actor: acted in some world of the block
+    acted = np.zeros(c.n_actors, dtype=bool)  # per actor: moved a rung in some world of the block
+    np.logical_or.at(acted, c.src, model.acted_dyad)
+    out["acted"] = acted
     return out
 
 

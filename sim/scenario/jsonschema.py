@@ -13,7 +13,7 @@ from typing import Any
 from sim import __version__
 from sim.scenario.schema import Scenario
 
-_KEEP_REQUIRED = {"type", "dist"}
+_KEEP_REQUIRED = {"dist"}  # a relation may override a library entry without restating its type
 
 
 def _relax(node: Any) -> Any:

@@ -145,7 +145,10 @@ def apply_overrides(located: Located, overrides: list[tuple[str, Any]]) -> None:
         for part in parts[:-1]:
             idx: str | int = int(part) if isinstance(node, list) and part.isdigit() else part
             if isinstance(node, dict):
-                node = node.setdefault(idx, {})
+                if idx not in node:
+                    node[idx] = {}
+                    located.where[(*path, idx)] = ("--set", i, 1)
+                node = node[idx]
             elif isinstance(node, list) and isinstance(idx, int) and idx < len(node):
                 node = node[idx]
             else:
@@ -188,6 +191,8 @@ def _apply_cast(located: Located, shown: str) -> list[Problem]:
         return []
     problems = []
     for i, name in enumerate(cast):
+        if not isinstance(name, str):
+            return []  # a type error: reported by validation
         if name not in actors:
             f, line, col = located.locate(("cast", i), shown)
             hint = _did_you_mean(str(name), actors)
@@ -313,6 +318,9 @@ def validation_problems(exc: ValidationError, located: Located, shown: str) -> l
         by_path.setdefault(path, []).append(err)
     problems = []
     for path, errs in by_path.items():
+        deeper = any(q[: len(path)] == path and len(q) > len(path) for q in by_path)
+        if deeper and all(e["type"] in _TYPE_MISMATCH for e in errs):
+            continue  # the other branch of a union (number or distribution) says more, deeper down
         meaningful = [e for e in errs if e["type"] not in _TYPE_MISMATCH]
         if meaningful:
             errs = meaningful

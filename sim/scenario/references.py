@@ -49,6 +49,10 @@ def check_references(s: Scenario) -> Found:
         dup = sorted({c for c in s.cast if s.cast.count(c) > 1})
         if dup:
             found.append((("cast",), f"actors listed twice: {', '.join(dup)}"))
+    if s.ladder is not None:
+        for i, r in enumerate(s.ladder.rungs):
+            if r.name in [q.name for q in s.ladder.rungs[:i]]:
+                found.append((("ladder", "rungs", i, "name"), f"duplicate rung names: {r.name}"))
     for name, a in s.actors.items():
         rung(("actors", name, "doctrine", "max_rung"), a.doctrine.max_rung)
 
@@ -57,6 +61,9 @@ def check_references(s: Scenario) -> Found:
         if isinstance(rel, Alliance | Partnership | Rivalry | Interdependence):
             for i, m in enumerate(rel.members):
                 actor((*base, "members", i), m)
+            dup = sorted({m for m in rel.members if rel.members.count(m) > 1})
+            if dup:
+                found.append(((*base, "members"), f"members listed twice: {', '.join(dup)}"))
         if isinstance(rel, Alliance):
             for key in ("guarantors", "protects"):
                 for i, m in enumerate(getattr(rel, key) or []):

@@ -25,7 +25,7 @@ SupportLevel = Literal[
 class Strict(BaseModel):
     """Base for every scenario model: unknown keys are errors (with a "did you mean")."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class SourceRef(Strict):
@@ -90,14 +90,6 @@ class Ladder(Sourced):
     """The ordered rungs, from cooperation (first) to the most extreme (last)."""
 
     rungs: list[Rung] = Field(min_length=3, description="Ordered rungs, least to most escalatory.")
-
-    @model_validator(mode="after")
-    def _unique(self) -> Ladder:
-        names = [r.name for r in self.rungs]
-        dup = sorted({n for n in names if names.count(n) > 1})
-        if dup:
-            raise ValueError(f"duplicate rung names: {', '.join(dup)}")
-        return self
 
 
 # --- actors ---------------------------------------------------------------------------------------
@@ -192,13 +184,6 @@ class _Relation(Sourced):
         default=None, description="Display name, e.g. 'US-Japan Security Treaty'."
     )
     members: list[Name] = Field(min_length=2, description="Actors taking part.")
-
-    @model_validator(mode="after")
-    def _distinct(self) -> _Relation:
-        dup = sorted({m for m in self.members if self.members.count(m) > 1})
-        if dup:
-            raise ValueError(f"members listed twice: {', '.join(dup)}")
-        return self
 
 
 class Alliance(_Relation):
@@ -344,7 +329,7 @@ class Rules(Sourced):
     """Weights of the rule families (see docs/model.md for each equation)."""
 
     temperature: NonNegative = Field(
-        default=0.25, description="Logit choice temperature; 0 = always the best move."
+        default=0.15, description="Logit choice temperature; 0 = always the best move."
     )
     observation_noise: NonNegative = Field(
         default=0.4,

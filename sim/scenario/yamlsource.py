@@ -86,6 +86,10 @@ def load_located(text_or_bytes: bytes | str, file: str) -> Located:
         raise ScenarioError([_problem(file, mark, msg)]) from None
     except (yaml.YAMLError, ValueError) as exc:
         raise ScenarioError([Problem(file, 1, 1, "", f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise ScenarioError(
+            [Problem(file, 1, 1, "", f"nesting deeper than {MAX_DEPTH} levels")]
+        ) from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         raise ScenarioError([Problem(file, 1, 1, "", "file is empty: expected a YAML mapping")])
@@ -95,14 +99,50 @@ def load_located(text_or_bytes: bytes | str, file: str) -> Located:
         )
     problems: list[Problem] = []
     out = Located(None)
-    out.data = _convert(nodes[0], (), file, out.where, problems)
+    try:
+        out.data = _convert(nodes[0], (), file, out.where, problems, set())
+    except _TooDeep as exc:
+        raise ScenarioError(
+            [_problem(file, exc.mark, f"nesting deeper than {MAX_DEPTH} levels")]
+        ) from None
     if problems:
         raise ScenarioError(problems)
     return out
 
 
-def _convert(node: Any, path: Path, file: str, where: dict, problems: list[Problem]) -> Any:
-    where[path] = (file, node.start_mark.line + 1, node.start_mark.column + 1)
+MAX_DEPTH = 64
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: Any) -> None:
+        self.mark = mark
+
+
+def _convert(
+    node: Any,
+    path: Path,
+    file: str,
+    where: dict,
+    problems: list[Problem],
+    seen: set[int],
+    key_mark: Any = None,
+) -> Any:
+    mark = key_mark or node.start_mark
+    where[path] = (file, mark.line + 1, mark.column + 1)
+    if len(path) > MAX_DEPTH:
+        raise _TooDeep(node.start_mark)
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in seen:
+            problems.append(
+                _problem(
+                    file,
+                    node.start_mark,
+                    "YAML aliases (*name) are not supported: write the value out",
+                    _dotted(path),
+                )
+            )
+            return None
+        seen.add(id(node))
     if node.tag == "tag:yaml.org,2002:timestamp" and isinstance(node, yaml.ScalarNode):
         return node.value  # dates stay text: scenarios have no date fields
     if node.tag not in _CORE_TAGS:
@@ -134,10 +174,14 @@ def _convert(node: Any, path: Path, file: str, where: dict, problems: list[Probl
                     _problem(file, key_node.start_mark, f"duplicate key {key!r}", _dotted(path))
                 )
                 continue
-            result[key] = _convert(value_node, (*path, key), file, where, problems)
+            result[key] = _convert(
+                value_node, (*path, key), file, where, problems, seen, key_node.start_mark
+            )
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(v, (*path, i), file, where, problems) for i, v in enumerate(node.value)]
+        return [
+            _convert(v, (*path, i), file, where, problems, seen) for i, v in enumerate(node.value)
+        ]
     return _scalar(node, file, problems)
 
 
