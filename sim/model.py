@@ -23,22 +23,10 @@ from sim.rules.explain import Event, describe_choice
 from sim.rules.predicates import compile_predicate
 from sim.rules.segments import Segments
 from sim.scenario import Scenario, load_scenario
-from sim.scenario.schema import SUPPORT_LEVELS
+from sim.scenario.schema import SUPPORT_LEVELS, Rules
 
 F32 = np.float32
-RULE_KEYS = (
-    "temperature",
-    "observation_noise",
-    "resolve_noise",
-    "security_dilemma",
-    "reciprocity",
-    "deterrence",
-    "obligation",
-    "cost_scale",
-    "economic_cost",
-    "inertia",
-    "threat_memory",
-)
+RULE_KEYS = tuple(k for k in Rules.model_fields if k not in ("sources", "assumption"))
 
 
 @functools.lru_cache(maxsize=32)
@@ -177,6 +165,7 @@ class WargameModel(mesa.Model):
         self.p_security_dilemma = self.p["security_dilemma"]
         self.p_inertia = self.p["inertia"]
         self.p_memory = self.p["threat_memory"]
+        self.p_audience = self.p["audience_cost"]
         # per-replicate draws fixed for the whole game (common random numbers across settings)
         self.honour_u = self.rng.random((R, K), dtype=F32)
         self.honoured = self.honour_u < self.cred

@@ -113,6 +113,21 @@ class CompiledScenario:
         m[np.arange(len(self.link_g)), self.link_p] = 1.0
         return m
 
+    @functools.cached_property
+    def dyad_cap(self) -> np.ndarray:
+        """(P,) highest rung per dyad: the actor's own cap, and no force against an organisation."""
+        cap = self.max_rung[self.src].astype(np.int8)
+        return np.where(self.kind_org[self.dst], np.minimum(cap, self.first_force - 1), cap).astype(
+            np.int8
+        )
+
+    @functools.cached_property
+    def gain_curve(self) -> np.ndarray:
+        """Coercive value of each rung for a claimant, 0 to 1, flat from the last rung below
+        homeland strikes: attacking a homeland or using nuclear weapons wins no territory."""
+        goal = max(1, min(self.first_homeland - 1, self.top))
+        return (np.minimum(np.arange(self.top + 1), goal) / goal).astype(np.float32)
+
     @property
     def n_actors(self) -> int:
         return len(self.actors)
@@ -292,20 +307,37 @@ def compile_scenario(s: Scenario) -> CompiledScenario:
         for eff in inj.effects:
             if hasattr(eff, "toward"):
                 pairs |= {(ix[eff.actor], ix[eff.toward]), (ix[eff.toward], ix[eff.actor])}
-    # extend dyads one step (not transitively): a committed actor may escalate toward the direct
-    # adversaries of the actor it is committed to, and they toward it.
+    # extend dyads one step (not transitively): a committed actor may escalate toward the actors
+    # that threaten the one it is committed to (a rivalry, or a claim on its territory) - never
+    # toward its own allies and partners.
     direct = frozenset(pairs)
+    hostile = {
+        (ix[r.members[0]], ix[r.members[1]]) for r in s.relations.values() if isinstance(r, Rivalry)
+    }
+    hostile |= {(y, x) for x, y in hostile}
+    hostile |= set(dispute_of)  # (claimant, holder)
+    friends = {(lk["g"], lk["p"]) for lk in links} | {(lk["p"], lk["g"]) for lk in links}
     for link in links:
         if link["support"] >= LEVEL["sanctions"] or link["alliance"]:
             for x, y in direct:
-                if y == link["p"] and x != link["g"]:
+                if (
+                    y == link["p"]
+                    and x != link["g"]
+                    and (x, y) in hostile
+                    and (link["g"], x) not in friends
+                ):
                     pairs |= {(link["g"], x), (x, link["g"])}
     for rel in s.relations.values():
         if isinstance(rel, Alliance):  # an attacker may turn on the hosts of the guarantors' bases
             protected = {ix[p] for p in (rel.protects or rel.members)}
             for h in rel.basing_hosts:
                 for x, y in direct:
-                    if y in protected and x != ix[h]:
+                    if (
+                        y in protected
+                        and x != ix[h]
+                        and (x, y) in hostile
+                        and (ix[h], x) not in friends
+                    ):
                         pairs |= {(x, ix[h]), (ix[h], x)}
     pairs = {(x, y) for x, y in pairs if x != y}
     dyads = sorted(pairs)

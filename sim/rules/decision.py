@@ -3,8 +3,9 @@
 Candidates are *moves* (down one rung, hold, up one, up two), laid out as (M, R, d) with the short
 move axis first (DESIGN.md: reductions over a leading axis of 4 are ~80x faster than a trailing one).
 
-    U(L) = gain·L/top − cost·c(L) − blockade·b(L) − sanctions·s(L) + resp·min(L, press)/top
+    U(L) = gain·g(L) − cost·c(L) − blockade·b(L) − sanctions·s(L) + resp·min(L, press)/top
            + oblig·min(L, obligation level)/top − domestic·L/top − inertia·|move|
+           − audience·[move < 0]·current/top
 
 Moves above the doctrine mask (``amax``) are removed before the logit, unless they lower the rung.
 """
@@ -43,7 +44,6 @@ def choose(m: WargameModel, dyads: np.ndarray, explain: bool = False) -> Choice:
     valid = (cand >= 0) & (cand <= top) & ((cand <= amax[None]) | (MOVES[:, None, None] <= 0))
     lc = np.clip(cand, 0, top)
     f = lc.astype(np.float32) * np.float32(1 / top)
-    lin = m.t_gain[:, dyads] - m.t_domestic[:, dyads]  # both linear in the rung
     cost = m.t_cost[:, dyads] * c.rung_cost[lc]
     econ = (
         m.t_blockade[:, dyads] * c.flag_blockade[lc]
@@ -52,7 +52,20 @@ def choose(m: WargameModel, dyads: np.ndarray, explain: bool = False) -> Choice:
     resp = m.t_resp[:, dyads] * np.minimum(f, m.press[:, dyads] * np.float32(1 / top))
     oblig = m.t_oblig[:, dyads] * np.minimum(f, m.o_level[:, dyads] * np.float32(1 / top))
     inertia = m.p_inertia[None, :, None] * np.abs(MOVES).astype(np.float32)[:, None, None]
-    u = lin * f - cost - econ + resp + oblig - inertia
+    # backing down costs face in proportion to the rung left (audience costs)
+    inertia = (
+        inertia
+        + (MOVES < 0)[:, None, None] * (m.p_audience[:, None] * cur * np.float32(1 / top))[None]
+    )
+    u = (
+        m.t_gain[:, dyads] * c.gain_curve[lc]
+        - m.t_domestic[:, dyads] * f
+        - cost
+        - econ
+        + resp
+        + oblig
+        - inertia
+    )
     u[~valid] = -np.inf
     temp = m.p_temperature[None, :, None]
     best = u.max(axis=0)
@@ -77,7 +90,7 @@ def choose(m: WargameModel, dyads: np.ndarray, explain: bool = False) -> Choice:
     prob = None
     terms = None
     if explain:
-        gain = m.t_gain[:, dyads] * f
+        gain = m.t_gain[:, dyads] * c.gain_curve[lc]
         dom = m.t_domestic[:, dyads] * f
         inertia_b = np.broadcast_to(inertia, gain.shape)
         terms = {

@@ -71,13 +71,14 @@ def static(m: WargameModel) -> None:
     m.s_ps, m.s_pd = m.power[:, s], m.power[:, d]
     m.s_inv_pair = (1.0 / (m.s_ps + m.s_pd + 1e-6)).astype(F32)
     m.s_rel = (m.s_pd * m.s_inv_pair).astype(F32)
-    m.s_hostile = ((m.hostility + m.defend) * m.s_rel).astype(F32)
+    m.s_hostile = (0.35 * (m.hostility + m.defend) * m.s_rel).astype(F32)
     m.s_own = (m.s_ps * m.resolve[:, s]).astype(F32)
     m.s_rival = (m.s_pd * m.perceived_resolve).astype(F32)
-    m.s_gain = (4.0 * m.resolve[:, s] * m.claim).astype(F32)
+    m.s_gain = (3.0 * m.resolve[:, s] * m.claim).astype(F32)
     m.s_risk = (rules["cost_scale"][:, None] * (1 - 0.7 * m.risk[:, s])).astype(F32)
     econ = rules["economic_cost"][:, None]
-    m.t_blockade = (econ * 0.5 * m.sea_lanes[:, s]).astype(F32)
+    m.t_blockade = (econ * 0.25 * m.sea_lanes[:, s]).astype(F32)
+    m.s_lanes = (0.35 * m.sea_lanes[:, s]).astype(F32)
     m.t_sanctions = (econ * m.dependence).astype(F32)
 
 
@@ -86,9 +87,13 @@ def threat(m: WargameModel) -> None:
     moves, and the security dilemma (power aligned with dst). Smoothed by ``threat_memory``."""
     c = m.c
     moves = np.clip(m.perceived[:, c.reverse], 0, c.top) * F32(1 / c.top)
-    sd = m.p_security_dilemma[:, None] * m.aligned[:, c.dst] * m.s_inv_pair
-    theta = m.s_hostile + moves * (0.5 + m.s_rel) + sd
-    theta = np.clip(theta, 0.0, 1.5).astype(F32)
+    aligned = m.aligned[:, c.dst]
+    sd = m.p_security_dilemma[:, None] * aligned / (aligned + m.s_ps + 1e-6)
+    # a rival that blockades anyone threatens the sea lanes an exposed actor lives on (seed 000:14)
+    blockading = c.seg_src.max(c.flag_blockade[m.rung])[:, c.dst]
+    lanes = m.s_lanes * blockading
+    theta = m.s_hostile + moves * (0.5 + m.s_rel) + sd + lanes
+    theta = (1.0 - np.exp(-np.maximum(theta, 0.0))).astype(F32)  # saturating: threat lies in [0, 1)
     mem = m.p_memory[:, None]
     m.threat = theta if m.threat is None else (mem * m.threat + (1 - mem) * theta).astype(F32)
 
@@ -110,7 +115,7 @@ def masks(m: WargameModel) -> None:
         collective = c.seg_oblig.any(ok)
     m.collective = collective
     do = c.defence_oriented[c.src]
-    amax = np.broadcast_to(c.max_rung[c.src], m.rung.shape).astype(np.int8)
+    amax = np.broadcast_to(c.dyad_cap, m.rung.shape).astype(np.int8)
     licensed = attacked | collective
     no_force = do & ~licensed
     amax = np.where(no_force, np.minimum(amax, c.first_force - 1), amax)
@@ -143,7 +148,7 @@ def terms(m: WargameModel) -> None:
         host = b["granted"][:, None] * b["share"] * m.rung[:, b["pairs"][:, 1]].astype(F32)
         press = np.maximum(press, b["segments"].max(host.astype(F32)))
     m.press = press.astype(F32)
-    m.t_resp = (rules["reciprocity"][:, None] * (0.3 + m.threat) * 1.2).astype(F32)
+    m.t_resp = (rules["reciprocity"][:, None] * (0.3 + m.threat) * 1.6).astype(F32)
     m.t_oblig = (rules["obligation"][:, None] * 4.0 * (m.o_level > 0)).astype(F32)
     relax = np.exp(-m.relax * m.max_threat())
     m.t_domestic = (3.0 * m.domestic * relax)[:, c.src].astype(F32)

@@ -138,7 +138,7 @@ class Doctrine(Strict):
         description="Gives logistics and basing to a partner at war even when combat is barred.",
     )
     survival_threshold: Unit = Field(
-        default=0.6,
+        default=0.75,
         description="Threat level (0-1) at which an attack threatens the actor's survival "
         "(the second of Japan's Three New Conditions).",
     )
@@ -329,7 +329,7 @@ class Rules(Sourced):
     """Weights of the rule families (see docs/model.md for each equation)."""
 
     temperature: NonNegative = Field(
-        default=0.15, description="Logit choice temperature; 0 = always the best move."
+        default=0.05, description="Logit choice temperature; 0 = always the best move."
     )
     observation_noise: NonNegative = Field(
         default=0.4,
@@ -357,6 +357,10 @@ class Rules(Sourced):
     )
     inertia: NonNegative = Field(
         default=0.15, description="Cost of changing rung at all (status-quo bias)."
+    )
+    audience_cost: NonNegative = Field(
+        default=0.4,
+        description="Cost of backing down, times the rung left (Fearon 1994 audience costs).",
     )
     threat_memory: Unit = Field(
         default=0.7, description="Share of last turn's threat kept (0 = no memory)."
