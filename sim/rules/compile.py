@@ -34,6 +34,18 @@ SUPPORT_WEIGHT = np.array([0.0, 0.05, 0.12, 0.25, 0.4, 0.6, 1.0], dtype=np.float
 LEVEL = {name: i for i, name in enumerate(SUPPORT_LEVELS)}
 
 
+@dataclass(frozen=True)
+class RungTables:
+    """Lookups by rung index + 1 (see ``CompiledScenario.rung_tables``)."""
+
+    frac: np.ndarray
+    cost: np.ndarray
+    blockade: np.ndarray
+    sanctions: np.ndarray
+    gain: np.ndarray
+    off_ladder: np.ndarray
+
+
 @dataclass
 class Param:
     """One uncertain number: its dotted path, distribution, and where it lands in the arrays."""
@@ -127,6 +139,24 @@ class CompiledScenario:
         homeland strikes: attacking a homeland or using nuclear weapons wins no territory."""
         goal = max(1, min(self.first_homeland - 1, self.top))
         return (np.minimum(np.arange(self.top + 1), goal) / goal).astype(np.float32)
+
+    @functools.cached_property
+    def rung_tables(self) -> RungTables:
+        """Per-rung lookups padded by one rung below and two above the ladder (for the moves)."""
+        n = self.top + 1
+
+        def pad(values: np.ndarray, fill: float = 0.0) -> np.ndarray:
+            return np.concatenate([[fill], values, [fill, fill]]).astype(np.float32)
+
+        off = np.zeros(n, dtype=np.float32)
+        return RungTables(
+            frac=pad(np.arange(n) / self.top),
+            cost=pad(self.rung_cost),
+            blockade=pad(self.flag_blockade),
+            sanctions=pad(self.flag_sanctions),
+            gain=pad(self.gain_curve),
+            off_ladder=pad(off, -np.inf),
+        )
 
     @property
     def n_actors(self) -> int:

@@ -37,36 +37,32 @@ class Choice:
 def choose(m: WargameModel, dyads: np.ndarray, explain: bool = False) -> Choice:
     """Score the four moves on ``dyads`` for every replicate and sample one per dyad and world."""
     c = m.c
-    top = c.top
+    t = c.rung_tables  # per-rung tables padded so that index cand + 1 is always in range
     cur = m.rung[:, dyads].astype(np.int16)
-    cand = cur[None] + MOVES[:, None, None]  # (M, R, d)
-    amax = m.amax[:, dyads].astype(np.int16)
-    valid = (cand >= 0) & (cand <= top) & ((cand <= amax[None]) | (MOVES[:, None, None] <= 0))
-    lc = np.clip(cand, 0, top)
-    f = lc.astype(np.float32) * np.float32(1 / top)
-    cost = m.t_cost[:, dyads] * c.rung_cost[lc]
-    econ = (
-        m.t_blockade[:, dyads] * c.flag_blockade[lc]
-        + m.t_sanctions[:, dyads] * c.flag_sanctions[lc]
-    )
-    resp = m.t_resp[:, dyads] * np.minimum(f, m.press[:, dyads] * np.float32(1 / top))
-    oblig = m.t_oblig[:, dyads] * np.minimum(f, m.o_level[:, dyads] * np.float32(1 / top))
+    idx = cur[None] + (MOVES[:, None, None] + 1)  # (M, R, d); 0 and top + 2.. are off the ladder
+    f = t.frac[idx]
+    top_inv = np.float32(1 / c.top)
+    cost = m.t_cost[:, dyads] * t.cost[idx]
+    econ = m.t_blockade[:, dyads] * t.blockade[idx] + m.t_sanctions[:, dyads] * t.sanctions[idx]
+    resp = m.t_resp[:, dyads] * np.minimum(f, m.press[:, dyads] * top_inv)
+    oblig = m.t_oblig[:, dyads] * np.minimum(f, m.o_level[:, dyads] * top_inv)
+    # status-quo bias, and backing down costs face in proportion to the rung left (audience costs)
     inertia = m.p_inertia[None, :, None] * np.abs(MOVES).astype(np.float32)[:, None, None]
-    # backing down costs face in proportion to the rung left (audience costs)
-    inertia = (
-        inertia
-        + (MOVES < 0)[:, None, None] * (m.p_audience[:, None] * cur * np.float32(1 / top))[None]
-    )
+    inertia = inertia + (MOVES < 0)[:, None, None] * (m.p_audience[:, None] * cur * top_inv)[None]
     u = (
-        m.t_gain[:, dyads] * c.gain_curve[lc]
+        m.t_gain[:, dyads] * t.gain[idx]
         - m.t_domestic[:, dyads] * f
         - cost
         - econ
         + resp
         + oblig
         - inertia
+        + t.off_ladder[idx]  # -inf below the first rung or above the last
     )
-    u[~valid] = -np.inf
+    amax = m.amax[:, dyads].astype(np.int16)
+    up = MOVES > 0  # only moves up can break a doctrine mask; holding or de-escalating never does
+    u[up] = np.where(cur[None] + MOVES[up][:, None, None] <= amax[None], u[up], -np.inf)
+    valid = np.isfinite(u)
     temp = m.p_temperature[None, :, None]
     best = u.max(axis=0)
     if (temp > 0).all():
@@ -85,12 +81,14 @@ def choose(m: WargameModel, dyads: np.ndarray, explain: bool = False) -> Choice:
     total = cum[-1]
     # a draw strictly below the total picks a move whose weight is positive, hence a valid one
     draw = np.minimum(m.rng.random(total.shape, dtype=np.float32) * total, np.nextafter(total, 0))
-    pick = (draw[None] >= cum).sum(axis=0)
+    pick = (draw >= cum[0]).astype(np.int16)
+    for k in range(1, len(MOVES) - 1):
+        pick += draw >= cum[k]
     new = (cur + MOVES[pick]).astype(np.int8)
     prob = None
     terms = None
     if explain:
-        gain = m.t_gain[:, dyads] * c.gain_curve[lc]
+        gain = m.t_gain[:, dyads] * t.gain[idx]
         dom = m.t_domestic[:, dyads] * f
         inertia_b = np.broadcast_to(inertia, gain.shape)
         terms = {

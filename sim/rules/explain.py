@@ -78,17 +78,21 @@ def describe_choice(
             for i, mv in enumerate((-1, 0, 1, 2))
             if ch.valid[i, 0, col]
         }
+        kind = "hold" if new == old else "move"
         verb = "holds at" if new == old else ("escalates to" if new > old else "de-escalates to")
         who = "(team move) " if target in human else ""
         top_terms = sorted(
             ((v, t) for t, v in terms.items() if abs(v) >= 0.01), key=lambda x: -abs(x[0])
         )[:3]
         why = ", ".join(f"{t} {v:+.2f}" for v, t in top_terms) or "no strong pull"
-        text = f"{who}{agent.name} {verb} {c.rung_labels[new]} toward {target} ({why})"
+        p_pick = float(ch.terms["prob_all"][k, 0, col])
+        text = (
+            f"{who}{agent.name} {verb} {c.rung_labels[new]} toward {target} ({why}; p={p_pick:.2f})"
+        )
         events.append(
             Event(
                 m.turn + 1,
-                "move",
+                kind,
                 agent.name,
                 text,
                 {
@@ -112,13 +116,17 @@ def timeline(events: list[Event], verbose: bool = False) -> str:
     lines = []
     turn = None
     for e in events:
+        if e.kind == "hold" and not verbose:
+            continue
         if e.turn != turn:
             turn = e.turn
             lines.append(f"Turn {turn}")
         lines.append(f"  {e.text}")
-        if verbose or e.kind == "move":
+        if verbose or e.kind in ("move", "hold"):
             masks = e.details.get("masks") or []
             for msk in masks:
-                if e.kind == "move" and (verbose or "licensed" in msk or "no force" in msk):
+                if e.kind in ("move", "hold") and (
+                    verbose or "licensed" in msk or "no force" in msk
+                ):
                     lines.append(f"      mask: {msk}")
     return "\n".join(lines)
