@@ -161,6 +161,34 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_viz(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+    from importlib.util import find_spec
+
+    if find_spec("solara") is None:
+        raise WargameError('wargame viz needs the viz extra: pip install -e ".[viz]"')
+    _load(args)  # validate first: errors as one clear line, not a server traceback
+    env = {
+        **os.environ,
+        "WARGAME_SCENARIO": args.scenario,
+        "WARGAME_SEED": str(args.seed),
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "sim.viz_app",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+    ]
+    return subprocess.call(cmd, env=env)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wargame",
@@ -218,6 +246,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-runs", type=int, default=40)
     p.add_argument("--block", type=int, default=1000)
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("viz", help="step one world in Mesa's SolaraViz (needs the viz extra)")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.set_defaults(func=cmd_viz, overrides=[])
 
     for extra in _EXTRA_COMMANDS:
         extra(sub)

@@ -467,7 +467,7 @@ class WargameModel(mesa.Model):
         """Share of worlds ending in each outcome (all outcomes listed, summing to 1)."""
         counts = np.bincount(self.outcome[self.outcome >= 0], minlength=len(self.outcome_names))
         total = max(int(counts.sum()), 1)
-        return {n: counts[i] / total for i, n in enumerate(self.outcome_names)}
+        return {n: float(counts[i] / total) for i, n in enumerate(self.outcome_names)}
 
 
 __all__ = ["LEVEL", "TERMS", "ActorAgent", "WargameModel", "compiled"]
