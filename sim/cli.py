@@ -81,11 +81,31 @@ def print_distribution(mc, c, seed: int, out=sys.stdout) -> None:
         )
 
 
+def print_summary(summary: dict, descriptions: dict[str, str], out=sys.stdout) -> None:
+    """The outcome table of a summary.json: count, share and 95% Wilson interval per outcome."""
+    outcomes = summary["outcomes"]
+    width = max(len(k) for k in outcomes)
+    print(
+        f"{summary.get('scenario', '')}: {summary['runs']} replicates, seed {summary.get('seed')}",
+        file=out,
+    )
+    for name, o in outcomes.items():
+        lo, hi = o["ci95"]
+        print(
+            f"  {name:<{width}}  {o['count']:>7}  {o['share']:6.1%}  [{lo:5.1%}, {hi:5.1%}]  "
+            f"{descriptions.get(name, '')}",
+            file=out,
+        )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.model import WargameModel
     from sim.rules.explain import timeline
-    from sim.runner.montecarlo import run_montecarlo
 
+    if args.resume:
+        return _resume(args)
+    if not args.scenario:
+        raise WargameError("give a SCENARIO file, or --resume RUN_DIR")
     c = _load(args)
     if args.explain:
         if args.runs != 1:
@@ -97,11 +117,59 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(timeline(m.log, verbose=args.verbose))
         print(f"\nOutcome: {m.outcome_names[m.outcome[0]]} (turn {m.end_turn[0]})")
         return 0
-    if args.runs < 1:
-        raise WargameError("--runs must be at least 1")
-    mc = run_montecarlo(c, args.runs, args.seed, args.block)
-    print_distribution(mc, c, args.seed)
+    if args.runs < 1 or args.block < 1:
+        raise WargameError("--runs and --block must be at least 1")
+    if args.precision is not None and not 0 < args.precision < 0.5:
+        raise WargameError("--precision is a half-width between 0 and 0.5, e.g. 0.01 for one point")
+    from sim.runner.execute import Plan, start_run
+    from sim.scenario import load_scenario
+
+    plan = Plan(
+        runs=args.runs,
+        seed=args.seed,
+        block=args.block,
+        precision=args.precision,
+        max_runs=args.max_runs,
+        trajectories=args.trajectories,
+    )
+    base = load_scenario(args.scenario) if args.overrides else c.scenario
+    rd = start_run(c.scenario, args.scenario, args.overrides, plan, args.out, base_scenario=base)
+    return _execute(rd, args, {k: v.description for k, v in c.scenario.outcomes.items()})
+
+
+def _execute(rd, args: argparse.Namespace, descriptions: dict[str, str]) -> int:
+    from sim.runner.execute import execute
+
+    try:
+        summary = execute(rd, workers=args.workers, quiet=args.quiet)
+    except KeyboardInterrupt:
+        kept = len(rd.finished_blocks())
+        print(
+            f"wargame: interrupted; {kept} finished block(s) kept in {rd.path}; "
+            f"finish with: wargame run --resume {rd.path}",
+            file=sys.stderr,
+        )
+        return 130
+    print_summary(summary, descriptions)
+    print(f"run folder: {rd.path}")
     return 0
+
+
+def _resume(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sim.outputs.rundir import RunDir
+    from sim.scenario.schema import Scenario
+
+    rd = RunDir(Path(args.resume))
+    m = rd.manifest()
+    if m["status"] == "complete":
+        print(f"{rd.path}: already complete")
+    descriptions = {
+        k: v.get("description", "") for k, v in m["resolved_scenario"].get("outcomes", {}).items()
+    }
+    Scenario.model_validate(m["resolved_scenario"])  # a manifest edited by hand fails here, clearly
+    return _execute(rd, args, descriptions)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -214,10 +282,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", default="docs", help="docs folder (default: docs)")
     p.set_defaults(func=cmd_docs)
 
-    p = sub.add_parser("run", help="run a scenario many times and print the outcome distribution")
-    p.add_argument("scenario", metavar="SCENARIO")
+    p = sub.add_parser(
+        "run",
+        help="run a scenario many times: outcome distribution and a run folder",
+        description="Run N replicates in blocks on a process pool and write runs/<scenario>-<time>-<hash>/ "
+        "(manifest.json, outcomes.parquet, summary.json, optionally trajectories.parquet).",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", nargs="?")
     p.add_argument("--runs", type=int, default=1000, help="number of replicates (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    p.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: all cores)"
+    )
+    p.add_argument(
+        "--out", default=None, help="run folder (default: runs/<scenario>-<UTC time>-<hash>)"
+    )
+    p.add_argument("--trajectories", action="store_true", help="also write rung per actor per turn")
+    p.add_argument(
+        "--precision",
+        type=float,
+        default=None,
+        metavar="P",
+        help="add blocks until every share's 95%% interval half-width is at most P",
+    )
+    p.add_argument(
+        "--max-runs", type=int, default=200_000, help="cap on replicates with --precision"
+    )
+    p.add_argument("--resume", metavar="RUN_DIR", default=None, help="finish an interrupted run")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(
         "--block", type=int, default=1000, help="replicates per block (part of the run's identity)"
     )

@@ -122,6 +122,7 @@ class WargameModel(mesa.Model):
         rng: seed or ``numpy.random.Generator``; every random draw of the run comes from it.
         overrides: ``--set`` style overrides ("path=value" strings or a mapping).
         explain: record a readable reason for every decision (default: on when R == 1).
+        trajectories: keep each actor's highest rung after every turn (``model.trajectory``).
     """
 
     def __init__(
@@ -131,6 +132,7 @@ class WargameModel(mesa.Model):
         rng: Any = None,
         overrides: Mapping[str, Any] | Iterable[str] | None = None,
         explain: bool | None = None,
+        trajectories: bool = False,
         **_: Any,
     ) -> None:
         super().__init__(rng=rng)
@@ -138,6 +140,8 @@ class WargameModel(mesa.Model):
         self.R = int(R)
         self.explain = (self.R == 1) if explain is None else bool(explain)
         self.turn = 0
+        self.record_trajectories = trajectories
+        self.trajectory: list[np.ndarray] = []  # per turn: (R, N) highest rung of each actor
         self.log: list[Event] = []
         self.pending_moves: dict[str, dict[str, int]] = {}
         arrays, self.sampled = c.sample(self.rng, self.R)
@@ -380,6 +384,8 @@ class WargameModel(mesa.Model):
         self._update_calm()
         self._check_stops()
         self.max_rung = int(self.rung[0].max()) if self.rung.size else 0
+        if self.record_trajectories:
+            self.trajectory.append(self.c.seg_src.max(self.rung))
         self.datacollector.collect(self)
 
     def _update_calm(self) -> None:

@@ -1,7 +1,8 @@
-"""Monte Carlo in blocks: each block is one ``WargameModel`` with R = block size and its own seed.
+"""Monte Carlo in blocks, in this process: each block is one ``WargameModel`` with R = block size.
 
-Seeds come from ``SeedSequence(root).spawn(n_blocks)``, so a block's results depend only on the root
-seed, the block size and its index — not on which process ran it or when it finished.
+Block i is seeded with ``SeedSequence(seed, spawn_key=(i,))``, so its results depend only on the root
+seed, the block size and i — not on which process ran it or when it finished. ``sim.runner.execute``
+runs the same blocks on a process pool and writes them to disk.
 """
 
 from __future__ import annotations
@@ -10,29 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model import WargameModel
 from sim.rules.compile import CompiledScenario
+from sim.runner.worker import run_block
 
 DEFAULT_BLOCK = 1000
-
-
-def block_seeds(seed: int, n_blocks: int) -> list[np.random.SeedSequence]:
-    """One independent seed per block, derived from the run's root seed."""
-    return np.random.SeedSequence(seed).spawn(n_blocks)
-
-
-def run_block(
-    c: CompiledScenario, size: int, seed: np.random.SeedSequence, index: int = 0
-) -> dict[str, np.ndarray]:
-    """Play ``size`` worlds in one model and return their per-replicate columns."""
-    model = WargameModel(c, R=size, rng=np.random.default_rng(seed), explain=False)
-    model.run()
-    out = model.results()
-    out["block"] = np.full(size, index, dtype=np.int32)
-    acted = np.zeros(c.n_actors, dtype=bool)  # per actor: moved a rung in some world of the block
-    np.logical_or.at(acted, c.src, model.acted_dyad)
-    out["acted"] = acted
-    return out
 
 
 @dataclass
@@ -61,17 +43,17 @@ def outcome_names(c: CompiledScenario) -> list[str]:
     return names
 
 
+def block_sizes(runs: int, block: int) -> list[int]:
+    """Sizes of the blocks of a run of ``runs`` replicates (the last may be short)."""
+    return [min(block, runs - i) for i in range(0, runs, block)]
+
+
 def run_montecarlo(
     c: CompiledScenario, runs: int, seed: int, block: int = DEFAULT_BLOCK
 ) -> MonteCarlo:
-    """Run ``runs`` replicates in blocks of ``block`` in this process."""
-    n_blocks = max(1, -(-runs // block))
-    seeds = block_seeds(seed, n_blocks)
-    parts = []
-    for i in range(n_blocks):
-        size = min(block, runs - i * block)
-        parts.append(run_block(c, size, seeds[i], i))
-    acted = np.logical_or.reduce([p.pop("acted") for p in parts])
-    columns = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    columns["replicate"] = np.arange(runs, dtype=np.int64)
+    """Run ``runs`` replicates in blocks of ``block`` in this process and keep them in memory."""
+    parts = [run_block(c, i, size, seed, block) for i, size in enumerate(block_sizes(runs, block))]
+    acted = np.logical_or.reduce([p["acted"] for p in parts])
+    cols = [p["columns"] for p in parts]
+    columns = {k: np.concatenate([p[k] for p in cols]) for k in cols[0]}
     return MonteCarlo(columns, outcome_names(c), dict(zip(c.actors, map(bool, acted), strict=True)))

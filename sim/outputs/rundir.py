@@ -1,0 +1,144 @@
+"""A run's folder: its manifest, block files, outcome tables and summary, and how to read them back.
+
+Layout of ``runs/<scenario>-<UTC time>-<hash>/``::
+
+    manifest.json        what was run (scenario, overrides, seed, block size, versions) and status
+    blocks/              one Parquet file per finished block while the run is under way
+    outcomes.parquet     one row per replicate, in block order (when complete)
+    trajectories.parquet rung per actor per turn per replicate (with --trajectories)
+    summary.json         count, share, 95% Wilson interval and standard error per outcome
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from sim.errors import RunError
+
+FORMAT_VERSION = 1
+
+
+def now() -> str:
+    """UTC time, ISO 8601, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def canonical_json(data: Any) -> str:
+    """JSON with sorted keys and no spaces: the text that hashes identify."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def short_hash(data: Any, n: int = 8) -> str:
+    return hashlib.sha256(canonical_json(data).encode()).hexdigest()[:n]
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and of the packages that decide the numbers."""
+    out = {"python": platform.python_version(), "platform": platform.platform()}
+    for pkg in ("alliance-wargame", "mesa", "numpy", "pydantic", "pyyaml", "pyarrow"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            out[pkg] = "unknown"
+    return out
+
+
+def write_json_atomic(data: Any, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(
+        json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", encoding="utf-8"
+    )
+    os.replace(tmp, path)
+
+
+@dataclass
+class RunDir:
+    """Paths inside a run folder and its manifest."""
+
+    path: Path
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / "manifest.json"
+
+    @property
+    def blocks(self) -> Path:
+        return self.path / "blocks"
+
+    @property
+    def outcomes(self) -> Path:
+        return self.path / "outcomes.parquet"
+
+    @property
+    def trajectories(self) -> Path:
+        return self.path / "trajectories.parquet"
+
+    @property
+    def summary_path(self) -> Path:
+        return self.path / "summary.json"
+
+    def block_file(self, i: int) -> Path:
+        return self.blocks / f"block-{i:06d}.parquet"
+
+    def trajectory_file(self, i: int) -> Path:
+        return self.blocks / f"traj-{i:06d}.parquet"
+
+    def finished_blocks(self) -> set[int]:
+        """Indices of blocks whose file is whole (final name) on disk."""
+        if not self.blocks.is_dir():
+            return set()
+        return {int(p.stem.split("-")[1]) for p in self.blocks.glob("block-*.parquet")}
+
+    def manifest(self) -> dict[str, Any]:
+        return read_manifest(self.path)
+
+    def save_manifest(self, manifest: dict[str, Any]) -> None:
+        write_json_atomic(manifest, self.manifest_path)
+
+    def summary(self) -> dict[str, Any]:
+        try:
+            return json.loads(self.summary_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RunError(f"{self.path}: cannot read summary.json ({exc})") from None
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest of a run folder, or a one-line ``RunError`` saying what is wrong."""
+    if not path.exists():
+        raise RunError(f"{path}: no such run directory")
+    if not path.is_dir():
+        raise RunError(f"{path}: not a directory (expected a run folder from `wargame run`)")
+    mf = path / "manifest.json"
+    if not mf.exists():
+        raise RunError(f"{path}: not a run directory (no manifest.json)")
+    try:
+        data = json.loads(mf.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RunError(f"{mf}: unreadable manifest ({exc})") from None
+    if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
+        raise RunError(f"{mf}: not a manifest of this version of alliance-wargame")
+    return data
+
+
+def require_complete(path: Path) -> RunDir:
+    """A run folder whose run finished; otherwise a one-line error pointing to --resume."""
+    rd = RunDir(path)
+    m = rd.manifest()
+    if m.get("status") != "complete":
+        raise RunError(f"{path}: run is incomplete; finish it with `wargame run --resume {path}`")
+    if not rd.outcomes.exists():
+        raise RunError(f"{path}: outcomes.parquet is missing")
+    return rd
+
+
+def command_line() -> list[str]:
+    return [Path(sys.argv[0]).name, *sys.argv[1:]]

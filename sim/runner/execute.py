@@ -1,0 +1,327 @@
+"""Run a scenario to a run folder: blocks on a process pool, streamed to disk, resumable.
+
+Blocks are submitted to a ``concurrent.futures`` executor (a spawn-context process pool, or this
+process when one worker is asked for). Each finished block is written to ``blocks/`` under a temporary
+name and renamed; the manifest says ``incomplete`` until every block is there and the outcome table has
+been assembled in block order. Ctrl-C or a dead worker leaves the finished blocks in place, and
+``resume`` runs only the missing ones.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from sim.errors import RunError
+from sim.outputs.rundir import RunDir, canonical_json, command_line, now, short_hash, versions
+from sim.outputs.summary import max_half_width, summarise
+from sim.outputs.tables import concat_blocks, to_table, write_atomic
+from sim.rules.compile import CompiledScenario, compile_scenario
+from sim.runner.montecarlo import outcome_names
+from sim.runner.worker import run_block
+from sim.scenario.schema import Scenario
+
+DEFAULT_MAX_RUNS = 1_000_000
+
+
+@dataclass
+class Plan:
+    """What to run: replicates (or a precision target), seed, block size, extras."""
+
+    runs: int = 1000
+    seed: int = 0
+    block: int = 1000
+    precision: float | None = None
+    max_runs: int = DEFAULT_MAX_RUNS
+    trajectories: bool = False
+
+    def n_blocks(self) -> int:
+        total = self.max_runs if self.precision is not None else self.runs
+        return max(1, math.ceil(total / self.block))
+
+    def size(self, i: int) -> int:
+        total = self.max_runs if self.precision is not None else self.runs
+        return min(self.block, total - i * self.block)
+
+
+@dataclass
+class Progress:
+    """A tqdm bar on a terminal (replicates/s, time left); nothing when quiet or not a TTY."""
+
+    total: int
+    quiet: bool = False
+    done: int = 0
+    _bar: Any = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if not self.quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(
+                total=self.total, unit="rep", unit_scale=True, dynamic_ncols=True, file=sys.stderr
+            )
+
+    def update(self, n: int) -> None:
+        self.done += n
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+class _InProcess(Executor):
+    """A one-worker executor that runs each task when submitted (no pool start-up cost)."""
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            fut.set_exception(exc)
+        return fut
+
+
+def _ignore_sigint() -> None:  # pragma: no cover - runs in the worker processes
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def make_executor(workers: int) -> Executor:
+    """In-process for one worker; otherwise a spawn-context process pool whose workers ignore Ctrl-C
+    (the parent handles it and keeps what has finished)."""
+    if workers <= 1:
+        return _InProcess()
+    ctx = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def new_run_dir(scenario_name: str, identity: dict, out: str | os.PathLike[str] | None) -> RunDir:
+    """``runs/<scenario>-<UTC time>-<hash>/`` (or ``out``), created empty."""
+    if out is not None:
+        path = Path(out)
+        if path.exists() and any(path.iterdir()):
+            raise RunError(f"{path}: output folder exists and is not empty")
+    else:
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        path = Path("runs") / f"{scenario_name}-{stamp}-{short_hash(identity)}"
+    path.mkdir(parents=True, exist_ok=True)
+    return RunDir(path)
+
+
+def start_run(
+    scenario: Scenario,
+    scenario_path: str | None,
+    overrides: list[str] | dict,
+    plan: Plan,
+    out: str | os.PathLike[str] | None = None,
+    base_scenario: Scenario | None = None,
+) -> RunDir:
+    """Create the run folder and its manifest (status ``incomplete``)."""
+    resolved = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    base = (base_scenario or scenario).model_dump(mode="json", by_alias=True, exclude_none=True)
+    file_hash = None
+    if scenario_path and Path(scenario_path).is_file():
+        import hashlib
+
+        file_hash = hashlib.sha256(Path(scenario_path).read_bytes()).hexdigest()
+    identity = {"scenario": resolved, "seed": plan.seed, "block": plan.block}
+    rd = new_run_dir(scenario.name, identity, out)
+    manifest = {
+        "format_version": 1,
+        "status": "incomplete",
+        "scenario": {
+            "name": scenario.name,
+            "path": scenario_path,
+            "file_sha256": file_hash,
+            "resolved_sha256": short_hash(resolved, 64),
+            "base_sha256": short_hash(base, 64),
+        },
+        "overrides": list(overrides) if not isinstance(overrides, dict) else overrides,
+        "seed": plan.seed,
+        "block": plan.block,
+        "runs_requested": plan.runs,
+        "precision": plan.precision,
+        "max_runs": plan.max_runs,
+        "trajectories": plan.trajectories,
+        "blocks_planned": plan.n_blocks(),
+        "versions": versions(),
+        "command": command_line(),
+        "started": now(),
+        "finished": None,
+        "resolved_scenario": resolved,
+        "base_scenario": base,
+    }
+    rd.save_manifest(manifest)
+    return rd
+
+
+def _plan_of(m: dict) -> Plan:
+    return Plan(
+        runs=m["runs_requested"],
+        seed=m["seed"],
+        block=m["block"],
+        precision=m["precision"],
+        max_runs=m["max_runs"],
+        trajectories=m["trajectories"],
+    )
+
+
+def _block_counts(rd: RunDir, i: int, names: list[str]) -> dict[str, int]:
+    col = (
+        pq.read_table(rd.block_file(i), columns=["outcome"])
+        .column("outcome")
+        .to_numpy(zero_copy_only=False)
+    )
+    return {n: int((col == n).sum()) for n in names}
+
+
+def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict:
+    """Run every missing block of the run in ``rd`` and finalise it; return the summary.
+
+    Raises ``KeyboardInterrupt`` (after keeping finished blocks) on Ctrl-C and ``RunError`` when a
+    worker dies; either way the manifest stays ``incomplete`` and ``--resume`` picks up from there.
+    """
+    m = rd.manifest()
+    if m["status"] == "complete":
+        return rd.summary()
+    plan = _plan_of(m)
+    scenario = Scenario.model_validate(m["resolved_scenario"])
+    c = compile_scenario(scenario)
+    names = outcome_names(c)
+    rd.blocks.mkdir(exist_ok=True)
+    for stale in rd.blocks.glob(".*.tmp"):
+        stale.unlink()  # a write cut off by a crash: never counted
+    done = rd.finished_blocks()
+    counts = {i: _block_counts(rd, i, names) for i in sorted(done)}
+    target = _precision_target(counts, plan) if plan.precision is not None else None
+    n_blocks = plan.n_blocks()
+    todo: Iterator[int] = (i for i in range(n_blocks) if i not in done)
+    workers = workers or default_workers()
+    progress = Progress(
+        sum(plan.size(i) for i in range(n_blocks)) if plan.precision is None else plan.max_runs,
+        quiet=quiet,
+    )
+    progress.update(sum(plan.size(i) for i in done))
+    executor = make_executor(workers)
+    running: dict[Future, int] = {}
+    try:
+        while True:
+            while len(running) < max(2 * workers, 1) and target is None:
+                i = next(todo, None)
+                if i is None:
+                    break
+                fut = executor.submit(
+                    run_block, c, i, plan.size(i), plan.seed, plan.block, plan.trajectories
+                )
+                running[fut] = i
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in sorted(finished, key=lambda f: running[f]):
+                i = running.pop(fut)
+                result = fut.result()
+                _write_block(rd, result)
+                counts[i] = {n: int((result["columns"]["outcome"] == n).sum()) for n in names}
+                progress.update(plan.size(i))
+            if plan.precision is not None and target is None:
+                target = _precision_target(counts, plan)
+        if target is not None:
+            for fut in running:
+                fut.cancel()
+    except BrokenProcessPool:
+        raise RunError(
+            f"a worker process died; {len(rd.finished_blocks())} finished block(s) kept in {rd.path}; "
+            f"finish with `wargame run --resume {rd.path}`"
+        ) from None
+    finally:
+        progress.close()
+        executor.shutdown(wait=True, cancel_futures=True)
+    last = target if target is not None else n_blocks - 1
+    return finalise(rd, c, names, last)
+
+
+def _precision_target(counts: dict[int, dict[str, int]], plan: Plan) -> int | None:
+    """First block index k such that blocks 0..k reach the precision, if the prefix is there."""
+    total: dict[str, int] = {}
+    k = 0
+    while k in counts:
+        for name, v in counts[k].items():
+            total[name] = total.get(name, 0) + v
+        if max_half_width(total) <= plan.precision:  # type: ignore[operator]
+            return k
+        k += 1
+    return (plan.n_blocks() - 1) if k >= plan.n_blocks() else None
+
+
+def _write_block(rd: RunDir, result: dict) -> None:
+    i = result["index"]
+    if "trajectories" in result:
+        write_atomic(to_table(result["trajectories"]), rd.trajectory_file(i))
+    write_atomic(
+        to_table(result["columns"]), rd.block_file(i)
+    )  # the block file last: it marks done
+
+
+def finalise(rd: RunDir, c: CompiledScenario, names: list[str], last: int) -> dict:
+    """Assemble the ordered tables, write the summary, mark the run complete, drop block files."""
+    m = rd.manifest()
+    blocks = [rd.block_file(i) for i in range(last + 1)]
+    missing = [p.name for p in blocks if not p.exists()]
+    if missing:
+        raise RunError(f"{rd.path}: blocks missing ({', '.join(missing[:3])}...); resume the run")
+    rows = concat_blocks(blocks, rd.outcomes)
+    if m["trajectories"]:
+        concat_blocks([rd.trajectory_file(i) for i in range(last + 1)], rd.trajectories)
+    counts = dict.fromkeys(names, 0)
+    for p in blocks:
+        col = pq.read_table(p, columns=["outcome"]).column("outcome").to_numpy(zero_copy_only=False)
+        for n in names:
+            counts[n] += int((col == n).sum())
+    assert sum(counts.values()) == rows
+    summary = summarise(
+        counts,
+        {
+            "scenario": m["scenario"]["name"],
+            "seed": m["seed"],
+            "block": m["block"],
+            "blocks": last + 1,
+        },
+    )
+    from sim.outputs.rundir import write_json_atomic
+
+    write_json_atomic(summary, rd.summary_path)
+    m["status"] = "complete"
+    m["finished"] = now()
+    m["runs"] = rows
+    rd.save_manifest(m)
+    shutil.rmtree(rd.blocks, ignore_errors=True)
+    return summary
+
+
+def identity_of(manifest: dict) -> str:
+    """Hash of what decides a run's numbers (resolved scenario, seed, block size)."""
+    return short_hash({k: manifest[k] for k in ("resolved_scenario", "seed", "block")}, 16)
+
+
+__all__ = ["Plan", "canonical_json", "execute", "finalise", "np", "start_run"]

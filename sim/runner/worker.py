@@ -1,0 +1,43 @@
+"""The task a worker runs: one block of replicates. Kept light: no plotting or web imports."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model import WargameModel
+from sim.rules.compile import CompiledScenario
+
+
+def block_seed(seed: int, index: int) -> np.random.SeedSequence:
+    """Seed of block ``index``: the same as ``SeedSequence(seed).spawn(n)[index]`` for any n."""
+    return np.random.SeedSequence(seed, spawn_key=(index,))
+
+
+def run_block(
+    c: CompiledScenario, index: int, size: int, seed: int, block: int, trajectories: bool = False
+) -> dict:
+    """Play one block; return its per-replicate columns (and trajectories if asked)."""
+    model = WargameModel(
+        c,
+        R=size,
+        rng=np.random.default_rng(block_seed(seed, index)),
+        explain=False,
+        trajectories=trajectories,
+    )
+    model.run()
+    cols = model.results()
+    cols["block"] = np.full(size, index, dtype=np.int32)
+    cols["replicate"] = np.arange(index * block, index * block + size, dtype=np.int64)
+    acted = np.zeros(c.n_actors, dtype=bool)
+    np.logical_or.at(acted, c.src, model.acted_dyad)
+    out = {"index": index, "columns": cols, "acted": acted}
+    if trajectories:
+        traj = np.stack(model.trajectory, axis=1)  # (R, turns, N)
+        turns = np.arange(1, traj.shape[1] + 1, dtype=np.int16)
+        keep = turns[None, :] <= model.end_turn[:, None]
+        rep, t = np.nonzero(keep)
+        tcols = {"replicate": cols["replicate"][rep], "turn": turns[t]}
+        for i, a in enumerate(c.actors):
+            tcols[a] = traj[rep, t, i]
+        out["trajectories"] = tcols
+    return out
