@@ -65,8 +65,9 @@ def _load(args: argparse.Namespace):
     return compiled(args.scenario, args.overrides)
 
 
-def print_distribution(mc, c, seed: int, out=sys.stdout) -> None:
+def print_distribution(mc, c, seed: int, out=None) -> None:
     """The outcome table: count, share and 95% Wilson interval per outcome."""
+    out = out or sys.stdout
     from sim.runner.stats import wilson
 
     n = mc.runs
@@ -81,8 +82,9 @@ def print_distribution(mc, c, seed: int, out=sys.stdout) -> None:
         )
 
 
-def print_summary(summary: dict, descriptions: dict[str, str], out=sys.stdout) -> None:
+def print_summary(summary: dict, descriptions: dict[str, str], out=None) -> None:
     """The outcome table of a summary.json: count, share and 95% Wilson interval per outcome."""
+    out = out or sys.stdout
     outcomes = summary["outcomes"]
     width = max(len(k) for k in outcomes)
     print(

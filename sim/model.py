@@ -7,7 +7,6 @@ is an ``ActorAgent`` whose ``step`` decides for all R worlds at once. R = 1 is t
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -29,18 +28,18 @@ F32 = np.float32
 RULE_KEYS = tuple(k for k in Rules.model_fields if k not in ("sources", "assumption"))
 
 
-@functools.lru_cache(maxsize=32)
-def _compiled_from_file(
-    path: str, mtime: float, overrides: tuple[tuple[str, Any], ...]
-) -> CompiledScenario:
-    return compile_scenario(load_scenario(path, dict(overrides) if overrides else None))
+_CACHE: dict[tuple, CompiledScenario] = {}
 
 
 def compiled(
     scenario: str | os.PathLike[str] | Scenario | CompiledScenario,
     overrides: Mapping[str, Any] | Iterable[str] | None = None,
 ) -> CompiledScenario:
-    """Compile a scenario given as a path, a ``Scenario`` or already compiled (cached by file)."""
+    """Compile a scenario given as a path, a ``Scenario`` or already compiled.
+
+    Scenarios read from a file are cached by path, modification time and overrides, so that
+    ``mesa.batch_run`` building one model per replicate does not re-read the YAML every time.
+    """
     if isinstance(scenario, CompiledScenario):
         if overrides:
             raise ValueError(
@@ -52,37 +51,17 @@ def compiled(
             from sim.scenario.loader import validate_data
             from sim.scenario.yamlsource import Located
 
-            scenario = validate_data(
-                Located(scenario.model_dump(by_alias=True, exclude_none=True)),
-                scenario.name,
-                overrides,
-            )
+            data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+            scenario = validate_data(Located(data), scenario.name, overrides)
         return compile_scenario(scenario)
     path = Path(scenario)
-    if isinstance(overrides, Mapping):
-        key = tuple(overrides.items())
-    else:
-        key = tuple((o, None) for o in (overrides or ()))
-    if key and all(v is None for _, v in key):
-        items = tuple((o.partition("=")[0], o.partition("=")[2]) for o, _ in key)
-        from sim.scenario.yamlsource import parse_value
-
-        key = tuple((k, parse_value(v)) for k, v in items)
-    mtime = path.stat().st_mtime if path.exists() else 0.0
-    return _compiled_from_file(
-        str(path.resolve()) if path.exists() else str(path), mtime, _freeze(key)
-    )
-
-
-def _freeze(items: tuple) -> tuple:
-    def fz(v: Any) -> Any:
-        if isinstance(v, dict):
-            return tuple(sorted((k, fz(x)) for k, x in v.items()))
-        if isinstance(v, list):
-            return tuple(fz(x) for x in v)
-        return v
-
-    return tuple((k, fz(v)) for k, v in items)
+    items = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides or ())
+    key = (str(path.resolve()), path.stat().st_mtime if path.exists() else 0.0, repr(items))
+    if key not in _CACHE:
+        if len(_CACHE) > 32:
+            _CACHE.clear()
+        _CACHE[key] = compile_scenario(load_scenario(path, overrides))
+    return _CACHE[key]
 
 
 class ActorAgent(mesa.Agent):
@@ -305,6 +284,8 @@ class WargameModel(mesa.Model):
         allowed = self.options(actor).get(target)
         if allowed is None:
             raise ValueError(f"{actor} has no rivalry with {target}")
+        if isinstance(rung, int) and not 0 <= rung <= self.c.top:
+            raise ValueError(f"rung {rung} is off the ladder (0-{self.c.top})")
         name = rung if isinstance(rung, str) else self.c.rung_names[rung]
         if name not in allowed:
             raise ValueError(
@@ -362,6 +343,7 @@ class WargameModel(mesa.Model):
                             fire, np.minimum(self.rung[:, d], to), self.rung[:, d]
                         )
         np.maximum(self.peak, self.rung, out=self.peak)
+        return moved
 
     def step(self) -> None:
         """Play one turn in every world still running."""

@@ -148,7 +148,10 @@ def terms(m: WargameModel) -> None:
         host = b["granted"][:, None] * b["share"] * m.rung[:, b["pairs"][:, 1]].astype(F32)
         press = np.maximum(press, b["segments"].max(host.astype(F32)))
     m.press = press.astype(F32)
-    m.t_resp = (rules["reciprocity"][:, None] * (0.3 + m.threat) * 1.6).astype(F32)
+    # answering in kind; under armed attack, self-defence is not optional (UN Charter, Art. 51)
+    m.t_resp = (
+        rules["reciprocity"][:, None] * ((0.3 + m.threat) * 1.6 + 3.0 * m.self_defence)
+    ).astype(F32)
     m.t_oblig = (rules["obligation"][:, None] * 4.0 * (m.o_level > 0)).astype(F32)
     relax = np.exp(-m.relax * m.max_threat())
     m.t_domestic = (3.0 * m.domestic * relax)[:, c.src].astype(F32)

@@ -205,23 +205,22 @@ def _apply_cast(located: Located, shown: str) -> list[Problem]:
     if isinstance(relations, dict):
         kept = {}
         for rname, rel in relations.items():
-            if not isinstance(rel, dict):
-                kept[rname] = rel
+            if not isinstance(rel, dict) or not _well_typed(rel):
+                kept[rname] = rel  # malformed: left for validation to report
                 continue
             rel = dict(rel)
-            for key in ("members", "guarantors", "protects", "claimants"):
+            for key in ("members", "guarantors", "protects", "claimants", "basing_hosts"):
                 if isinstance(rel.get(key), list):
                     rel[key] = [m for m in rel[key] if m in keep]
             for key in ("stake", "dependence"):
                 if isinstance(rel.get(key), dict):
                     rel[key] = {m: v for m, v in rel[key].items() if m in keep}
             kind = rel.get("type")
-            if kind in ("rivalry", "economic") and len(rel.get("members", [])) < 2:
+            members = rel.get("members") or []
+            if kind in ("rivalry", "economic") and len(members) < 2:
                 continue
             if kind in ("alliance", "partnership") and (
-                len(rel.get("members", [])) < 2
-                or rel.get("guarantors") == []
-                or rel.get("protects") == []
+                len(members) < 2 or rel.get("guarantors") == [] or rel.get("protects") == []
             ):
                 continue
             if kind == "dispute" and (rel.get("holder") not in keep or not rel.get("claimants")):
@@ -233,6 +232,20 @@ def _apply_cast(located: Located, shown: str) -> list[Problem]:
             if isinstance(rel, dict) and isinstance(rel.get("covers"), list):
                 rel["covers"] = [c for c in rel["covers"] if c not in dropped]
     return []
+
+
+def _well_typed(rel: dict) -> bool:
+    """Fields the cast touches hold names (lists of strings, string-keyed mappings, a string holder)."""
+    for key in ("members", "guarantors", "protects", "claimants", "basing_hosts", "covers"):
+        v = rel.get(key)
+        if v is not None and not (isinstance(v, list) and all(isinstance(m, str) for m in v)):
+            return False
+    for key in ("stake", "dependence"):
+        v = rel.get(key)
+        if v is not None and not isinstance(v, dict):
+            return False
+    holder = rel.get("holder")
+    return holder is None or isinstance(holder, str)
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
