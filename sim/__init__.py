@@ -1,8 +1,10 @@
 """alliance-wargame: an agent-based crisis simulation of states and alliances in the Indo-Pacific.
 
-The Python API: ``load_scenario`` reads and validates a scenario; ``WargameModel`` is the Mesa model.
+Python API: ``load_scenario`` validates a scenario, ``run`` runs it to a run folder, ``load_run`` reads
+one back; ``sim.model.WargameModel`` is the Mesa model.
 """
 
+from sim.api import RunResult, load_run, run
 from sim.errors import Problem, RunError, ScenarioError, WargameError
 from sim.scenario import Scenario, load_scenario, load_scenario_text
 
@@ -11,10 +13,13 @@ __version__ = "0.1.0"
 __all__ = [
     "Problem",
     "RunError",
+    "RunResult",
     "Scenario",
     "ScenarioError",
     "WargameError",
     "__version__",
+    "load_run",
     "load_scenario",
     "load_scenario_text",
+    "run",
 ]

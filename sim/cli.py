@@ -259,6 +259,27 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, env=env)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sim.outputs.report import write_report
+
+    path = write_report(Path(args.run_dir), args.format)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from sim.outputs.compare import compare_runs, format_comparison
+
+    result = compare_runs(Path(args.run_a), Path(args.run_b), force=args.force, alpha=args.alpha)
+    print(json.dumps(result, indent=2) if args.json else format_comparison(result))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wargame",
@@ -321,6 +342,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="with --explain: show every mask")
     _add_set(p)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("report", help="write report.html (or --format md) for a run folder")
+    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("--format", choices=["html", "md"], default="html")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "compare", help="outcome shares of two runs side by side, with a test for noise"
+    )
+    p.add_argument("run_a", metavar="RUN_A")
+    p.add_argument("run_b", metavar="RUN_B")
+    p.add_argument("--force", action="store_true", help="compare runs of different scenarios")
+    p.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser(
         "check", help="for scenario authors: validate, test determinism, find dead outcomes"

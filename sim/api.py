@@ -1,0 +1,107 @@
+"""The notebook API: ``sim.run(...)`` writes a run folder and returns its results; ``sim.load_run``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim.outputs.rundir import RunDir, require_complete
+
+
+@dataclass
+class RunResult:
+    """A finished run: ``.outcomes`` (pandas DataFrame, one row per replicate), ``.summary``, ``.path``."""
+
+    path: Path
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return RunDir(self.path).manifest()
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return RunDir(self.path).summary()
+
+    @property
+    def outcomes(self) -> Any:
+        import pandas as pd
+
+        return pd.read_parquet(RunDir(self.path).outcomes)
+
+    @property
+    def trajectories(self) -> Any:
+        import pandas as pd
+
+        rd = RunDir(self.path)
+        if not rd.trajectories.exists():
+            raise FileNotFoundError(f"{self.path}: run without --trajectories")
+        return pd.read_parquet(rd.trajectories)
+
+    def shares(self) -> dict[str, float]:
+        """Share of each outcome."""
+        return {k: v["share"] for k, v in self.summary["outcomes"].items()}
+
+    def report(self, fmt: str = "html") -> Path:
+        """Write report.html (or report.md) into the run folder."""
+        from sim.outputs.report import write_report
+
+        return write_report(self.path, fmt)
+
+
+def run(
+    scenario: str | os.PathLike[str] | Any,
+    runs: int = 1000,
+    seed: int = 0,
+    overrides: Mapping[str, Any] | Iterable[str] | None = None,
+    block: int = 1000,
+    workers: int | None = None,
+    out: str | os.PathLike[str] | None = None,
+    trajectories: bool = False,
+    precision: float | None = None,
+    max_runs: int = 200_000,
+    quiet: bool = True,
+) -> RunResult:
+    """Run ``scenario`` (a path or a ``sim.Scenario``) and return the finished run."""
+    from sim.runner.execute import Plan, execute, start_run
+    from sim.scenario import Scenario, load_scenario
+    from sim.scenario.loader import validate_data
+    from sim.scenario.yamlsource import Located
+
+    overrides_list: Any = (
+        dict(overrides) if isinstance(overrides, Mapping) else list(overrides or [])
+    )
+    if isinstance(scenario, Scenario):
+        base = scenario
+        path = None
+        resolved = (
+            validate_data(
+                Located(scenario.model_dump(mode="json", by_alias=True, exclude_none=True)),
+                scenario.name,
+                overrides_list,
+            )
+            if overrides_list
+            else scenario
+        )
+    else:
+        path = str(scenario)
+        base = load_scenario(path)
+        resolved = load_scenario(path, overrides_list) if overrides_list else base
+    plan = Plan(
+        runs=runs,
+        seed=seed,
+        block=block,
+        precision=precision,
+        max_runs=max_runs,
+        trajectories=trajectories,
+    )
+    rd = start_run(resolved, path, overrides_list, plan, out, base_scenario=base)
+    execute(rd, workers=workers, quiet=quiet)
+    return RunResult(rd.path)
+
+
+def load_run(path: str | os.PathLike[str]) -> RunResult:
+    """Read a finished run folder back."""
+    return RunResult(require_complete(Path(path)).path)
