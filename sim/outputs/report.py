@@ -147,7 +147,7 @@ def fan_chart(d: RunData, actors: list[str]) -> str:
 def honour_rates(d: RunData) -> dict[str, tuple[int, int]]:
     """Per alliance: (worlds where it was honoured, worlds where it was triggered)."""
     out = {}
-    for name, rel in d.scenario.relations.items():
+    for name in d.scenario.relations:
         col = f"triggered.{name}"
         if col in d.outcomes:
             out[name] = (int(d.outcomes[f"honoured.{name}"].sum()), int(d.outcomes[col].sum()))
