@@ -432,6 +432,14 @@ class WargameModel(mesa.Model):
         while self.running:
             self.step()
 
+    def release(self) -> None:
+        """Let the model be freed. Mesa 3.3 keeps every model ever built alive in a class-level
+        ``Agent._ids`` mapping (one id counter per model); a long Monte Carlo run would grow by one
+        model per block, so blocks call this when done. A no-op where Mesa has no such mapping."""
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
+
     # -- results ------------------------------------------------------------------------------
     def results(self) -> dict[str, np.ndarray]:
         """Per-replicate outcome columns (call after ``run``)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 
 from sim.model import WargameModel
@@ -40,4 +42,7 @@ def run_block(
         for i, a in enumerate(c.actors):
             tcols[a] = traj[rep, t, i]
         out["trajectories"] = tcols
+    model.release()
+    del model
+    gc.collect()  # the model and its agents form cycles holding large arrays: free them now
     return out
