@@ -312,7 +312,7 @@ def _meta(d: RunData) -> str:
     )
 
 
-def render_html(d: RunData) -> str:
+def render_html(d: RunData, timeline_budget: float = 8.0) -> str:
     e = html.escape
     actors = key_actors(d)
     params = parameter_table(d)
@@ -364,7 +364,7 @@ def render_html(d: RunData) -> str:
         )
         parts.append(params.head(12).to_html(float_format=lambda v: f"{v:.3f}", border=0))
     parts.append("<h2>A representative world per outcome</h2>")
-    for name, text in representative_timelines(d).items():
+    for name, text in representative_timelines(d, budget_s=timeline_budget).items():
         parts.append(f"<details><summary>{e(name)}</summary><pre>{e(text)}</pre></details>")
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -390,10 +390,14 @@ def render_markdown(d: RunData) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(path: Path, fmt: str = "html", out: Path | None = None) -> Path:
-    """Write report.html (or report.md) into the run folder (or ``out``) and return its path."""
+def write_report(
+    path: Path, fmt: str = "html", out: Path | None = None, timeline_budget: float = 8.0
+) -> Path:
+    """Write report.html (or report.md) into the run folder (or ``out``) and return its path.
+
+    ``timeline_budget`` bounds the seconds spent finding one explained world per outcome."""
     d = RunData(path)
-    text = render_html(d) if fmt == "html" else render_markdown(d)
+    text = render_html(d, timeline_budget) if fmt == "html" else render_markdown(d)
     target = out or (path / f"report.{'html' if fmt == 'html' else 'md'}")
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
