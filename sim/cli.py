@@ -280,6 +280,53 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sim.sweep.run import SweepDir, execute_sweep, start_sweep
+
+    if args.resume:
+        sd = SweepDir(Path(args.resume))
+        sd.manifest()
+    elif args.sweep:
+        sd = start_sweep(Path(args.sweep), args.out)
+    else:
+        raise WargameError("give a SWEEP file, or --resume SWEEP_DIR")
+    try:
+        points = execute_sweep(
+            sd,
+            workers=args.workers,
+            executor=args.executor,
+            scheduler=args.scheduler,
+            quiet=args.quiet,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"wargame: interrupted; finished batches kept in {sd.path}; "
+            f"finish with: wargame sweep --resume {sd.path}",
+            file=sys.stderr,
+        )
+        return 130
+    m = sd.manifest()
+    print(
+        f"{m['scenario']['name']}: {len(points)} points x {m['spec']['replicates']} replicates "
+        f"({m['spec']['design']} design)"
+    )
+    print(f"sweep folder: {sd.path}")
+    return 0
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sim.sweep.analyse import analyse
+
+    result = analyse(Path(args.sweep_dir), pair=args.pair)
+    print(result["text"])
+    print(f"wrote {result['report']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wargame",
@@ -342,6 +389,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="with --explain: show every mask")
     _add_set(p)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "sweep", help="run a parameter sweep (sweep file) on local processes or Dask"
+    )
+    p.add_argument("sweep", metavar="SWEEP", nargs="?")
+    p.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: all cores)"
+    )
+    p.add_argument("--executor", choices=["local", "dask"], default="local")
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster on 127.0.0.1)",
+    )
+    p.add_argument(
+        "--out", default=None, help="sweep folder (default: runs/sweep-<name>-<time>-<hash>)"
+    )
+    p.add_argument(
+        "--resume", metavar="SWEEP_DIR", default=None, help="finish an interrupted sweep"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser(
+        "analyse", aliases=["analyze"], help="sensitivity analysis and report of a sweep"
+    )
+    p.add_argument("sweep_dir", metavar="SWEEP_DIR")
+    p.add_argument(
+        "--pair",
+        nargs=2,
+        metavar=("PARAM_A", "PARAM_B"),
+        default=None,
+        help="parameters of the 2-D heatmap (default: the two most influential)",
+    )
+    p.set_defaults(func=cmd_analyse)
 
     p = sub.add_parser("report", help="write report.html (or --format md) for a run folder")
     p.add_argument("run_dir", metavar="RUN_DIR")

@@ -20,7 +20,9 @@ COMPRESSION = "zstd"
 
 def to_table(columns: dict[str, np.ndarray]) -> pa.Table:
     """An Arrow table with a stable column order: replicate, block, outcome, turn_ended, then sorted."""
-    first = [k for k in ("replicate", "turn", "block", "outcome", "turn_ended") if k in columns]
+    first = [
+        k for k in ("point", "replicate", "turn", "block", "outcome", "turn_ended") if k in columns
+    ]
     rest = sorted(k for k in columns if k not in first)
     arrays = []
     for k in first + rest:

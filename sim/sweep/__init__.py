@@ -1,0 +1,1 @@
+"""Parameter sweeps: sweep files, designs, execution on local processes or Dask, analysis."""

@@ -1,0 +1,258 @@
+"""Run a sweep: batches of points as tasks on a local process pool or a Dask cluster, streamed to disk.
+
+Layout of the sweep folder::
+
+    manifest.json                  the sweep file, resolved base scenario, design, versions, status
+    design.parquet                 every point's parameter values
+    points/batch-NNNNNN.parquet    per finished batch: each point's outcome counts, shares, intervals
+    replicates/batch=NNNNNN/part-0.parquet
+                                   every replicate of the batch (hive-partitioned dataset)
+    points.parquet                 all points in order (when complete)
+
+A batch is done when its points file exists (written last, under a temporary name then renamed), so a
+sweep killed at any moment resumes with exactly the missing batches. Point ``p`` is seeded with
+``SeedSequence(seed, spawn_key=(p,))``: results do not depend on the executor or the finishing order.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import time
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import RunError
+from sim.outputs.rundir import RunDir, now, short_hash, versions, write_json_atomic
+from sim.outputs.tables import concat_blocks, to_table, write_atomic
+from sim.runner.execute import Progress, default_workers, make_executor
+from sim.runner.stats import wilson
+
+_BASE_CACHE: dict[str, Any] = {}
+
+
+def run_points(base: dict, rows: list[tuple[int, dict]], replicates: int, seed: int) -> dict:
+    """Task: play ``replicates`` worlds at each point of a batch. Pure: the same arguments give the
+    same result on any worker."""
+    from sim.model import WargameModel
+    from sim.rules.compile import compile_scenario
+    from sim.scenario.schema import Scenario
+    from sim.sweep.spec import point_scenario
+
+    key = short_hash(base, 16)
+    if key not in _BASE_CACHE:
+        _BASE_CACHE.clear()
+        _BASE_CACHE[key] = Scenario.model_validate(base)
+    scenario = _BASE_CACHE[key]
+    point_rows, parts = [], []
+    for point, values in rows:
+        c = compile_scenario(point_scenario(scenario, values))
+        m = WargameModel(
+            c,
+            R=replicates,
+            rng=np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(point,))),
+            explain=False,
+        )
+        m.run()
+        cols = m.results()
+        m.release()
+        names = m.outcome_names
+        row: dict[str, Any] = {"point": point, **values}
+        outcome = cols["outcome"]
+        for name in names:
+            k = int((outcome == name).sum())
+            lo, hi = wilson(k, replicates)
+            row[f"{name}.count"] = k
+            row[f"{name}.share"] = k / replicates
+            row[f"{name}.lo"] = lo
+            row[f"{name}.hi"] = hi
+        point_rows.append(row)
+        cols["point"] = np.full(replicates, point, dtype=np.int64)
+        cols["replicate"] = np.arange(replicates, dtype=np.int64)
+        parts.append(cols)
+    reps = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return {"points": point_rows, "replicates": reps}
+
+
+class SweepDir(RunDir):
+    """Paths of a sweep folder."""
+
+    @property
+    def design(self) -> Path:
+        return self.path / "design.parquet"
+
+    @property
+    def points(self) -> Path:
+        return self.path / "points.parquet"
+
+    def point_file(self, b: int) -> Path:
+        return self.path / "points" / f"batch-{b:06d}.parquet"
+
+    def replicate_file(self, b: int) -> Path:
+        return self.path / "replicates" / f"batch={b:06d}" / "part-0.parquet"
+
+    def finished_batches(self) -> set[int]:
+        folder = self.path / "points"
+        if not folder.is_dir():
+            return set()
+        return {int(p.stem.split("-")[1]) for p in folder.glob("batch-*.parquet")}
+
+
+def start_sweep(spec_path: Path, out: str | os.PathLike[str] | None = None) -> SweepDir:
+    """Validate the sweep file, create its folder, write the manifest and the design."""
+    from sim.scenario import load_scenario
+    from sim.sweep.design import make_design
+    from sim.sweep.spec import load_sweep
+
+    spec, scenario_path = load_sweep(spec_path)
+    base = load_scenario(scenario_path, spec.set)
+    design = make_design(spec)
+    base_dict = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+    identity = {"spec": spec.model_dump(mode="json"), "scenario": base_dict}
+    if out is not None:
+        path = Path(out)
+        if path.exists() and any(path.iterdir()):
+            raise RunError(f"{path}: output folder exists and is not empty")
+    else:
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        path = Path("runs") / f"sweep-{Path(spec_path).stem}-{stamp}-{short_hash(identity)}"
+    path.mkdir(parents=True, exist_ok=True)
+    sd = SweepDir(path)
+    import pyarrow as pa
+
+    write_atomic(pa.Table.from_pandas(design, preserve_index=False), sd.design)
+    manifest = {
+        "format_version": 1,
+        "kind": "sweep",
+        "status": "incomplete",
+        "sweep_file": str(spec_path),
+        "spec": spec.model_dump(mode="json"),
+        "scenario": {
+            "name": base.name,
+            "path": str(scenario_path),
+            "resolved_sha256": short_hash(base_dict, 64),
+        },
+        "points": len(design),
+        "batches": math.ceil(len(design) / spec.batch),
+        "versions": versions(),
+        "started": now(),
+        "finished": None,
+        "base_scenario": base_dict,
+    }
+    sd.save_manifest(manifest)
+    return sd
+
+
+def make_dask_executor(scheduler: str | None, workers: int) -> tuple[Executor, Any]:
+    """A ``concurrent.futures`` executor on Dask: the scheduler at ``scheduler``, or a LocalCluster."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise RunError('the Dask executor needs the dask extra: pip install -e ".[dask]"') from None
+    if scheduler:
+        client = Client(scheduler)
+        closers = [client]
+    else:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+        closers = [client, cluster]
+    return client.get_executor(pure=False), closers
+
+
+def execute_sweep(
+    sd: SweepDir,
+    workers: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    quiet: bool = False,
+) -> pd.DataFrame:
+    """Run the missing batches of the sweep in ``sd``; finalise; return the points table."""
+    m = sd.manifest()
+    if m["status"] == "complete":
+        return pd.read_parquet(sd.points)
+    spec = m["spec"]
+    design = pd.read_parquet(sd.design)
+    params = [c for c in design.columns if c != "point"]
+    batch = spec["batch"]
+    n_batches = m["batches"]
+    for stale in list(sd.path.glob("points/.*.tmp")) + list(sd.path.glob("replicates/*/.*.tmp")):
+        stale.unlink()
+    done = sd.finished_batches()
+    todo = iter([b for b in range(n_batches) if b not in done])
+    workers = workers or default_workers()
+    progress = Progress(len(design) * spec["replicates"], quiet=quiet)
+    progress.update(sum(min(batch, len(design) - b * batch) for b in done) * spec["replicates"])
+    closers: list[Any] = []
+    if executor == "dask":
+        ex, closers = make_dask_executor(scheduler, workers)
+    else:
+        ex = make_executor(workers)
+    (sd.path / "points").mkdir(exist_ok=True)
+    running: dict[Future, int] = {}
+
+    def rows_of(b: int) -> list[tuple[int, dict]]:
+        chunk = design.iloc[b * batch : (b + 1) * batch]
+        return [(int(r["point"]), {p: _py(r[p]) for p in params}) for _, r in chunk.iterrows()]
+
+    try:
+        while True:
+            while len(running) < 2 * workers:
+                b = next(todo, None)
+                if b is None:
+                    break
+                running[
+                    ex.submit(
+                        run_points, m["base_scenario"], rows_of(b), spec["replicates"], spec["seed"]
+                    )
+                ] = b
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in sorted(finished, key=lambda f: running[f]):
+                b = running.pop(fut)
+                result = fut.result()
+                rep = sd.replicate_file(b)
+                rep.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(to_table(result["replicates"]), rep)
+                pts = pd.DataFrame(result["points"])
+                write_atomic(to_table({k: _col(pts[k]) for k in pts.columns}), sd.point_file(b))
+                progress.update(len(result["points"]) * spec["replicates"])
+    finally:
+        progress.close()
+        if executor == "dask":
+            for fut in running:
+                fut.cancel()
+            for c in closers:
+                c.close()
+        else:
+            ex.shutdown(wait=True, cancel_futures=True)
+    files = [sd.point_file(b) for b in range(n_batches)]
+    concat_blocks(files, sd.points)
+    m["status"] = "complete"
+    m["finished"] = now()
+    sd.save_manifest(m)
+    shutil.rmtree(sd.path / "points", ignore_errors=True)
+    return pd.read_parquet(sd.points)
+
+
+def _py(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v
+
+
+def _col(s: pd.Series) -> np.ndarray:
+    return s.to_numpy(dtype=object) if s.dtype == object else s.to_numpy()
+
+
+def write_json(data: Any, path: Path) -> None:
+    write_json_atomic(data, path)

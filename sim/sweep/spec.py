@@ -1,0 +1,133 @@
+"""The sweep file: which scenario, which parameters vary over what, the design, and how many replicates.
+
+Validated like a scenario: every problem located as ``FILE:LINE:COL: field.path: message``. Parameter
+paths are the ``--set`` paths of the scenario; each is checked by applying its extreme values to the
+scenario and validating the result.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.errors import Problem, ScenarioError
+from sim.scenario.loader import _display, read_file, validation_problems
+from sim.scenario.schema import Scenario
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Range(_Strict):
+    """A parameter varied over [low, high] (continuous; grids take ``levels`` evenly spaced values)."""
+
+    low: float = Field(description="Lowest value.")
+    high: float = Field(description="Highest value.")
+    integer: bool = Field(default=False, description="Round sampled values to whole numbers.")
+
+    @model_validator(mode="after")
+    def _order(self) -> Range:
+        if self.high <= self.low:
+            raise ValueError("high must be greater than low")
+        return self
+
+
+class Values(_Strict):
+    """A parameter taking one of a list of values."""
+
+    values: list[float | str | bool] = Field(
+        min_length=1, description="The values (numbers or names)."
+    )
+
+
+class SweepSpec(_Strict):
+    """A parameter sweep over one scenario."""
+
+    scenario: str = Field(description="Scenario file, relative to this sweep file.")
+    title: str | None = Field(default=None, description="Display title.")
+    set: list[str] = Field(
+        default_factory=list, description="Fixed --set overrides applied at every point."
+    )
+    parameters: dict[str, Range | Values] = Field(
+        min_length=1, description="Dotted --set paths to vary, each a range or a list of values."
+    )
+    design: Literal["grid", "random", "lhs", "sobol", "saltelli"] = Field(
+        default="lhs",
+        description="grid (full factorial), random, lhs (Latin hypercube), sobol (Sobol sequence), saltelli "
+        "(Saltelli's scheme: enables Sobol sensitivity indices).",
+    )
+    points: int = Field(
+        default=64,
+        ge=1,
+        le=1_000_000,
+        description="Number of points (random/lhs/sobol); base sample size N for saltelli (N*(D+2) points).",
+    )
+    levels: int = Field(
+        default=5, ge=2, le=1000, description="Values per range parameter in a grid."
+    )
+    replicates: int = Field(default=100, ge=1, le=1_000_000, description="Replicates per point.")
+    seed: int = Field(
+        default=0, ge=0, description="Root seed of the sweep (design and replicates)."
+    )
+    batch: int = Field(
+        default=16, ge=1, le=10_000, description="Points per task and per replicates/ partition."
+    )
+    outcomes: list[str] | None = Field(
+        default=None, description="Outcomes to analyse (default: all)."
+    )
+
+
+def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
+    """Read and validate a sweep file; return it and the resolved scenario path."""
+    path = Path(path)
+    shown = _display(path)
+    if not path.exists():
+        raise ScenarioError([Problem(shown, 1, 1, "", "file not found")])
+    located = read_file(path, shown)
+    try:
+        spec = SweepSpec.model_validate(located.data)
+    except ValidationError as exc:
+        raise ScenarioError(validation_problems(exc, located, shown)) from None
+    scenario_path = (path.parent / spec.scenario).resolve()
+    problems: list[Problem] = []
+    if not scenario_path.is_file():
+        f, line, col = located.locate(("scenario",), shown)
+        raise ScenarioError(
+            [Problem(f, line, col, "scenario", f"scenario file {spec.scenario!r} not found")]
+        )
+    from sim.scenario import load_scenario
+
+    base = load_scenario(scenario_path, spec.set)  # errors in the scenario or in `set` are its own
+    outcome_names = list(base.outcomes)
+    for name, param in spec.parameters.items():
+        extremes = [param.low, param.high] if isinstance(param, Range) else param.values
+        for value in extremes:
+            try:
+                point_scenario(base, {name: value})
+            except ScenarioError as exc:
+                f, line, col = located.locate(("parameters", name), shown)
+                msg = exc.problems[0].message if exc.problems else "invalid"
+                problems.append(
+                    Problem(f, line, col, f"parameters.{name}", f"value {value!r}: {msg}")
+                )
+                break
+    for i, name in enumerate(spec.outcomes or []):
+        if name not in outcome_names and name != "other":
+            f, line, col = located.locate(("outcomes", i), shown)
+            problems.append(Problem(f, line, col, f"outcomes.{i}", f"unknown outcome {name!r}"))
+    if problems:
+        raise ScenarioError(problems)
+    return spec, scenario_path
+
+
+def point_scenario(base: Scenario, values: dict[str, Any]) -> Scenario:
+    """The scenario at one point: ``base`` with ``values`` set on their dotted paths, validated."""
+    from sim.scenario.loader import validate_data
+    from sim.scenario.yamlsource import Located
+
+    data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return validate_data(Located(data), base.name, values)
