@@ -4,7 +4,7 @@ Python API: ``load_scenario`` validates a scenario, ``run`` runs it to a run fol
 one back; ``sim.model.WargameModel`` is the Mesa model.
 """
 
-from sim.api import RunResult, load_run, run
+from sim.api import RunResult, load_run, run, sweep
 from sim.errors import Problem, RunError, ScenarioError, WargameError
 from sim.scenario import Scenario, load_scenario, load_scenario_text
 
@@ -22,4 +22,5 @@ __all__ = [
     "load_scenario",
     "load_scenario_text",
     "run",
+    "sweep",
 ]

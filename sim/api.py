@@ -105,3 +105,20 @@ def run(
 def load_run(path: str | os.PathLike[str]) -> RunResult:
     """Read a finished run folder back."""
     return RunResult(require_complete(Path(path)).path)
+
+
+def sweep(
+    sweep_file: str | os.PathLike[str],
+    workers: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    out: str | os.PathLike[str] | None = None,
+    quiet: bool = True,
+) -> Any:
+    """Run a sweep file; return its points table (pandas DataFrame; ``.attrs["path"]`` is the folder)."""
+    from sim.sweep.run import execute_sweep, start_sweep
+
+    sd = start_sweep(Path(sweep_file), out)
+    points = execute_sweep(sd, workers=workers, executor=executor, scheduler=scheduler, quiet=quiet)
+    points.attrs["path"] = sd.path
+    return points
