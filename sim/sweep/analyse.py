@@ -23,9 +23,9 @@ from sim.sweep.spec import SweepSpec
 
 def sobol_indices(design: pd.DataFrame, y: np.ndarray, spec: SweepSpec) -> pd.DataFrame:
     """S1 and ST (with 95% confidence half-widths) of ``y`` over a Saltelli design."""
-    from SALib.analyze import sobol
+    from sim.sweep.design import require_salib, saltelli_problem
 
-    from sim.sweep.design import saltelli_problem
+    sobol = require_salib("analyze")
 
     problem = saltelli_problem(spec)
     res = sobol.analyze(

@@ -25,6 +25,20 @@ def _unit_to_values(u: np.ndarray, spec: SweepSpec) -> dict[str, list]:
     return out
 
 
+def require_salib(part: str) -> object:
+    """SALib's ``sample.sobol`` or ``analyze.sobol``, or a clear error naming the extra to install."""
+    try:
+        if part == "sample":
+            from SALib.sample import sobol
+        else:
+            from SALib.analyze import sobol
+    except ImportError:
+        from sim.errors import WargameError
+
+        raise WargameError('the saltelli design needs SALib: pip install -e ".[sensitivity]"') from None
+    return sobol
+
+
 def saltelli_problem(spec: SweepSpec) -> dict:
     """SALib's problem definition (value lists are sampled by index over [0, len))."""
     names, bounds = [], []
@@ -49,7 +63,7 @@ def make_design(spec: SweepSpec) -> pd.DataFrame:
         rows = list(itertools.product(*axes))
         table = {name: [r[j] for r in rows] for j, name in enumerate(spec.parameters)}
     elif spec.design == "saltelli":
-        from SALib.sample import sobol as sobol_sample
+        sobol_sample = require_salib("sample")
 
         problem = saltelli_problem(spec)
         x = sobol_sample.sample(problem, spec.points, calc_second_order=False, seed=spec.seed)
