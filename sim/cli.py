@@ -327,6 +327,22 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_play(args: argparse.Namespace) -> int:
+    from sim.play.terminal import play
+
+    if not args.actors:
+        raise WargameError("name at least one actor to play with --as, e.g. --as Japan")
+    play(
+        args.scenario,
+        args.actors,
+        seed=args.seed,
+        overrides=args.overrides,
+        runs=args.runs,
+        transcript=args.transcript,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wargame",
@@ -425,6 +441,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="parameters of the 2-D heatmap (default: the two most influential)",
     )
     p.set_defaults(func=cmd_analyse)
+
+    p = sub.add_parser(
+        "play", help="play a game in the terminal: you choose some actors' moves by number"
+    )
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument(
+        "--as",
+        dest="actors",
+        action="append",
+        default=[],
+        metavar="ACTOR",
+        help="an actor you play (repeatable: hot-seat)",
+    )
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--runs", type=int, default=2000, help="simulated games for the after-action review"
+    )
+    p.add_argument(
+        "--transcript", default=None, metavar="FILE.jsonl", help="save the game transcript"
+    )
+    _add_set(p)
+    p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("report", help="write report.html (or --format md) for a run folder")
     p.add_argument("run_dir", metavar="RUN_DIR")

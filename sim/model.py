@@ -123,6 +123,7 @@ class WargameModel(mesa.Model):
         self.trajectory: list[np.ndarray] = []  # per turn: (R, N) highest rung of each actor
         self.log: list[Event] = []
         self.pending_moves: dict[str, dict[str, int]] = {}
+        self.forced_injects: set[str] = set()
         arrays, self.sampled = c.sample(self.rng, self.R)
         n, P, K = c.n_actors, len(c.src), len(c.link_g)
         R = self.R
@@ -293,6 +294,21 @@ class WargameModel(mesa.Model):
             )
         self.pending_moves.setdefault(actor, {})[target] = self.c.rung_index(name)
 
+    def force_inject(self, name: str) -> None:
+        """Fire inject ``name`` at the start of the next turn in every world, whatever its schedule
+        and probability (a facilitator's call)."""
+        if name not in self.c.scenario.injects:
+            raise ValueError(f"unknown inject {name!r}")
+        self.forced_injects.add(name)
+        if getattr(self, "_prepared_turn", None) == self.turn:  # already prepared: apply it now
+            if self._apply_injects(self.turn + 1, only=name):
+                shared.update_commitments(self)
+            shared.static(self)
+            shared.coalition(self)
+            shared.threat(self)
+            shared.masks(self)
+            shared.terms(self)
+
     # -- the turn -----------------------------------------------------------------------------
     def _prepare(self) -> None:
         if getattr(self, "_prepared_turn", None) == self.turn:
@@ -306,14 +322,17 @@ class WargameModel(mesa.Model):
         shared.terms(self)
         self._prepared_turn = self.turn
 
-    def _apply_injects(self, turn: int) -> bool:
-        """Fire this turn's injects; True if any changed a rung."""
+    def _apply_injects(self, turn: int, only: str | None = None) -> bool:
+        """Fire this turn's injects (or just ``only``); True if any changed a rung."""
         c = self.c
         moved = False
         for i, (name, inj) in enumerate(c.scenario.injects.items()):
-            if inj.turn != turn:
+            if only is not None and name != only:
                 continue
-            fire = self.inject_draw[:, i] & self.alive
+            forced = name in self.forced_injects
+            if inj.turn != turn and not forced:
+                continue
+            fire = (self.inject_draw[:, i] | forced) & self.alive
             self.inject_fired[:, i] |= fire
             if self.explain and fire[0]:
                 self.log.append(
@@ -342,6 +361,7 @@ class WargameModel(mesa.Model):
                         self.rung[:, d] = np.where(
                             fire, np.minimum(self.rung[:, d], to), self.rung[:, d]
                         )
+        self.forced_injects.clear()
         np.maximum(self.peak, self.rung, out=self.peak)
         return moved
 

@@ -43,7 +43,10 @@ def choose(m: WargameModel, dyads: np.ndarray, explain: bool = False) -> Choice:
     f = t.frac[idx]
     top_inv = np.float32(1 / c.top)
     cost = m.t_cost[:, dyads] * t.cost[idx]
-    econ = m.t_blockade[:, dyads] * t.blockade[idx] + m.t_sanctions[:, dyads] * t.sanctions[idx]
+    econ = (
+        m.t_blockade_now[:, dyads] * t.blockade[idx]
+        + m.t_sanctions_now[:, dyads] * t.sanctions[idx]
+    )
     resp = m.t_resp[:, dyads] * np.minimum(f, m.press[:, dyads] * top_inv)
     oblig = m.t_oblig[:, dyads] * np.minimum(f, m.o_level[:, dyads] * top_inv)
     # status-quo bias, and backing down costs face in proportion to the rung left (audience costs)

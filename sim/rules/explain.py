@@ -85,6 +85,9 @@ def describe_choice(
             ((v, t) for t, v in terms.items() if abs(v) >= 0.01), key=lambda x: -abs(x[0])
         )[:3]
         why = ", ".join(f"{t} {v:+.2f}" for v, t in top_terms) or "no strong pull"
+        if target in human:  # how likely the engine was to make the team's move
+            i = new - old + 1
+            k = i if 0 <= i < ch.terms["prob_all"].shape[0] else k
         p_pick = float(ch.terms["prob_all"][k, 0, col])
         text = (
             f"{who}{agent.name} {verb} {c.rung_labels[new]} toward {target} ({why}; p={p_pick:.2f})"
@@ -105,6 +108,7 @@ def describe_choice(
                     "threat": round(float(m.threat[0, d]), 3),
                     "perceived_rival_rung": round(float(m.perceived[0, c.reverse[d]]), 2),
                     "human": target in human,
+                    "probability": round(p_pick, 4),
                 },
             )
         )

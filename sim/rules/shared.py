@@ -150,8 +150,12 @@ def terms(m: WargameModel) -> None:
     m.press = press.astype(F32)
     # answering in kind; under armed attack, self-defence is not optional (UN Charter, Art. 51)
     m.t_resp = (
-        rules["reciprocity"][:, None] * ((0.3 + m.threat) * 1.6 + 3.0 * m.self_defence)
+        rules["reciprocity"][:, None] * ((0.3 + m.threat) * 1.6 + 1.5 * m.self_defence)
     ).astype(F32)
+    # a state under armed attack has already lost that trade: economic costs no longer hold it back
+    peace = (~m.self_defence).astype(F32)
+    m.t_blockade_now = m.t_blockade * peace
+    m.t_sanctions_now = m.t_sanctions * peace
     m.t_oblig = (rules["obligation"][:, None] * 4.0 * (m.o_level > 0)).astype(F32)
     relax = np.exp(-m.relax * m.max_threat())
     m.t_domestic = (3.0 * m.domestic * relax)[:, c.src].astype(F32)

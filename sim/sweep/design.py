@@ -35,7 +35,9 @@ def require_salib(part: str) -> object:
     except ImportError:
         from sim.errors import WargameError
 
-        raise WargameError('the saltelli design needs SALib: pip install -e ".[sensitivity]"') from None
+        raise WargameError(
+            'the saltelli design needs SALib: pip install -e ".[sensitivity]"'
+        ) from None
     return sobol
 
 

@@ -1,0 +1,111 @@
+"""After-action review: the game's path beside the Monte Carlo distribution of the same scenario."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from sim.play.game import Game
+from sim.runner.montecarlo import run_montecarlo
+from sim.runner.stats import wilson
+
+
+def after_action(
+    game: Game, runs: int = 10_000, seed: int | None = None, top: int = 5
+) -> dict[str, Any]:
+    """Outcome of the game, the share of ``runs`` simulated games with the same outcome, and the team
+    moves the engine found least likely."""
+    mc = run_montecarlo(game.c, runs, game.seed if seed is None else seed, block=min(1000, runs))
+    counts = mc.counts()
+    outcome = game.outcome
+    share = counts.get(outcome, 0) / mc.runs if outcome else 0.0
+    lo, hi = wilson(counts.get(outcome, 0), mc.runs) if outcome else (0.0, 0.0)
+    team_of = {a: t.name for t in game.teams.values() for a in t.actors}
+    moves = []
+    for rec in game.transcript:
+        if rec.get("kind") != "turn":
+            continue
+        for e in rec["events"]:
+            d = e.get("details", {})
+            if e["kind"] in ("move", "hold") and d.get("human"):
+                moves.append(
+                    {
+                        "turn": e["turn"],
+                        "team": team_of.get(e["actor"], "?"),
+                        "actor": e["actor"],
+                        "target": d["target"],
+                        "from": d["from"],
+                        "to": d["to"],
+                        "engine_probability": d.get("probability", 1.0),
+                    }
+                )
+    divergent = sorted(moves, key=lambda m: m["engine_probability"])[:top]
+    desc = (
+        game.c.scenario.outcomes.get(outcome).description
+        if outcome in game.c.scenario.outcomes
+        else ""
+    )
+    return {
+        "outcome": outcome,
+        "description": desc,
+        "turns": game.turn,
+        "runs": mc.runs,
+        "share": share,
+        "ci95": [lo, hi],
+        "distribution": {k: v / mc.runs for k, v in counts.items()},
+        "divergent": divergent,
+        "team_moves": len(moves),
+    }
+
+
+def summary_text(a: dict[str, Any]) -> str:
+    lines = [
+        f"Your game ended in {a['outcome']} after {a['turns']} turns"
+        + (f" ({a['description']})" if a["description"] else "")
+        + ";",
+        f"{a['share']:.0%} of {a['runs']:,} simulated games did (95% interval {a['ci95'][0]:.1%} to "
+        f"{a['ci95'][1]:.1%}).",
+        "",
+        "Outcomes of the simulated games:",
+    ]
+    for name, share in a["distribution"].items():
+        mark = "  <- your game" if name == a["outcome"] else ""
+        lines.append(f"  {name:<24} {share:6.1%}{mark}")
+    if a["divergent"]:
+        lines += ["", "Where the teams departed most from what the engine would likely have done:"]
+        for m in a["divergent"]:
+            verb = "held at" if m["from"] == m["to"] else "moved to"
+            lines.append(
+                f"  turn {m['turn']}: {m['actor']} ({m['team']}) {verb} {m['to']} toward {m['target']}; "
+                f"the engine would have with probability {m['engine_probability']:.2f}"
+            )
+    return "\n".join(lines)
+
+
+def write_html(game: Game, a: dict[str, Any], path: str | Path) -> Path:
+    """A self-contained after-action report: summary, distribution, divergent moves, the timeline."""
+    from sim.rules.explain import Event, timeline
+
+    e = html.escape
+    events = [
+        Event(**ev) for rec in game.transcript if rec.get("kind") == "turn" for ev in rec["events"]
+    ]
+    rows = "".join(
+        f"<tr><td>{e(k)}</td><td>{v:.1%}</td><td>{'your game' if k == a['outcome'] else ''}</td></tr>"
+        for k, v in a["distribution"].items()
+    )
+    body = (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>After-action review</title><style>"
+        "body{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em}"
+        "td,th{border:1px solid #ddd;padding:3px 8px}table{border-collapse:collapse}"
+        "pre{background:#f6f6f6;padding:.8em;font-size:.8em;white-space:pre-wrap}</style></head><body>"
+        f"<h1>After-action review: {e(game.c.scenario.title or game.c.scenario.name)}</h1>"
+        f"<pre>{e(summary_text(a))}</pre><h2>Simulated games</h2><table>{rows}</table>"
+        f"<h2>Timeline</h2><pre>{e(timeline(events))}</pre></body></html>"
+    )
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,312 @@
+"""A facilitated game: one world (R = 1) in which teams play some actors and the engine the rest.
+
+The engine is the authority: every request carries a token, and moves are checked against the
+game's tokens and against the doctrine masks of the acting actor. A turn is adjudicated when every
+team has moved or the facilitator forces it; absent teams' actors fall back to the engine. Every
+turn is appended to a transcript (JSON lines) from which a saved game can be reloaded and replayed.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.errors import WargameError
+from sim.model import WargameModel, compiled
+from sim.rules.compile import CompiledScenario
+
+
+class GameError(WargameError):
+    """A refused request (wrong token, forbidden move, game over): the game state is unchanged."""
+
+
+@dataclass
+class Team:
+    name: str
+    actors: list[str]
+    token: str
+    pending: dict[str, dict[str, str]] = field(default_factory=dict)  # actor -> target -> rung
+    submitted: bool = False
+
+
+class Game:
+    """One facilitated game. Thread-safe: a web server may call it from several sessions."""
+
+    def __init__(
+        self,
+        scenario: str | Path,
+        teams: dict[str, list[str]],
+        seed: int = 0,
+        overrides: list[str] | None = None,
+        facilitator_token: str | None = None,
+        tokens: dict[str, str] | None = None,
+    ) -> None:
+        self.scenario_path = str(scenario)
+        self.overrides = list(overrides or [])
+        self.seed = seed
+        self.c: CompiledScenario = compiled(scenario, self.overrides or None)
+        self.model = WargameModel(self.c, R=1, rng=seed, explain=True)
+        self.facilitator_token = facilitator_token or secrets.token_urlsafe(16)
+        self.teams: dict[str, Team] = {}
+        taken: set[str] = set()
+        for name, actors in teams.items():
+            for a in actors:
+                if a not in self.c.actors:
+                    raise GameError(
+                        f"team {name}: unknown actor {a!r} (actors: {', '.join(self.c.actors)})"
+                    )
+                if a in taken:
+                    raise GameError(f"actor {a!r} is assigned to two teams")
+                if not self.c.scenario.actors[a].playable:
+                    raise GameError(f"actor {a!r} is not playable in this scenario")
+                taken.add(a)
+            token = (tokens or {}).get(name) or secrets.token_urlsafe(16)
+            self.teams[name] = Team(name, list(actors), token)
+        self.transcript: list[dict[str, Any]] = [
+            {
+                "kind": "start",
+                "scenario": self.scenario_path,
+                "overrides": self.overrides,
+                "seed": seed,
+                "teams": {t.name: t.actors for t in self.teams.values()},
+            }
+        ]
+        self.paused = False
+        self._lock = threading.RLock()
+
+    # -- access ---------------------------------------------------------------------------------
+    def team_of(self, token: str) -> Team:
+        for t in self.teams.values():
+            if secrets.compare_digest(t.token, token or ""):
+                return t
+        raise GameError("unknown or wrong token")
+
+    def check_facilitator(self, token: str) -> None:
+        if not secrets.compare_digest(self.facilitator_token, token or ""):
+            raise GameError("this needs the facilitator's token")
+
+    @property
+    def over(self) -> bool:
+        return not self.model.running
+
+    @property
+    def turn(self) -> int:
+        return self.model.turn
+
+    # -- what a team may do ---------------------------------------------------------------------
+    def options(self, token: str) -> dict[str, dict[str, list[str]]]:
+        """For each of the team's actors: the rungs its doctrine allows toward each rival, this turn."""
+        team = self.team_of(token)
+        with self._lock:
+            return {a: self.model.options(a) for a in team.actors}
+
+    def submit(self, token: str, actor: str, moves: dict[str, str]) -> None:
+        """Record a team's move for one actor (all its rivals). Resubmitting before the turn is
+        adjudicated replaces the earlier move; an identical resubmission changes nothing."""
+        team = self.team_of(token)
+        with self._lock:
+            if self.over:
+                raise GameError("the game is over")
+            if actor not in team.actors:
+                raise GameError(f"team {team.name} does not play {actor}")
+            allowed = self.model.options(actor)
+            for target, rung in moves.items():
+                if target not in allowed:
+                    raise GameError(f"{actor} has no rivalry with {target!r}")
+                if rung not in allowed[target]:
+                    raise GameError(
+                        f"{actor} may not choose {rung!r} toward {target} now "
+                        f"(allowed: {', '.join(allowed[target])})"
+                    )
+            team.pending[actor] = dict(moves)
+            team.submitted = all(a in team.pending for a in team.actors)
+
+    def waiting_for(self) -> list[str]:
+        """Teams that have not moved this turn (names only: pending moves are never shown)."""
+        return [t.name for t in self.teams.values() if not t.submitted]
+
+    # -- facilitator ----------------------------------------------------------------------------
+    def adjudicate(self, token: str, force: bool = False) -> list[dict[str, Any]]:
+        """Play the turn. Without ``force``, every team must have moved."""
+        self.check_facilitator(token)
+        with self._lock:
+            if self.over:
+                raise GameError("the game is over")
+            if self.paused:
+                raise GameError("the game is paused")
+            missing = self.waiting_for()
+            if missing and not force:
+                raise GameError(
+                    f"waiting for {', '.join(missing)} (force the turn to let the engine play them)"
+                )
+            return self._play_turn()
+
+    def set_paused(self, token: str, paused: bool) -> None:
+        self.check_facilitator(token)
+        with self._lock:
+            self.paused = paused
+
+    def fire_inject(self, token: str, name: str) -> None:
+        """Fire a scenario inject now (at the start of the next turn), whatever its schedule."""
+        self.check_facilitator(token)
+        with self._lock:
+            injects = self.c.scenario.injects
+            if name not in injects:
+                raise GameError(f"unknown inject {name!r} (injects: {', '.join(injects)})")
+            self.model.force_inject(name)
+            self.transcript.append({"kind": "inject", "turn": self.turn + 1, "name": name})
+
+    def _play_turn(self) -> list[dict[str, Any]]:
+        moves: dict[str, dict[str, str]] = {}
+        for t in self.teams.values():
+            for actor, targets in t.pending.items():
+                moves[actor] = targets
+                for target, rung in targets.items():
+                    self.model.set_move(actor, target, rung)
+        start = len(self.model.log)
+        self.model.step()
+        events = [e.to_dict() for e in self.model.log[start:]]
+        self.transcript.append(
+            {"kind": "turn", "turn": self.turn, "moves": moves, "events": events}
+        )
+        for t in self.teams.values():
+            t.pending = {}
+            t.submitted = False
+        if self.over:
+            self.transcript.append({"kind": "end", "turn": self.turn, "outcome": self.outcome})
+        return events
+
+    # -- views ----------------------------------------------------------------------------------
+    @property
+    def outcome(self) -> str | None:
+        o = int(self.model.outcome[0])
+        return self.model.outcome_names[o] if o >= 0 else None
+
+    def rungs(self) -> list[dict[str, Any]]:
+        c = self.c
+        return [
+            {
+                "actor": c.actors[c.src[d]],
+                "toward": c.actors[c.dst[d]],
+                "rung": c.rung_names[int(self.model.rung[0, d])],
+            }
+            for d in range(len(c.src))
+        ]
+
+    def team_view(self, token: str) -> dict[str, Any]:
+        """What a team sees: its briefing, its actors' rungs, what they observe of rivals (with the
+        scenario's observation noise), events about its actors, its own pending move."""
+        team = self.team_of(token)
+        with self._lock:
+            c = self.c
+            mine = set(team.actors)
+            own = [r for r in self.rungs() if r["actor"] in mine]
+            observed = []
+            for d in range(len(c.src)):
+                src, dst = c.actors[c.src[d]], c.actors[c.dst[d]]
+                if dst in mine and src not in mine:
+                    seen = float(self.model.perceived[0, d])
+                    observed.append(
+                        {
+                            "actor": src,
+                            "toward": dst,
+                            "observed": c.rung_names[int(min(max(round(seen), 0), c.top))],
+                        }
+                    )
+            events = [
+                e
+                for e in (x.to_dict() for x in self.model.log)
+                if e["actor"] in mine
+                or e["kind"] in ("inject", "end")
+                or e.get("details", {}).get("target") in mine
+            ]
+            return {
+                "team": team.name,
+                "actors": team.actors,
+                "turn": self.turn,
+                "over": self.over,
+                "outcome": self.outcome,
+                "briefing": c.scenario.briefing,
+                "own": own,
+                "observed": observed,
+                "events": events[-40:],
+                "pending": team.pending,
+                "submitted": team.submitted,
+                "options": {a: self.model.options(a) for a in team.actors} if not self.over else {},
+            }
+
+    def facilitator_view(self, token: str) -> dict[str, Any]:
+        self.check_facilitator(token)
+        with self._lock:
+            return {
+                "turn": self.turn,
+                "over": self.over,
+                "outcome": self.outcome,
+                "paused": self.paused,
+                "waiting_for": self.waiting_for(),
+                "teams": {t.name: t.actors for t in self.teams.values()},
+                "rungs": self.rungs(),
+                "events": [e.to_dict() for e in self.model.log][-80:],
+                "commitments": self.commitments(),
+                "injects": list(self.c.scenario.injects),
+            }
+
+    def commitments(self) -> list[dict[str, Any]]:
+        c = self.c
+        from sim.scenario.schema import SUPPORT_LEVELS
+
+        out = []
+        for k in range(len(c.link_g)):
+            out.append(
+                {
+                    "relation": c.link_relation[k],
+                    "guarantor": c.actors[c.link_g[k]],
+                    "protects": c.actors[c.link_p[k]],
+                    "triggered": bool(self.model.fired[0, k]),
+                    "support": SUPPORT_LEVELS[int(self.model.support[0, k])],
+                }
+            )
+        return out
+
+    # -- transcript -----------------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write the transcript as JSON lines (temporary name, then rename)."""
+        path = Path(path)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(
+            "".join(json.dumps(r, default=str) + "\n" for r in self.transcript), encoding="utf-8"
+        )
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def replay(cls, path: str | Path) -> Game:
+        """Rebuild a saved game by replaying its transcript (same seed, same team moves)."""
+        try:
+            records = [
+                json.loads(line)
+                for line in Path(path).read_text(encoding="utf-8").splitlines()
+                if line
+            ]
+        except (OSError, ValueError) as exc:
+            raise GameError(f"{path}: not a game transcript ({exc})") from None
+        if not records or records[0].get("kind") != "start":
+            raise GameError(f"{path}: not a game transcript (no start record)")
+        start = records[0]
+        game = cls(
+            start["scenario"], start["teams"], seed=start["seed"], overrides=start.get("overrides")
+        )
+        for rec in records[1:]:
+            if rec["kind"] == "inject":
+                game.model.force_inject(rec["name"])
+                game.transcript.append(rec)
+            elif rec["kind"] == "turn":
+                for actor, targets in rec["moves"].items():
+                    for target, rung in targets.items():
+                        game.model.set_move(actor, target, rung)
+                game._play_turn()
+        return game
