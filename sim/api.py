@@ -116,7 +116,7 @@ def sweep(
     quiet: bool = True,
 ) -> Any:
     """Run a sweep file; return its points table (pandas DataFrame; ``.attrs["path"]`` is the folder)."""
-    from sim.sweep.run import execute_sweep, start_sweep
+    from sim.sweeps.run import execute_sweep, start_sweep
 
     sd = start_sweep(Path(sweep_file), out)
     points = execute_sweep(sd, workers=workers, executor=executor, scheduler=scheduler, quiet=quiet)

@@ -121,6 +121,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     if args.runs < 1 or args.block < 1:
         raise WargameError("--runs and --block must be at least 1")
+    if args.max_runs < 1:
+        raise WargameError("--max-runs must be at least 1")
     if args.precision is not None and not 0 < args.precision < 0.5:
         raise WargameError("--precision is a half-width between 0 and 0.5, e.g. 0.01 for one point")
     from sim.runner.execute import Plan, start_run
@@ -165,12 +167,20 @@ def _resume(args: argparse.Namespace) -> int:
 
     rd = RunDir(Path(args.resume))
     m = rd.manifest()
-    if m["status"] == "complete":
+    if m.get("kind", "run") != "run":
+        raise WargameError(
+            f"{rd.path}: a {m.get('kind')} folder, not a run (use `wargame sweep --resume`)"
+        )
+    if m.get("status") == "complete":
         print(f"{rd.path}: already complete")
-    descriptions = {
-        k: v.get("description", "") for k, v in m["resolved_scenario"].get("outcomes", {}).items()
-    }
-    Scenario.model_validate(m["resolved_scenario"])  # a manifest edited by hand fails here, clearly
+    try:
+        scenario = Scenario.model_validate(m["resolved_scenario"])
+    except (KeyError, TypeError, ValueError) as exc:
+        first = str(exc).splitlines()[0]
+        raise WargameError(
+            f"{rd.path}/manifest.json: damaged resolved scenario ({first})"
+        ) from None
+    descriptions = {k: v.description for k, v in scenario.outcomes.items()}
     return _execute(rd, args, descriptions)
 
 
@@ -283,11 +293,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from sim.sweep.run import SweepDir, execute_sweep, start_sweep
+    from sim.sweeps.run import SweepDir, execute_sweep, start_sweep
 
     if args.resume:
         sd = SweepDir(Path(args.resume))
-        sd.manifest()
+        if sd.manifest().get("kind") != "sweep":
+            raise WargameError(
+                f"{sd.path}: not a sweep folder (a run folder resumes with `wargame run --resume`)"
+            )
     elif args.sweep:
         sd = start_sweep(Path(args.sweep), args.out)
     else:
@@ -319,7 +332,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_analyse(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from sim.sweep.analyse import analyse
+    from sim.sweeps.analyse import analyse
 
     result = analyse(Path(args.sweep_dir), pair=args.pair)
     print(result["text"])

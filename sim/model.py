@@ -459,6 +459,11 @@ class WargameModel(mesa.Model):
         ids = getattr(mesa.Agent, "_ids", None)
         if isinstance(ids, dict):
             ids.pop(self, None)
+        # the model and its agents form reference cycles; drop the large arrays now rather than
+        # wait for the cycle collector (a full collection per block cost more than the block)
+        for key, value in list(vars(self).items()):
+            if isinstance(value, np.ndarray) and value.size > 64:
+                setattr(self, key, None)
 
     # -- results ------------------------------------------------------------------------------
     def results(self) -> dict[str, np.ndarray]:

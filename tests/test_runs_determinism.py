@@ -221,13 +221,6 @@ def test_manifest_without_overrides_has_equal_hashes(
     assert m["scenario"]["file_sha256"] == hashlib.sha256(PROVOCATION.read_bytes()).hexdigest()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sim/runner/execute.py new_run_dir (~l.126-128): the default folder name is "
-    "<scenario>-<UTC second>-<hash of scenario, seed, block>; two runs started in the same second "
-    "with the same identity but other --runs/--precision/--trajectories share one folder "
-    "(mkdir exist_ok=True) and the second overwrites the first's manifest",
-)
 def test_default_run_folders_of_two_runs_never_collide(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

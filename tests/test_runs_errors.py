@@ -199,11 +199,6 @@ def test_run_without_scenario_or_resume(capsys: pytest.CaptureFixture[str]) -> N
     assert "SCENARIO" in line and "--resume" in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sim/runner/execute.py new_run_dir l.123: `any(path.iterdir())` on a file raises "
-    "NotADirectoryError (traceback, exit 1) when --out names an existing file",
-)
 def test_out_pointing_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "results.txt"
     out.write_text("not a folder")
@@ -212,12 +207,6 @@ def test_out_pointing_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert out.read_text() == "not a folder"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sim/cli.py cmd_run (~l.123-126) does not check --max-runs: with --precision and "
-    "--max-runs 0 (or negative) a block of size <= 0 reaches the model and fails with a "
-    "traceback (IndexError / ValueError from a worker)",
-)
 @pytest.mark.parametrize("max_runs", ["0", "-5"])
 def test_bad_max_runs(max_runs: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["run", str(PROVOCATION), "--precision", "0.02", "--max-runs", max_runs]
@@ -240,12 +229,6 @@ def _no_seed(m: dict) -> None:
     del m["seed"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sim/cli.py _resume (~l.164-172) and sim/runner/execute.py _plan_of: a manifest "
-    "missing a key gives a KeyError traceback, and an invalid resolved_scenario a pydantic "
-    "ValidationError traceback (the comment says it 'fails here, clearly'); exit status 1",
-)
 @pytest.mark.parametrize(
     "edit", [_drop_status, _bad_scenario, _no_seed], ids=["no-status", "bad-scenario", "no-seed"]
 )

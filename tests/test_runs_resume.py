@@ -368,12 +368,6 @@ def test_crash_during_finalise_is_resumable(
     assert same_bytes(out, small_reference)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sim/runner/execute.py execute() (~l.213-214) only cleans blocks/.*.tmp: a "
-    "temporary outcomes/trajectories/summary file left in the run folder by a crash during "
-    "finalise (named with the dead process's pid) stays there after --resume",
-)
 def test_resume_cleans_temporary_files_left_by_a_crashed_finalise(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -398,12 +392,6 @@ def test_resume_cleans_temporary_files_left_by_a_crashed_finalise(
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (minor) sim/runner/execute.py execute() (~l.228-236): with one worker the in-process "
-    "executor runs two blocks inside the submit loop before any is written, so Ctrl-C during the "
-    "second loses the first although it had finished (it is run again on --resume)",
-)
 def test_ctrl_c_with_one_worker_keeps_every_finished_block(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,11 +9,10 @@ import json
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.sweep.run import execute_sweep, start_sweep
+from sim.sweeps.run import execute_sweep, start_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "sweeps"
@@ -143,32 +142,17 @@ def test_analyse_with_one_parameter(tmp_path: Path) -> None:
     assert set(sens) == {"china_attacks_japan", "us_china_war", "coercion", "calm"}  # all
 
 
-PANDAS3 = int(pd.__version__.split(".")[0]) >= 3
-
-
 @pytest.mark.parametrize(
     "parameter",
     [
         pytest.param(
             "actors.Japan.doctrine.counterstrike: {values: [true, false]}",
             id="bool",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG sim/sweep/analyse.py:73-76 (_scatter): a column of true/false is "
-                "taken for a number; np.quantile on booleans raises TypeError (traceback)",
-            ),
         ),
         pytest.param(
             "actors.Japan.doctrine.collective_self_defence: "
             "{values: [treaty, three_new_conditions, none]}",
             id="names",
-            marks=pytest.mark.xfail(
-                PANDAS3,
-                strict=True,
-                reason="BUG sim/sweep/analyse.py:73 (_scatter) and :45 (rank_correlations) test "
-                "`dtype == object`; pandas 3 reads text columns as the `str` dtype, so _scatter "
-                "takes names for numbers and np.quantile raises TypeError (traceback)",
-            ),
         ),
     ],
 )

@@ -1,4 +1,4 @@
-"""Experimental designs of a sweep (sim.sweep.design.make_design).
+"""Experimental designs of a sweep (sim.sweeps.design.make_design).
 
 grid: the full factorial, ``levels`` values per range times the number of listed values; lhs, sobol and
 random: ``points`` points inside the bounds; saltelli: N*(D+2) points (first-order and total indices
@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.sweep.design import make_design, saltelli_problem
-from sim.sweep.spec import SweepSpec
+from sim.sweeps.design import make_design, saltelli_problem
+from sim.sweeps.spec import SweepSpec
 
 PARAMS = {
     "relations.us_japan.credibility": {"low": 0.1, "high": 0.9},

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.sweep.run import execute_sweep, start_sweep
+from sim.sweeps.run import execute_sweep, start_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "sweeps"

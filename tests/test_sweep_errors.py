@@ -91,12 +91,6 @@ def test_bad_sweep_file_gives_a_located_error(
 ONE_LINE = [
     pytest.param(
         name,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="BUG sim/sweep/spec.py:91-93 + sim/scenario/loader.py:_clean_loc: errors of the "
-            "other branch of `Range | Values` are reported too, with the class name 'Values' taken "
-            "for a key (3 lines, 2 of them nonsense)",
-        ),
     )
     if name == "range_reversed.yaml"
     else name
@@ -112,11 +106,6 @@ def test_one_problem_gives_one_line(
     assert len(lines) == 1, lines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sim/scenario/loader.py:354: did-you-mean only knows scenario field names "
-    "(_FIELD_NAMES of Scenario), not the sweep file's, so `replicate:` gets no suggestion",
-)
 def test_unknown_key_suggests_the_right_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -130,14 +119,6 @@ def write(tmp_path: Path, body: str) -> Path:
     return path
 
 
-UNION_NOISE = pytest.mark.xfail(
-    strict=True,
-    reason="BUG sim/sweep/spec.py:91-93 + sim/scenario/loader.py:_clean_loc: a malformed range or "
-    "value list also gets the errors of the other branch of `Range | Values` ('Values: required "
-    "field is missing', \"unknown field 'values' (did you mean 'values'?)\")",
-)
-
-
 @pytest.mark.parametrize(
     ("body", "field", "message"),
     [
@@ -145,14 +126,12 @@ UNION_NOISE = pytest.mark.xfail(
             "parameters:\n  relations.us_japan.credibility: {low: 0.1}\n",
             "parameters.relations.us_japan.credibility.high",
             "required field is missing",
-            marks=UNION_NOISE,
             id="range-without-high",
         ),
         pytest.param(
             "parameters:\n  relations.us_japan.credibility: {values: []}\n",
             "parameters.relations.us_japan.credibility.values",
             "at least 1 item",
-            marks=UNION_NOISE,
             id="empty-value-list",
         ),
         pytest.param(
@@ -195,11 +174,6 @@ def test_more_malformed_fields(
     assert message in m["rest"], lines[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sim/sweep/spec.py:102 (load_scenario(scenario_path, spec.set)): an error in the "
-    "sweep file's `set:` list is located at '--set:1:1', not in the sweep file",
-)
 def test_bad_fixed_override_is_located_in_the_sweep_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -273,12 +247,6 @@ def test_resume_a_folder_without_manifest(
     assert "manifest" in one_line(capsys)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sim/cli.py:288-289 (cmd_sweep) does not check manifest kind == 'sweep': resuming a "
-    "`wargame run` folder dies in sim/sweep/run.py:183 with FileNotFoundError points.parquet "
-    "(KeyError 'spec' for an incomplete run)",
-)
 def test_resume_a_run_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run = tmp_path / "run"
     args = ["run", str(ALLIANCE), "--runs", "20", "--workers", "1", "--quiet"]

@@ -19,7 +19,7 @@ import pytest
 
 import sim.api
 from sim.runner.stats import wilson
-from sim.sweep.run import SweepDir, execute_sweep, start_sweep
+from sim.sweeps.run import SweepDir, execute_sweep, start_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "sweeps"
@@ -170,7 +170,7 @@ def test_python_api_gives_the_same_table(sweep_dir: Path, tmp_path: Path) -> Non
 def test_resuming_a_complete_sweep_runs_nothing(
     sweep_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sim.sweep.run as run_mod
+    import sim.sweeps.run as run_mod
 
     def fail(*_: object) -> None:
         raise AssertionError("a complete sweep ran a batch")
@@ -182,12 +182,6 @@ def test_resuming_a_complete_sweep_runs_nothing(
     assert (sweep_dir / "points.parquet").read_bytes() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sim/sweep/run.py:204-206 (rows_of uses DataFrame.iterrows, which upcasts a row of "
-    "int and float columns to float): an integer parameter is stored as float in points.parquet "
-    "(6.0, not 6 as in design.parquet) and reaches the scenario as a float",
-)
 def test_integer_parameters_stay_integers(tmp_path: Path) -> None:
     path = tmp_path / "int.yaml"
     path.write_text(
@@ -205,13 +199,6 @@ def test_integer_parameters_stay_integers(tmp_path: Path) -> None:
     assert points["turns.limit"].dtype == np.int64
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sim/__init__.py:7 exports the function `sweep`, but the subpackage sim/sweep/ has "
-    "the same name: once sim.sweep.* is imported (sim.api.sweep itself does it) `sim.sweep` is the "
-    "module, so the documented `sim.sweep(...)` (docs/sweeps.md) works once, then raises "
-    "TypeError: 'module' object is not callable",
-)
 def test_sim_sweep_can_be_called_twice(tmp_path: Path) -> None:
     code = (
         "import sys, sim\n"

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-import sim.sweep.run as run_mod
+import sim.sweeps.run as run_mod
 from sim.cli import main
-from sim.sweep.run import SweepDir, execute_sweep, start_sweep
+from sim.sweeps.run import SweepDir, execute_sweep, start_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "sweeps"

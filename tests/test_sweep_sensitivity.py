@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 
 from sim.model import WargameModel, compiled
-from sim.sweep.analyse import analyse, rank_correlations, sensitivity, sobol_indices
-from sim.sweep.design import make_design
-from sim.sweep.run import execute_sweep, start_sweep
-from sim.sweep.spec import SweepSpec
+from sim.sweeps.analyse import analyse, rank_correlations, sensitivity, sobol_indices
+from sim.sweeps.design import make_design
+from sim.sweeps.run import execute_sweep, start_sweep
+from sim.sweeps.spec import SweepSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "sweeps"

@@ -120,13 +120,22 @@ def new_run_dir(scenario_name: str, identity: dict, out: str | os.PathLike[str] 
     """``runs/<scenario>-<UTC time>-<hash>/`` (or ``out``), created empty."""
     if out is not None:
         path = Path(out)
+        if path.exists() and not path.is_dir():
+            raise RunError(f"{path}: --out names a file, not a folder")
         if path.exists() and any(path.iterdir()):
             raise RunError(f"{path}: output folder exists and is not empty")
-    else:
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        path = Path("runs") / f"{scenario_name}-{stamp}-{short_hash(identity)}"
-    path.mkdir(parents=True, exist_ok=True)
-    return RunDir(path)
+        path.mkdir(parents=True, exist_ok=True)
+        return RunDir(path)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    for attempt in range(100):  # the hash tells runs apart; the counter, two started in one second
+        salt = {"identity": identity, "attempt": attempt, "ns": time.time_ns()}
+        path = Path("runs") / f"{scenario_name}-{stamp}-{short_hash(salt)}"
+        try:
+            path.mkdir(parents=True, exist_ok=False)
+            return RunDir(path)
+        except FileExistsError:
+            continue
+    raise RunError("could not create a new run folder under runs/")
 
 
 def start_run(
@@ -145,7 +154,7 @@ def start_run(
         import hashlib
 
         file_hash = hashlib.sha256(Path(scenario_path).read_bytes()).hexdigest()
-    identity = {"scenario": resolved, "seed": plan.seed, "block": plan.block}
+    identity = {"scenario": resolved, "plan": vars(plan)}
     rd = new_run_dir(scenario.name, identity, out)
     manifest = {
         "format_version": 1,
@@ -176,15 +185,22 @@ def start_run(
     return rd
 
 
-def _plan_of(m: dict) -> Plan:
-    return Plan(
-        runs=m["runs_requested"],
-        seed=m["seed"],
-        block=m["block"],
-        precision=m["precision"],
-        max_runs=m["max_runs"],
-        trajectories=m["trajectories"],
-    )
+def _plan_of(m: dict, path: Path) -> Plan:
+    try:
+        if m["status"] not in ("complete", "incomplete"):
+            raise ValueError(f"status {m['status']!r}")
+        return Plan(
+            runs=int(m["runs_requested"]),
+            seed=int(m["seed"]),
+            block=int(m["block"]),
+            precision=m["precision"],
+            max_runs=int(m["max_runs"]),
+            trajectories=bool(m["trajectories"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RunError(
+            f"{path}/manifest.json is damaged ({type(exc).__name__}: {exc}); start a new run"
+        ) from None
 
 
 def _block_counts(rd: RunDir, i: int, names: list[str]) -> dict[str, int]:
@@ -203,14 +219,23 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
     worker dies; either way the manifest stays ``incomplete`` and ``--resume`` picks up from there.
     """
     m = rd.manifest()
-    if m["status"] == "complete":
+    if m.get("kind", "run") != "run":
+        raise RunError(
+            f"{rd.path}: a {m.get('kind')} folder, not a run (use `wargame sweep --resume`)"
+        )
+    if m.get("status") == "complete":
         return rd.summary()
-    plan = _plan_of(m)
-    scenario = Scenario.model_validate(m["resolved_scenario"])
+    plan = _plan_of(m, rd.path)
+    try:
+        scenario = Scenario.model_validate(m["resolved_scenario"])
+    except (KeyError, ValueError) as exc:
+        raise RunError(
+            f"{rd.path}/manifest.json: damaged resolved scenario ({str(exc).splitlines()[0]})"
+        ) from None
     c = compile_scenario(scenario)
     names = outcome_names(c)
     rd.blocks.mkdir(exist_ok=True)
-    for stale in rd.blocks.glob(".*.tmp"):
+    for stale in [*rd.blocks.glob(".*.tmp"), *rd.path.glob(".*.tmp")]:
         stale.unlink()  # a write cut off by a crash: never counted
     done = rd.finished_blocks()
     counts = {i: _block_counts(rd, i, names) for i in sorted(done)}
@@ -227,7 +252,8 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
     running: dict[Future, int] = {}
     try:
         while True:
-            while len(running) < max(2 * workers, 1) and target is None:
+            # one task in flight in-process (it runs on submit: write it before the next), two per worker
+            while len(running) < (1 if workers <= 1 else 2 * workers) and target is None:
                 i = next(todo, None)
                 if i is None:
                     break

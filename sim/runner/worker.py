@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
 import numpy as np
 
 from sim.model import WargameModel
@@ -43,6 +41,4 @@ def run_block(
             tcols[a] = traj[rep, t, i]
         out["trajectories"] = tcols
     model.release()
-    del model
-    gc.collect()  # the model and its agents form cycles holding large arrays: free them now
     return out

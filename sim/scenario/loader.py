@@ -302,9 +302,12 @@ def _clean_loc(data: Any, loc: tuple) -> tuple[tuple, bool]:
         if (
             isinstance(node, dict)
             and part not in node
-            and part in (node.get("type"), node.get("dist"))
+            and (
+                part in (node.get("type"), node.get("dist"))
+                or (isinstance(part, str) and part[:1].isupper())
+            )
         ):
-            branch = True  # discriminated-union tag, not a key
+            branch = True  # discriminated-union tag (field names are lower case), not a key
         elif (isinstance(node, dict) and part in node) or (
             isinstance(node, list) and isinstance(part, int) and part < len(node)
         ):
@@ -323,7 +326,9 @@ def _clean_loc(data: Any, loc: tuple) -> tuple[tuple, bool]:
     return tuple(path), branch
 
 
-def validation_problems(exc: ValidationError, located: Located, shown: str) -> list[Problem]:
+def validation_problems(
+    exc: ValidationError, located: Located, shown: str, field_names: list[str] | None = None
+) -> list[Problem]:
     """Turn pydantic errors into located problems, merging union branches sensibly."""
     by_path: dict[tuple, list[dict]] = {}
     for err in exc.errors(include_url=False):
@@ -351,7 +356,7 @@ def validation_problems(exc: ValidationError, located: Located, shown: str) -> l
         for err in errs:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = f"unknown field {path[-1]!r}{_did_you_mean(str(path[-1]), _FIELD_NAMES)}"
+                msg = f"unknown field {path[-1]!r}{_did_you_mean(str(path[-1]), field_names or _FIELD_NAMES)}"
             elif err["type"] == "missing":
                 msg = "required field is missing"
             f, line, col = located.locate(path, shown)

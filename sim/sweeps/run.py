@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import time
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ import pandas as pd
 from sim.errors import RunError
 from sim.outputs.rundir import RunDir, now, short_hash, versions, write_json_atomic
 from sim.outputs.tables import concat_blocks, to_table, write_atomic
-from sim.runner.execute import Progress, default_workers, make_executor
+from sim.runner.execute import Progress, default_workers, make_executor, new_run_dir
 from sim.runner.stats import wilson
 
 _BASE_CACHE: dict[str, Any] = {}
@@ -42,7 +41,7 @@ def run_points(base: dict, rows: list[tuple[int, dict]], replicates: int, seed: 
     from sim.model import WargameModel
     from sim.rules.compile import compile_scenario
     from sim.scenario.schema import Scenario
-    from sim.sweep.spec import point_scenario
+    from sim.sweeps.spec import point_scenario
 
     key = short_hash(base, 16)
     if key not in _BASE_CACHE:
@@ -106,21 +105,20 @@ class SweepDir(RunDir):
 def start_sweep(spec_path: Path, out: str | os.PathLike[str] | None = None) -> SweepDir:
     """Validate the sweep file, create its folder, write the manifest and the design."""
     from sim.scenario import load_scenario
-    from sim.sweep.design import make_design
-    from sim.sweep.spec import load_sweep
+    from sim.sweeps.design import make_design
+    from sim.sweeps.spec import load_sweep
 
     spec, scenario_path = load_sweep(spec_path)
     base = load_scenario(scenario_path, spec.set)
     design = make_design(spec)
     base_dict = base.model_dump(mode="json", by_alias=True, exclude_none=True)
-    identity = {"spec": spec.model_dump(mode="json"), "scenario": base_dict}
+    identity = {"spec": spec.model_dump(mode="json", warnings=False), "scenario": base_dict}
     if out is not None:
         path = Path(out)
         if path.exists() and any(path.iterdir()):
             raise RunError(f"{path}: output folder exists and is not empty")
     else:
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        path = Path("runs") / f"sweep-{Path(spec_path).stem}-{stamp}-{short_hash(identity)}"
+        path = new_run_dir(f"sweep-{Path(spec_path).stem}", identity, None).path
     path.mkdir(parents=True, exist_ok=True)
     sd = SweepDir(path)
     import pyarrow as pa
@@ -131,7 +129,7 @@ def start_sweep(spec_path: Path, out: str | os.PathLike[str] | None = None) -> S
         "kind": "sweep",
         "status": "incomplete",
         "sweep_file": str(spec_path),
-        "spec": spec.model_dump(mode="json"),
+        "spec": spec.model_dump(mode="json", warnings=False),
         "scenario": {
             "name": base.name,
             "path": str(scenario_path),
@@ -203,7 +201,13 @@ def execute_sweep(
 
     def rows_of(b: int) -> list[tuple[int, dict]]:
         chunk = design.iloc[b * batch : (b + 1) * batch]
-        return [(int(r["point"]), {p: _py(r[p]) for p in params}) for _, r in chunk.iterrows()]
+        columns = {
+            p: chunk[p].tolist() for p in ["point", *params]
+        }  # each column keeps its own type
+        return [
+            (int(columns["point"][i]), {p: _py(columns[p][i]) for p in params})
+            for i in range(len(chunk))
+        ]
 
     try:
         while True:

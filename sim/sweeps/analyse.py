@@ -18,12 +18,17 @@ from scipy import stats
 
 from sim.outputs.report import CSS, _figure, _plt, _png
 from sim.outputs.rundir import write_json_atomic
-from sim.sweep.spec import SweepSpec
+from sim.sweeps.spec import SweepSpec
+
+
+def _is_number(x: pd.Series) -> bool:
+    """A numeric parameter (true/false and named values are treated as categories)."""
+    return pd.api.types.is_numeric_dtype(x) and not pd.api.types.is_bool_dtype(x)
 
 
 def sobol_indices(design: pd.DataFrame, y: np.ndarray, spec: SweepSpec) -> pd.DataFrame:
     """S1 and ST (with 95% confidence half-widths) of ``y`` over a Saltelli design."""
-    from sim.sweep.design import require_salib, saltelli_problem
+    from sim.sweeps.design import require_salib, saltelli_problem
 
     sobol = require_salib("analyze")
 
@@ -42,8 +47,9 @@ def rank_correlations(design: pd.DataFrame, y: np.ndarray, params: list[str]) ->
     rows = {}
     for p in params:
         x = design[p]
-        if x.dtype == object:
-            x = x.astype("category").cat.codes
+        if not _is_number(x):  # named values: ranked in the order the sweep file lists them
+            order = {v: i for i, v in enumerate(dict.fromkeys(x))}
+            x = x.map(order)
         rho, pval = stats.spearmanr(x, y) if np.std(y) > 0 else (0.0, 1.0)
         rows[p] = {"rho": float(np.nan_to_num(rho)), "p": float(np.nan_to_num(pval, nan=1.0))}
     return pd.DataFrame(rows).T
@@ -70,7 +76,7 @@ def sensitivity(
 def _scatter(points: pd.DataFrame, outcomes: list[str], param: str, replicates: int) -> str:
     fig, ax = _figure(6.5, 3.2)
     x = points[param]
-    numeric = x.dtype != object
+    numeric = _is_number(x)
     for name in outcomes:
         if numeric:
             bins = np.unique(np.quantile(x, np.linspace(0, 1, 9)))
@@ -101,8 +107,8 @@ def _scatter(points: pd.DataFrame, outcomes: list[str], param: str, replicates: 
 
 def _heatmap(points: pd.DataFrame, name: str, pa: str, pb: str, bins: int = 6) -> str:
     fig, ax = _figure(5.5, 4.2)
-    xa = pd.cut(points[pa], bins) if points[pa].dtype != object else points[pa]
-    xb = pd.cut(points[pb], bins) if points[pb].dtype != object else points[pb]
+    xa = pd.cut(points[pa], bins) if _is_number(points[pa]) else points[pa]
+    xb = pd.cut(points[pb], bins) if _is_number(points[pb]) else points[pb]
     grid = points.groupby([xb, xa], observed=False)[f"{name}.share"].mean().unstack()
     im = ax.imshow(grid.to_numpy(dtype=float) * 100, origin="lower", aspect="auto", cmap="Reds")
     ax.set_xticks(
@@ -156,7 +162,7 @@ def _bars(sens: dict[str, pd.DataFrame]) -> str:
 
 def analyse(path: Path, pair: list[str] | None = None) -> dict[str, Any]:
     """Write sensitivity.json and sweep-report.html into the sweep folder; return a text summary."""
-    from sim.sweep.run import SweepDir
+    from sim.sweeps.run import SweepDir
 
     sd = SweepDir(path)
     m = sd.manifest()

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from sim.sweep.spec import Range, SweepSpec, Values
+from sim.sweeps.spec import Range, SweepSpec, Values
 
 
 def _unit_to_values(u: np.ndarray, spec: SweepSpec) -> dict[str, list]:

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    model_validator,
+)
 
 from sim.errors import Problem, ScenarioError
 from sim.scenario.loader import _display, read_file, validation_problems
@@ -44,6 +52,16 @@ class Values(_Strict):
     )
 
 
+def _kind(value: Any) -> str:
+    return "Values" if isinstance(value, dict) and "values" in value else "Range"
+
+
+# Tags are capitalised so that error locations can tell them from field names (see _clean_loc).
+Parameter = Annotated[
+    Annotated[Range, Tag("Range")] | Annotated[Values, Tag("Values")], Discriminator(_kind)
+]
+
+
 class SweepSpec(_Strict):
     """A parameter sweep over one scenario."""
 
@@ -52,7 +70,7 @@ class SweepSpec(_Strict):
     set: list[str] = Field(
         default_factory=list, description="Fixed --set overrides applied at every point."
     )
-    parameters: dict[str, Range | Values] = Field(
+    parameters: dict[str, Parameter] = Field(
         min_length=1, description="Dotted --set paths to vary, each a range or a list of values."
     )
     design: Literal["grid", "random", "lhs", "sobol", "saltelli"] = Field(
@@ -81,6 +99,9 @@ class SweepSpec(_Strict):
     )
 
 
+SWEEP_FIELDS = sorted({*SweepSpec.model_fields, *Range.model_fields, *Values.model_fields})
+
+
 def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
     """Read and validate a sweep file; return it and the resolved scenario path."""
     path = Path(path)
@@ -91,7 +112,7 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
     try:
         spec = SweepSpec.model_validate(located.data)
     except ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, located, shown)) from None
+        raise ScenarioError(validation_problems(exc, located, shown, SWEEP_FIELDS)) from None
     scenario_path = (path.parent / spec.scenario).resolve()
     problems: list[Problem] = []
     if not scenario_path.is_file():
@@ -101,7 +122,16 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
         )
     from sim.scenario import load_scenario
 
-    base = load_scenario(scenario_path, spec.set)  # errors in the scenario or in `set` are its own
+    try:
+        base = load_scenario(scenario_path, spec.set)
+    except ScenarioError as exc:  # problems with a `set:` entry belong to the sweep file's line
+        moved = []
+        for p in exc.problems:
+            if p.file == "--set":
+                f, line, col = located.locate(("set", p.line - 1), shown)
+                p = Problem(f, line, col, f"set.{p.line - 1}", f"{p.path}: {p.message}")
+            moved.append(p)
+        raise ScenarioError(moved) from None
     outcome_names = list(base.outcomes)
     for name, param in spec.parameters.items():
         extremes = [param.low, param.high] if isinstance(param, Range) else param.values
