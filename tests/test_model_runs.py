@@ -265,8 +265,8 @@ def test_model_runs_under_mesa_batch_run() -> None:
         assert len(steps) == 1
         step = steps.pop()
         assert direct.turn - 1 <= step <= direct.turn
-        assert {r["turn"] for r in mine} == {int(recorded["turn"].iloc[step])}
-        assert {r["max_rung"] for r in mine} == {int(recorded["max_rung"].iloc[step])}
+        assert {r["turn"] for r in mine} == {int(recorded["turn"].iloc[int(step)])}
+        assert {r["max_rung"] for r in mine} == {int(recorded["max_rung"].iloc[int(step)])}
 
 
 def test_batch_run_passes_overrides() -> None:

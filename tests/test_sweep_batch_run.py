@@ -69,8 +69,8 @@ def test_each_row_is_the_direct_run(rows: list[dict[str, Any]]) -> None:
         step = steps.pop()
         # Mesa 3.3 reads the collector at index steps - 1 (mesa issue #2514): see test_model_runs
         assert direct.turn - 1 <= step <= direct.turn
-        assert {r["turn"] for r in mine} == {int(recorded["turn"].iloc[step])}
-        assert {r["max_rung"] for r in mine} == {int(recorded["max_rung"].iloc[step])}
+        assert {r["turn"] for r in mine} == {int(recorded["turn"].iloc[int(step)])}
+        assert {r["max_rung"] for r in mine} == {int(recorded["max_rung"].iloc[int(step)])}
 
 
 def test_wrapper_gives_the_same_rows_one_combination_at_a_time(
