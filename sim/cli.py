@@ -206,6 +206,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         if count == 0:
             print(f"warning: outcome {name!r} was reached by no replicate")
             warnings += 1
+    limit = c.scenario.turns.limit
+    for name, inj in c.scenario.injects.items():
+        if inj.turn > limit:
+            print(
+                f"warning: inject {name!r} is scheduled at turn {inj.turn}, after the turn limit {limit}"
+            )
+            warnings += 1
     for actor, acted in a.acted.items():
         if not acted:
             print(

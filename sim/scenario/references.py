@@ -101,14 +101,9 @@ def check_references(s: Scenario) -> Found:
                 found.append((("initial", who, target), "an actor cannot escalate toward itself"))
             rung(("initial", who, target), ref)
 
+    # An inject after the turn limit is allowed: it never fires (so a shortened game stays valid);
+    # `wargame check` reports injects that never fired.
     for name, inj in s.injects.items():
-        if inj.turn > s.turns.limit:
-            found.append(
-                (
-                    ("injects", name, "turn"),
-                    f"turn {inj.turn} is after the turn limit {s.turns.limit}",
-                )
-            )
         for i, eff in enumerate(inj.effects):
             base = ("injects", name, "effects", i)
             actor((*base, "actor"), eff.actor)
