@@ -6,13 +6,13 @@ and after an interruption.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from helpers import assert_same_file
 
 import sim.runner.execute as execute_mod
 from sim.cli import main
@@ -21,25 +21,6 @@ from sim.runner.stats import wilson
 ROOT = Path(__file__).resolve().parents[1]
 PROVOCATION = ROOT / "tests" / "fixtures" / "model" / "senkaku_provocation.yaml"
 PRECISION = ["--precision", "0.02", "--block", "400", "--seed", "5", "--quiet"]
-
-
-def sim_digest() -> str:
-    """Hash of the sim/ sources on disk."""
-    h = hashlib.sha256()
-    for p in sorted((ROOT / "sim").rglob("*.py")):
-        h.update(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
-
-
-SIM_AT_START = sim_digest()  # sim/ was imported while this module was collected
-
-
-def assert_same_file(a: Path, b: Path) -> None:
-    """Byte-identical files. Another process (worker, subprocess) imports sim/ from disk: if
-    sim/ was edited during the test session, a difference says nothing about determinism."""
-    if a.read_bytes() != b.read_bytes() and sim_digest() != SIM_AT_START:
-        pytest.skip("sim/ changed on disk during the test session; cross-process bytes differ")
-    assert a.read_bytes() == b.read_bytes(), f"{a} and {b} differ"
 
 
 def run(out: Path, *extra: object) -> Path:

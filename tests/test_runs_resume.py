@@ -8,7 +8,6 @@ Temporary files (a write cut off by a crash) never count as finished blocks.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from helpers import assert_same_file
 
 import sim.runner.execute as execute_mod
 from sim.cli import main
@@ -36,25 +36,6 @@ BIG = ["--runs", "3000", "--block", "300", "--seed", "7", "--set", "turns.limit=
 BIG_BLOCKS = 10
 SMALL = ["--runs", "1200", "--block", "200", "--seed", "9", "--quiet"]
 SMALL_BLOCKS = 6
-
-
-def sim_digest() -> str:
-    """Hash of the sim/ sources on disk."""
-    h = hashlib.sha256()
-    for p in sorted((ROOT / "sim").rglob("*.py")):
-        h.update(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
-
-
-SIM_AT_START = sim_digest()  # sim/ was imported while this module was collected
-
-
-def assert_same_file(a: Path, b: Path) -> None:
-    """Byte-identical files. Another process (worker, subprocess) imports sim/ from disk: if
-    sim/ was edited during the test session, a difference says nothing about determinism."""
-    if a.read_bytes() != b.read_bytes() and sim_digest() != SIM_AT_START:
-        pytest.skip("sim/ changed on disk during the test session; cross-process bytes differ")
-    assert a.read_bytes() == b.read_bytes(), f"{a} and {b} differ"
 
 
 @pytest.fixture(scope="module")
