@@ -171,8 +171,8 @@ def test_bad_parameters_and_outcomes_fail_when_the_model_is_built() -> None:
         ema_model(TAIWAN, outcomes=["taiwan_wins"])
     with pytest.raises(ScenarioError):  # credibility is a probability
         ema_model(TAIWAN, parameters={"relations.us_taiwan.credibility": (0.5, 1.5)})
-    with pytest.raises(ScenarioError):  # the invasion inject is on turn 6
-        ema_model(TAIWAN, parameters={"turns.limit": (3, 9)})
+    with pytest.raises(ScenarioError):  # a game has at least one turn
+        ema_model(TAIWAN, parameters={"turns.limit": (0, 9)})
 
 
 def test_ema_names() -> None:
