@@ -65,23 +65,6 @@ def _load(args: argparse.Namespace):
     return compiled(args.scenario, args.overrides)
 
 
-def print_distribution(mc, c, seed: int, out=None) -> None:
-    """The outcome table: count, share and 95% Wilson interval per outcome."""
-    out = out or sys.stdout
-    from sim.runner.stats import wilson
-
-    n = mc.runs
-    desc = {k: v.description for k, v in c.scenario.outcomes.items()}
-    print(f"{c.scenario.name}: {n} replicates, seed {seed}", file=out)
-    width = max(len(k) for k in mc.outcome_names)
-    for name, count in mc.counts().items():
-        lo, hi = wilson(count, n)
-        print(
-            f"  {name:<{width}}  {count:>7}  {count / n:6.1%}  [{lo:5.1%}, {hi:5.1%}]  {desc.get(name, '')}",
-            file=out,
-        )
-
-
 def print_summary(summary: dict, descriptions: dict[str, str], out=None) -> None:
     """The outcome table of a summary.json: count, share and 95% Wilson interval per outcome."""
     out = out or sys.stdout
@@ -219,7 +202,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                 f"warning: actor {actor!r} never acted (no rivalry, dispute or commitment moved it)"
             )
             warnings += 1
-    print_distribution(a, c, args.seed)
+    from sim.outputs.summary import summarise
+
+    summary = summarise(a.counts(), {"scenario": c.scenario.name, "seed": args.seed})
+    print_summary(summary, {k: v.description for k, v in c.scenario.outcomes.items()})
     print(f"check: ok, {warnings} warning(s)")
     return 0
 

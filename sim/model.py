@@ -163,8 +163,7 @@ class WargameModel(mesa.Model):
         self.inject_draw = (
             np.stack(
                 [
-                    self.rng.random(R)
-                    < self._value(arrays, f"injects.{name}.probability", i.probability)
+                    self.rng.random(R) < self._value(f"injects.{name}.probability", i.probability)
                     for name, i in c.scenario.injects.items()
                 ],
                 axis=1,
@@ -225,16 +224,10 @@ class WargameModel(mesa.Model):
 
     # -- helpers ------------------------------------------------------------------------------
     def _rule(self, key: str, rules: Any) -> np.ndarray:
-        value = getattr(rules, key)
-        from sim.scenario.distributions import is_distribution
+        return self._value(f"rules.{key}", getattr(rules, key)).astype(F32)
 
-        if is_distribution(value):
-            v = value.sample(self.rng, self.R)
-            self.sampled[f"rules.{key}"] = v
-            return v.astype(F32)
-        return np.full(self.R, value, dtype=F32)
-
-    def _value(self, arrays: dict, path: str, value: Any) -> np.ndarray:
+    def _value(self, path: str, value: Any) -> np.ndarray:
+        """A number for every world: sampled (and recorded) if ``value`` is a distribution."""
         from sim.scenario.distributions import is_distribution
 
         if is_distribution(value):

@@ -457,7 +457,6 @@ def compile_scenario(s: Scenario) -> CompiledScenario:
     coal = np.zeros((n, n), dtype=np.float64)
     for link in links:
         coal[link["p"], link["g"]] = max(coal[link["p"], link["g"]], link["weight"])
-    b.base["coalition_w"] = coal
 
     return CompiledScenario(
         scenario=s,
