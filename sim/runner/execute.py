@@ -112,6 +112,39 @@ def make_executor(workers: int) -> Executor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
 
 
+def in_flight(workers: int) -> int:
+    """Tasks to keep submitted on ``make_executor(workers)``: one in-process (it runs on submit, so
+    its result must be written before the next starts), two per worker on a pool."""
+    return 1 if workers <= 1 else 2 * workers
+
+
+def run_tasks(
+    executor: Executor,
+    tasks: Iterator[tuple[Any, Callable, tuple]],
+    limit: int,
+    on_result: Callable[[Any, Any], None],
+    stop: Callable[[], bool] = lambda: False,
+) -> list[Future]:
+    """Submit ``(key, fn, args)`` tasks keeping at most ``limit`` in flight; hand each result to
+    ``on_result(key, result)`` (in key order among those finishing together). Returns the futures
+    still running when ``stop()`` became true (none when every task ran)."""
+    running: dict[Future, Any] = {}
+    while True:
+        while len(running) < limit and not stop():
+            task = next(tasks, None)
+            if task is None:
+                break
+            key, fn, args = task
+            running[executor.submit(fn, *args)] = key
+        if not running:
+            return []
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for fut in sorted(finished, key=running.__getitem__):
+            on_result(running.pop(fut), fut.result())
+        if stop():
+            return list(running)
+
+
 def default_workers() -> int:
     return os.cpu_count() or 1
 
@@ -241,7 +274,6 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
     counts = {i: _block_counts(rd, i, names) for i in sorted(done)}
     target = _precision_target(counts, plan) if plan.precision is not None else None
     n_blocks = plan.n_blocks()
-    todo: Iterator[int] = (i for i in range(n_blocks) if i not in done)
     workers = workers or default_workers()
     progress = Progress(
         sum(plan.size(i) for i in range(n_blocks)) if plan.precision is None else plan.max_runs,
@@ -249,32 +281,25 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
     )
     progress.update(sum(plan.size(i) for i in done))
     executor = make_executor(workers)
-    running: dict[Future, int] = {}
+    tasks = (
+        (i, run_block, (c, i, plan.size(i), plan.seed, plan.block, plan.trajectories))
+        for i in range(n_blocks)
+        if i not in done
+    )
+
+    def on_result(i: int, result: dict) -> None:
+        nonlocal target
+        _write_block(rd, result)
+        counts[i] = {n: int((result["columns"]["outcome"] == n).sum()) for n in names}
+        progress.update(plan.size(i))
+        if plan.precision is not None and target is None:
+            target = _precision_target(counts, plan)
+
     try:
-        while True:
-            # one task in flight in-process (it runs on submit: write it before the next), two per worker
-            while len(running) < (1 if workers <= 1 else 2 * workers) and target is None:
-                i = next(todo, None)
-                if i is None:
-                    break
-                fut = executor.submit(
-                    run_block, c, i, plan.size(i), plan.seed, plan.block, plan.trajectories
-                )
-                running[fut] = i
-            if not running:
-                break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in sorted(finished, key=lambda f: running[f]):
-                i = running.pop(fut)
-                result = fut.result()
-                _write_block(rd, result)
-                counts[i] = {n: int((result["columns"]["outcome"] == n).sum()) for n in names}
-                progress.update(plan.size(i))
-            if plan.precision is not None and target is None:
-                target = _precision_target(counts, plan)
-        if target is not None:
-            for fut in running:
-                fut.cancel()
+        for fut in run_tasks(
+            executor, tasks, in_flight(workers), on_result, lambda: target is not None
+        ):
+            fut.cancel()  # blocks past the precision target are not needed
     except BrokenProcessPool:
         raise RunError(
             f"a worker process died; {len(rd.finished_blocks())} finished block(s) kept in {rd.path}; "

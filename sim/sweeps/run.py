@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,14 @@ import pandas as pd
 from sim.errors import RunError
 from sim.outputs.rundir import RunDir, now, short_hash, versions, write_json_atomic
 from sim.outputs.tables import concat_blocks, to_table, write_atomic
-from sim.runner.execute import Progress, default_workers, make_executor, new_run_dir
+from sim.runner.execute import (
+    Progress,
+    default_workers,
+    in_flight,
+    make_executor,
+    new_run_dir,
+    run_tasks,
+)
 from sim.runner.stats import wilson
 
 _BASE_CACHE: dict[str, Any] = {}
@@ -197,7 +204,6 @@ def execute_sweep(
     else:
         ex = make_executor(workers)
     (sd.path / "points").mkdir(exist_ok=True)
-    running: dict[Future, int] = {}
 
     def rows_of(b: int) -> list[tuple[int, dict]]:
         chunk = design.iloc[b * batch : (b + 1) * batch]
@@ -209,34 +215,24 @@ def execute_sweep(
             for i in range(len(chunk))
         ]
 
+    def on_result(b: int, result: dict) -> None:
+        rep = sd.replicate_file(b)
+        rep.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(to_table(result["replicates"]), rep)
+        pts = pd.DataFrame(result["points"])
+        write_atomic(to_table({k: _col(pts[k]) for k in pts.columns}), sd.point_file(b))
+        progress.update(len(result["points"]) * spec["replicates"])
+
+    tasks = (
+        (b, run_points, (m["base_scenario"], rows_of(b), spec["replicates"], spec["seed"]))
+        for b in todo
+    )
+    limit = 2 * workers if executor == "dask" else in_flight(workers)
     try:
-        while True:
-            while len(running) < 2 * workers:
-                b = next(todo, None)
-                if b is None:
-                    break
-                running[
-                    ex.submit(
-                        run_points, m["base_scenario"], rows_of(b), spec["replicates"], spec["seed"]
-                    )
-                ] = b
-            if not running:
-                break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in sorted(finished, key=lambda f: running[f]):
-                b = running.pop(fut)
-                result = fut.result()
-                rep = sd.replicate_file(b)
-                rep.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(to_table(result["replicates"]), rep)
-                pts = pd.DataFrame(result["points"])
-                write_atomic(to_table({k: _col(pts[k]) for k in pts.columns}), sd.point_file(b))
-                progress.update(len(result["points"]) * spec["replicates"])
+        run_tasks(ex, tasks, limit, on_result)
     finally:
         progress.close()
         if executor == "dask":
-            for fut in running:
-                fut.cancel()
             for c in closers:
                 c.close()
         else:
