@@ -262,6 +262,40 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, env=env)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+    import secrets
+    from importlib.util import find_spec
+
+    if find_spec("solara") is None or find_spec("uvicorn") is None:
+        raise WargameError('wargame serve needs the viz extra: pip install -e ".[viz]"')
+    if args.scenario:
+        _load(args)  # validate first: errors as one clear line, not a server traceback
+    if not 0 < args.port < 65536:
+        raise WargameError(f"--port {args.port}: not a port number")
+    token = args.token or os.environ.get("WARGAME_TOKEN") or secrets.token_urlsafe(16)
+    shown = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host
+    url = f"http://{shown}:{args.port}"
+    os.environ.update(
+        WARGAME_SCENARIO=args.scenario or "",
+        WARGAME_SCENARIOS_DIR=args.scenarios,
+        WARGAME_GAMES_DIR=args.games,
+        WARGAME_TOKEN=token,
+        WARGAME_URL=url,
+        WARGAME_AAR_RUNS=str(args.aar_runs),
+        SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",
+    )
+    import uvicorn
+
+    from sim.serve.asgi import app
+
+    print(f"Facilitator: {url}/facilitator?token={token}", flush=True)
+    print("Team links appear on the facilitator's page once a game is started.", flush=True)
+    print(f"Games are saved under {args.games}/. Stop with Ctrl-C.", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", ws_max_size=16 << 20)
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -510,6 +544,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.set_defaults(func=cmd_viz, overrides=[])
+
+    p = sub.add_parser(
+        "serve", help="the classroom web app: facilitator page and team seats (needs the viz extra)"
+    )
+    p.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument(
+        "--token", default=None, help="facilitator token (default: random, printed at start)"
+    )
+    p.add_argument(
+        "--scenarios", default="scenarios", help="folder whose scenarios the facilitator may choose"
+    )
+    p.add_argument("--games", default="runs/games", help="folder where games are saved")
+    p.add_argument(
+        "--aar-runs", type=int, default=10_000, help="simulated games in the after-action review"
+    )
+    p.set_defaults(func=cmd_serve, overrides=[])
 
     for extra in _EXTRA_COMMANDS:
         extra(sub)

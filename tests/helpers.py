@@ -27,3 +27,77 @@ def assert_same_file(a: Path, b: Path) -> None:
     if a.read_bytes() != b.read_bytes() and sim_digest() != SIM_AT_START:
         pytest.skip("sim/ changed on disk during the test session; cross-process bytes differ")
     assert a.read_bytes() == b.read_bytes(), f"{a} and {b} differ"
+
+
+class Server:
+    """A ``wargame serve`` subprocess on a free port (its facilitator token is fixed)."""
+
+    def __init__(
+        self,
+        games: Path,
+        token: str = "facilitator-token",
+        aar_runs: int = 400,
+        scenario: str | None = None,
+    ) -> None:
+        import os
+        import socket
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.token = token
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = games.parent / f"serve-{self.port}.log"
+        cmd = [sys.executable, "-m", "sim.cli", "serve", "--port", str(self.port)]
+        cmd += ["--token", token, "--games", str(games), "--aar-runs", str(aar_runs)]
+        cmd += [scenario] if scenario else []
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.url}/readyz", timeout=2)
+                break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    log = self.log.read_text()
+                    raise RuntimeError(f"wargame serve did not start:\n{log}") from None
+                time.sleep(0.3)
+
+    def request(self, method: str, path: str, body: bytes | str | dict | None = None):
+        """(status, decoded JSON) of one request; ``body`` sent as is unless it is a dict."""
+        import json
+        import urllib.error
+        import urllib.request
+
+        if isinstance(body, dict):
+            body = json.dumps(body)
+        if isinstance(body, str):
+            body = body.encode()
+        req = urllib.request.Request(f"{self.url}{path}", data=body, method=method)
+        req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except Exception:
+            self.proc.kill()

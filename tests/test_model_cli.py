@@ -37,8 +37,11 @@ def test_run_explain_needs_a_single_world(capsys: pytest.CaptureFixture[str]) ->
     assert "--runs 1" in capsys.readouterr().err
 
 
-def test_run_prints_every_outcome_with_its_share(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run", PROVOCATION, "--runs", "300", "--seed", "1", "--block", "100"]) == 0
+def test_run_prints_every_outcome_with_its_share(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    argv = ["run", PROVOCATION, "--runs", "300", "--seed", "1", "--block", "100"]
+    assert main([*argv, "--out", str(tmp_path / "run")]) == 0
     out = capsys.readouterr().out
     assert "300 replicates, seed 1" in out
     counts = {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +14,18 @@ from sim.runner.stats import wilson
 
 
 def after_action(
-    game: Game, runs: int = 10_000, seed: int | None = None, top: int = 5
+    game: Game,
+    runs: int = 10_000,
+    seed: int | None = None,
+    top: int = 5,
+    progress: Callable[[float], None] | None = None,
+    cancelled: threading.Event | None = None,
 ) -> dict[str, Any]:
     """Outcome of the game, the share of ``runs`` simulated games with the same outcome, and the team
-    moves the engine found least likely."""
-    mc = run_montecarlo(game.c, runs, game.seed if seed is None else seed, block=min(1000, runs))
+    moves the engine found least likely. ``progress``/``cancelled`` as in ``run_montecarlo``."""
+    seed = game.seed if seed is None else seed
+    block = min(1000, runs)
+    mc = run_montecarlo(game.c, runs, seed, block=block, progress=progress, cancelled=cancelled)
     counts = mc.counts()
     outcome = game.outcome
     share = counts.get(outcome, 0) / mc.runs if outcome else 0.0
@@ -54,6 +63,7 @@ def after_action(
         "share": share,
         "ci95": [lo, hi],
         "distribution": {k: v / mc.runs for k, v in counts.items()},
+        "intervals": {k: list(wilson(v, mc.runs)) for k, v in counts.items()},
         "divergent": divergent,
         "team_moves": len(moves),
     }
@@ -83,7 +93,7 @@ def summary_text(a: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_html(game: Game, a: dict[str, Any], path: str | Path) -> Path:
+def html_report(game: Game, a: dict[str, Any]) -> str:
     """A self-contained after-action report: summary, distribution, divergent moves, the timeline."""
     from sim.rules.explain import Event, timeline
 
@@ -104,8 +114,13 @@ def write_html(game: Game, a: dict[str, Any], path: str | Path) -> Path:
         f"<pre>{e(summary_text(a))}</pre><h2>Simulated games</h2><table>{rows}</table>"
         f"<h2>Timeline</h2><pre>{e(timeline(events))}</pre></body></html>"
     )
+    return body
+
+
+def write_html(game: Game, a: dict[str, Any], path: str | Path) -> Path:
+    """Write :func:`html_report` to ``path`` (temporary name, then rename)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(body, encoding="utf-8")
+    tmp.write_text(html_report(game, a), encoding="utf-8")
     tmp.replace(path)
     return path

@@ -24,6 +24,21 @@ class GameError(WargameError):
     """A refused request (wrong token, forbidden move, game over): the game state is unchanged."""
 
 
+class TokenError(GameError):
+    """A request carrying a wrong token, or a team token where the facilitator's is needed."""
+
+
+PUBLIC_EVENTS = ("inject", "trigger", "end")
+"""Event kinds every team sees; moves are seen only through the observed rungs."""
+
+
+def same_token(expected: str, given: object) -> bool:
+    """Constant-time comparison that refuses (rather than fails on) non-text or non-ASCII input."""
+    if not isinstance(given, str):
+        return False
+    return secrets.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
+
+
 @dataclass
 class Team:
     name: str
@@ -77,17 +92,18 @@ class Game:
         ]
         self.paused = False
         self._lock = threading.RLock()
+        self.frames: list[dict[str, Any]] = [self._frame()]
 
     # -- access ---------------------------------------------------------------------------------
     def team_of(self, token: str) -> Team:
         for t in self.teams.values():
-            if secrets.compare_digest(t.token, token or ""):
+            if same_token(t.token, token):
                 return t
-        raise GameError("unknown or wrong token")
+        raise TokenError("unknown or wrong token")
 
     def check_facilitator(self, token: str) -> None:
-        if not secrets.compare_digest(self.facilitator_token, token or ""):
-            raise GameError("this needs the facilitator's token")
+        if not same_token(self.facilitator_token, token):
+            raise TokenError("this needs the facilitator's token")
 
     @property
     def over(self) -> bool:
@@ -111,6 +127,10 @@ class Game:
         with self._lock:
             if self.over:
                 raise GameError("the game is over")
+            if not isinstance(moves, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in moves.items()
+            ):
+                raise GameError("moves must map each rival's name to a rung name")
             if actor not in team.actors:
                 raise GameError(f"team {team.name} does not play {actor}")
             allowed = self.model.options(actor)
@@ -176,6 +196,7 @@ class Game:
         for t in self.teams.values():
             t.pending = {}
             t.submitted = False
+        self.frames.append(self._frame())
         if self.over:
             self.transcript.append({"kind": "end", "turn": self.turn, "outcome": self.outcome})
         return events
@@ -185,6 +206,18 @@ class Game:
     def outcome(self) -> str | None:
         o = int(self.model.outcome[0])
         return self.model.outcome_names[o] if o >= 0 else None
+
+    def _frame(self) -> dict[str, Any]:
+        """The state after a turn (turn 0 = the start): rungs and commitments, for replay."""
+        return {"turn": self.turn, "rungs": self.rungs(), "commitments": self.commitments()}
+
+    def actor_rungs(self, frame: dict[str, Any] | None = None) -> dict[str, int]:
+        """Each actor's highest rung toward any rival, in a frame (default: now)."""
+        index = {n: i for i, n in enumerate(self.c.rung_names)}
+        out = dict.fromkeys(self.c.actors, 0)
+        for r in (frame or self._frame())["rungs"]:
+            out[r["actor"]] = max(out[r["actor"]], index[r["rung"]])
+        return out
 
     def rungs(self) -> list[dict[str, Any]]:
         c = self.c
@@ -199,7 +232,8 @@ class Game:
 
     def team_view(self, token: str) -> dict[str, Any]:
         """What a team sees: its briefing, its actors' rungs, what they observe of rivals (with the
-        scenario's observation noise), events about its actors, its own pending move."""
+        scenario's observation noise), its own actors' explained moves and the public events
+        (injects, alliance triggers, the end), and its own pending move: never another team's."""
         team = self.team_of(token)
         with self._lock:
             c = self.c
@@ -220,9 +254,7 @@ class Game:
             events = [
                 e
                 for e in (x.to_dict() for x in self.model.log)
-                if e["actor"] in mine
-                or e["kind"] in ("inject", "end")
-                or e.get("details", {}).get("target") in mine
+                if e["actor"] in mine or e["kind"] in PUBLIC_EVENTS
             ]
             return {
                 "team": team.name,
@@ -273,19 +305,24 @@ class Game:
         return out
 
     # -- transcript -----------------------------------------------------------------------------
+    def transcript_text(self) -> str:
+        """The transcript as JSON lines (no tokens in it: it is safe to share)."""
+        with self._lock:
+            return "".join(json.dumps(r, default=str) + "\n" for r in self.transcript)
+
     def save(self, path: str | Path) -> Path:
         """Write the transcript as JSON lines (temporary name, then rename)."""
         path = Path(path)
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(
-            "".join(json.dumps(r, default=str) + "\n" for r in self.transcript), encoding="utf-8"
-        )
+        tmp.write_text(self.transcript_text(), encoding="utf-8")
         tmp.replace(path)
         return path
 
     @classmethod
-    def replay(cls, path: str | Path) -> Game:
-        """Rebuild a saved game by replaying its transcript (same seed, same team moves)."""
+    def replay(cls, path: str | Path, **kwargs: Any) -> Game:
+        """Rebuild a saved game by replaying its transcript (same seed, same team moves).
+
+        ``kwargs`` go to the constructor (e.g. ``facilitator_token`` and team ``tokens``)."""
         try:
             records = [
                 json.loads(line)
@@ -296,17 +333,28 @@ class Game:
             raise GameError(f"{path}: not a game transcript ({exc})") from None
         if not records or records[0].get("kind") != "start":
             raise GameError(f"{path}: not a game transcript (no start record)")
-        start = records[0]
-        game = cls(
-            start["scenario"], start["teams"], seed=start["seed"], overrides=start.get("overrides")
-        )
-        for rec in records[1:]:
-            if rec["kind"] == "inject":
-                game.model.force_inject(rec["name"])
-                game.transcript.append(rec)
-            elif rec["kind"] == "turn":
-                for actor, targets in rec["moves"].items():
-                    for target, rung in targets.items():
-                        game.model.set_move(actor, target, rung)
-                game._play_turn()
+        try:
+            start = records[0]
+            game = cls(
+                start["scenario"],
+                start["teams"],
+                seed=start["seed"],
+                overrides=start.get("overrides"),
+                **kwargs,
+            )
+            for rec in records[1:]:
+                if rec["kind"] == "inject":
+                    game.model.force_inject(rec["name"])
+                    game.transcript.append(rec)
+                elif rec["kind"] == "turn":
+                    for actor, targets in rec["moves"].items():
+                        for target, rung in targets.items():
+                            game.model.set_move(actor, target, rung)
+                    game._play_turn()
+        except WargameError as exc:
+            raise GameError(f"{path}: cannot replay this transcript: {exc}") from None
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            raise GameError(
+                f"{path}: not a game transcript ({type(exc).__name__}: {exc})"
+            ) from None
         return game

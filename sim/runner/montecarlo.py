@@ -7,6 +7,8 @@ runs the same blocks on a process pool and writes them to disk.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,11 +50,30 @@ def block_sizes(runs: int, block: int) -> list[int]:
     return [min(block, runs - i) for i in range(0, runs, block)]
 
 
+class Cancelled(Exception):
+    """A Monte Carlo run stopped on request (a newer what-if replaced it)."""
+
+
 def run_montecarlo(
-    c: CompiledScenario, runs: int, seed: int, block: int = DEFAULT_BLOCK
+    c: CompiledScenario,
+    runs: int,
+    seed: int,
+    block: int = DEFAULT_BLOCK,
+    progress: Callable[[float], None] | None = None,
+    cancelled: threading.Event | None = None,
 ) -> MonteCarlo:
-    """Run ``runs`` replicates in blocks of ``block`` in this process and keep them in memory."""
-    parts = [run_block(c, i, size, seed, block) for i, size in enumerate(block_sizes(runs, block))]
+    """Run ``runs`` replicates in blocks of ``block`` in this process and keep them in memory.
+
+    ``progress`` is called with the share done after each block; setting ``cancelled`` stops the
+    run between blocks with :class:`Cancelled`."""
+    sizes = block_sizes(runs, block)
+    parts = []
+    for i, size in enumerate(sizes):
+        if cancelled is not None and cancelled.is_set():
+            raise Cancelled
+        parts.append(run_block(c, i, size, seed, block))
+        if progress is not None:
+            progress((i + 1) / len(sizes))
     acted = np.logical_or.reduce([p["acted"] for p in parts])
     cols = [p["columns"] for p in parts]
     columns = {k: np.concatenate([p[k] for p in cols]) for k in cols[0]}

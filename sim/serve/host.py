@@ -1,0 +1,293 @@
+"""The server's state: one facilitated game at a time, shared by every browser session and the API.
+
+The facilitator's token is the server's (printed at start, like Jupyter's); team tokens are made per
+game. Every change bumps ``version`` and wakes the pages waiting in :meth:`GameHost.wait`, so a team's
+move shows at once on the facilitator's page without anyone reloading. After every change the game is
+saved under ``games_dir/<id>/`` (transcript and seat tokens), so a server restart loses nothing: the
+facilitator reloads the game and the teams' links still work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sim.errors import WargameError
+from sim.model import compiled
+from sim.play.game import Game, GameError, TokenError, same_token
+from sim.serve.jobs import Job, distribution_job
+
+
+class NoGame(GameError):
+    """A request about the game while none is running."""
+
+
+def scenario_files(root: str | Path) -> list[str]:
+    """Scenario files directly under ``root`` (library and sweep files excluded), sorted."""
+    root = Path(root)
+    return sorted(str(p) for p in root.glob("*.yaml")) if root.is_dir() else []
+
+
+def playable(scenario: str, overrides: list[str] | None = None) -> list[str]:
+    """Actors of ``scenario`` a team may play."""
+    c = compiled(scenario, overrides or None)
+    return [a for a in c.actors if c.scenario.actors[a].playable]
+
+
+def default_teams(scenario: str) -> dict[str, list[str]]:
+    """Two teams for a first game: the first playable actor and its first playable rival."""
+    c = compiled(scenario)
+    ok = playable(scenario)
+    if not ok:
+        return {}
+    first = ok[0]
+    i = c.actors.index(first)
+    rivals = [c.actors[int(j)] for s, j in zip(c.src, c.dst, strict=True) if int(s) == i]
+    second = next((r for r in rivals if r in ok), ok[1] if len(ok) > 1 else None)
+    return {a: [a] for a in (first, second) if a}
+
+
+class GameHost:
+    """What the web app serves. Thread-safe; every method taking ``token`` checks it."""
+
+    def __init__(
+        self,
+        scenario: str | None = None,
+        scenarios_dir: str | Path = "scenarios",
+        games_dir: str | Path = "runs/games",
+        token: str | None = None,
+        aar_runs: int = 10_000,
+    ) -> None:
+        self.scenario = scenario
+        self.scenarios_dir = Path(scenarios_dir)
+        self.games_dir = Path(games_dir)
+        self.token = token or secrets.token_urlsafe(16)
+        self.aar_runs = aar_runs
+        self.game: Game | None = None
+        self.game_id: str | None = None
+        self.version = 0
+        self.jobs: dict[str, Job] = {}
+        self._cond = threading.Condition(threading.RLock())
+
+    # -- change notification --------------------------------------------------------------------
+    def changed(self) -> None:
+        with self._cond:
+            self.version += 1
+            self._cond.notify_all()
+
+    def wait(self, version: int, timeout: float) -> int:
+        """Block until ``version`` is stale or ``timeout`` passes; return the current version."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.version != version, timeout)
+            return self.version
+
+    # -- access ---------------------------------------------------------------------------------
+    def check(self, token: object) -> None:
+        if not same_token(self.token, token):
+            raise TokenError("this needs the facilitator's token")
+
+    def need_game(self) -> Game:
+        if self.game is None:
+            raise NoGame("no game is running: the facilitator has not started one")
+        return self.game
+
+    def role(self, token: object) -> str:
+        """``facilitator``, a team's name, or raise :class:`TokenError`."""
+        if same_token(self.token, token):
+            return "facilitator"
+        return self.need_game().team_of(token).name  # type: ignore[arg-type]
+
+    def scenarios(self) -> list[str]:
+        found = scenario_files(self.scenarios_dir)
+        if self.scenario and self.scenario not in found:
+            found.insert(0, self.scenario)
+        return found
+
+    # -- the game's life ------------------------------------------------------------------------
+    def start(
+        self,
+        token: object,
+        scenario: str,
+        teams: dict[str, list[str]],
+        seed: int = 0,
+        overrides: list[str] | None = None,
+    ) -> Game:
+        """Start a new game (replacing any other); team tokens are new."""
+        self.check(token)
+        known = {str(Path(s).resolve()): s for s in self.scenarios()}
+        if str(Path(scenario).resolve()) not in known:
+            raise GameError(
+                f"unknown scenario {scenario!r} (choose one of: {', '.join(known.values())})"
+            )
+        teams = {n.strip(): a for n, a in teams.items() if n.strip() and a}
+        if not teams:
+            raise GameError("assign at least one actor to a team")
+        game = Game(scenario, teams, seed=seed, overrides=overrides, facilitator_token=self.token)
+        self._install(game, new_id=True)
+        return game
+
+    def load(self, token: object, transcript: str | Path, keep_seats: bool = True) -> Game:
+        """Reload a saved game by replaying its transcript. Seat tokens saved beside it (autosaves)
+        are kept so that the teams' links still work; otherwise new tokens are made."""
+        self.check(token)
+        transcript = Path(transcript)
+        seats = transcript.with_name("seats.json")
+        tokens = None
+        if keep_seats and seats.is_file():
+            try:
+                tokens = json.loads(seats.read_text(encoding="utf-8"))
+            except ValueError:
+                tokens = None
+        game = Game.replay(transcript, facilitator_token=self.token, tokens=tokens)
+        same_folder = transcript.parent.parent.resolve() == self.games_dir.resolve()
+        self._install(game, new_id=not same_folder, game_id=transcript.parent.name)
+        return game
+
+    def _install(self, game: Game, new_id: bool, game_id: str | None = None) -> None:
+        with self._cond:
+            for job in self.jobs.values():
+                job.cancel()
+            self.jobs = {}
+            self.game = game
+            if new_id or not game_id:
+                stem = re.sub(r"[^A-Za-z0-9_-]+", "_", game.c.scenario.name)
+                game_id = f"{stem}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(2)}"
+            self.game_id = game_id
+            self._autosave()
+        self.changed()
+
+    def _autosave(self) -> None:
+        if self.game is None or self.game_id is None:
+            return
+        folder = self.games_dir / self.game_id
+        folder.mkdir(parents=True, exist_ok=True)
+        self.game.save(folder / "transcript.jsonl")
+        seats = folder / "seats.json"
+        tmp = seats.with_name(".seats.json.tmp")
+        tmp.write_text(json.dumps({t.name: t.token for t in self.game.teams.values()}))
+        os.chmod(tmp, 0o600)
+        tmp.replace(seats)
+
+    def saved_games(self) -> list[Path]:
+        """Transcripts under ``games_dir``, newest first."""
+        if not self.games_dir.is_dir():
+            return []
+        found = self.games_dir.glob("*/transcript.jsonl")
+        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def _act(self, fn: Callable[[], Any], save: bool = False) -> Any:
+        with self._cond:
+            out = fn()
+            if save:
+                self._autosave()
+        self.changed()
+        return out
+
+    # -- requests -------------------------------------------------------------------------------
+    def submit(self, token: object, actor: object, moves: object) -> None:
+        game = self.need_game()
+        if not isinstance(actor, str):
+            raise GameError("actor must be an actor's name")
+        self._act(lambda: game.submit(token, actor, moves))  # type: ignore[arg-type]
+
+    def adjudicate(self, token: object, force: bool = False) -> list[dict[str, Any]]:
+        self.check(token)
+        game = self.need_game()
+        events = self._act(lambda: game.adjudicate(self.token, force=force), save=True)
+        if game.over:
+            self.start_aar(token)
+        return events
+
+    def set_paused(self, token: object, paused: bool) -> None:
+        self.check(token)
+        game = self.need_game()
+        self._act(lambda: game.set_paused(self.token, paused))
+
+    def fire_inject(self, token: object, name: str) -> None:
+        self.check(token)
+        game = self.need_game()
+        self._act(lambda: game.fire_inject(self.token, name), save=True)
+
+    def team_view(self, token: object) -> dict[str, Any]:
+        return self.need_game().team_view(token)  # type: ignore[arg-type]
+
+    def facilitator_view(self, token: object) -> dict[str, Any]:
+        self.check(token)
+        view = self.need_game().facilitator_view(self.token)
+        view["game_id"] = self.game_id
+        view["seats"] = {t.name: t.token for t in self.need_game().teams.values()}
+        return view
+
+    # -- Monte Carlo in the background ----------------------------------------------------------
+    def start_aar(self, token: object, runs: int | None = None) -> Job:
+        """The after-action review's Monte Carlo distribution, in a background thread."""
+        self.check(token)
+        game = self.need_game()
+        from sim.play.aar import after_action, write_html
+
+        runs = runs or self.aar_runs
+
+        folder = self.games_dir / str(self.game_id)
+
+        def work(progress: Callable[[float], None], cancelled: threading.Event) -> dict[str, Any]:
+            result = after_action(game, runs=runs, progress=progress, cancelled=cancelled)
+            if game is self.game:  # still this game: keep the report beside its transcript
+                folder.mkdir(parents=True, exist_ok=True)
+                write_html(game, result, folder / "aar.html")
+            return result
+
+        return self._job("aar", work)
+
+    def start_whatif(
+        self, token: object, overrides: list[str], runs: int = 2000, seed: int | None = None
+    ) -> Job:
+        """Baseline and changed-parameter outcome distributions of the current game's scenario."""
+        self.check(token)
+        game = self.need_game()
+        base = list(game.overrides)
+        try:
+            changed = compiled(game.scenario_path, base + list(overrides))
+        except WargameError as exc:
+            raise GameError(str(exc).splitlines()[0]) from None
+        seed = game.seed if seed is None else seed
+        return self._job("whatif", distribution_job(game.c, changed, runs, seed, list(overrides)))
+
+    def _job(self, name: str, work: Any) -> Job:
+        """Start ``work`` in the background as job ``name``, cancelling an older one. Pages poll a
+        running job's progress; its end bumps the version so that every page shows the result."""
+        with self._cond:
+            old = self.jobs.get(name)
+            if old is not None:
+                old.cancel()
+            job = Job(work, on_done=self.changed)
+            self.jobs[name] = job
+        job.start()
+        self.changed()
+        return job
+
+
+_current: GameHost | None = None
+_current_lock = threading.Lock()
+
+
+def current() -> GameHost:
+    """The server's game host, made on first use from the ``WARGAME_*`` environment that
+    ``wargame serve`` sets (scenario, scenarios folder, games folder, facilitator token)."""
+    global _current
+    with _current_lock:
+        if _current is None:
+            _current = GameHost(
+                scenario=os.environ.get("WARGAME_SCENARIO") or None,
+                scenarios_dir=os.environ.get("WARGAME_SCENARIOS_DIR", "scenarios"),
+                games_dir=os.environ.get("WARGAME_GAMES_DIR", "runs/games"),
+                token=os.environ.get("WARGAME_TOKEN") or None,
+                aar_runs=int(os.environ.get("WARGAME_AAR_RUNS", "10000")),
+            )
+        return _current

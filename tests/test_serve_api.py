@@ -1,0 +1,160 @@
+"""``wargame serve``'s JSON API against a live server: tokens, refusals and malformed requests.
+
+Every refused request must leave the game as it was and the server running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("solara")
+
+from helpers import Server
+
+SENKAKU = "scenarios/senkaku_grey_zone.yaml"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    s = Server(tmp_path_factory.mktemp("serve") / "games")
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def game(server: Server) -> dict[str, str]:
+    """A new two-team game; answers with the teams' tokens."""
+    body = {
+        "token": server.token,
+        "scenario": SENKAKU,
+        "teams": {"blue": ["Japan"], "red": ["China"]},
+        "seed": 3,
+        "overrides": ["turns.limit=4"],
+    }
+    status, out = server.request("POST", "/api/start", body)
+    assert status == 200, out
+    return {name: link.split("token=")[1] for name, link in out["seats"].items()}
+
+
+def view(server: Server, token: str) -> dict:
+    status, out = server.request("GET", f"/api/view?token={token}")
+    assert status == 200, out
+    return out
+
+
+def test_wrong_tokens_are_refused(server: Server, game: dict[str, str]) -> None:
+    before = view(server, server.token)
+    assert server.request("GET", "/api/view?token=wrong")[0] == 403
+    assert server.request("GET", "/api/view")[0] == 403
+    move = {"token": "wrong", "actor": "Japan", "moves": {"China": "protest"}}
+    status, out = server.request("POST", "/api/move", move)
+    assert status == 403 and "token" in out["error"]
+    # a team token does not open the facilitator's controls
+    status, out = server.request("POST", "/api/turn", {"token": game["blue"], "force": True})
+    assert status == 403 and "facilitator" in out["error"]
+    # nor does it let a team move another team's actor
+    move = {"token": game["blue"], "actor": "China", "moves": {"Japan": "protest"}}
+    status, out = server.request("POST", "/api/move", move)
+    assert status == 409 and "does not play China" in out["error"]
+    assert view(server, server.token) == before
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{not json", "not JSON"),
+        (b"\xff\xfe", "not JSON"),
+        ("[1, 2]", "JSON object"),
+        ("{}", "missing field 'token'"),
+        ({"token": 7, "actor": "Japan", "moves": {}}, "'token' must be str"),
+        ({"token": "T", "actor": "Japan"}, "missing field 'moves'"),
+        ({"token": "T", "actor": ["Japan"], "moves": {}}, "'actor' must be str"),
+        ({"token": "T", "actor": "Japan", "moves": ["protest"]}, "'moves' must be dict"),
+        ("x" * 70_000, "over"),
+    ],
+)
+def test_malformed_move_is_a_clear_400_and_changes_nothing(
+    server: Server, game: dict[str, str], body: object, message: str
+) -> None:
+    if isinstance(body, dict) and body.get("token") == "T":
+        body = {**body, "token": game["blue"]}
+    before = view(server, server.token)
+    status, out = server.request("POST", "/api/move", body)
+    assert status == 400, out
+    assert message in out["error"]
+    assert view(server, server.token) == before
+    assert server.alive()
+
+
+def test_move_values_of_the_wrong_kind_are_refused(server: Server, game: dict[str, str]) -> None:
+    bad = {"token": game["blue"], "actor": "Japan", "moves": {"China": 3}}
+    status, out = server.request("POST", "/api/move", bad)
+    assert status == 409 and "rung name" in out["error"]
+    bad["moves"] = {"China": "nuclear_use"}
+    status, out = server.request("POST", "/api/move", bad)
+    assert status == 409 and "may not choose" in out["error"]
+    assert view(server, game["blue"])["pending"] == {}
+
+
+def test_double_submission_and_private_pending_moves(server: Server, game: dict[str, str]) -> None:
+    options = view(server, game["blue"])["options"]["Japan"]
+    move = {"token": game["blue"], "actor": "Japan", "moves": {"China": options["China"][-1]}}
+    assert server.request("POST", "/api/move", move)[0] == 200
+    status, out = server.request("POST", "/api/move", move)  # the same request again
+    assert status == 200 and out["waiting_for"] == ["red"]
+    assert view(server, game["blue"])["pending"] == {"Japan": move["moves"]}
+    red = view(server, game["red"])
+    assert red["pending"] == {} and "pending" not in str(red["events"])
+    assert view(server, server.token)["waiting_for"] == ["red"]
+
+
+def test_turns_wait_for_teams_unless_forced_and_the_game_ends(
+    server: Server, game: dict[str, str]
+) -> None:
+    status, out = server.request("POST", "/api/turn", {"token": server.token})
+    assert status == 409 and "waiting for blue, red" in out["error"]
+    assert server.request("POST", "/api/pause", {"token": server.token})[0] == 200
+    status, out = server.request("POST", "/api/turn", {"token": server.token, "force": True})
+    assert status == 409 and "paused" in out["error"]
+    server.request("POST", "/api/pause", {"token": server.token, "paused": False})
+    status, out = server.request("POST", "/api/inject", {"token": server.token, "name": "nope"})
+    assert status == 409 and "unknown inject" in out["error"]
+    over = False
+    for _ in range(4):
+        status, out = server.request("POST", "/api/turn", {"token": server.token, "force": True})
+        assert status == 200, out
+        over = out["over"]
+    assert over and out["outcome"]
+    status, out = server.request("POST", "/api/turn", {"token": server.token, "force": True})
+    assert status == 409 and "over" in out["error"]
+
+
+def test_bad_start_requests(server: Server) -> None:
+    body = {"token": server.token, "scenario": "/etc/passwd", "teams": {"a": ["Japan"]}}
+    status, out = server.request("POST", "/api/start", body)
+    assert status == 409 and "unknown scenario" in out["error"]
+    body = {"token": server.token, "scenario": SENKAKU, "teams": {"a": ["Atlantis"]}}
+    status, out = server.request("POST", "/api/start", body)
+    assert status == 409 and "unknown actor 'Atlantis'" in out["error"]
+    body = {"token": server.token, "scenario": SENKAKU, "teams": {"a": "Japan"}}
+    assert server.request("POST", "/api/start", body)[0] == 400
+    body = {
+        "token": server.token,
+        "scenario": SENKAKU,
+        "teams": {"a": ["Japan"]},
+        "overrides": ["turns.limit=zero"],
+    }
+    status, out = server.request("POST", "/api/start", body)
+    assert status == 400 and "turns.limit" in out["error"]
+    assert server.alive()
+
+
+def test_games_are_saved_with_their_seats(server: Server, game: dict[str, str]) -> None:
+    games = Path(server.log).parent / "games"
+    newest = max(games.glob("*/transcript.jsonl"), key=lambda p: p.stat().st_mtime)
+    assert '"kind": "start"' in newest.read_text()
+    assert game["blue"] not in newest.read_text()  # tokens stay out of the shareable transcript
+    assert game["blue"] in (newest.parent / "seats.json").read_text()
