@@ -17,6 +17,8 @@ examples:
   wargame run scenarios/taiwan_contingency.yaml --set relations.us_japan.credibility=0.95
   wargame check my_scenario.yaml               determinism and coverage checks for authors
   wargame schema > scenario.schema.json        JSON Schema for editor autocompletion
+  yes 1 | wargame play scenarios/senkaku_grey_zone.yaml --as Japan   a scripted terminal game
+  wargame serve scenarios/taiwan_contingency.yaml --host 0.0.0.0     a classroom in the browser
 
 Docs: README.md, docs/scenario-format.md (the format), docs/model.md (the rules).
 """
@@ -262,6 +264,38 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, env=env)
 
 
+def _public_host(host: str) -> str:
+    """The address to put in team links: this machine's network address when listening on all
+    interfaces (students' laptops must reach it), else the address listened on."""
+    import socket
+
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return "localhost"
+    if host not in ("0.0.0.0", "::", ""):
+        return host
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))  # no packet is sent: this only picks a route
+            return s.getsockname()[0]
+    except OSError:
+        return socket.gethostname()
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port already taken (one line, before anything is printed or served)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise WargameError(
+                f"cannot listen on {host}:{port} ({exc.strerror}): choose another --port"
+            ) from None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
     import secrets
@@ -273,9 +307,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _load(args)  # validate first: errors as one clear line, not a server traceback
     if not 0 < args.port < 65536:
         raise WargameError(f"--port {args.port}: not a port number")
+    _check_port(args.host, args.port)
     token = args.token or os.environ.get("WARGAME_TOKEN") or secrets.token_urlsafe(16)
-    shown = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host
-    url = f"http://{shown}:{args.port}"
+    url = (args.url or f"http://{_public_host(args.host)}:{args.port}").rstrip("/")
     os.environ.update(
         WARGAME_SCENARIO=args.scenario or "",
         WARGAME_SCENARIOS_DIR=args.scenarios,
@@ -558,6 +592,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenarios", default="scenarios", help="folder whose scenarios the facilitator may choose"
     )
     p.add_argument("--games", default="runs/games", help="folder where games are saved")
+    p.add_argument(
+        "--url", default=None, help="address the team links start with (default: guessed)"
+    )
     p.add_argument(
         "--aar-runs", type=int, default=10_000, help="simulated games in the after-action review"
     )

@@ -112,6 +112,12 @@ def test_after_action_review_sets_the_game_beside_the_distribution(game: Game) -
     assert a["share"] == a["distribution"][game.outcome]
     text = summary_text(a)
     assert f"Your game ended in {game.outcome}" in text and "500 simulated games" in text
+    # Japan always took its highest rung: unlikely for the engine, so these are the departures
+    assert a["divergent"], text
+    probs = [m["engine_probability"] for m in a["divergent"]]
+    assert probs == sorted(probs) and max(probs) < 0.5
+    assert all(m["team"] == "blue" and m["actor"] == "Japan" for m in a["divergent"])
+    assert f"turn {a['divergent'][0]['turn']}: Japan (blue)" in text
 
 
 def test_terminal_game_plays_to_the_end_with_scripted_input(tmp_path: Path) -> None:

@@ -158,3 +158,28 @@ def test_games_are_saved_with_their_seats(server: Server, game: dict[str, str]) 
     assert '"kind": "start"' in newest.read_text()
     assert game["blue"] not in newest.read_text()  # tokens stay out of the shareable transcript
     assert game["blue"] in (newest.parent / "seats.json").read_text()
+
+
+def test_odd_page_addresses_are_refused_and_the_server_lives_on(server: Server) -> None:
+    import urllib.request
+
+    for path in ("/team?token=%ff%fe%00", "/team?token=" + "x" * 5000, "/facilitator?token=%C3%A9"):
+        with urllib.request.urlopen(server.url + path, timeout=30) as r:
+            assert r.status == 200  # the page loads, and then says the link opens nothing
+    assert server.request("GET", "/api/view?token=%ff%fe")[0] == 403
+    assert server.request("GET", "/api/view?token=%C3%A9")[0] == 403
+    assert server.alive()
+
+
+def test_serve_refuses_bad_arguments_in_one_line(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nturns: {limit: -1}\n")
+    assert main(["serve", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert str(bad) in err and "\n" not in err
+    assert main(["serve", "--port", str(server.port)]) == 2  # taken by the running server
+    assert "choose another --port" in capsys.readouterr().err

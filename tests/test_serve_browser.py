@@ -94,6 +94,7 @@ def choose(page: Page, label: str) -> None:
 def test_classroom_game_end_to_end(browser: Browser, server: Server, shots, tmp_path) -> None:
     fac = open_page(browser, f"{server.url}/facilitator?token={server.token}")
     expect(fac.get_by_text("New game")).to_be_visible()
+    shots(fac, "classroom-setup")
     fac.get_by_label("Changed parameters").fill("turns.limit=3")
     fac.get_by_label("Changed parameters").press("Tab")
     fac.get_by_role("button", name="Start game").click()

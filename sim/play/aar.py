@@ -12,6 +12,9 @@ from sim.play.game import Game
 from sim.runner.montecarlo import run_montecarlo
 from sim.runner.stats import wilson
 
+DIVERGENT_BELOW = 0.5
+"""A team move counts as a departure from the engine when the engine gave it less than this."""
+
 
 def after_action(
     game: Game,
@@ -49,7 +52,8 @@ def after_action(
                         "engine_probability": d.get("probability", 1.0),
                     }
                 )
-    divergent = sorted(moves, key=lambda m: m["engine_probability"])[:top]
+    unlikely = [m for m in moves if m["engine_probability"] < DIVERGENT_BELOW]
+    divergent = sorted(unlikely, key=lambda m: m["engine_probability"])[:top]
     desc = (
         game.c.scenario.outcomes.get(outcome).description
         if outcome in game.c.scenario.outcomes
@@ -82,6 +86,8 @@ def summary_text(a: dict[str, Any]) -> str:
     for name, share in a["distribution"].items():
         mark = "  <- your game" if name == a["outcome"] else ""
         lines.append(f"  {name:<24} {share:6.1%}{mark}")
+    if not a["divergent"] and a["team_moves"]:
+        lines += ["", "The teams moved as the engine would likely have done (no move below p=0.5)."]
     if a["divergent"]:
         lines += ["", "Where the teams departed most from what the engine would likely have done:"]
         for m in a["divergent"]:

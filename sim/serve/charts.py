@@ -6,13 +6,13 @@ at once from their own threads.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-import networkx as nx
 import numpy as np
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from sim.play.game import Game
@@ -20,83 +20,82 @@ from sim.play.game import Game
 RUNG_COLOURS = LinearSegmentedColormap.from_list(
     "rungs", ["#4c9a2a", "#e8c547", "#d9531e", "#7a0019"]
 )
-SUPPORT_STYLE = {  # commitment state -> (colour, line style)
-    "dormant": ("#7f8c8d", ":"),
-    "none": ("#7f8c8d", ":"),
-    "diplomatic": ("#2e86c1", "--"),
-    "logistic": ("#2e86c1", "-"),
-    "military": ("#1a5276", "-"),
-}
+SUPPORT_ORDER = ("none", "statement", "sanctions", "intelligence", "logistics", "basing", "combat")
 
 
-@lru_cache(maxsize=16)
-def _layout(actors: tuple[str, ...], edges: tuple[tuple[str, str], ...]) -> dict[str, np.ndarray]:
-    g = nx.Graph()
-    g.add_nodes_from(actors)
-    g.add_edges_from(edges)
-    return nx.spring_layout(g, seed=7, k=1.6 / max(len(actors), 1) ** 0.5)
+def _layout(actors: list[str]) -> dict[str, np.ndarray]:
+    """Actors on a circle in the scenario's order (so the same actor is always in the same place)."""
+    angles = np.pi / 2 - 2 * np.pi * np.arange(len(actors)) / max(len(actors), 1)
+    return {a: np.array([np.cos(t), np.sin(t)]) for a, t in zip(actors, angles, strict=True)}
 
 
 def network(game: Game, frame: dict[str, Any] | None = None) -> Figure:
-    """Actors coloured by their highest rung; rivalries above cooperation as red arrows labelled
-    with the rung; alliance and partnership commitments as blue lines styled by their state."""
+    """Actors on a circle coloured by their highest rung; an arrow for every rung above cooperation
+    toward a rival (colour and width by rung); treaty commitments as lines, dotted while not
+    triggered, solid blue once triggered (wider for more support)."""
     c = game.c
     frame = frame or game.frames[-1]
     top = max(c.top, 1)
     rung_of = game.actor_rungs(frame)
-    links = [(k["guarantor"], k["protects"]) for k in frame["commitments"]]
-    rivals = [(c.actors[c.src[d]], c.actors[c.dst[d]]) for d in range(len(c.src))]
-    pos = _layout(tuple(c.actors), tuple(sorted(set(links) | set(rivals))))
-    fig = Figure(figsize=(7.5, 5.6), layout="constrained")
+    pos = _layout(list(c.actors))
+    fig = Figure(figsize=(7.5, 6.2), layout="constrained")
     ax = fig.subplots()
     ax.set_axis_off()
+    ax.set_aspect("equal")
+    pairs: dict[frozenset[str], dict[str, Any]] = {}  # both directions of a treaty drawn once
     for k in frame["commitments"]:
+        pair = frozenset((k["guarantor"], k["protects"]))
+        rank = (k["triggered"], SUPPORT_ORDER.index(k["support"]))
+        if pair not in pairs or rank > pairs[pair]["rank"]:
+            pairs[pair] = {**k, "rank": rank}
+    for k in pairs.values():
         (x0, y0), (x1, y1) = pos[k["guarantor"]], pos[k["protects"]]
-        state = "dormant" if not k["triggered"] else k["support"]
-        colour, style = SUPPORT_STYLE.get(state, ("#2e86c1", "-"))
-        width = 2.5 if k["triggered"] else 1.0
-        ax.plot([x0, x1], [y0, y1], style, color=colour, lw=width, zorder=1)
+        if k["triggered"]:
+            level = SUPPORT_ORDER.index(k["support"]) / (len(SUPPORT_ORDER) - 1)
+            ax.plot([x0, x1], [y0, y1], "-", color="#1f5f99", lw=1.2 + 3 * level, zorder=1)
+        else:
+            ax.plot([x0, x1], [y0, y1], ":", color="#95a5a6", lw=1.0, zorder=1)
     index = {n: i for i, n in enumerate(c.rung_names)}
-    for r in frame["rungs"]:
+    for r in sorted(frame["rungs"], key=lambda r: index[r["rung"]]):
         level = index[r["rung"]]
         if level == 0:
             continue
-        (x0, y0), (x1, y1) = pos[r["actor"]], pos[r["toward"]]
         ax.annotate(
             "",
-            xy=(x1, y1),
-            xytext=(x0, y0),
+            xy=tuple(pos[r["toward"]]),
+            xytext=tuple(pos[r["actor"]]),
             arrowprops={
                 "arrowstyle": "-|>",
                 "color": RUNG_COLOURS(level / top),
-                "lw": 0.8 + 2.2 * level / top,
-                "shrinkA": 14,
-                "shrinkB": 14,
-                "connectionstyle": "arc3,rad=0.12",
+                "lw": 0.6 + 2.4 * level / top,
+                "shrinkA": 11,
+                "shrinkB": 11,
+                "connectionstyle": "arc3,rad=0.15",
             },
             zorder=2,
         )
-        ax.text(
-            x0 + (x1 - x0) * 0.35,
-            y0 + (y1 - y0) * 0.35,
-            c.rung_labels[level],
-            fontsize=6.5,
-            color="#333",
-            ha="center",
-            zorder=4,
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
-        )
     for a in c.actors:
         x, y = pos[a]
-        level = rung_of[a]
-        ax.scatter([x], [y], s=520, color=RUNG_COLOURS(level / top), edgecolor="#222", zorder=3)
-        ax.text(x, y - 0.11, a, ha="center", va="top", fontsize=8, weight="bold", zorder=4)
-    ax.set_title(
-        f"Turn {frame['turn']}: node colour = highest rung; red arrows = rivalry rungs; "
-        "blue = commitments (dotted: dormant, solid: triggered)",
-        fontsize=8,
+        ax.scatter([x], [y], s=380, color=RUNG_COLOURS(rung_of[a] / top), ec="#222", zorder=3)
+        ax.text(1.2 * x, 1.2 * y, a, ha="center", va="center", fontsize=8, weight="bold")
+    ax.set_xlim(-1.45, 1.45)
+    ax.set_ylim(-1.35, 1.35)
+    ax.set_title(f"Turn {frame['turn']}", fontsize=9)
+    ax.legend(
+        handles=[
+            Line2D([], [], ls=":", color="#95a5a6", label="commitment, not triggered"),
+            Line2D([], [], color="#1f5f99", lw=2.5, label="commitment triggered"),
+        ],
+        fontsize=7,
+        loc="lower left",
+        bbox_to_anchor=(-0.02, -0.04),
+        frameon=False,
     )
-    ax.margins(0.08)
+    bar = fig.colorbar(
+        ScalarMappable(Normalize(-0.5, top + 0.5), RUNG_COLOURS), ax=ax, shrink=0.7, pad=0.01
+    )
+    bar.set_ticks(range(top + 1), labels=c.rung_labels, fontsize=7)
+    bar.set_label("rung (actor: highest; arrow: toward that rival)", fontsize=7)
     return fig
 
 
@@ -111,13 +110,15 @@ def timeline(game: Game) -> Figure:
     fig = Figure(figsize=(7.5, 3.2), layout="constrained")
     ax = fig.subplots()
     shown = [a for a, s in series.items() if max(s) > 0]
+    x = [*turns, turns[-1] + 1]  # each rung held from its turn until the next
     for i, a in enumerate(shown):
         jitter = (i - len(shown) / 2) * 0.03
-        ax.step(turns, np.array(series[a]) + jitter, where="post", label=a, lw=1.6)
+        y = np.array([*series[a], series[a][-1]]) + jitter
+        ax.step(x, y, where="post", label=a, lw=1.6)
     ax.set_yticks(range(c.top + 1), c.rung_labels, fontsize=7)
     ax.set_ylim(-0.3, c.top + 0.3)
     ax.set_xlabel("turn")
-    ax.set_xlim(0, max(turns[-1], 1))
+    ax.set_xlim(0, turns[-1] + 1)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
     if shown:

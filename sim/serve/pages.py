@@ -562,7 +562,7 @@ def WhatIf(token: str, game: Game, version: int) -> None:
         except WargameError as exc:
             set_message(error_text(exc))
 
-    with solara.Card("What if? Re-run the Monte Carlo with changed parameters"):
+    with solara.Card("What if?", subtitle="The Monte Carlo distribution with changed parameters"):
         for k, top in WHATIF_RULES.items():
             if k not in scalar:
                 continue
@@ -651,7 +651,7 @@ def AarResult(game: Game, a: dict[str, Any]) -> None:
     }
     fig = solara.use_memo(lambda: charts.distribution(dist, a["outcome"]), [id(a)])
     solara.FigureMatplotlib(fig, dependencies=[id(a)], format="png")
-    with solara.Row():
+    with solara.Row(style={"flex-wrap": "wrap"}):
         solara.FileDownload(
             lambda: html_report(game, a).encode(),
             filename=f"{host.game_id}-aar.html",

@@ -1,0 +1,148 @@
+"""The classroom server's game host, without a browser: saving, reloading, what-if and review jobs."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from sim.play.game import GameError, TokenError
+from sim.serve.host import GameHost, NoGame, default_teams
+
+ROOT = Path(__file__).resolve().parents[1]
+SENKAKU = str(ROOT / "scenarios" / "senkaku_grey_zone.yaml")
+
+
+@pytest.fixture
+def host(tmp_path: Path) -> GameHost:
+    h = GameHost(SENKAKU, scenarios_dir=ROOT / "scenarios", games_dir=tmp_path, token="F")
+    h.start(
+        "F", SENKAKU, {"blue": ["Japan"], "red": ["China"]}, seed=2, overrides=["turns.limit=5"]
+    )
+    return h
+
+
+def tokens(host: GameHost) -> dict[str, str]:
+    return {t.name: t.token for t in host.need_game().teams.values()}
+
+
+def test_facilitator_token_guards_the_controls(tmp_path: Path) -> None:
+    h = GameHost(SENKAKU, games_dir=tmp_path, token="F")
+    with pytest.raises(NoGame):
+        h.team_view("anything")
+    with pytest.raises(TokenError):
+        h.start("not-F", SENKAKU, {"blue": ["Japan"]})
+    with pytest.raises(TokenError):
+        h.start(None, SENKAKU, {"blue": ["Japan"]})
+    with pytest.raises(GameError, match="at least one actor"):
+        h.start("F", SENKAKU, {"blue": []})
+    assert h.game is None
+
+
+def test_every_change_wakes_waiting_pages(host: GameHost) -> None:
+    seen = host.version
+    woke: list[int] = []
+    waiter = threading.Thread(target=lambda: woke.append(host.wait(seen, 10)))
+    waiter.start()
+    host.submit(tokens(host)["blue"], "Japan", {"China": "protest"})
+    waiter.join(5)
+    assert woke == [seen + 1]
+
+
+def test_team_view_shows_own_moves_and_public_events_only(host: GameHost) -> None:
+    for _ in range(3):
+        host.adjudicate("F", force=True)
+    view = host.team_view(tokens(host)["blue"])
+    assert view["events"], "no events"
+    for e in view["events"]:
+        assert e["actor"] == "Japan" or e["kind"] in ("inject", "trigger", "end"), e
+
+
+def test_games_are_autosaved_and_reload_with_the_same_seats(host: GameHost) -> None:
+    blue = tokens(host)["blue"]
+    host.submit(blue, "Japan", {"China": "grey_zone"})
+    host.adjudicate("F", force=True)
+    host.adjudicate("F", force=True)
+    before = host.facilitator_view("F")
+    (saved,) = host.saved_games()
+    assert blue not in saved.read_text()  # the transcript is shareable: no tokens in it
+
+    fresh = GameHost(SENKAKU, games_dir=host.games_dir, token="F")  # a restarted server
+    fresh.load("F", saved)
+    after = fresh.facilitator_view("F")
+    assert after["rungs"] == before["rungs"] and after["turn"] == 2
+    assert after["game_id"] == before["game_id"]
+    assert fresh.team_view(blue)["team"] == "blue"  # the team's link still works
+    assert len(fresh.need_game().frames) == 3  # turn 0, 1, 2: the replay slider's frames
+
+
+def test_an_uploaded_transcript_gets_new_seats(host: GameHost, tmp_path: Path) -> None:
+    host.adjudicate("F", force=True)
+    elsewhere = tmp_path / "upload" / "transcript.jsonl"
+    elsewhere.parent.mkdir()
+    host.need_game().save(elsewhere)
+    old = tokens(host)
+    host.load("F", elsewhere, keep_seats=False)
+    assert set(tokens(host)) == set(old) and tokens(host) != old
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "not json\n", '{"kind": "turn"}\n', '{"kind": "start", "scenario": 1}\n'],
+)
+def test_a_broken_transcript_is_refused_and_the_game_kept(
+    host: GameHost, tmp_path: Path, text: str
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(text)
+    game = host.game
+    with pytest.raises(GameError):
+        host.load("F", bad)
+    assert host.game is game
+
+
+def test_whatif_compares_with_common_random_numbers(host: GameHost) -> None:
+    job = host.start_whatif("F", ["rules.deterrence=3"], runs=300)
+    assert job.done.wait(60) and job.error is None, job.error
+    r = job.result
+    assert r["runs"] == 300 and r["overrides"] == ["rules.deterrence=3"]
+    assert sum(v["share"] for v in r["baseline"].values()) == pytest.approx(1)
+    assert r["baseline"] != r["changed"]  # deterrence x3 moves the distribution
+    same = host.start_whatif("F", [], runs=300)
+    assert same.done.wait(60)
+    assert same.result["baseline"] == same.result["changed"] == r["baseline"]
+
+
+def test_whatif_refuses_a_bad_parameter_in_one_line(host: GameHost) -> None:
+    with pytest.raises(GameError) as info:
+        host.start_whatif("F", ["rules.deterrence=lots"])
+    assert "rules.deterrence" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_newer_whatif_cancels_the_older(host: GameHost) -> None:
+    first = host.start_whatif("F", ["rules.deterrence=2"], runs=20_000)
+    second = host.start_whatif("F", ["rules.deterrence=0.5"], runs=200)
+    assert first.done.wait(60) and second.done.wait(60)
+    assert first.error == "cancelled" and second.result is not None
+    assert host.jobs["whatif"] is second
+
+
+def test_the_end_of_the_game_starts_the_review_and_saves_it(host: GameHost) -> None:
+    host.aar_runs = 300
+    while not host.need_game().over:
+        host.adjudicate("F", force=True)
+    job = host.jobs["aar"]
+    assert job.done.wait(60) and job.error is None, job.error
+    assert job.result["outcome"] == host.need_game().outcome
+    assert job.result["runs"] == 300
+    folder = host.games_dir / str(host.game_id)
+    assert "After-action review" in (folder / "aar.html").read_text()
+    lines = (folder / "transcript.jsonl").read_text().splitlines()
+    assert json.loads(lines[-1])["kind"] == "end"
+
+
+def test_default_teams_pit_the_first_playable_actor_against_a_rival() -> None:
+    teams = default_teams(SENKAKU)
+    assert teams == {"Japan": ["Japan"], "China": ["China"]}
