@@ -98,7 +98,9 @@ def test_classroom_game_end_to_end(browser: Browser, server: Server, shots, tmp_
     fac.get_by_label("Changed parameters").fill("turns.limit=3")
     fac.get_by_label("Changed parameters").press("Tab")
     fac.get_by_role("button", name="Start game").click()
-    expect(fac.get_by_text("Team links")).to_be_visible()
+    expect(fac.get_by_text("Waiting for: Blue, Red")).to_be_visible()
+    expect(fac.locator("a[href*='/team?token=']")).to_have_count(0)  # hidden from the projector
+    fac.get_by_text("show the team links").click()
     links = {
         name: fac.locator("a[href*='/team?token=']").nth(i).get_attribute("href")
         for i, name in enumerate(["Blue", "Red"])

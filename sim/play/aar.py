@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -99,8 +100,18 @@ def summary_text(a: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _svg(fig: Any) -> str:
+    """A matplotlib figure as inline SVG (the report stays one file)."""
+    out = io.StringIO()
+    fig.savefig(out, format="svg")
+    text = out.getvalue()
+    return text[text.index("<svg") :]
+
+
 def html_report(game: Game, a: dict[str, Any]) -> str:
-    """A self-contained after-action report: summary, distribution, divergent moves, the timeline."""
+    """A self-contained after-action report: summary, the escalation timeline and the network at the
+    end, the distribution of simulated games, and the explained turn-by-turn log."""
+    from sim.play import charts
     from sim.rules.explain import Event, timeline
 
     e = html.escape
@@ -117,8 +128,10 @@ def html_report(game: Game, a: dict[str, Any]) -> str:
         "td,th{border:1px solid #ddd;padding:3px 8px}table{border-collapse:collapse}"
         "pre{background:#f6f6f6;padding:.8em;font-size:.8em;white-space:pre-wrap}</style></head><body>"
         f"<h1>After-action review: {e(game.c.scenario.title or game.c.scenario.name)}</h1>"
-        f"<pre>{e(summary_text(a))}</pre><h2>Simulated games</h2><table>{rows}</table>"
-        f"<h2>Timeline</h2><pre>{e(timeline(events))}</pre></body></html>"
+        f"<pre>{e(summary_text(a))}</pre>"
+        f"<h2>The game's path</h2>{_svg(charts.timeline(game))}{_svg(charts.network(game))}"
+        f"<h2>Simulated games</h2><table>{rows}</table>"
+        f"<h2>Turn by turn</h2><pre>{e(timeline(events))}</pre></body></html>"
     )
     return body
 

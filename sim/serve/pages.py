@@ -22,9 +22,9 @@ from urllib.parse import parse_qs
 import solara
 
 from sim.errors import WargameError
+from sim.play import charts
 from sim.play.aar import html_report, summary_text
 from sim.play.game import Game, GameError, same_token
-from sim.serve import charts
 from sim.serve.host import GameHost, current, default_teams, playable
 from sim.serve.jobs import Job
 
@@ -487,14 +487,24 @@ def Controls(token: str, game: Game, version: int, on_new: Callable[[], None]) -
 
 @solara.component
 def Seats(game: Game, version: int) -> None:
-    with solara.Card("Team links"):
+    """The teams, whether they have moved, and (on request: the page may be on the projector)
+    their links."""
+    shown, set_shown = solara.use_state(False)
+    with solara.Card("Teams"):
         lines = []
         for t in game.teams.values():
-            url = f"{base_url()}/team?token={t.token}"
-            state = "moved" if t.submitted else "thinking"
-            lines.append(f"- **{t.name}** ({', '.join(t.actors)}; {state}): [{url}]({url})")
+            state = "has moved" if t.submitted else "thinking"
+            link = f"{base_url()}/team?token={t.token}"
+            lines.append(
+                f"- **{t.name}** ({', '.join(t.actors)}): {state}"
+                + (f"<br>[{link}]({link})" if shown else "")
+            )
         solara.Markdown("\n".join(lines))
-        solara.Text("Give each team only its own link.", classes=["wg-muted"])
+        solara.Checkbox(
+            label="show the team links (not while projecting: a link lets anyone play that team)",
+            value=shown,
+            on_value=set_shown,
+        )
 
 
 @solara.component
@@ -550,8 +560,7 @@ def WhatIf(token: str, game: Game, version: int) -> None:
     extra, set_extra = solara.use_state("")
     runs, set_runs = solara.use_state(2000)
     message, set_message = solara.use_state("")
-    job = job_of(host, "whatif")
-    use_poll(lambda: None if job is None else job.done.is_set())
+    job = job_of(host, "whatif")  # its end bumps the host's version: this card redraws
 
     def run() -> None:
         changed = [f"rules.{k}={v:g}" for k, v in values.items() if v != getattr(rules, k)]
@@ -624,7 +633,6 @@ def WhatIfResult(result: dict[str, Any]) -> None:
 def AfterAction(token: str, game: Game, version: int) -> None:
     host = current()
     job = job_of(host, "aar")
-    use_poll(lambda: None if job is None else job.done.is_set())
     with solara.Card("After-action review"):
         if job is None:
             solara.Button("Compute", on_click=lambda: host.start_aar(token))
