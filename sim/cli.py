@@ -307,6 +307,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _load(args)  # validate first: errors as one clear line, not a server traceback
     if not 0 < args.port < 65536:
         raise WargameError(f"--port {args.port}: not a port number")
+    if args.turn_seconds < 0:
+        raise WargameError(f"--turn-seconds {args.turn_seconds}: give 0 (no timer) or more")
     _check_port(args.host, args.port)
     token = args.token or os.environ.get("WARGAME_TOKEN") or secrets.token_urlsafe(16)
     url = (args.url or f"http://{_public_host(args.host)}:{args.port}").rstrip("/")
@@ -317,6 +319,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         WARGAME_TOKEN=token,
         WARGAME_URL=url,
         WARGAME_AAR_RUNS=str(args.aar_runs),
+        WARGAME_AUTO_PLAY="0" if args.manual_turns else "1",
+        WARGAME_TURN_SECONDS=str(args.turn_seconds),
         SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",
     )
     import uvicorn
@@ -597,6 +601,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--aar-runs", type=int, default=10_000, help="simulated games in the after-action review"
+    )
+    p.add_argument(
+        "--manual-turns",
+        action="store_true",
+        help="the facilitator plays every turn (default: a turn plays once every team has moved)",
+    )
+    p.add_argument(
+        "--turn-seconds",
+        type=int,
+        default=0,
+        help="time for each turn; then the engine plays absent teams (default 0: no timer)",
     )
     p.set_defaults(func=cmd_serve, overrides=[])
 

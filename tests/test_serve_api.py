@@ -183,3 +183,27 @@ def test_serve_refuses_bad_arguments_in_one_line(
     assert str(bad) in err and "\n" not in err
     assert main(["serve", "--port", str(server.port)]) == 2  # taken by the running server
     assert "choose another --port" in capsys.readouterr().err
+
+
+def test_auto_play_and_timer_requests(server: Server, game: dict[str, str]) -> None:
+    for body in (
+        {"token": server.token, "seconds": -1},
+        {"token": server.token, "seconds": "60"},
+        {"token": server.token, "seconds": True},
+        {"token": server.token},
+    ):
+        assert server.request("POST", "/api/timer", body)[0] == 400, body
+    assert server.request("POST", "/api/timer", {"token": game["red"], "seconds": 9})[0] == 403
+    assert server.request("POST", "/api/auto", {"token": server.token, "on": "yes"})[0] == 400
+    assert server.request("POST", "/api/auto", {"token": server.token, "on": True})[0] == 200
+    move = {"token": game["blue"], "actor": "Japan", "moves": {}}
+    assert server.request("POST", "/api/move", move)[1]["played"] is False
+    move = {"token": game["red"], "actor": "China", "moves": {}}
+    status, out = server.request("POST", "/api/move", move)
+    assert status == 200 and out["played"] is True  # the last team to move played the turn
+    assert view(server, server.token)["turn"] == 1
+    status, out = server.request("POST", "/api/timer", {"token": server.token, "seconds": 600})
+    assert status == 200 and 599 <= out["seconds_left"] <= 600
+    assert 0 < view(server, game["blue"])["seconds_left"] <= 600
+    server.request("POST", "/api/timer", {"token": server.token, "seconds": 0})
+    assert view(server, game["blue"])["seconds_left"] is None

@@ -99,6 +99,8 @@ def test_classroom_game_end_to_end(browser: Browser, server: Server, shots, tmp_
     fac.get_by_label("Changed parameters").press("Tab")
     fac.get_by_role("button", name="Start game").click()
     expect(fac.get_by_text("Waiting for: Blue, Red")).to_be_visible()
+    fac.get_by_text("play the turn as soon as every team has moved").click()  # keep control
+    expect(fac.get_by_label("play the turn as soon as every team has moved")).not_to_be_checked()
     expect(fac.locator("a[href*='/team?token=']")).to_have_count(0)  # hidden from the projector
     fac.get_by_text("show the team links").click()
     links = {
@@ -169,12 +171,19 @@ def test_classroom_game_end_to_end(browser: Browser, server: Server, shots, tmp_
     expect(fac.locator(".wg-whatif-result")).to_contain_text("rules.deterrence=2")
     expect(fac.locator(".wg-whatif-result")).to_contain_text("baseline")
 
-    # an inject, then the rest of the game forced (the engine plays the absent teams)
+    # the game runs itself: the last team to move plays turn 2
+    fac.get_by_text("play the turn as soon as every team has moved").click()
+    blue.get_by_role("button", name="Submit move").click()
+    expect(fac.locator(".wg-waiting")).to_contain_text("Waiting for: Red")
+    red.get_by_role("button", name="Submit move").click()
+    expect(fac.get_by_text(re.compile(r"turn 2 of 3"))).to_be_visible()
+
+    # an inject, and a turn timer: when time is up the engine plays both (absent) teams
     fac.get_by_role("button", name="Fire inject").click()
-    for turn in (2, 3):
-        fac.get_by_role("button", name="Force turn").click()
-        expect(fac.get_by_text(re.compile(rf"turn {turn} of 3"))).to_be_visible()
-    expect(fac.get_by_text("Game over after 3 turns")).to_be_visible()
+    fac.get_by_label("Turn timer").fill("3")
+    fac.get_by_label("Turn timer").press("Enter")
+    expect(red.locator(".wg-clock")).to_contain_text("Time left this turn: 0:0")
+    expect(fac.get_by_text("Game over after 3 turns")).to_be_visible(timeout=30_000)
     expect(fac.locator(".wg-aar")).to_contain_text("Your game ended in", timeout=60_000)
     expect(fac.get_by_role("button", name="After-action report (HTML)")).to_be_visible()
     expect(blue.get_by_text("The game is over")).to_be_visible()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,39 @@ def test_the_end_of_the_game_starts_the_review_and_saves_it(host: GameHost) -> N
 def test_default_teams_pit_the_first_playable_actor_against_a_rival() -> None:
     teams = default_teams(SENKAKU)
     assert teams == {"Japan": ["Japan"], "China": ["China"]}
+
+
+def test_the_last_team_to_move_plays_the_turn_unless_the_facilitator_keeps_control(
+    host: GameHost,
+) -> None:
+    t = tokens(host)
+    assert not host.submit(t["blue"], "Japan", {"China": "protest"})
+    assert host.submit(t["red"], "China", {})  # every team has moved: the turn is played
+    assert host.need_game().turn == 1
+    host.set_auto_play("F", False)
+    host.submit(t["blue"], "Japan", {})
+    assert not host.submit(t["red"], "China", {})
+    assert host.need_game().turn == 1 and host.need_game().waiting_for() == []
+    host.set_auto_play("F", True)  # turning it back on plays the waiting turn
+    assert host.need_game().turn == 2
+    with pytest.raises(TokenError):
+        host.set_auto_play(t["blue"], False)
+
+
+def test_turn_timer_forces_the_turn_and_stops_while_paused(host: GameHost) -> None:
+    assert host.seconds_left() is None
+    with pytest.raises(GameError, match="whole number"):
+        host.set_timer("F", -5)
+    host.set_paused("F", True)
+    host.set_timer("F", 1)
+    assert host.seconds_left() == 1  # frozen while paused
+    time.sleep(1.5)
+    assert host.need_game().turn == 0
+    host.set_paused("F", False)
+    deadline = time.monotonic() + 10
+    while host.need_game().turn == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert host.need_game().turn == 1  # the engine played both absent teams
+    assert host.seconds_left() in (0, 1)  # the next turn's clock has started
+    host.set_timer("F", 0)
+    assert host.seconds_left() is None

@@ -7,6 +7,8 @@
 - ``POST /api/turn``          ``{"token", "force": false}`` (facilitator)
 - ``POST /api/pause``         ``{"token", "paused": true}`` (facilitator)
 - ``POST /api/inject``        ``{"token", "name"}`` (facilitator)
+- ``POST /api/auto``          ``{"token", "on": true}`` play each turn once every team has moved
+- ``POST /api/timer``         ``{"token", "seconds": 180}`` force each turn after this long (0: off)
 
 Errors are ``{"error": "..."}`` with 400 (malformed request), 403 (wrong token), 404 (no game) or 409
 (refused now: game over, paused, waiting for teams, move not allowed). A refused request changes nothing.
@@ -118,8 +120,8 @@ async def start(host: GameHost, request: Request) -> Any:
 async def move(host: GameHost, request: Request) -> Any:
     data = await body_of(request)
     token = field(data, "token", str)
-    host.submit(token, field(data, "actor", str), field(data, "moves", dict))
-    return {"ok": True, "waiting_for": host.need_game().waiting_for()}
+    played = host.submit(token, field(data, "actor", str), field(data, "moves", dict))
+    return {"ok": True, "played": played, "waiting_for": host.need_game().waiting_for()}
 
 
 async def turn(host: GameHost, request: Request) -> Any:
@@ -141,6 +143,21 @@ async def inject(host: GameHost, request: Request) -> Any:
     return {"ok": True}
 
 
+async def auto(host: GameHost, request: Request) -> Any:
+    data = await body_of(request)
+    host.set_auto_play(field(data, "token", str), field(data, "on", bool))
+    return {"ok": True}
+
+
+async def timer(host: GameHost, request: Request) -> Any:
+    data = await body_of(request)
+    seconds = field(data, "seconds", int)
+    if isinstance(seconds, bool) or not 0 <= seconds <= 24 * 3600:
+        raise BadRequest("field 'seconds' must be a whole number from 0 to 86400")
+    host.set_timer(field(data, "token", str), seconds)
+    return {"ok": True, "seconds_left": host.seconds_left()}
+
+
 def routes(host: GameHost) -> list[Route]:
     return [
         Route("/api/view", guarded(host, view), methods=["GET"]),
@@ -149,4 +166,6 @@ def routes(host: GameHost) -> list[Route]:
         Route("/api/turn", guarded(host, turn), methods=["POST"]),
         Route("/api/pause", guarded(host, pause), methods=["POST"]),
         Route("/api/inject", guarded(host, inject), methods=["POST"]),
+        Route("/api/auto", guarded(host, auto), methods=["POST"]),
+        Route("/api/timer", guarded(host, timer), methods=["POST"]),
     ]

@@ -64,6 +64,8 @@ class GameHost:
         games_dir: str | Path = "runs/games",
         token: str | None = None,
         aar_runs: int = 10_000,
+        auto_play: bool = True,
+        turn_seconds: int = 0,
     ) -> None:
         self.scenario = scenario
         self.scenarios_dir = Path(scenarios_dir)
@@ -74,7 +76,12 @@ class GameHost:
         self.game_id: str | None = None
         self.version = 0
         self.jobs: dict[str, Job] = {}
+        self.auto_play = auto_play
+        self.turn_seconds = max(0, int(turn_seconds))
+        self._deadline: float | None = None  # monotonic time at which the turn is forced
+        self._left_when_paused: float | None = None
         self._cond = threading.Condition(threading.RLock())
+        self._clock: threading.Thread | None = None
 
     # -- change notification --------------------------------------------------------------------
     def changed(self) -> None:
@@ -161,6 +168,7 @@ class GameHost:
                 game_id = f"{stem}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(2)}"
             self.game_id = game_id
             self._autosave()
+            self._new_turn()
         self.changed()
 
     def _autosave(self) -> None:
@@ -191,24 +199,118 @@ class GameHost:
         return out
 
     # -- requests -------------------------------------------------------------------------------
-    def submit(self, token: object, actor: object, moves: object) -> None:
+    def submit(self, token: object, actor: object, moves: object) -> bool:
+        """Record a team's move; with ``auto_play``, the last team to move plays the turn.
+        Returns whether the turn was played."""
         game = self.need_game()
         if not isinstance(actor, str):
             raise GameError("actor must be an actor's name")
-        self._act(lambda: game.submit(token, actor, moves))  # type: ignore[arg-type]
+        with self._cond:
+            game.submit(token, actor, moves)  # type: ignore[arg-type]
+            played = self._auto()
+        if not played:
+            self.changed()
+        return played
 
-    def adjudicate(self, token: object, force: bool = False) -> list[dict[str, Any]]:
-        self.check(token)
+    def _auto(self) -> bool:
+        """Play the turn if every team has moved and the facilitator let the game run itself."""
+        game = self.game
+        if game and self.auto_play and not game.paused and not game.over and not game.waiting_for():
+            self._play(force=False)
+            return True
+        return False
+
+    def _play(self, force: bool) -> list[dict[str, Any]]:
         game = self.need_game()
-        events = self._act(lambda: game.adjudicate(self.token, force=force), save=True)
+        with self._cond:
+            events = game.adjudicate(self.token, force=force)
+            self._autosave()
+            self._new_turn()
+        self.changed()
         if game.over:
-            self.start_aar(token)
+            self.start_aar(self.token)
         return events
 
+    def adjudicate(self, token: object, force: bool = False) -> list[dict[str, Any]]:
+        """Play the turn (``force``: the engine plays the teams that have not moved)."""
+        self.check(token)
+        return self._play(force)
+
     def set_paused(self, token: object, paused: bool) -> None:
+        """Pause or resume; the turn timer stops while paused and goes on from where it was."""
         self.check(token)
         game = self.need_game()
-        self._act(lambda: game.set_paused(self.token, paused))
+        with self._cond:
+            game.set_paused(self.token, paused)
+            if paused and self._deadline is not None:
+                self._left_when_paused = max(0.0, self._deadline - time.monotonic())
+                self._deadline = None
+            elif not paused and self._left_when_paused is not None:
+                self._deadline = time.monotonic() + self._left_when_paused
+                self._left_when_paused = None
+            if not paused and self._auto():
+                return
+        self.changed()
+
+    def set_auto_play(self, token: object, on: bool) -> None:
+        self.check(token)
+        with self._cond:
+            self.auto_play = bool(on)
+            if self._auto():
+                return
+        self.changed()
+
+    # -- turn timer -----------------------------------------------------------------------------
+    def set_timer(self, token: object, seconds: int) -> None:
+        """Give each turn ``seconds`` (0: no limit); when time is up the engine plays the teams that
+        have not moved. Applies from now to the current turn too."""
+        self.check(token)
+        if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+            raise GameError("the turn timer takes a whole number of seconds (0: no timer)")
+        with self._cond:
+            self.turn_seconds = seconds
+            self._new_turn()
+        self.changed()
+
+    def seconds_left(self) -> int | None:
+        """Whole seconds left in this turn, or None without a timer (or while paused: frozen)."""
+        if self._left_when_paused is not None:
+            return int(self._left_when_paused)
+        deadline = self._deadline
+        return None if deadline is None else max(0, int(deadline - time.monotonic() + 0.999))
+
+    def _new_turn(self) -> None:
+        game = self.game
+        self._left_when_paused = None
+        if not self.turn_seconds or game is None or game.over:
+            self._deadline = None
+            return
+        self._deadline = time.monotonic() + self.turn_seconds
+        if game.paused:
+            self._left_when_paused, self._deadline = float(self.turn_seconds), None
+        if self._clock is None or not self._clock.is_alive():
+            self._clock = threading.Thread(target=self._tick, daemon=True, name="turn-timer")
+            self._clock.start()
+
+    def _tick(self) -> None:
+        """The timer thread: forces the turn when its time is up; ends when no timer is running."""
+        while True:
+            time.sleep(0.25)
+            with self._cond:
+                deadline, game = self._deadline, self.game
+                if (
+                    game is None
+                    or game.over
+                    or (deadline is None and self._left_when_paused is None)
+                ):
+                    self._clock = None
+                    return
+                if deadline is None or time.monotonic() < deadline or game.paused:
+                    continue
+                try:
+                    self._play(force=True)
+                except GameError:  # e.g. over meanwhile: nothing to do
+                    self._deadline = None
 
     def fire_inject(self, token: object, name: str) -> None:
         self.check(token)
@@ -216,13 +318,17 @@ class GameHost:
         self._act(lambda: game.fire_inject(self.token, name), save=True)
 
     def team_view(self, token: object) -> dict[str, Any]:
-        return self.need_game().team_view(token)  # type: ignore[arg-type]
+        view = self.need_game().team_view(token)  # type: ignore[arg-type]
+        view["seconds_left"] = self.seconds_left()
+        return view
 
     def facilitator_view(self, token: object) -> dict[str, Any]:
         self.check(token)
         view = self.need_game().facilitator_view(self.token)
         view["game_id"] = self.game_id
         view["seats"] = {t.name: t.token for t in self.need_game().teams.values()}
+        view["auto_play"] = self.auto_play
+        view["seconds_left"] = self.seconds_left()
         return view
 
     # -- Monte Carlo in the background ----------------------------------------------------------
@@ -289,5 +395,7 @@ def current() -> GameHost:
                 games_dir=os.environ.get("WARGAME_GAMES_DIR", "runs/games"),
                 token=os.environ.get("WARGAME_TOKEN") or None,
                 aar_runs=int(os.environ.get("WARGAME_AAR_RUNS", "10000")),
+                auto_play=os.environ.get("WARGAME_AUTO_PLAY", "1") != "0",
+                turn_seconds=int(os.environ.get("WARGAME_TURN_SECONDS", "0")),
             )
         return _current

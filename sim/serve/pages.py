@@ -176,6 +176,8 @@ def TeamPage(token: str) -> None:
             solara.Markdown(f"```\n{summary_text(aar.result)}\n```")
     elif host.game is not None and host.game.paused:
         solara.Warning("The facilitator has paused the game.")
+    else:
+        Countdown().key(f"clock-{view['turn']}")
     with solara.Columns([3, 2]):
         with solara.Column():
             if not view["over"]:
@@ -202,6 +204,20 @@ def TeamPage(token: str) -> None:
                     "observation noise).\n\n| rival | toward | observed |\n|---|---|---|\n"
                     + "\n".join(rows)
                 )
+
+
+@solara.component
+def Countdown() -> None:
+    """Time left in this turn, when the facilitator set a turn timer (ticks on its own)."""
+    host = current()
+    left = use_poll(host.seconds_left)
+    if left is not None:
+        minutes, seconds = divmod(left, 60)
+        solara.Info(
+            f"Time left this turn: {minutes}:{seconds:02d} (then the engine plays for teams "
+            "that have not moved)",
+            classes=["wg-clock"],
+        )
 
 
 @solara.component
@@ -444,6 +460,7 @@ def Controls(token: str, game: Game, version: int, on_new: Callable[[], None]) -
 
     waiting = game.waiting_for()
     with solara.Card(f"{s.title or s.name}: turn {game.turn} of {s.turns.limit}"):
+        Countdown().key(f"clock-{game.turn}")
         if game.over:
             solara.Success(f"Game over after {game.turn} turns: {game.outcome}.")
         elif game.paused:
@@ -478,10 +495,23 @@ def Controls(token: str, game: Game, version: int, on_new: Callable[[], None]) -
                     on_click=do(lambda: inject and host.fire_inject(token, inject)),
                     disabled=game.over,
                 )
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Checkbox(
+                label="play the turn as soon as every team has moved",
+                value=host.auto_play,
+                on_value=lambda on: do(lambda: host.set_auto_play(token, on))(),
+            )
+            solara.InputInt(
+                "Turn timer, seconds (0: none)",
+                value=host.turn_seconds,
+                on_value=lambda v: do(lambda: host.set_timer(token, int(v or 0)))(),
+                style={"max-width": "220px"},
+            )
         if message:
             solara.Error(message)
         solara.Text(
-            "Force turn: the engine plays the teams that have not moved.", classes=["wg-muted"]
+            "Force turn, or a timer running out: the engine plays the teams that have not moved.",
+            classes=["wg-muted"],
         )
 
 
