@@ -89,6 +89,11 @@ def test_facilitator_fires_an_inject(game: Game) -> None:
     assert game.model.inject_fired[0, list(game.c.scenario.injects).index("ccg_seizure")]
     rung = {(r["actor"], r["toward"]): r["rung"] for r in game.rungs()}
     assert game.c.rung_index(rung[("China", "Japan")]) >= game.c.first_force - 1
+    while not game.over:
+        game.adjudicate(game.facilitator_token, force=True)
+    a = after_action(game, runs=200)
+    assert a["injects_fired"] == ["ccg_seizure"]
+    assert "The facilitator fired ccg_seizure" in summary_text(a)  # the review says so
 
 
 def test_transcript_replays_to_the_same_game(game: Game, tmp_path: Path) -> None:

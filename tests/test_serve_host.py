@@ -183,3 +183,31 @@ def test_turn_timer_forces_the_turn_and_stops_while_paused(host: GameHost) -> No
     assert host.seconds_left() in (0, 1)  # the next turn's clock has started
     host.set_timer("F", 0)
     assert host.seconds_left() is None
+
+
+def test_simultaneous_moves_play_the_turn_once(tmp_path: Path) -> None:
+    h = GameHost(SENKAKU, games_dir=tmp_path, token="F")
+    teams = {a: [a] for a in ("Japan", "China", "US", "Taiwan", "Philippines", "Australia")}
+    h.start("F", SENKAKU, teams, seed=1)
+    start = threading.Barrier(len(teams))
+    errors: list[Exception] = []
+
+    def team(token: str, actor: str) -> None:
+        start.wait()
+        try:
+            for _ in range(5):  # a nervous team clicking again and again
+                h.submit(token, actor, {})
+        except GameError as exc:  # after the turn: the move is for the next turn, still fine
+            errors.append(exc)
+
+    threads = [threading.Thread(target=team, args=(t, name)) for name, t in tokens(h).items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors
+    game = h.need_game()
+    assert game.turn >= 1  # the turn was played when the last team had moved
+    assert sum(1 for r in game.transcript if r["kind"] == "turn") == game.turn
+    # every turn was played only once every team had moved
+    assert all(len(r["moves"]) == len(teams) for r in game.transcript if r["kind"] == "turn")

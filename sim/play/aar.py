@@ -71,6 +71,7 @@ def after_action(
         "intervals": {k: list(wilson(v, mc.runs)) for k, v in counts.items()},
         "divergent": divergent,
         "team_moves": len(moves),
+        "injects_fired": [r["name"] for r in game.transcript if r.get("kind") == "inject"],
     }
 
 
@@ -87,6 +88,12 @@ def summary_text(a: dict[str, Any]) -> str:
     for name, share in a["distribution"].items():
         mark = "  <- your game" if name == a["outcome"] else ""
         lines.append(f"  {name:<24} {share:6.1%}{mark}")
+    if a.get("injects_fired"):
+        lines += [
+            "",
+            f"The facilitator fired {', '.join(a['injects_fired'])}; the simulated games follow the "
+            "scenario's own inject schedule.",
+        ]
     if not a["divergent"] and a["team_moves"]:
         lines += ["", "The teams moved as the engine would likely have done (no move below p=0.5)."]
     if a["divergent"]:
