@@ -22,6 +22,7 @@ CSS = """
 .wg-log { font-family: ui-monospace, monospace; font-size: 12px; white-space: pre-wrap;
           max-height: 420px; overflow-y: auto; background: #f7f7f7; padding: 8px; }
 .wg-muted { color: #666; font-size: 13px; }
+.wg-aar { max-height: none; }
 """
 
 
