@@ -127,7 +127,7 @@ def MovePanel(token: str, view: dict[str, Any], game: Game) -> None:
                 f"Submitted for turn {view['turn'] + 1}: "
                 + ("; ".join(changes) if changes else "hold every rung")
                 + ("; hold the rest" if changes and len(changes) < len(now) else "")
-                + ". You may change it until the facilitator plays the turn.",
+                + ". You may change it until the turn is played.",
                 classes=["wg-pending"],
             )
         kind, text = message
