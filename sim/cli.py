@@ -586,9 +586,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "serve", help="the classroom web app: facilitator page and team seats (needs the viz extra)"
     )
-    p.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8765)
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        default=None,
+        metavar="SCENARIO",
+        help="the scenario offered first (every file in --scenarios is offered too)",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 for the students' laptops)",
+    )
+    p.add_argument("--port", type=int, default=8765, help="default 8765")
     p.add_argument(
         "--token", default=None, help="facilitator token (default: random, printed at start)"
     )
