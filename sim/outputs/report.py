@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.outputs.rundir import RunDir, require_complete
+from sim.outputs.rundir import RunDir, require_complete, write_text_atomic
 from sim.rules.compile import CompiledScenario, compile_scenario
 from sim.scenario.schema import Alliance, Partnership, Rivalry, Scenario
 
@@ -399,7 +399,4 @@ def write_report(
     d = RunData(path)
     text = render_html(d, timeline_budget) if fmt == "html" else render_markdown(d)
     target = out or (path / f"report.{'html' if fmt == 'html' else 'md'}")
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
-    return target
+    return write_text_atomic(text, target)

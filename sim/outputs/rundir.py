@@ -52,12 +52,19 @@ def versions() -> dict[str, str]:
     return out
 
 
-def write_json_atomic(data: Any, path: Path) -> None:
+def write_text_atomic(text: str, path: Path, mode: int | None = None) -> Path:
+    """Write ``text`` to a hidden temporary name beside ``path``, then rename it: a reader never sees
+    a half-written file. ``mode`` sets the permissions before the rename (e.g. 0o600)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(
-        json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", encoding="utf-8"
-    )
+    tmp.write_text(text, encoding="utf-8")
+    if mode is not None:
+        os.chmod(tmp, mode)
     os.replace(tmp, path)
+    return path
+
+
+def write_json_atomic(data: Any, path: Path) -> None:
+    write_text_atomic(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", path)
 
 
 @dataclass

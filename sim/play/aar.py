@@ -9,9 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sim.outputs.rundir import write_text_atomic
+from sim.outputs.summary import summarise
 from sim.play.game import Game
 from sim.runner.montecarlo import run_montecarlo
-from sim.runner.stats import wilson
 
 DIVERGENT_BELOW = 0.5
 """A team move counts as a departure from the engine when the engine gave it less than this."""
@@ -31,9 +32,9 @@ def after_action(
     block = min(1000, runs)
     mc = run_montecarlo(game.c, runs, seed, block=block, progress=progress, cancelled=cancelled)
     counts = mc.counts()
+    outcomes = summarise(counts)["outcomes"]
     outcome = game.outcome
-    share = counts.get(outcome, 0) / mc.runs if outcome else 0.0
-    lo, hi = wilson(counts.get(outcome, 0), mc.runs) if outcome else (0.0, 0.0)
+    mine = outcomes[outcome] if outcome else {"share": 0.0, "ci95": [0.0, 0.0]}
     team_of = {a: t.name for t in game.teams.values() for a in t.actors}
     moves = []
     for rec in game.transcript:
@@ -65,10 +66,10 @@ def after_action(
         "description": desc,
         "turns": game.turn,
         "runs": mc.runs,
-        "share": share,
-        "ci95": [lo, hi],
-        "distribution": {k: v / mc.runs for k, v in counts.items()},
-        "intervals": {k: list(wilson(v, mc.runs)) for k, v in counts.items()},
+        "share": mine["share"],
+        "ci95": mine["ci95"],
+        "distribution": {k: v["share"] for k, v in outcomes.items()},
+        "outcomes": outcomes,
         "divergent": divergent,
         "team_moves": len(moves),
         "injects_fired": [r["name"] for r in game.transcript if r.get("kind") == "inject"],
@@ -145,8 +146,4 @@ def html_report(game: Game, a: dict[str, Any]) -> str:
 
 def write_html(game: Game, a: dict[str, Any], path: str | Path) -> Path:
     """Write :func:`html_report` to ``path`` (temporary name, then rename)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(html_report(game, a), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_text_atomic(html_report(game, a), Path(path))

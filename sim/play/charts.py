@@ -16,11 +16,11 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from sim.play.game import Game
+from sim.scenario.schema import SUPPORT_LEVELS
 
 RUNG_COLOURS = LinearSegmentedColormap.from_list(
     "rungs", ["#4c9a2a", "#e8c547", "#d9531e", "#7a0019"]
 )
-SUPPORT_ORDER = ("none", "statement", "sanctions", "intelligence", "logistics", "basing", "combat")
 
 
 def _layout(actors: list[str]) -> dict[str, np.ndarray]:
@@ -45,19 +45,18 @@ def network(game: Game, frame: dict[str, Any] | None = None) -> Figure:
     pairs: dict[frozenset[str], dict[str, Any]] = {}  # both directions of a treaty drawn once
     for k in frame["commitments"]:
         pair = frozenset((k["guarantor"], k["protects"]))
-        rank = (k["triggered"], SUPPORT_ORDER.index(k["support"]))
+        rank = (k["triggered"], SUPPORT_LEVELS.index(k["support"]))
         if pair not in pairs or rank > pairs[pair]["rank"]:
             pairs[pair] = {**k, "rank": rank}
     for k in pairs.values():
         (x0, y0), (x1, y1) = pos[k["guarantor"]], pos[k["protects"]]
         if k["triggered"]:
-            level = SUPPORT_ORDER.index(k["support"]) / (len(SUPPORT_ORDER) - 1)
+            level = SUPPORT_LEVELS.index(k["support"]) / (len(SUPPORT_LEVELS) - 1)
             ax.plot([x0, x1], [y0, y1], "-", color="#1f5f99", lw=1.2 + 3 * level, zorder=1)
         else:
             ax.plot([x0, x1], [y0, y1], ":", color="#95a5a6", lw=1.0, zorder=1)
-    index = {n: i for i, n in enumerate(c.rung_names)}
-    for r in sorted(frame["rungs"], key=lambda r: index[r["rung"]]):
-        level = index[r["rung"]]
+    for r in sorted(frame["rungs"], key=lambda r: c.rung_index(r["rung"])):
+        level = c.rung_index(r["rung"])
         if level == 0:
             continue
         ax.annotate(
@@ -128,8 +127,8 @@ def timeline(game: Game) -> Figure:
 
 
 def distribution(result: dict[str, Any], highlight: str | None = None) -> Figure:
-    """Outcome shares with 95% intervals: baseline against changed parameters (what-if), or one
-    distribution with the game's own outcome marked (after-action review)."""
+    """Outcome shares with 95% intervals (``summarise(...)["outcomes"]``): baseline against changed
+    parameters (what-if), or one distribution with the game's own outcome marked (the review)."""
     groups = [(k, result[k]) for k in ("baseline", "changed", "distribution") if k in result]
     names = list(groups[0][1])
     fig = Figure(figsize=(7.0, 0.45 * len(names) + 1.2), layout="constrained")
@@ -138,8 +137,8 @@ def distribution(result: dict[str, Any], highlight: str | None = None) -> Figure
     y = np.arange(len(names))
     for g, (label, dist) in enumerate(groups):
         share = np.array([dist[n]["share"] for n in names])
-        lo = np.array([dist[n]["lo"] for n in names])
-        hi = np.array([dist[n]["hi"] for n in names])
+        lo = np.array([dist[n]["ci95"][0] for n in names])
+        hi = np.array([dist[n]["ci95"][1] for n in names])
         ax.barh(
             y + g * height,
             share,

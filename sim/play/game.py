@@ -17,6 +17,7 @@ from typing import Any
 
 from sim.errors import WargameError
 from sim.model import WargameModel, compiled
+from sim.outputs.rundir import write_text_atomic
 from sim.rules.compile import CompiledScenario
 
 
@@ -213,10 +214,9 @@ class Game:
 
     def actor_rungs(self, frame: dict[str, Any] | None = None) -> dict[str, int]:
         """Each actor's highest rung toward any rival, in a frame (default: now)."""
-        index = {n: i for i, n in enumerate(self.c.rung_names)}
         out = dict.fromkeys(self.c.actors, 0)
         for r in (frame or self._frame())["rungs"]:
-            out[r["actor"]] = max(out[r["actor"]], index[r["rung"]])
+            out[r["actor"]] = max(out[r["actor"]], self.c.rung_index(r["rung"]))
         return out
 
     def rungs(self) -> list[dict[str, Any]]:
@@ -312,11 +312,7 @@ class Game:
 
     def save(self, path: str | Path) -> Path:
         """Write the transcript as JSON lines (temporary name, then rename)."""
-        path = Path(path)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(self.transcript_text(), encoding="utf-8")
-        tmp.replace(path)
-        return path
+        return write_text_atomic(self.transcript_text(), Path(path))
 
     @classmethod
     def replay(cls, path: str | Path, **kwargs: Any) -> Game:

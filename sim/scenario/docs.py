@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from sim.outputs.rundir import write_text_atomic
 from sim.scenario import distributions as dist
 from sim.scenario import predicates as pred
 from sim.scenario import schema as sch
@@ -126,9 +127,5 @@ def write_docs(docs_dir: Path) -> list[Path]:
         ("scenario-format.md", render(docs_dir)),
         ("scenario.schema.json", schema_text()),
     ):
-        path = docs_dir / name
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-        written.append(path)
+        written.append(write_text_atomic(text, docs_dir / name))
     return written

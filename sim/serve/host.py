@@ -21,6 +21,7 @@ from typing import Any
 
 from sim.errors import WargameError
 from sim.model import compiled
+from sim.outputs.rundir import write_text_atomic
 from sim.play.game import Game, GameError, TokenError, same_token
 from sim.serve.jobs import Job, distribution_job
 
@@ -168,20 +169,18 @@ class GameHost:
                 game_id = f"{stem}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(2)}"
             self.game_id = game_id
             self._autosave()
+            seats = {t.name: t.token for t in game.teams.values()}  # fixed for the game
+            write_text_atomic(json.dumps(seats), self.games_dir / game_id / "seats.json", 0o600)
             self._new_turn()
         self.changed()
 
     def _autosave(self) -> None:
+        """Save the transcript (after every turn or inject); the seats are saved once, at install."""
         if self.game is None or self.game_id is None:
             return
         folder = self.games_dir / self.game_id
         folder.mkdir(parents=True, exist_ok=True)
         self.game.save(folder / "transcript.jsonl")
-        seats = folder / "seats.json"
-        tmp = seats.with_name(".seats.json.tmp")
-        tmp.write_text(json.dumps({t.name: t.token for t in self.game.teams.values()}))
-        os.chmod(tmp, 0o600)
-        tmp.replace(seats)
 
     def saved_games(self) -> list[Path]:
         """Transcripts under ``games_dir``, newest first."""
@@ -189,14 +188,6 @@ class GameHost:
             return []
         found = self.games_dir.glob("*/transcript.jsonl")
         return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
-
-    def _act(self, fn: Callable[[], Any], save: bool = False) -> Any:
-        with self._cond:
-            out = fn()
-            if save:
-                self._autosave()
-        self.changed()
-        return out
 
     # -- requests -------------------------------------------------------------------------------
     def submit(self, token: object, actor: object, moves: object) -> bool:
@@ -315,7 +306,10 @@ class GameHost:
     def fire_inject(self, token: object, name: str) -> None:
         self.check(token)
         game = self.need_game()
-        self._act(lambda: game.fire_inject(self.token, name), save=True)
+        with self._cond:
+            game.fire_inject(self.token, name)
+            self._autosave()
+        self.changed()
 
     def team_view(self, token: object) -> dict[str, Any]:
         view = self.need_game().team_view(token)  # type: ignore[arg-type]

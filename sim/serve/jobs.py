@@ -11,9 +11,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from sim.outputs.summary import summarise
 from sim.rules.compile import CompiledScenario
 from sim.runner.montecarlo import Cancelled, run_montecarlo
-from sim.runner.stats import wilson
 
 log = logging.getLogger(__name__)
 Work = Callable[[Callable[[float], None], threading.Event], Any]
@@ -59,15 +59,6 @@ class Job:
                 self.on_done()
 
 
-def shares(counts: dict[str, int], runs: int) -> dict[str, dict[str, float]]:
-    """Share and 95% Wilson interval of every outcome."""
-    out = {}
-    for name, k in counts.items():
-        lo, hi = wilson(k, runs)
-        out[name] = {"share": k / runs, "lo": lo, "hi": hi}
-    return out
-
-
 def distribution_job(
     base: CompiledScenario, changed: CompiledScenario, runs: int, seed: int, overrides: list[str]
 ) -> Work:
@@ -82,8 +73,8 @@ def distribution_job(
             "runs": runs,
             "seed": seed,
             "overrides": overrides,
-            "baseline": shares(a.counts(), runs),
-            "changed": shares(b.counts(), runs),
+            "baseline": summarise(a.counts())["outcomes"],
+            "changed": summarise(b.counts())["outcomes"],
         }
 
     return work

@@ -180,12 +180,7 @@ def AfterAction(token: str, game: Game, version: int) -> None:
 def AarResult(game: Game, a: dict[str, Any]) -> None:
     host = current()
     solara.Div(children=[summary_text(a)], classes=["wg-log", "wg-aar"])
-    dist = {
-        "distribution": {
-            k: {"share": v, "lo": a["intervals"][k][0], "hi": a["intervals"][k][1]}
-            for k, v in a["distribution"].items()
-        }
-    }
+    dist = {"distribution": a["outcomes"]}
     fig = solara.use_memo(lambda: charts.distribution(dist, a["outcome"]), [id(a)])
     solara.FigureMatplotlib(fig, dependencies=[id(a)], format="png")
     with solara.Row(style={"flex-wrap": "wrap"}):

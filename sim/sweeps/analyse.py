@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.outputs.report import CSS, _figure, _plt, _png
-from sim.outputs.rundir import write_json_atomic
+from sim.outputs.rundir import write_json_atomic, write_text_atomic
 from sim.sweeps.spec import SweepSpec
 
 
@@ -232,10 +232,7 @@ def analyse(path: Path, pair: list[str] | None = None) -> dict[str, Any]:
             f"<img alt='dominance' src='data:image/png;base64,{_dominance(points, outcomes, pa, pb)}'>"
         )
     parts.append("</body></html>")
-    report = sd.path / "sweep-report.html"
-    tmp = report.with_name(".sweep-report.html.tmp")
-    tmp.write_text("\n".join(parts), encoding="utf-8")
-    tmp.replace(report)
+    report = write_text_atomic("\n".join(parts), sd.path / "sweep-report.html")
     lines = [f"{m['scenario']['name']}: {len(points)} points, design {spec.design}"]
     kind = "total Sobol index ST" if spec.design == "saltelli" else "|Spearman rho|"
     for name, table in sens.items():
