@@ -101,3 +101,27 @@ class Server:
             self.proc.wait(10)
         except Exception:
             self.proc.kill()
+
+
+def assert_rows_are_the_direct_run(rows: list[dict], direct: object) -> None:
+    """``mesa.batch_run``'s rows of one world agree with ``direct``, the same model run to its end.
+
+    Mesa 3.3's batch_run reads the collector at index ``steps - 1`` (mesa issue #2514), i.e. one
+    turn before the end when the model also collects at start-up, so the rows are compared with the
+    direct run's record at their Step."""
+    recorded = direct.datacollector.get_model_vars_dataframe()  # type: ignore[attr-defined]
+    steps = {r["Step"] for r in rows}
+    assert len(steps) == 1
+    step = steps.pop()
+    assert direct.turn - 1 <= step <= direct.turn  # type: ignore[attr-defined]
+    assert {r["turn"] for r in rows} == {int(recorded["turn"].iloc[int(step)])}
+    assert {r["max_rung"] for r in rows} == {int(recorded["max_rung"].iloc[int(step)])}
+
+
+def one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    """The one non-blank line a command wrote on stderr (and no traceback)."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, lines
+    return lines[0]

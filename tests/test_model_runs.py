@@ -13,6 +13,7 @@ from statistics import NormalDist
 
 import numpy as np
 import pytest
+from helpers import assert_rows_are_the_direct_run
 
 from sim.model import ActorAgent, WargameModel, compiled
 from sim.runner.batch import batch_run
@@ -252,21 +253,13 @@ def test_model_runs_under_mesa_batch_run() -> None:
         for key in ("max_rung", "turn", "AgentID", "peak_rung", "Step"):
             assert key in row, key
         assert 0 <= row["peak_rung"] <= c.top
-    # each batch_run world is the model run directly with that seed. Mesa 3.3's batch_run reads
-    # the collector at index ``steps - 1`` (mesa issue #2514), i.e. one turn before the end when
-    # the model also collects at start-up, so compare with the direct run's record at that Step.
+    # each batch_run world is the model run directly with that seed
     for seed in seeds:
         direct = WargameModel(PROVOCATION, R=1, rng=seed, explain=False)
         direct.run()
-        recorded = direct.datacollector.get_model_vars_dataframe()
         mine = [r for r in rows if r.get("rng", r.get("seed")) == seed]
         assert len(mine) == c.n_actors
-        steps = {r["Step"] for r in mine}
-        assert len(steps) == 1
-        step = steps.pop()
-        assert direct.turn - 1 <= step <= direct.turn
-        assert {r["turn"] for r in mine} == {int(recorded["turn"].iloc[int(step)])}
-        assert {r["max_rung"] for r in mine} == {int(recorded["max_rung"].iloc[int(step)])}
+        assert_rows_are_the_direct_run(mine, direct)
 
 
 def test_batch_run_passes_overrides() -> None:

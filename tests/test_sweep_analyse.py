@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import one_line
 
 from sim.cli import main
 from sim.sweeps.run import execute_sweep, start_sweep
@@ -28,14 +29,6 @@ def sweep_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sd = start_sweep(SMALL, tmp_path_factory.mktemp("sweep") / "out")
     execute_sweep(sd, workers=1, quiet=True)
     return sd.path
-
-
-def one_line(capsys: pytest.CaptureFixture[str]) -> str:
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, lines
-    return lines[0]
 
 
 def images(report: Path) -> dict[str, bytes]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import mesa
 import pytest
+from helpers import assert_rows_are_the_direct_run
 
 from sim.model import WargameModel, compiled
 from sim.runner.batch import batch_run
@@ -63,14 +64,7 @@ def test_each_row_is_the_direct_run(rows: list[dict[str, Any]]) -> None:
         mine = [r for r in rows if r["overrides"] == overrides and seed_of(r) == seed]
         direct = WargameModel(ALLIANCE, R=1, rng=seed, overrides=overrides, explain=False)
         direct.run()
-        recorded = direct.datacollector.get_model_vars_dataframe()
-        steps = {r["Step"] for r in mine}
-        assert len(steps) == 1
-        step = steps.pop()
-        # Mesa 3.3 reads the collector at index steps - 1 (mesa issue #2514): see test_model_runs
-        assert direct.turn - 1 <= step <= direct.turn
-        assert {r["turn"] for r in mine} == {int(recorded["turn"].iloc[int(step)])}
-        assert {r["max_rung"] for r in mine} == {int(recorded["max_rung"].iloc[int(step)])}
+        assert_rows_are_the_direct_run(mine, direct)
 
 
 def test_wrapper_gives_the_same_rows_one_combination_at_a_time(

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import one_line
 
 from sim.cli import main
 
@@ -211,14 +212,6 @@ def test_the_real_command_exits_2_without_a_traceback(tmp_path: Path) -> None:
 
 
 # --- sweep without a file, --out, --resume --------------------------------------------------
-
-
-def one_line(capsys: pytest.CaptureFixture[str]) -> str:
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, lines
-    return lines[0]
 
 
 def test_sweep_needs_a_file_or_resume(capsys: pytest.CaptureFixture[str]) -> None:
