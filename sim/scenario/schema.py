@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from sim.scenario.distributions import NonNegative, Probability, Uncertain, Unit
+from sim.scenario.history import History
 from sim.scenario.predicates import Predicate
 
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
@@ -389,6 +390,12 @@ class Turns(Strict):
 
     limit: int = Field(default=40, ge=1, le=1000, description="Most turns a world plays.")
     step: str = Field(default="1 week", description="What one turn stands for (label only).")
+    days: float | None = Field(
+        default=None,
+        gt=0,
+        le=3650,
+        description="Days one turn stands for; needed to turn end turns into durations (backtest).",
+    )
 
 
 class Scenario(Sourced):
@@ -426,6 +433,10 @@ class Scenario(Sourced):
         default_factory=dict, description="Outcomes in priority order."
     )
     stop: dict[Name, Stop] = Field(default_factory=dict, description="Stop conditions.")
+    history: History | None = Field(
+        default=None,
+        description="For history-deck cases only: what happened in the real crisis, with sources.",
+    )
 
 
 # Names of the support levels in order, for rules and reports.
