@@ -152,4 +152,25 @@ def check_references(s: Scenario) -> Found:
         found.append(((), "a scenario needs at least one outcome"))
     for name, stop in s.stop.items():
         pred(("stop", name, "when"), stop.when)
+    found += _history_references(s, actors)
     return found
+
+
+def _history_references(s: Scenario, actors: set[str]) -> Found:
+    """Names in the `history:` block (who used force, force pairs, allies) must be cast actors."""
+    if s.history is None:
+        return []
+    h = s.history
+    named: list[tuple[tuple, str]] = [
+        (("history", "used_force", i), a) for i, a in enumerate(h.used_force)
+    ]
+    for i, pair in enumerate(h.force_pairs):
+        named += [(("history", "force_pairs", i, j), a) for j, a in enumerate(pair)]
+    for i, d in enumerate(h.allies):
+        named += [
+            (("history", "allies", i, "ally"), d.ally),
+            (("history", "allies", i, "partner"), d.partner),
+        ]
+    return [
+        (path, f"unknown actor {a!r}{_hint(a, actors)}") for path, a in named if a not in actors
+    ]
