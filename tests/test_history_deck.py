@@ -8,6 +8,7 @@ makes about the deck.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
 from pathlib import Path
 
@@ -38,6 +39,12 @@ RESERVED = {
 }
 
 
+@functools.cache
+def load(path: Path) -> sim.Scenario:
+    """A deck case, loaded once per test session (loading resolves the library includes)."""
+    return sim.load_scenario(path)
+
+
 def reserved_hits(s: sim.Scenario) -> list[str]:
     """The reserved crises a scenario names, shares an ICB number with, or starts within 10 days of."""
     h = s.history
@@ -57,7 +64,7 @@ def reserved_hits(s: sim.Scenario) -> list[str]:
 
 def test_the_deck_has_enough_cases_across_violence_and_endings() -> None:
     assert len(CASES) >= 14, [c.name for c in CASES]
-    histories = [sim.load_scenario(c).history for c in CASES]
+    histories = [load(c).history for c in CASES]
     assert all(h is not None for h in histories), "a deck case without a history: block"
     violence = {h.peak_violence for h in histories}
     # Every ICB violence class (the deck has no nuclear case: none happened).
@@ -72,7 +79,7 @@ def test_every_case_validates_with_the_cli(capsys: pytest.CaptureFixture[str]) -
 
 @pytest.mark.parametrize("path", CASES, ids=[c.stem for c in CASES])
 def test_every_history_fact_has_a_source_and_names_cast_actors(path: Path) -> None:
-    s = sim.load_scenario(path)
+    s = load(path)
     h = s.history
     assert h is not None
     facts = (
@@ -93,7 +100,7 @@ def test_every_history_fact_has_a_source_and_names_cast_actors(path: Path) -> No
 
 @pytest.mark.parametrize("path", CASES, ids=[c.stem for c in CASES])
 def test_no_case_is_a_reserved_crisis(path: Path) -> None:
-    assert reserved_hits(sim.load_scenario(path)) == []
+    assert reserved_hits(load(path)) == []
 
 
 def _copy_tree(tmp_path: Path) -> Path:
