@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
 
 import sim
 from sim.cli import main
@@ -75,6 +78,14 @@ def test_the_deck_has_enough_cases_across_violence_and_endings() -> None:
 
 def test_every_case_validates_with_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", *map(str, CASES)]) == 0, capsys.readouterr().err
+
+
+def test_every_case_matches_the_editor_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    validator = jsonschema.Draft202012Validator(json.loads(capsys.readouterr().out))
+    for path in CASES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert [e.message for e in validator.iter_errors(data)] == [], path.name
 
 
 @pytest.mark.parametrize("path", CASES, ids=[c.stem for c in CASES])
@@ -143,8 +154,8 @@ def test_the_reserved_check_catches_a_reserved_crisis(tmp_path: Path) -> None:
     renamed.write_text(text.replace("case: Second Taiwan Strait", "case: Scarborough"), "utf-8")
     assert reserved_hits(sim.load_scenario(renamed)) == ["Scarborough Shoal standoff (2012)"]
     redated = tree / "redated.yaml"
-    moved = text.replace("start: 1958-07-17", "start: 2010-11-20").replace(
-        "end: 1958-10-23", "end: 2011-02-26"
+    moved = text.replace('start: "1958-07-17"', 'start: "2010-11-20"').replace(
+        'end: "1958-10-23"', 'end: "2011-02-26"'
     )
     redated.write_text(moved, "utf-8")
     assert reserved_hits(sim.load_scenario(redated)) == ["Yeonpyeong shelling (2010)"]
