@@ -155,7 +155,7 @@ def evaluate(ch: Check, arms: dict[str, np.ndarray]) -> dict[str, Any]:
     if ch.expect == "at_most":
         k = int(a.sum())
         lo, hi = wilson(k, len(a))
-        row.update(effect=float(a.mean()), lo=lo, hi=hi, mean_b=math.nan)
+        row.update(effect=float(a.mean()), lo=lo, hi=hi, mean_b=None)
         row["passed"] = bool(hi <= ch.threshold)
         row["expected"] = f"at most {ch.threshold:.0%}"
         return row

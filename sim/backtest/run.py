@@ -36,7 +36,14 @@ from sim.backtest.scoring import (
     smoothed,
 )
 from sim.backtest.task import run_case_block, run_check_arm
-from sim.outputs.rundir import RunDir, now, short_hash, versions, write_json_atomic
+from sim.outputs.rundir import (
+    RunDir,
+    command_line,
+    now,
+    short_hash,
+    versions,
+    write_json_atomic,
+)
 from sim.outputs.tables import write_atomic
 from sim.runner.execute import (
     Progress,
@@ -96,6 +103,7 @@ def run_backtest(
         "block": block,
         "checks": checks,
         "versions": versions(),
+        "command": command_line(),
         "started": now(),
         "finished": None,
         "identity": short_hash(identity, 16),
