@@ -149,7 +149,7 @@ def evaluate(ch: Check, arms: dict[str, np.ndarray]) -> dict[str, Any]:
         "expect": ch.expect,
         "overrides_a": list(ch.overrides("A")),
         "overrides_b": list(ch.overrides("B")) if ch.changed is not None else [],
-        "runs": int(len(a)),
+        "runs": len(a),
         "mean_a": float(a.mean()),
     }
     if ch.expect == "at_most":

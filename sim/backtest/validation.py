@@ -39,7 +39,7 @@ def section(folder: Path) -> str:
         "",
         "### Engine scores",
         "",
-        f"`{' '.join(m.get('command', []) or ['wargame', 'backtest'])}`: deck `{m['deck']}`, "
+        f"`{' '.join(['wargame', *m.get('command', ['', 'backtest'])[1:]])}`: deck `{m['deck']}`, "
         f"{len(m['cases'])} cases, {m['runs']:,} worlds per case, seed {m['seed']}, "
         f"alliance-wargame {m['versions'].get('alliance-wargame')}, {m['finished']}.",
         "",
