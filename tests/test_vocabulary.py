@@ -240,3 +240,20 @@ def test_after_action_review_sets_the_game_beside_the_simulations() -> None:
     assert v["violence"] == expected["violence"][0] and v["ending"] == expected["ending"][0]
     assert sum(o["count"] for o in v["simulated"]["violence"].values()) == 200
     assert f"{v['violence']} in your game" in summary_text(a)
+
+
+def test_a_derived_class_never_falls_up_the_ladder() -> None:
+    from sim.scenario.schema import Rung
+
+    rungs = [
+        Rung(name="calm", cost=0),
+        Rung(name="strike", cost=1, force=True),
+        Rung(name="embargo", cost=1.2, sanctions=True),  # above a force rung: not "no violence"
+        Rung(name="war", cost=2, force=True),
+    ]
+    assert ladder_violence(rungs) == [
+        "none",
+        "serious_clashes",
+        "serious_clashes",
+        "full_scale_war",
+    ]

@@ -30,11 +30,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--executor", choices=["local", "dask"], default="local")
     p.add_argument(
-        "--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler (default: LocalCluster)"
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler (default: LocalCluster)",
     )
     p.add_argument("--format", choices=["html", "md"], default="html", help="report format")
     p.add_argument("--checks", action="store_true", help="also run the face-validity checks")
-    p.add_argument("--out", default=None, help="folder (default: runs/backtest-<deck>-<time>-<hash>)")
+    p.add_argument(
+        "--out", default=None, help="folder (default: runs/backtest-<deck>-<time>-<hash>)"
+    )
     p.add_argument(
         "--doc",
         default=None,
@@ -72,7 +77,9 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     summary = json.loads((rd.path / "summary.json").read_text(encoding="utf-8"))
     rows = overall_rows(summary)
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(OVERALL_HEAD)]
-    print(f"backtest of {args.deck}: {summary['cases']} cases x {args.runs} worlds, seed {args.seed}")
+    print(
+        f"backtest of {args.deck}: {summary['cases']} cases x {args.runs} worlds, seed {args.seed}"
+    )
     print("  " + "  ".join(h.ljust(w) for h, w in zip(OVERALL_HEAD, widths, strict=True)))
     for r in rows:
         print("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))

@@ -31,7 +31,10 @@ def play(scenario: dict, size: int, seed: int, key: tuple[int, ...]) -> tuple[An
 
     c = _compiled(scenario)
     m = WargameModel(
-        c, R=size, rng=np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key)), explain=False
+        c,
+        R=size,
+        rng=np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key)),
+        explain=False,
     )
     m.run()
     return m, m.results()

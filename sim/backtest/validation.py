@@ -47,7 +47,9 @@ def section(folder: Path) -> str:
     lines += _md_table(OVERALL_HEAD, overall_rows(d.summary))
     o = d.summary["overall"]
     verdict = (
-        "beats" if o["engine"]["log"] < min(o["uniform"]["log"], o["base_rate"]["log"]) else "does not beat"
+        "beats"
+        if o["engine"]["log"] < min(o["uniform"]["log"], o["base_rate"]["log"])
+        else "does not beat"
     )
     lines += [
         "",
@@ -90,7 +92,10 @@ def write_section(folder: Path, doc: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m sim.backtest.validation BACKTEST_DIR docs/validation.md", file=sys.stderr)
+        print(
+            "usage: python -m sim.backtest.validation BACKTEST_DIR docs/validation.md",
+            file=sys.stderr,
+        )
         return 2
     try:
         path = write_section(Path(args[0]), Path(args[1]))

@@ -40,6 +40,9 @@ def ladder_violence(rungs: Sequence[Rung]) -> list[str]:
     - every higher ``force`` rung, and any ``homeland`` rung -> ``full_scale_war`` (a sustained
       campaign, strikes on home territory).
 
+    A rung's class is then raised to at least the class of every rung below it (rungs are ordered
+    least to most escalatory, so a non-force rung placed above a force rung is not "no violence").
+
     ``minor_clashes`` is never a rung's default: it is a property of a world (a single, unanswered,
     one-turn use of the lowest force rung; see ``sim.rules.vocabulary``), or a rung's declared class.
     On the default ladder: limited_strikes -> serious_clashes; major_war and homeland_strikes ->
@@ -59,17 +62,21 @@ def ladder_violence(rungs: Sequence[Rung]) -> list[str]:
             out.append("full_scale_war")
         else:
             out.append("serious_clashes")
+    for i in range(1, len(out)):
+        if VIOLENCE.index(out[i]) < VIOLENCE.index(out[i - 1]):
+            out[i] = out[i - 1]
     return out
 
 
 def ladder_problem(rungs: Sequence[Rung]) -> str | None:
-    """Why a ladder's violence classes are inconsistent, or None: classes may not fall as the
-    ladder climbs (rungs are ordered least to most escalatory)."""
+    """Why a ladder's declared violence classes are inconsistent, or None: a declared class may
+    not be below the class of a rung before it (rungs are ordered least to most escalatory)."""
     classes = ladder_violence(rungs)
     for i in range(1, len(rungs)):
-        if VIOLENCE.index(classes[i]) < VIOLENCE.index(classes[i - 1]):
+        declared = rungs[i].violence
+        if declared is not None and VIOLENCE.index(declared) < VIOLENCE.index(classes[i - 1]):
             return (
-                f"rung {rungs[i].name!r} has violence {classes[i]!r}, below {classes[i - 1]!r} "
+                f"rung {rungs[i].name!r} has violence {declared!r}, below {classes[i - 1]!r} "
                 f"of the rung before it ({rungs[i - 1].name!r}); classes may not fall up the ladder"
             )
     return None
