@@ -19,6 +19,7 @@ examples:
   wargame schema > scenario.schema.json        JSON Schema for editor autocompletion
   yes 1 | wargame play scenarios/senkaku_grey_zone.yaml --as Japan   a scripted terminal game
   wargame serve scenarios/taiwan_contingency.yaml --host 0.0.0.0     a classroom in the browser
+  wargame backtest --checks                    score the engine against the history deck
 
 Docs: README.md, docs/scenario-format.md (the format), docs/model.md (the rules).
 """
@@ -631,6 +632,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def _add_backtest(sub: argparse._SubParsersAction) -> None:
+    from sim.backtest.cli import add_parser
+
+    add_parser(sub)
+
+
+_EXTRA_COMMANDS.append(_add_backtest)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

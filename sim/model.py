@@ -15,7 +15,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.rules import shared
+from sim.rules import shared, vocabulary
 from sim.rules.compile import DOMAIN_WEIGHTS, LEVEL, CompiledScenario, compile_scenario
 from sim.rules.decision import MOVES, TERMS, choose
 from sim.rules.explain import Event, describe_choice
@@ -186,6 +186,8 @@ class WargameModel(mesa.Model):
             for t, ref in targets.items():
                 self.rung[:, c.dyad_index(who, t)] = c.rung_index(ref)
         self.peak = self.rung.copy()
+        self.vocab = vocabulary.vocab_of(c)  # standard vocabulary (docs/validation.md)
+        self.violent_turns = np.zeros((R, P), dtype=np.int16)
         self.next_rung = self.rung.copy()
         self.perceived = self.rung.astype(F32)
         self.threat: np.ndarray | None = None
@@ -371,6 +373,7 @@ class WargameModel(mesa.Model):
         self.rung = np.where(alive, self.next_rung, before).astype(np.int8)
         self.acted_dyad |= ((self.rung != before) & alive).any(axis=0)
         np.maximum(self.peak, self.rung, out=self.peak)
+        self.violent_turns += (self.rung >= self.vocab.first_violent) & alive
         self.turn += 1
         fired_before = self.fired.copy()
         shared.update_commitments(self)
@@ -475,6 +478,8 @@ class WargameModel(mesa.Model):
             out[f"honoured.{rel}"] = (self.fired[:, ks] & self.honoured[:, ks]).any(axis=1)
         for path, values in self.sampled.items():
             out[f"param.{path}"] = values
+        v = (self.peak, self.violent_turns, self.stop_reason, self.end_turn)
+        out.update(vocabulary.classify(self.vocab, *v))
         return out
 
     def outcome_shares(self) -> dict[str, float]:

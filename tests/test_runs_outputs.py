@@ -105,7 +105,8 @@ def test_outcomes_table_has_the_documented_columns(
     assert {f"triggered.{r}" for r in rels} | {f"honoured.{r}" for r in rels} <= set(cols)
     assert any(k.startswith("param.") for k in cols)
     known = ("replicate", "block", "outcome", "turn_ended", "peak.", "triggered.", "honoured.")
-    assert all(k.startswith(known) or k.startswith("param.") for k in cols), cols
+    vocabulary = ("violence", "ending", "ending_turn", "n_at_war", "fought.")
+    assert all(k.startswith((*known, *vocabulary)) or k.startswith("param.") for k in cols), cols
     assert len(cols) == len(set(cols))
 
     schema = table.schema
@@ -119,6 +120,11 @@ def test_outcomes_table_has_the_documented_columns(
             assert pa.types.is_integer(schema.field(k).type), k
         if k.startswith("param."):
             assert pa.types.is_floating(schema.field(k).type), k
+        if k.startswith("fought."):
+            assert schema.field(k).type == pa.bool_(), k
+    assert pa.types.is_string(schema.field("violence").type)
+    assert pa.types.is_string(schema.field("ending").type)
+    assert pa.types.is_integer(schema.field("ending_turn").type)
 
     n = table.num_rows
     assert table.column("replicate").to_pylist() == list(range(n))

@@ -27,12 +27,47 @@ def compare_runs(a: Path, b: Path, force: bool = False, alpha: float = 0.05) -> 
             "not only different --set overrides); use --force to compare anyway"
         )
     sa, sb = ra.summary(), rb.summary()
-    names = list(dict.fromkeys([*sa["outcomes"], *sb["outcomes"]]))
     na, nb = sa["runs"], sb["runs"]
+    test = compare_counts(
+        {n: o["count"] for n, o in sa["outcomes"].items()},
+        {n: o["count"] for n, o in sb["outcomes"].items()},
+        na,
+        nb,
+        alpha,
+    )
+    vocabulary = {}
+    va, vb = sa.get("vocabulary"), sb.get("vocabulary")
+    if va and vb:  # the standard vocabulary: same tests on peak violence and on endings
+        for key in ("violence", "ending"):
+            vocabulary[key] = compare_counts(
+                {n: o["count"] for n, o in va[key].items()},
+                {n: o["count"] for n, o in vb[key].items()},
+                na,
+                nb,
+                alpha,
+            )
+    return {
+        "run_a": str(a),
+        "run_b": str(b),
+        "runs_a": na,
+        "runs_b": nb,
+        "overrides_a": ma["overrides"],
+        "overrides_b": mb["overrides"],
+        **test,
+        "alpha": alpha,
+        "vocabulary": vocabulary,
+    }
+
+
+def compare_counts(
+    a: dict[str, int], b: dict[str, int], na: int, nb: int, alpha: float = 0.05
+) -> dict[str, Any]:
+    """Per class: shares, difference, two-proportion z and Holm-adjusted p; and an overall
+    chi-square test of homogeneity over the classes either run reached."""
+    names = list(dict.fromkeys([*a, *b]))
     rows = []
     for name in names:
-        ca = sa["outcomes"].get(name, {}).get("count", 0)
-        cb = sb["outcomes"].get(name, {}).get("count", 0)
+        ca, cb = a.get(name, 0), b.get(name, 0)
         pa, pb = ca / na, cb / nb
         pooled = (ca + cb) / (na + nb)
         se = math.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
@@ -59,28 +94,30 @@ def compare_runs(a: Path, b: Path, force: bool = False, alpha: float = 0.05) -> 
     table = [[r["count_a"], r["count_b"]] for r in rows if r["count_a"] + r["count_b"] > 0]
     chi2, p_all, dof, _ = stats.chi2_contingency(table) if len(table) > 1 else (0.0, 1.0, 0, None)
     return {
-        "run_a": str(a),
-        "run_b": str(b),
-        "runs_a": na,
-        "runs_b": nb,
-        "overrides_a": ma["overrides"],
-        "overrides_b": mb["overrides"],
         "rows": rows,
         "chi2": float(chi2),
         "dof": int(dof),
         "p_overall": float(p_all),
-        "alpha": alpha,
         "different": bool(p_all < alpha),
     }
 
 
 def format_comparison(r: dict[str, Any]) -> str:
-    width = max(len(row["outcome"]) for row in r["rows"])
     lines = [
         f"A: {r['run_a']} ({r['runs_a']:,} runs; overrides: {r['overrides_a'] or 'none'})",
         f"B: {r['run_b']} ({r['runs_b']:,} runs; overrides: {r['overrides_b'] or 'none'})",
-        f"  {'outcome':<{width}}  {'A':>6}  {'B':>6}  {'B−A':>7}  {'p (Holm)':>9}",
     ]
+    lines += _format_test(r, "outcome", r["alpha"])
+    for key, title in (("violence", "peak violence"), ("ending", "ending")):
+        if key in r.get("vocabulary", {}):
+            lines += ["", f"standard vocabulary: {title}"]
+            lines += _format_test(r["vocabulary"][key], title, r["alpha"])
+    return "\n".join(lines)
+
+
+def _format_test(r: dict[str, Any], title: str, alpha: float) -> list[str]:
+    width = max(len(title), *(len(row["outcome"]) for row in r["rows"]))
+    lines = [f"  {title:<{width}}  {'A':>6}  {'B':>6}  {'B−A':>7}  {'p (Holm)':>9}"]
     for row in r["rows"]:
         mark = "  *" if row["significant"] else ""
         lines.append(
@@ -92,6 +129,6 @@ def format_comparison(r: dict[str, Any]) -> str:
     )
     lines.append(
         f"overall: chi-square {r['chi2']:.1f} on {r['dof']} df, p = {r['p_overall']:.3g}: {verdict} "
-        f"(alpha {r['alpha']}); * marks outcomes whose share differs"
+        f"(alpha {alpha}); * marks classes whose share differs"
     )
-    return "\n".join(lines)
+    return lines

@@ -334,6 +334,10 @@ def render_html(d: RunData, timeline_budget: float = 8.0) -> str:
         f"</table><p class='meta'>Monte Carlo standard error of the shares at most "
         f"{d.summary['mc_standard_error']:.2%}.</p>"
     )
+    if d.summary.get("vocabulary"):
+        from sim.outputs.vocabulary import vocabulary_html
+
+        parts.append(vocabulary_html(d.summary["vocabulary"], d.summary["runs"], _png))
     parts.append("<h2>Escalation over time</h2>")
     fan = fan_chart(d, actors)
     parts.append(
@@ -379,6 +383,10 @@ def render_markdown(d: RunData) -> str:
     lines += ["", "| alliance | triggered | honoured when triggered |", "|---|---:|---:|"]
     for name, (h, t) in honour_rates(d).items():
         lines.append(f"| {name} | {t:,} | {h / t:.0%} |" if t else f"| {name} | 0 | — |")
+    if d.summary.get("vocabulary"):
+        from sim.outputs.vocabulary import vocabulary_markdown
+
+        lines += vocabulary_markdown(d.summary["vocabulary"], d.summary["runs"])
     params = parameter_table(d)
     if not params.empty:
         lines += ["", "Parameters that separate the outcomes (mean per outcome):", ""]

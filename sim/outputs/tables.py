@@ -16,6 +16,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 COMPRESSION = "zstd"
+NULL_IF_NEGATIVE = frozenset({"ending_turn"})
+"""Integer columns whose negative values mean "none" in memory and are written as null."""
 
 
 def to_table(columns: dict[str, np.ndarray]) -> pa.Table:
@@ -29,6 +31,8 @@ def to_table(columns: dict[str, np.ndarray]) -> pa.Table:
         v = columns[k]
         if v.dtype == object:
             arrays.append(pa.array(v.astype(str), type=pa.string()))
+        elif k in NULL_IF_NEGATIVE:
+            arrays.append(pa.array(np.maximum(v, 0), mask=v < 0))
         else:
             arrays.append(pa.array(v))
     return pa.table(arrays, names=first + rest)

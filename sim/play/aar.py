@@ -62,6 +62,7 @@ def after_action(
         else ""
     )
     return {
+        "vocabulary": game_vocabulary(game, mc.columns),
         "outcome": outcome,
         "description": desc,
         "turns": game.turn,
@@ -74,6 +75,51 @@ def after_action(
         "team_moves": len(moves),
         "injects_fired": [r["name"] for r in game.transcript if r.get("kind") == "inject"],
     }
+
+
+def game_vocabulary(game: Game, simulated: dict[str, Any]) -> dict[str, Any]:
+    """The game on the standard vocabulary (peak violence, ending, who fought whom) beside the
+    simulated games' distributions of the same."""
+    from sim.outputs.vocabulary import summarise_columns
+    from sim.rules.vocabulary import FOUGHT, classify
+
+    m = game.model
+    cols = classify(m.vocab, m.peak, m.violent_turns, m.stop_reason, m.end_turn)
+    turn = int(cols["ending_turn"][0])
+    return {
+        "violence": str(cols["violence"][0]),
+        "ending": str(cols["ending"][0]),
+        "ending_turn": turn if turn >= 0 else None,
+        "fought": [
+            k[len(FOUGHT) :].replace(".", ">")
+            for k, v in cols.items()
+            if k.startswith(FOUGHT) and v[0]
+        ],
+        "simulated": summarise_columns(simulated, m.vocab),
+    }
+
+
+def _vocabulary_lines(a: dict[str, Any]) -> list[str]:
+    v = a.get("vocabulary")
+    if not v:
+        return []
+    sim = v["simulated"]
+    lines = [""]
+    for key, title in (("violence", "Peak violence"), ("ending", "Ending")):
+        share = sim[key][v[key]]["share"]
+        lines.append(
+            f"{title} (standard vocabulary): {v[key]} in your game; {share:.0%} of the simulated "
+            "games. Simulated: "
+            + ", ".join(f"{k} {o['share']:.0%}" for k, o in sim[key].items() if o["count"])
+        )
+    if sim["endings_without_mechanism"]:
+        lines.append(
+            "  (no mechanism yet for: " + ", ".join(sim["endings_without_mechanism"]) + ")"
+        )
+    lines.append(
+        "Who used force on whom in your game: " + (", ".join(v["fought"]) or "nobody") + "."
+    )
+    return lines
 
 
 def summary_text(a: dict[str, Any]) -> str:
@@ -89,6 +135,7 @@ def summary_text(a: dict[str, Any]) -> str:
     for name, share in a["distribution"].items():
         mark = "  <- your game" if name == a["outcome"] else ""
         lines.append(f"  {name:<24} {share:6.1%}{mark}")
+    lines += _vocabulary_lines(a)
     if a.get("injects_fired"):
         lines += [
             "",
@@ -138,10 +185,31 @@ def html_report(game: Game, a: dict[str, Any]) -> str:
         f"<h1>After-action review: {e(game.c.scenario.title or game.c.scenario.name)}</h1>"
         f"<pre>{e(summary_text(a))}</pre>"
         f"<h2>The game's path</h2>{_svg(charts.timeline(game))}{_svg(charts.network(game))}"
-        f"<h2>Simulated games</h2><table>{rows}</table>"
+        f"<h2>Simulated games</h2><table>{rows}</table>{_vocabulary_html(a)}"
         f"<h2>Turn by turn</h2><pre>{e(timeline(events))}</pre></body></html>"
     )
     return body
+
+
+def _vocabulary_html(a: dict[str, Any]) -> str:
+    """Peak violence and ending of the game beside the simulated games' distributions."""
+    v = a.get("vocabulary")
+    if not v:
+        return ""
+    e = html.escape
+    parts = ["<h2>Standard vocabulary</h2>"]
+    for key, title in (("violence", "peak violence"), ("ending", "ending")):
+        rows = "".join(
+            f"<tr><td>{e(k)}</td><td>{o['share']:.1%}</td><td>"
+            f"{'your game' if k == v[key] else ''}"
+            f"{'' if o.get('mechanism', True) else 'no mechanism yet'}</td></tr>"
+            for k, o in v["simulated"][key].items()
+        )
+        parts.append(f"<table><tr><th>{title}</th><th>simulated</th><th></th></tr>{rows}</table>")
+    parts.append(
+        f"<p>Who used force on whom in your game: {e(', '.join(v['fought']) or 'nobody')}.</p>"
+    )
+    return "".join(parts)
 
 
 def write_html(game: Game, a: dict[str, Any], path: str | Path) -> Path:

@@ -360,7 +360,10 @@ def finalise(rd: RunDir, c: CompiledScenario, names: list[str], last: int) -> di
         },
     )
     from sim.outputs.rundir import write_json_atomic
+    from sim.outputs.vocabulary import summarise_files
+    from sim.rules.vocabulary import vocab_of
 
+    summary["vocabulary"] = summarise_files(blocks, vocab_of(c))
     write_json_atomic(summary, rd.summary_path)
     m["status"] = "complete"
     m["finished"] = now()

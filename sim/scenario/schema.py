@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from sim.scenario.distributions import NonNegative, Probability, Uncertain, Unit
-from sim.scenario.history import History
+from sim.scenario.history import Ending, History, Violence
 from sim.scenario.predicates import Predicate
 
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
@@ -85,12 +85,27 @@ class Rung(Strict):
     sanctions: bool = Field(
         default=False, description="Economic measures: costs scale with trade ties."
     )
+    violence: Violence | None = Field(
+        default=None,
+        description="Violence class on the standard vocabulary (ICB scale plus nuclear use). Default "
+        "from the flags: nuclear -> nuclear_use; no force -> none; the lowest force rung -> "
+        "serious_clashes; higher force rungs and homeland rungs -> full_scale_war.",
+    )
 
 
 class Ladder(Sourced):
     """The ordered rungs, from cooperation (first) to the most extreme (last)."""
 
     rungs: list[Rung] = Field(min_length=3, description="Ordered rungs, least to most escalatory.")
+
+    @model_validator(mode="after")
+    def _violence_order(self) -> Ladder:
+        from sim.scenario.vocabulary import ladder_problem
+
+        problem = ladder_problem(self.rungs)
+        if problem:
+            raise ValueError(problem)
+        return self
 
 
 # --- actors ---------------------------------------------------------------------------------------
@@ -383,6 +398,11 @@ class Stop(Strict):
     description: str = Field(default="", description="Why the world ends.")
     when: Predicate = Field(description="Condition, evaluated after each turn on the state so far.")
     after_turn: int = Field(default=0, ge=0, description="Only checked after this turn.")
+    ending: Ending | None = Field(
+        default=None,
+        description="How the crisis ended when this stop holds (standard ending types). Default: "
+        "faded for a calm test, still_running otherwise (the model stopped watching).",
+    )
 
 
 class Turns(Strict):
