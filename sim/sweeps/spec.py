@@ -23,6 +23,7 @@ from pydantic import (
 
 from sim.errors import Problem, ScenarioError
 from sim.scenario.loader import _display, read_file, validation_problems
+from sim.scenario.overrides import did_you_mean, unresolved
 from sim.scenario.schema import Scenario
 
 
@@ -102,6 +103,16 @@ class SweepSpec(_Strict):
 SWEEP_FIELDS = sorted({*SweepSpec.model_fields, *Range.model_fields, *Values.model_fields})
 
 
+def is_sweep_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` holds a sweep file (a ``scenario`` file name and ``parameters``) rather than
+    a scenario; False when it cannot be read, so that the scenario loader reports why."""
+    try:
+        data = read_file(Path(path), str(path)).data
+    except ScenarioError:
+        return False
+    return "parameters" in data or isinstance(data.get("scenario"), str)
+
+
 def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
     """Read and validate a sweep file; return it and the resolved scenario path."""
     path = Path(path)
@@ -112,7 +123,9 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
     try:
         spec = SweepSpec.model_validate(located.data)
     except ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, located, shown, SWEEP_FIELDS)) from None
+        raise ScenarioError(
+            validation_problems(exc, located, shown, SWEEP_FIELDS, SweepSpec)
+        ) from None
     scenario_path = (path.parent / spec.scenario).resolve()
     problems: list[Problem] = []
     if not scenario_path.is_file():
@@ -133,7 +146,13 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
             moved.append(p)
         raise ScenarioError(moved) from None
     outcome_names = list(base.outcomes)
+    wrong = unresolved(scenario_path, spec.parameters, base, spec.set)
+    for name, why in wrong.items():
+        f, line, col = located.locate(("parameters", name), shown)
+        problems.append(Problem(f, line, col, f"parameters.{name}", why))
     for name, param in spec.parameters.items():
+        if name in wrong:
+            continue
         extremes = [param.low, param.high] if isinstance(param, Range) else param.values
         for value in extremes:
             try:
@@ -148,7 +167,8 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
     for i, name in enumerate(spec.outcomes or []):
         if name not in outcome_names and name != "other":
             f, line, col = located.locate(("outcomes", i), shown)
-            problems.append(Problem(f, line, col, f"outcomes.{i}", f"unknown outcome {name!r}"))
+            problems.append(Problem(f, line, col, f"outcomes.{i}", f"unknown outcome {name!r}{did_you_mean(name, outcome_names)}")
+            )
     if problems:
         raise ScenarioError(problems)
     return spec, scenario_path
