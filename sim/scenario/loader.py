@@ -112,11 +112,12 @@ def _leftover_flags(located: Located, shown: str) -> list[Problem]:
         entries = located.data.get(section)
         if not isinstance(entries, dict):
             continue
-        for name, entry in entries.items():
+        for name, entry in list(entries.items()):
             if not isinstance(entry, dict) or "merge" not in entry:
                 continue
             flag = entry.pop("merge")
             if flag is True:
+                del entries[name]  # a change to nothing: its other problems would be noise
                 problems.append(
                     Problem(
                         *located.locate((section, name, "merge"), shown),
