@@ -443,9 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"wargame {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser(
-        "validate", help="check scenario (or sweep) files and report every problem"
-    )
+    p = sub.add_parser("validate", help="check scenario (or sweep) files and report every problem")
     p.add_argument("files", nargs="+", metavar="FILE")
     _add_set(p)
     p.set_defaults(func=cmd_validate)

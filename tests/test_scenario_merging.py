@@ -66,7 +66,9 @@ def test_merge_false_replaces_the_library_entry(tree: Path) -> None:
     s = scenario(tree, "actors:\n  Japan: {merge: false, resolve: 0.9}\n")
     assert s.actors["Japan"].resolve == 0.9
     assert s.actors["Japan"].capability.maritime == 0.0  # nothing inherited
-    s = scenario(tree, "relations:\n  rivals: {merge: false, type: economic, members: [China, Japan]}\n")
+    s = scenario(
+        tree, "relations:\n  rivals: {merge: false, type: economic, members: [China, Japan]}\n"
+    )
     assert s.relations["rivals"].type == "economic"
 
 

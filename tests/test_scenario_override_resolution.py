@@ -94,7 +94,10 @@ def test_cast_given_by_an_earlier_override_counts() -> None:
     s = sim.load_scenario(TAIWAN, ["cast=[US, Japan, China, Taiwan]", "actors.Japan.resolve=0.9"])
     assert s.actors["Japan"].resolve == 0.9
     p = one_problem(TAIWAN, ["cast=[US, Japan, China, Taiwan]", "actors.India.resolve=0.9"])
-    assert (p.line, p.message) == (2, "actor 'India' is not in the cast: add it to `cast` to use it")
+    assert (p.line, p.message) == (
+        2,
+        "actor 'India' is not in the cast: add it to `cast` to use it",
+    )
 
 
 @pytest.mark.parametrize("override", ["include=[library/actors.yaml]", "actors.Japan.merge=false"])
@@ -114,7 +117,16 @@ def test_fields_not_written_in_the_file_can_still_be_set() -> None:
 
 def test_run_refuses_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "run"
-    args = ["run", str(TAIWAN), "--runs", "2", "--set", "actors.Japn.resolve=0.8", "--out", str(out)]
+    args = [
+        "run",
+        str(TAIWAN),
+        "--runs",
+        "2",
+        "--set",
+        "actors.Japn.resolve=0.8",
+        "--out",
+        str(out),
+    ]
     rc, _, err = cli(args, capsys)
     assert rc == 2 and len(err) == 1 and "unknown actor 'Japn'" in err[0]
     assert not out.exists()

@@ -43,7 +43,9 @@ def test_validate_reports_a_bad_sweep_file_as_a_sweep_file(
 ) -> None:
     path = tmp_path / "sweep.yaml"
     scenario = ROOT / "tests" / "fixtures" / "sweeps" / "alliance.yaml"
-    path.write_text(f"scenario: {scenario}\nparameters:\n  actors.Japan.resolv: {{low: 0, high: 1}}\nsed: 3\n")
+    path.write_text(
+        f"scenario: {scenario}\nparameters:\n  actors.Japan.resolv: {{low: 0, high: 1}}\nsed: 3\n"
+    )
     rc, out, err = cli(["validate", str(path)], capsys)
     assert (rc, out) == (2, [])
     shown = [e.split(":", 1)[1] for e in err]

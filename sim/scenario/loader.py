@@ -5,9 +5,7 @@ validate with the pydantic models and check cross-references; report every probl
 from __future__ import annotations
 
 import copy
-import difflib
 import os
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -190,9 +188,10 @@ def _resolve_includes(
     data = dict(top.data)
     data.pop("include")
     merged = _combine(merged, Located(data, top.where), shown, clashes)
-    if deferred is None and clashes:
+    if deferred is not None:
+        deferred.extend(clashes)  # reported with the other problems of the scenario
+    elif clashes:
         raise ScenarioError(clashes)
-    (deferred if deferred is not None else []).extend(clashes)
     return merged
 
 
@@ -229,7 +228,9 @@ def _apply_cast(located: Located, shown: str) -> tuple[list[Problem], dict[str, 
         if not problems:
             relations = {k: v for k, v in relations.items() if k not in dropped}
             data["relations"] = relations
-            data["drop_relations"] = []  # done: a resolved scenario holds the result, not the request
+            data[
+                "drop_relations"
+            ] = []  # done: a resolved scenario holds the result, not the request
     problems += _cast(located, shown, dropped)
     relations = data.get("relations")
     if dropped and isinstance(relations, dict):
@@ -277,7 +278,9 @@ def _cast(located: Located, shown: str, dropped: dict[str, str]) -> list[Problem
             members = rel.get("members") or []
             need = rel.get("min_members", 2)
             if kind in ("alliance", "partnership") and need <= before and len(members) < need:
-                dropped[rname] = f"fewer than its min_members ({need}) of its members are in the cast"
+                dropped[rname] = (
+                    f"fewer than its min_members ({need}) of its members are in the cast"
+                )
                 continue
             if kind in ("rivalry", "economic") and len(members) < 2:
                 dropped[rname] = "one of its two members is not in the cast"
@@ -397,8 +400,10 @@ def _unknown_field(
 def _no_tag(err: dict, path: tuple, data: Any) -> str:
     """A tagged union (relation, effect, distribution) given without its tag, said plainly."""
     tag = str(err.get("ctx", {}).get("discriminator", "'type'")).strip("'")
-    tags = {"type": "alliance, partnership, dispute, rivalry or economic", "dist": "fixed, uniform, "
-            "normal, beta, triangular or choice"}
+    tags = {
+        "type": "alliance, partnership, dispute, rivalry or economic",
+        "dist": "fixed, uniform, normal, beta, triangular or choice",
+    }
     if path[:1] == ("injects",):
         tags["type"] = "escalate, deescalate or adjust"
     msg = f"`{tag}` is missing: expected {tags.get(tag, 'one of the kinds')}"
@@ -568,9 +573,9 @@ def _set_aside(data: dict, exc: ValidationError) -> tuple[Scenario | None, set[t
 
 def _node(data: Any, path: tuple) -> Any:
     for part in path:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+        if (isinstance(data, dict) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and part < len(data)
+        ):
             data = data[part]
         else:
             return None

@@ -47,7 +47,9 @@ STRUCTURAL = {
     "merge": "`merge` only says how a file's entry combines with an included one; edit the file",
 }
 
-Ref = tuple[str, str]  # ("actor", "Japan") or ("relation", "quad"): a named entry a path goes through
+Ref = tuple[
+    str, str
+]  # ("actor", "Japan") or ("relation", "quad"): a named entry a path goes through
 
 
 class PathError(ValueError):
@@ -138,7 +140,9 @@ def _step(
         return _branches(value_type), entries.get(seg), ("actor", seg)
     if lists and (isinstance(node, list) or node is None):
         if node is None:
-            raise PathError(where, f"{here} is not set, so it has no item {seg}: set the whole list")
+            raise PathError(
+                where, f"{here} is not set, so it has no item {seg}: set the whole list"
+            )
         if not seg.isdigit():
             raise PathError(where, f"{seg!r} is not an item number of the list {here}")
         if int(seg) >= len(node):
@@ -213,7 +217,15 @@ def parse_overrides(overrides: Overrides) -> list[tuple[str, Any]]:
     for i, item in enumerate(overrides, start=1):
         if not isinstance(item, str) or "=" not in item:
             raise ScenarioError(
-                [Problem("--set", i, 1, str(item), "expected PATH=VALUE, e.g. actors.Japan.resolve=0.8")]
+                [
+                    Problem(
+                        "--set",
+                        i,
+                        1,
+                        str(item),
+                        "expected PATH=VALUE, e.g. actors.Japan.resolve=0.8",
+                    )
+                ]
             )
         key, _, value = item.partition("=")
         try:
@@ -246,7 +258,9 @@ def _set(located: Located, i: int, key: str, value: Any) -> None:
     located.where[full] = ("--set", i, 1)
 
 
-def apply_overrides(located: Located, overrides: list[tuple[str, Any]]) -> tuple[list, list[Problem]]:
+def apply_overrides(
+    located: Located, overrides: list[tuple[str, Any]]
+) -> tuple[list, list[Problem]]:
     """Resolve and apply each override in order (recording ``--set:N`` as its source).
 
     Returns the applied overrides as (number, path, named entries) and the problems of the others,
