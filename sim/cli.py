@@ -37,12 +37,23 @@ def _add_set(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from sim.errors import ScenarioError
+    from sim.errors import Problem, ScenarioError
     from sim.scenario import load_scenario
+    from sim.sweeps.spec import is_sweep_file, load_sweep
 
     status = 0
     for path in args.files:
         try:
+            if is_sweep_file(path):
+                if args.overrides:
+                    msg = "--set applies to scenarios; a sweep file sets its own with `set:`"
+                    raise ScenarioError([Problem(path, 1, 1, "", msg)])
+                spec, _ = load_sweep(path)
+                print(
+                    f"{path}: ok (sweep of {spec.scenario}: {len(spec.parameters)} parameters, "
+                    f"design {spec.design})"
+                )
+                continue
             s = load_scenario(path, args.overrides)
         except ScenarioError as exc:
             print(str(exc), file=sys.stderr)
@@ -433,7 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"wargame {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check scenario files and report every problem")
+    p = sub.add_parser("validate", help="check scenario (or sweep) files and report every problem")
     p.add_argument("files", nargs="+", metavar="FILE")
     _add_set(p)
     p.set_defaults(func=cmd_validate)

@@ -24,6 +24,7 @@ from sim.model import RULE_KEYS, compiled
 from sim.runner.montecarlo import outcome_names, run_montecarlo
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.distributions import Choice, is_distribution
+from sim.scenario.overrides import unresolved
 
 if TYPE_CHECKING:
     from ema_workbench import ReplicatorModel
@@ -184,11 +185,6 @@ def ema_model(
         the model; ``model.wargame_paths`` maps EMA uncertainty names to dotted paths and
         ``model.wargame_outcomes`` EMA outcome names to outcome names.
     """
-    try:
-        from ema_workbench import ReplicatorModel, ScalarOutcome
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(INSTALL_HINT) from exc
-
     scenario = load_scenario(scenario_path, base_overrides)
     uncertain = uncertain_parameters(scenario)
     if parameters is None:
@@ -199,16 +195,26 @@ def ema_model(
             if isinstance(parameters, Mapping)
             else dict.fromkeys([parameters] if isinstance(parameters, str) else parameters)
         )
+        # the same resolver as --set and sweep files: a misspelt or out-of-cast path is an error
+        wrong = unresolved(scenario_path, chosen, scenario, base_overrides)
+        if wrong:
+            path, why = next(iter(wrong.items()))
+            raise ValueError(f"parameters: {path}: {why}")
         specs = {}
         for path, spec in chosen.items():
             if spec is None:
                 if path not in uncertain:
                     raise ValueError(
                         f"{path} is not an uncertain parameter of {scenario.name}; "
-                        "give its range as parameters={path!r: (low, high)}"
+                        f"give its range as parameters={{{path!r}: (low, high)}}"
                     )
                 spec = uncertain[path]
             specs[path] = spec
+
+    try:  # after the checks of the arguments, which need no EMA
+        from ema_workbench import ReplicatorModel, ScalarOutcome
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(INSTALL_HINT) from exc
 
     paths: dict[str, str] = {}
     for path in specs:

@@ -397,13 +397,17 @@ def test_explicit_core_tags_are_allowed() -> None:
     assert s.title == "2024"
 
 
-# --- 9. field problems first, then cross-references ----------------------------------------------
+# --- 9. field problems and cross-references in one pass ------------------------------------------
 
 
-def test_reference_problems_wait_until_fields_are_valid() -> None:
+def test_field_and_reference_problems_are_reported_together() -> None:
     text = TINY.replace("resolve: 0.7", "resolve: 7").replace("holder: Japan", "holder: Japn")
-    (p,) = text_problems(text)
-    assert p.path == "actors.China.resolve"
+    problems = text_problems(text)
+    assert [(p.line, p.path) for p in problems] == [
+        (5, "actors.China.resolve"),
+        (9, "relations.senkaku.holder"),
+        (9, "relations.senkaku.stake.Japan"),
+    ]
     problems = text_problems(TINY.replace("holder: Japan", "holder: Japn"))
     assert [(p.line, p.path, p.message) for p in problems] == [
         (9, "relations.senkaku.holder", "unknown actor 'Japn' (did you mean 'Japan'?)"),
@@ -413,7 +417,10 @@ def test_reference_problems_wait_until_fields_are_valid() -> None:
 
 def test_missing_required_fields_are_reported() -> None:
     problems = text_problems("actors: {Japan: {}}\n")
-    assert [(p.path, p.message) for p in problems] == [("name", "required field is missing")]
+    assert [(p.path, p.message) for p in problems] == [
+        ("", "a scenario needs at least one outcome"),  # checked too, though `name` is missing
+        ("name", "required field is missing"),
+    ]
 
 
 def test_scenario_without_actors_or_outcomes_is_refused() -> None:

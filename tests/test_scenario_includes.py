@@ -80,7 +80,7 @@ def test_later_include_wins_over_earlier(tmp_path: Path) -> None:
     (tmp_path / "library" / "a.yaml").write_text(
         "actors: {Japan: {resolve: 0.1, nuclear: false}}\n"
     )
-    (tmp_path / "library" / "b.yaml").write_text("actors: {Japan: {resolve: 0.2}}\n")
+    (tmp_path / "library" / "b.yaml").write_text("actors: {Japan: {merge: true, resolve: 0.2}}\n")
     (tmp_path / "s.yaml").write_text(
         "name: s\ninclude: [library/a.yaml, library/b.yaml]\noutcomes: {calm: {}}\n"
     )

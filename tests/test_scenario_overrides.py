@@ -67,9 +67,10 @@ def test_override_value_may_contain_equals_sign() -> None:
     assert s.description == "a=b"
 
 
-def test_override_creates_missing_mappings() -> None:
-    s = sim.load_scenario_text(TINY, ["actors.Korea.resolve=0.4"])
-    assert s.actors["Korea"].resolve == 0.4
+def test_override_creates_mappings_for_fields_not_written() -> None:
+    s = sim.load_scenario_text(TINY, ["rules.temperature=0.2", "actors.Japan.doctrine.max_rung=3"])
+    assert s.rules.temperature == 0.2
+    assert s.actors["Japan"].doctrine.max_rung == 3
 
 
 def test_later_override_wins() -> None:

@@ -177,7 +177,7 @@ def test_serve_refuses_bad_arguments_in_one_line(
     from sim.cli import main
 
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: x\nturns: {limit: -1}\n")
+    bad.write_text("name: x\nactors: {A: {}}\noutcomes: {calm: {}}\nturns: {limit: -1}\n")
     assert main(["serve", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
     assert str(bad) in err and "\n" not in err

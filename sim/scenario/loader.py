@@ -5,20 +5,27 @@ validate with the pydantic models and check cross-references; report every probl
 from __future__ import annotations
 
 import copy
-import difflib
 import os
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import Problem, ScenarioError
+from sim.scenario.overrides import (
+    SECTIONS,
+    Overrides,
+    apply_overrides,
+    did_you_mean,
+    fields_at,
+    parse_overrides,
+    removed,
+)
 from sim.scenario.references import check_references
 from sim.scenario.schema import Scenario
-from sim.scenario.yamlsource import Located, load_located, parse_value
+from sim.scenario.yamlsource import Located, load_located
 
-Overrides = Mapping[str, Any] | Iterable[str] | None
+__all__ = ["Overrides", "apply_overrides", "load_scenario", "load_scenario_text", "parse_overrides"]
 
 
 def find_root(path: Path) -> Path:
@@ -59,7 +66,89 @@ def _merge(base: Any, top: Any) -> Any:
     return top
 
 
-def _resolve_includes(path: Path, root: Path, stack: tuple[Path, ...], shown: str) -> Located:
+def _combine(base: Located, top: Located, shown: str, problems: list[Problem]) -> Located:
+    """``top`` merged over ``base``. An entry of a named section (actors, relations, ...) that ``base``
+    also defines must say ``merge: true`` (merge field by field) or ``merge: false`` (replace); the
+    flag is consumed here. A flag with nothing below is kept for a later include to consume (see
+    ``_leftover_flags``)."""
+    data = dict(top.data)
+    below_data = dict(base.data)
+    where = dict(base.where)
+    for section, kind in SECTIONS.items():
+        entries, below = data.get(section), below_data.get(section)
+        if not isinstance(entries, dict) or not isinstance(below, dict):
+            continue
+        entries, below = dict(entries), dict(below)
+        for name, entry in entries.items():
+            path = (section, name)
+            if name not in below or base.where.get(path) == top.where.get(path):
+                continue  # new here, or the same file reached twice (a diamond of includes)
+            flag = entry.get("merge") if isinstance(entry, dict) else None
+            if isinstance(flag, bool):
+                entries[name] = {k: v for k, v in entry.items() if k != "merge"}
+            if flag is False:
+                del below[name]
+                where = {p: w for p, w in where.items() if p[:2] != path}
+            elif flag is not True:
+                f, line, _ = base.locate(path, shown)
+                problems.append(
+                    Problem(
+                        *top.locate(path, shown),
+                        ".".join(path),
+                        f"{kind} {name!r} is also defined at {f}:{line}: add `merge: true` to change "
+                        "only the fields given here, or `merge: false` to replace it",
+                    )
+                )
+        data[section], below_data[section] = entries, below
+    return Located(_merge(below_data, data), {**where, **top.where})
+
+
+def _leftover_flags(located: Located, shown: str) -> list[Problem]:
+    """Remove the ``merge`` flags no include consumed; ``merge: true`` there had nothing to merge with."""
+    problems = []
+    for section, kind in SECTIONS.items():
+        entries = located.data.get(section)
+        if not isinstance(entries, dict):
+            continue
+        for name, entry in list(entries.items()):
+            if not isinstance(entry, dict) or "merge" not in entry:
+                continue
+            flag = entry.pop("merge")
+            if flag is True:
+                del entries[name]  # a change to nothing: its other problems would be noise
+                problems.append(
+                    Problem(
+                        *located.locate((section, name, "merge"), shown),
+                        f"{section}.{name}.merge",
+                        f"no included file defines {kind} {name!r} to merge with"
+                        + did_you_mean(name, _included_names(located, section, name)),
+                    )
+                )
+            elif flag is not False:
+                problems.append(
+                    Problem(
+                        *located.locate((section, name, "merge"), shown),
+                        f"{section}.{name}.merge",
+                        "expected true (merge with the included entry) or false (replace it)",
+                    )
+                )
+    return problems
+
+
+def _included_names(located: Located, section: str, name: str) -> list[str]:
+    """Entries of ``section`` defined in another file than ``name`` (candidates for a did-you-mean)."""
+    here = located.where.get((section, name), ("", 0, 0))[0]
+    entries = located.data.get(section) or {}
+    return [n for n in entries if located.where.get((section, n), ("", 0, 0))[0] != here]
+
+
+def _resolve_includes(
+    path: Path,
+    root: Path,
+    stack: tuple[Path, ...],
+    shown: str,
+    deferred: list[Problem] | None = None,
+) -> Located:
     top = read_file(path, shown)
     includes = top.data.get("include", [])
     if includes in (None, []):
@@ -69,6 +158,7 @@ def _resolve_includes(path: Path, root: Path, stack: tuple[Path, ...], shown: st
         raise ScenarioError([Problem(f, line, col, "include", "expected a list of file paths")])
     merged = Located({})
     problems: list[Problem] = []
+    clashes: list[Problem] = []  # entries defined twice without `merge`
     for i, inc in enumerate(includes):
         f, line, col = top.locate(("include", i), shown)
         target = (path.parent / inc).resolve()
@@ -87,17 +177,22 @@ def _resolve_includes(path: Path, root: Path, stack: tuple[Path, ...], shown: st
             )
             continue
         try:
-            sub = _resolve_includes(target, root, (*stack, target), _display(target))
+            sub = _resolve_includes(target, root, (*stack, target), _display(target), deferred)
         except ScenarioError as exc:
             problems.extend(exc.problems)
             continue
         sub.data.pop("include", None)
-        merged = Located(_merge(merged.data, sub.data), {**merged.where, **sub.where})
+        merged = _combine(merged, sub, _display(target), clashes)
     if problems:
         raise ScenarioError(problems)
     data = dict(top.data)
     data.pop("include")
-    return Located(_merge(merged.data, data), {**merged.where, **top.where})
+    merged = _combine(merged, Located(data, top.where), shown, clashes)
+    if deferred is not None:
+        deferred.extend(clashes)  # reported with the other problems of the scenario
+    elif clashes:
+        raise ScenarioError(clashes)
+    return merged
 
 
 def _display(path: Path) -> str:
@@ -108,83 +203,47 @@ def _display(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def parse_overrides(overrides: Overrides) -> list[tuple[str, Any]]:
-    """``["a.b=1", ...]`` or ``{"a.b": 1}`` to a list of (dotted path, value)."""
-    if overrides is None:
-        return []
-    if isinstance(overrides, Mapping):
-        return list(overrides.items())
-    out: list[tuple[str, Any]] = []
-    for i, item in enumerate(overrides, start=1):
-        if "=" not in item:
-            raise ScenarioError(
-                [Problem("--set", i, 1, item, "expected PATH=VALUE, e.g. actors.Japan.resolve=0.8")]
-            )
-        key, _, value = item.partition("=")
-        try:
-            parsed = parse_value(value)
-        except ScenarioError as exc:
-            raise ScenarioError(
-                [Problem("--set", i, 1, key.strip(), p.message) for p in exc.problems]
-            ) from None
-        out.append((key.strip(), parsed))
-    return out
-
-
-def apply_overrides(located: Located, overrides: list[tuple[str, Any]]) -> None:
-    """Set each dotted path in place (creating mappings as needed); record ``--set`` as its source."""
-    problems = []
-    for i, (key, value) in enumerate(overrides, start=1):
-        parts = [p for p in key.split(".")]
-        if not key or any(p == "" for p in parts):
-            problems.append(Problem("--set", i, 1, key, "empty path segment"))
-            continue
-        node = located.data
-        path: list[str | int] = []
-        ok = True
-        for part in parts[:-1]:
-            idx: str | int = int(part) if isinstance(node, list) and part.isdigit() else part
-            if isinstance(node, dict):
-                if idx not in node:
-                    node[idx] = {}
-                    located.where[(*path, idx)] = ("--set", i, 1)
-                node = node[idx]
-            elif isinstance(node, list) and isinstance(idx, int) and idx < len(node):
-                node = node[idx]
-            else:
+def _apply_cast(located: Located, shown: str) -> tuple[list[Problem], dict[str, str]]:
+    """Keep the actors of ``cast`` and the relations that still have enough of them; leave out the
+    relations named in ``drop_relations``. Returns the problems and the dropped relations with why."""
+    data = located.data
+    relations = data.get("relations")
+    problems: list[Problem] = []
+    dropped: dict[str, str] = {}
+    drop = data.get("drop_relations")
+    if isinstance(drop, list) and isinstance(relations, dict):
+        for i, name in enumerate(drop):
+            if not isinstance(name, str):
+                continue  # a type error: reported by validation
+            if name not in relations:
                 problems.append(
                     Problem(
-                        "--set",
-                        i,
-                        1,
-                        key,
-                        f"cannot descend into {'.'.join(map(str, path)) or 'scenario'}",
+                        *located.locate(("drop_relations", i), shown),
+                        f"drop_relations.{i}",
+                        f"unknown relation {name!r}{did_you_mean(name, relations)}",
                     )
                 )
-                ok = False
-                break
-            path.append(idx)
-        if not ok:
-            continue
-        last: str | int = parts[-1]
-        if isinstance(node, list) and str(last).isdigit() and int(last) < len(node):
-            last = int(last)
-            node[last] = value
-        elif isinstance(node, dict):
-            node[last] = value
-        else:
-            problems.append(Problem("--set", i, 1, key, "path does not lead to a field"))
-            continue
-        full = (*path, last)
-        for p in [p for p in located.where if p[: len(full)] == full]:
-            del located.where[p]
-        located.where[full] = ("--set", i, 1)
-    if problems:
-        raise ScenarioError(problems)
+            else:
+                dropped[name] = "drop_relations lists it"
+        if not problems:
+            relations = {k: v for k, v in relations.items() if k not in dropped}
+            data["relations"] = relations
+            data[
+                "drop_relations"
+            ] = []  # done: a resolved scenario holds the result, not the request
+    problems += _cast(located, shown, dropped)
+    relations = data.get("relations")
+    if dropped and isinstance(relations, dict):
+        for rel in relations.values():
+            if isinstance(rel, dict) and isinstance(rel.get("covers"), list):
+                rel["covers"] = [c for c in rel["covers"] if c not in dropped]
+    return problems, dropped
 
 
-def _apply_cast(located: Located, shown: str) -> list[Problem]:
+def _cast(located: Located, shown: str, dropped: dict[str, str]) -> list[Problem]:
+    """Apply ``cast``: keep its actors, shrink relations to them, drop those left too small."""
     data = located.data
+    relations = data.get("relations")
     cast = data.get("cast")
     actors = data.get("actors")
     if cast is None or not isinstance(cast, list) or not isinstance(actors, dict):
@@ -195,13 +254,12 @@ def _apply_cast(located: Located, shown: str) -> list[Problem]:
             return []  # a type error: reported by validation
         if name not in actors:
             f, line, col = located.locate(("cast", i), shown)
-            hint = _did_you_mean(str(name), actors)
+            hint = did_you_mean(str(name), actors)
             problems.append(Problem(f, line, col, f"cast.{i}", f"unknown actor {name!r}{hint}"))
     if problems:
         return problems
     keep = set(cast)
     data["actors"] = {k: v for k, v in actors.items() if k in keep}
-    relations = data.get("relations")
     if isinstance(relations, dict):
         kept = {}
         for rname, rel in relations.items():
@@ -209,6 +267,7 @@ def _apply_cast(located: Located, shown: str) -> list[Problem]:
                 kept[rname] = rel  # malformed: left for validation to report
                 continue
             rel = dict(rel)
+            before = len(rel.get("members") or [])
             for key in ("members", "guarantors", "protects", "claimants", "basing_hosts"):
                 if isinstance(rel.get(key), list):
                     rel[key] = [m for m in rel[key] if m in keep]
@@ -217,20 +276,25 @@ def _apply_cast(located: Located, shown: str) -> list[Problem]:
                     rel[key] = {m: v for m, v in rel[key].items() if m in keep}
             kind = rel.get("type")
             members = rel.get("members") or []
+            need = rel.get("min_members", 2)
+            if kind in ("alliance", "partnership") and need <= before and len(members) < need:
+                dropped[rname] = (
+                    f"fewer than its min_members ({need}) of its members are in the cast"
+                )
+                continue
             if kind in ("rivalry", "economic") and len(members) < 2:
+                dropped[rname] = "one of its two members is not in the cast"
                 continue
             if kind in ("alliance", "partnership") and (
-                len(members) < 2 or rel.get("guarantors") == [] or rel.get("protects") == []
+                rel.get("guarantors") == [] or rel.get("protects") == []
             ):
+                dropped[rname] = "none of its guarantors, or none it protects, is in the cast"
                 continue
             if kind == "dispute" and (rel.get("holder") not in keep or not rel.get("claimants")):
+                dropped[rname] = "its holder or every claimant is not in the cast"
                 continue
             kept[rname] = rel
-        dropped = set(relations) - set(kept)
         data["relations"] = kept
-        for rel in kept.values():
-            if isinstance(rel, dict) and isinstance(rel.get("covers"), list):
-                rel["covers"] = [c for c in rel["covers"] if c not in dropped]
     return []
 
 
@@ -244,13 +308,11 @@ def _well_typed(rel: dict) -> bool:
         v = rel.get(key)
         if v is not None and not isinstance(v, dict):
             return False
+    need = rel.get("min_members", 2)
+    if not isinstance(need, int) or isinstance(need, bool):
+        return False
     holder = rel.get("holder")
     return holder is None or isinstance(holder, str)
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _all_field_names(model: type[BaseModel], seen: set[type] | None = None) -> set[str]:
@@ -326,8 +388,39 @@ def _clean_loc(data: Any, loc: tuple) -> tuple[tuple, bool]:
     return tuple(path), branch
 
 
+def _unknown_field(
+    path: tuple, data: Any, field_names: list[str] | None, model: type[BaseModel]
+) -> str:
+    """``unknown field 'x'`` with the closest field allowed at that place (else anywhere)."""
+    word = str(path[-1])
+    here = fields_at(model, data, path[:-1])
+    return f"unknown field {word!r}{did_you_mean(word, here or field_names or _FIELD_NAMES)}"
+
+
+def _no_tag(err: dict, path: tuple, data: Any) -> str:
+    """A tagged union (relation, effect, distribution) given without its tag, said plainly."""
+    tag = str(err.get("ctx", {}).get("discriminator", "'type'")).strip("'")
+    tags = {
+        "type": "alliance, partnership, dispute, rivalry or economic",
+        "dist": "fixed, uniform, normal, beta, triangular or choice",
+    }
+    if path[:1] == ("injects",):
+        tags["type"] = "escalate, deescalate or adjust"
+    msg = f"`{tag}` is missing: expected {tags.get(tag, 'one of the kinds')}"
+    if len(path) == 2 and path[0] == "relations" and isinstance(data.get("relations"), dict):
+        others = [n for n in data["relations"] if n != path[1]]
+        hint = did_you_mean(str(path[1]), others)
+        if hint:
+            msg += f"; or{hint.removesuffix(')').removeprefix(' (')} to change that relation?"
+    return msg
+
+
 def validation_problems(
-    exc: ValidationError, located: Located, shown: str, field_names: list[str] | None = None
+    exc: ValidationError,
+    located: Located,
+    shown: str,
+    field_names: list[str] | None = None,
+    model: type[BaseModel] = Scenario,
 ) -> list[Problem]:
     """Turn pydantic errors into located problems, merging union branches sensibly."""
     by_path: dict[tuple, list[dict]] = {}
@@ -356,7 +449,9 @@ def validation_problems(
         for err in errs:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = f"unknown field {path[-1]!r}{_did_you_mean(str(path[-1]), field_names or _FIELD_NAMES)}"
+                msg = _unknown_field(path, located.data, field_names, model)
+            elif err["type"] == "union_tag_not_found":
+                msg = _no_tag(err, path, located.data)
             elif err["type"] == "missing":
                 msg = "required field is missing"
             f, line, col = located.locate(path, shown)
@@ -367,11 +462,19 @@ def validation_problems(
 def load_scenario(path: str | os.PathLike[str], overrides: Overrides = None) -> Scenario:
     """Load, merge, override and validate a scenario file; raise ``ScenarioError`` with every problem."""
     path = Path(path)
+    located, clashes = load_merged(path)
+    return validate_data(located, _display(path), overrides, clashes)
+
+
+def load_merged(path: Path) -> tuple[Located, list[Problem]]:
+    """A scenario file with its includes merged (before overrides and the cast), and the problems
+    of entries defined twice without ``merge``, which do not stop the other checks."""
     shown = _display(path)
     if not path.exists():
         raise ScenarioError([Problem(shown, 1, 1, "", "file not found")])
-    located = _resolve_includes(path.resolve(), find_root(path), (path.resolve(),), shown)
-    return validate_data(located, shown, overrides)
+    clashes: list[Problem] = []
+    located = _resolve_includes(path.resolve(), find_root(path), (path.resolve(),), shown, clashes)
+    return located, clashes
 
 
 def load_scenario_text(
@@ -389,21 +492,107 @@ def load_scenario_text(
     return validate_data(located, name, overrides)
 
 
-def validate_data(located: Located, shown: str, overrides: Overrides = None) -> Scenario:
-    """Apply overrides and the cast to merged data, then validate and check references."""
+def validate_data(
+    located: Located,
+    shown: str,
+    overrides: Overrides = None,
+    problems: list[Problem] | None = None,
+) -> Scenario:
+    """Apply overrides and the cast to merged data, then validate and check references.
+
+    Every problem is reported at once where the stages allow: a bad override is left out, a bad
+    cast is not applied, and fields that fail validation are set aside so that the references of
+    the rest are still checked (see ``_set_aside``)."""
     located = Located(copy.deepcopy(located.data), dict(located.where))
-    apply_overrides(located, parse_overrides(overrides))
-    problems = _apply_cast(located, shown)
-    if problems:
-        raise ScenarioError(problems)
+    problems = list(problems or [])
+    applied, bad = apply_overrides(located, parse_overrides(overrides))
+    problems += bad
+    problems += _leftover_flags(located, shown)
+    cast_problems, dropped = _apply_cast(located, shown)
+    problems += cast_problems
+    actors = located.data.get("actors")
+    gone: list[Problem] = []  # overrides of what the cast removed: said once, here
+    if not cast_problems and isinstance(actors, dict):
+        for i, key, refs in applied:
+            why = removed(refs, actors, dropped)
+            if why:
+                gone.append(Problem("--set", i, 1, key, why))
     try:
-        scenario = Scenario.model_validate(located.data)
+        scenario: Scenario | None = Scenario.model_validate(located.data)
+        cut: set[tuple] = set()
     except ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, located, shown)) from None
-    problems = [
-        Problem(*located.locate(p, shown), ".".join(map(str, p)), msg)
-        for p, msg in check_references(scenario)
-    ]
-    if problems:
+        problems += validation_problems(exc, located, shown)
+        scenario, cut = _set_aside(located.data, exc)
+    if scenario is not None:
+        problems += [
+            Problem(*located.locate(p, shown), ".".join(map(str, p)), msg)
+            for p, msg in check_references(scenario)
+            if not _hidden_by(p, msg, cut)
+        ]
+    if gone:
+        refused = {p.line for p in gone}
+        problems = [p for p in problems if p.file != "--set" or p.line not in refused] + gone
+    if problems or scenario is None:
         raise ScenarioError(problems)
     return scenario
+
+
+def _set_aside(data: dict, exc: ValidationError) -> tuple[Scenario | None, set[tuple]]:
+    """The scenario without the parts that failed validation, to check the references of the rest.
+
+    First each failing field is removed (its default applies); what still fails takes its whole
+    entry (an actor, a relation, ...) or top-level field with it. Returns None when that is not
+    enough, and the removed paths."""
+    data = copy.deepcopy(data)
+    cut: set[tuple] = set()
+    for attempt in range(3):
+        paths = {_clean_loc(data, tuple(e["loc"]))[0] for e in exc.errors(include_url=False)}
+        for path in sorted(paths, key=lambda p: (-len(p), str(p))):
+            if not path:
+                return None, cut
+            parent = _node(data, path[:-1])
+            leaf = path[-1]
+            if attempt == 0 and len(path) > 1 and isinstance(parent, dict) and leaf in parent:
+                del parent[leaf]
+                cut.add(path)
+            elif path[0] in SECTIONS and len(path) > 1 and isinstance(data.get(path[0]), dict):
+                data[path[0]].pop(path[1], None)
+                cut.add(path[:2])
+            elif path[0] == "name":
+                data["name"] = "scenario"
+                cut.add(path[:1])
+            else:
+                data.pop(path[0], None)
+                cut.add(path[:1])
+        try:
+            return Scenario.model_validate(data), cut
+        except ValidationError as again:
+            exc = again
+    return None, cut
+
+
+def _node(data: Any, path: tuple) -> Any:
+    for part in path:
+        if (isinstance(data, dict) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and part < len(data)
+        ):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _hidden_by(path: tuple, message: str, cut: set[tuple]) -> bool:
+    """Whether a reference problem may only come from a part set aside (so it is not reported)."""
+    if not cut:
+        return False
+    if any(len(c) == 1 and c[0] in (*SECTIONS, "ladder") for c in cut):
+        return True  # a whole section or the ladder is missing: every reference is in doubt
+    if not path:  # "needs at least one actor/outcome" may only say that they were set aside
+        return any(c[0] in ("actors", "outcomes") for c in cut)
+    if any(path[: len(c)] == c for c in cut):
+        return True
+    names = {c[1] for c in cut if len(c) == 2 and c[0] in SECTIONS}
+    if any(f"{n!r}" in message for n in names):
+        return True
+    return message.startswith("only the last outcome") and any(c[0] == "outcomes" for c in cut)

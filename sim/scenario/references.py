@@ -13,7 +13,7 @@ Found = list[tuple[tuple, str]]
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, [c for c in choices if c != word], n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -64,6 +64,13 @@ def check_references(s: Scenario) -> Found:
             dup = sorted({m for m in rel.members if rel.members.count(m) > 1})
             if dup:
                 found.append(((*base, "members"), f"members listed twice: {', '.join(dup)}"))
+        if isinstance(rel, Alliance | Partnership) and rel.min_members > len(rel.members):
+            found.append(
+                (
+                    (*base, "min_members"),
+                    f"min_members {rel.min_members} is more than its {len(rel.members)} members",
+                )
+            )
         if isinstance(rel, Alliance):
             for key in ("guarantors", "protects"):
                 for i, m in enumerate(getattr(rel, key) or []):

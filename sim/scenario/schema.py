@@ -23,6 +23,19 @@ SupportLevel = Literal[
 ]
 
 
+MERGE_DOC = (
+    "Only when an included file defines an entry of the same name: `true` changes just the fields "
+    "given here (the rest, and the relations naming it, come from the included file), `false` "
+    "replaces that entry whole. Required then, refused otherwise, so that an entry never silently "
+    "merges with a library one."
+)
+
+
+def _merge_field() -> bool | None:
+    """The ``merge`` field of named entries (actors, relations, injects, outcomes, stop)."""
+    return Field(default=None, description=MERGE_DOC)  # type: ignore[return-value]
+
+
 class Strict(BaseModel):
     """Base for every scenario model: unknown keys are errors (with a "did you mean")."""
 
@@ -167,6 +180,8 @@ class Doctrine(Strict):
 class Actor(Sourced):
     """A state or an organisation that can act (statements, sanctions, exercises)."""
 
+    merge: bool | None = _merge_field()
+
     full_name: str | None = Field(default=None, description="Display name.")
     kind: Literal["state", "organisation"] = Field(
         default="state", description="State or organisation."
@@ -196,10 +211,18 @@ class Actor(Sourced):
 
 
 class _Relation(Sourced):
+    merge: bool | None = _merge_field()
     title: str | None = Field(
         default=None, description="Display name, e.g. 'US-Japan Security Treaty'."
     )
     members: list[Name] = Field(min_length=2, description="Actors taking part.")
+    min_members: int = Field(
+        default=2,
+        ge=2,
+        le=1000,
+        description="Fewest members that must be in the cast for the relation to stay; with fewer it "
+        "is dropped (default 2: a tie needs two parties).",
+    )
 
 
 class Alliance(_Relation):
@@ -258,6 +281,8 @@ class Partnership(_Relation):
 class Dispute(Sourced):
     """A territorial dispute: who administers it, who claims it, and what it is worth to each."""
 
+    merge: bool | None = _merge_field()
+
     type: Literal["dispute"] = Field(description="Relation kind.")
     title: str | None = Field(
         default=None, description="Display name, e.g. 'Senkaku/Diaoyu Islands'."
@@ -272,6 +297,8 @@ class Dispute(Sourced):
 class Rivalry(Sourced):
     """A standing rivalry that raises threat perception in both directions."""
 
+    merge: bool | None = _merge_field()
+
     type: Literal["rivalry"] = Field(description="Relation kind.")
     title: str | None = Field(default=None, description="Display name.")
     members: list[Name] = Field(min_length=2, max_length=2, description="The two rivals.")
@@ -280,6 +307,8 @@ class Rivalry(Sourced):
 
 class Interdependence(Sourced):
     """Economic interdependence: escalation between the members costs each its trade tie."""
+
+    merge: bool | None = _merge_field()
 
     type: Literal["economic"] = Field(description="Relation kind.")
     title: str | None = Field(default=None, description="Display name.")
@@ -331,6 +360,8 @@ Effect = Annotated[Escalate | Deescalate | Adjust, Field(discriminator="type")]
 
 class Inject(Strict):
     """A scheduled or probabilistic event."""
+
+    merge: bool | None = _merge_field()
 
     description: str = Field(default="", description="What happens, for the timeline.")
     turn: int = Field(ge=1, description="Turn at which the inject may fire.")
@@ -386,6 +417,8 @@ class Rules(Sourced):
 class Outcome(Strict):
     """A named outcome: the first outcome (in file order) whose predicate holds classifies a world."""
 
+    merge: bool | None = _merge_field()
+
     description: str = Field(default="", description="What the outcome means.")
     when: Predicate | None = Field(
         default=None, description="Condition; omit for the catch-all (must be last)."
@@ -394,6 +427,8 @@ class Outcome(Strict):
 
 class Stop(Strict):
     """A world ends at the first turn any stop condition holds (or at the turn limit)."""
+
+    merge: bool | None = _merge_field()
 
     description: str = Field(default="", description="Why the world ends.")
     when: Predicate = Field(description="Condition, evaluated after each turn on the state so far.")
@@ -439,7 +474,13 @@ class Scenario(Sourced):
     )
     cast: list[Name] | None = Field(
         default=None,
-        description="Actors taking part (default: all defined). Relations with absent actors are dropped.",
+        description="Actors taking part (default: all defined). A relation keeps its members in the "
+        "cast and is dropped when fewer than its `min_members` remain (a dispute: when its holder or "
+        "every claimant is out).",
+    )
+    drop_relations: list[Name] = Field(
+        default_factory=list,
+        description="Relations of the included files to leave out, by name, e.g. [quad].",
     )
     actors: dict[Name, Actor] = Field(default_factory=dict, description="Actors by name.")
     relations: dict[Name, Relation] = Field(default_factory=dict, description="Relations by name.")

@@ -23,6 +23,7 @@ from pydantic import (
 
 from sim.errors import Problem, ScenarioError
 from sim.scenario.loader import _display, read_file, validation_problems
+from sim.scenario.overrides import did_you_mean, unresolved
 from sim.scenario.schema import Scenario
 
 
@@ -102,38 +103,67 @@ class SweepSpec(_Strict):
 SWEEP_FIELDS = sorted({*SweepSpec.model_fields, *Range.model_fields, *Values.model_fields})
 
 
+def is_sweep_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` holds a sweep file (a ``scenario`` file name and ``parameters``) rather than
+    a scenario; False when it cannot be read, so that the scenario loader reports why."""
+    try:
+        data = read_file(Path(path), str(path)).data
+    except ScenarioError:
+        return False
+    return "parameters" in data or isinstance(data.get("scenario"), str)
+
+
 def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
-    """Read and validate a sweep file; return it and the resolved scenario path."""
+    """Read and validate a sweep file; return it and the resolved scenario path.
+
+    Every problem is reported at once where possible: the parameter paths are checked against the
+    scenario even when other fields of the sweep file are wrong."""
     path = Path(path)
     shown = _display(path)
     if not path.exists():
         raise ScenarioError([Problem(shown, 1, 1, "", "file not found")])
     located = read_file(path, shown)
-    try:
-        spec = SweepSpec.model_validate(located.data)
-    except ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, located, shown, SWEEP_FIELDS)) from None
-    scenario_path = (path.parent / spec.scenario).resolve()
+    data = located.data
     problems: list[Problem] = []
+    spec: SweepSpec | None = None
+    try:
+        spec = SweepSpec.model_validate(data)
+    except ValidationError as exc:
+        problems += validation_problems(exc, located, shown, SWEEP_FIELDS, SweepSpec)
+    if not isinstance(data.get("scenario"), str):
+        raise ScenarioError(problems)  # reported above: `scenario` is required text
+    scenario_path = (path.parent / data["scenario"]).resolve()
     if not scenario_path.is_file():
         f, line, col = located.locate(("scenario",), shown)
-        raise ScenarioError(
-            [Problem(f, line, col, "scenario", f"scenario file {spec.scenario!r} not found")]
+        problems.append(
+            Problem(f, line, col, "scenario", f"scenario file {data['scenario']!r} not found")
         )
+        raise ScenarioError(problems)
     from sim.scenario import load_scenario
 
+    sets = data.get("set")
+    sets = sets if isinstance(sets, list) and all(isinstance(x, str) for x in sets) else []
     try:
-        base = load_scenario(scenario_path, spec.set)
+        base = load_scenario(scenario_path, sets)
     except ScenarioError as exc:  # problems with a `set:` entry belong to the sweep file's line
-        moved = []
         for p in exc.problems:
             if p.file == "--set":
                 f, line, col = located.locate(("set", p.line - 1), shown)
                 p = Problem(f, line, col, f"set.{p.line - 1}", f"{p.path}: {p.message}")
-            moved.append(p)
-        raise ScenarioError(moved) from None
+            problems.append(p)
+        raise ScenarioError(problems) from None
+    parameters = data.get("parameters")
+    names = [k for k in parameters if isinstance(k, str)] if isinstance(parameters, dict) else []
+    wrong = unresolved(scenario_path, names, base, sets)
+    for name, why in wrong.items():
+        f, line, col = located.locate(("parameters", name), shown)
+        problems.append(Problem(f, line, col, f"parameters.{name}", why))
+    if spec is None:
+        raise ScenarioError(problems)
     outcome_names = list(base.outcomes)
     for name, param in spec.parameters.items():
+        if name in wrong:
+            continue
         extremes = [param.low, param.high] if isinstance(param, Range) else param.values
         for value in extremes:
             try:
@@ -148,7 +178,10 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
     for i, name in enumerate(spec.outcomes or []):
         if name not in outcome_names and name != "other":
             f, line, col = located.locate(("outcomes", i), shown)
-            problems.append(Problem(f, line, col, f"outcomes.{i}", f"unknown outcome {name!r}"))
+            hint = did_you_mean(name, outcome_names)
+            problems.append(
+                Problem(f, line, col, f"outcomes.{i}", f"unknown outcome {name!r}{hint}")
+            )
     if problems:
         raise ScenarioError(problems)
     return spec, scenario_path
