@@ -198,6 +198,7 @@ class CompiledScenario:
         n = self.top + 1
 
         def pad(values: np.ndarray, fill: float = 0.0) -> np.ndarray:
+            """One rung of ``fill`` below and two above."""
             return np.concatenate([[fill], values, [fill, fill]]).astype(np.float32)
 
         off = np.zeros(n, dtype=np.float32)
@@ -251,6 +252,7 @@ def _ladder(s: Scenario) -> Ladder:
     top = len(rungs) - 1
 
     def first(flag: str) -> int:
+        """Index of the first rung with ``flag`` (past the top if none)."""
         hits = [i for i, r in enumerate(rungs) if getattr(r, flag)]
         return hits[0] if hits else top + 1
 
@@ -303,6 +305,7 @@ def _actor_flags(s: Scenario, ladder: Ladder) -> dict[str, np.ndarray]:
     nuclear_ok = np.array([a.nuclear and not a.doctrine.non_nuclear for a in acts], dtype=bool)
 
     def cap(ref: int | str | None) -> int:
+        """The doctrine's highest rung as an index (the top when not set)."""
         if ref is None:
             return ladder.top
         return ref if isinstance(ref, int) else ladder.names.index(ref)

@@ -37,6 +37,7 @@ def _rung_test(c: CompiledScenario, t: RungTest, field_name: str) -> Check:
         return lambda s: np.full(s.worlds, const, dtype=bool)
 
     def check(s: WorldState) -> np.ndarray:
+        """Some matching dyad's rung lies in [lo, hi]."""
         v = getattr(s, field_name)[:, idx]
         return ((v >= lo) & (v <= hi)).any(axis=1)
 
