@@ -31,9 +31,7 @@ class WarWeariness(RuleFamily):
         ),
     )
     state_fields = ("weariness",)
-    terms = (
-        UtilityTerm("weariness", -1, weariness, "weariness · L/top", "assumption: toy"),
-    )
+    terms = (UtilityTerm("weariness", -1, weariness, "weariness · L/top", "assumption: toy"),)
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
         """No weariness before the first turn."""

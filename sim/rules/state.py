@@ -73,7 +73,7 @@ class WorldState:
     support: np.ndarray = declared("(R, K)", "int8", "support level given now")
     support_peak: np.ndarray = declared("(R, K)", "int8", "highest support level given")
     # injects
-    inject_lot: np.ndarray = declared("(R, I)", "bool", "the inject fires here at its turn")
+    inject_happens: np.ndarray = declared("(R, I)", "bool", "the inject fires here at its turn")
     inject_fired: np.ndarray = declared("(R, I)", "bool", "the inject has fired")
     injects_moved_rungs: bool = declared("", "bool", "an inject changed a rung this turn", False)
     # escalation

@@ -108,7 +108,7 @@ def decide(
     return Decision(rung=new, prob=prob, terms=shown, valid=valid)
 
 
-class Choice(RuleFamily):
+class LogitChoice(RuleFamily):
     """Bounded rationality: a logit over the moves the masks allow (McFadden 1974)."""
 
     name = "choice"
@@ -123,4 +123,4 @@ class Choice(RuleFamily):
     )
 
 
-FAMILY = Choice()
+FAMILY = LogitChoice()

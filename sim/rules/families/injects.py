@@ -25,7 +25,7 @@ class Injects(RuleFamily):
 
     name = "injects"
     summary = "scripted events: escalate, de-escalate or adjust an attribute, per-world draw"
-    state_fields = ("inject_lot", "inject_fired", "injects_moved_rungs", "attributes_changed")
+    state_fields = ("inject_happens", "inject_fired", "injects_moved_rungs", "attributes_changed")
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
         """Draw once per world whether each inject fires when its turn comes."""
@@ -34,7 +34,7 @@ class Injects(RuleFamily):
         for name in c.scenario.injects:
             u = s.rng.random(R)  # drawn before the probability is sampled (order of draws)
             lots.append(u < c.uncertain.draw(f"injects.{name}.probability", s.rng, R, s.sampled))
-        s.inject_lot = np.stack(lots, axis=1) if lots else np.zeros((R, 0), dtype=bool)
+        s.inject_happens = np.stack(lots, axis=1) if lots else np.zeros((R, 0), dtype=bool)
         s.inject_fired = np.zeros((R, len(lots)), dtype=bool)
 
     def start_turn(self, s: WorldState, c: CompiledScenario) -> None:
@@ -56,7 +56,7 @@ def apply_injects(
         forced = name in s.forced_injects
         if inj.turn != turn and not forced:
             continue
-        fire = (s.inject_lot[:, i] | forced) & s.alive
+        fire = (s.inject_happens[:, i] | forced) & s.alive
         s.inject_fired[:, i] |= fire
         if s.explain and fire[0]:
             s.log.append(Event(turn, "inject", "", f"Inject {name}: {inj.description or name}"))
