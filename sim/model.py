@@ -15,17 +15,15 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.rules import shared, vocabulary
-from sim.rules.compile import DOMAIN_WEIGHTS, LEVEL, CompiledScenario, compile_scenario
-from sim.rules.decision import MOVES, TERMS, choose
-from sim.rules.explain import Event, describe_choice
-from sim.rules.predicates import compile_predicate
-from sim.rules.segments import Segments
+from sim.rules import registry, vocabulary, worlds
+from sim.rules.compile import LEVEL, RULE_KEYS, CompiledScenario, compile_scenario
+from sim.rules.events import Event
+from sim.rules.explain import describe_decision
+from sim.rules.families.choice import MOVES, decide
+from sim.rules.state import WorldState, release
 from sim.scenario import Scenario, load_scenario
-from sim.scenario.schema import SUPPORT_LEVELS, Rules
 
-F32 = np.float32
-RULE_KEYS = tuple(k for k in Rules.model_fields if k not in ("sources", "assumption"))
+TERMS = tuple(registry.listed_terms(registry.families()))  # the shipped utility terms
 
 
 _CACHE: dict[tuple, CompiledScenario] = {}
@@ -70,30 +68,37 @@ class ActorAgent(mesa.Agent):
     def __init__(self, model: WargameModel, index: int) -> None:
         super().__init__(model)
         self.index = index
-        self.name = model.c.actors[index]
-        self.dyads = model.c.dyads_of[index]
+        self.name = model.compiled.actors[index]
+        self.dyads = model.compiled.dyads_of[index]
         self.peak_rung = 0  # reporter for DataCollector (world 0)
 
     def step(self) -> None:
+        """Decide this turn's rung on each of the actor's dyads (a team's move replaces it)."""
         m: WargameModel = self.model  # type: ignore[assignment]
         if self.dyads.size == 0:
             return
-        choice = choose(m, self.dyads, explain=m.explain)
-        new = choice.rung
+        s, c = m.state, m.compiled
+        decision = decide(s, c, m.terms, self.dyads, explain=s.explain)
+        new = decision.rung
         human = m.pending_moves.pop(self.name, None)
         if human:
             new = new.copy()
             for target, rung in human.items():
-                col = int(np.flatnonzero(m.c.dst[self.dyads] == m.c.actors.index(target))[0])
+                col = int(np.flatnonzero(c.dst[self.dyads] == c.actors.index(target))[0])
                 new[:, col] = rung
-        m.next_rung[:, self.dyads] = new
-        if m.explain:
-            m.log.extend(describe_choice(m, self, choice, human or {}))
-        self.peak_rung = int(m.peak[0, self.dyads].max())
+        s.next_rung[:, self.dyads] = new
+        if s.explain:
+            s.log.extend(
+                describe_decision(s, c, m.families, self.index, self.dyads, decision, human or {})
+            )
+        self.peak_rung = int(s.peak[0, self.dyads].max())
 
 
 class WargameModel(mesa.Model):
     """R worlds of one scenario. ``step()`` plays one turn; ``running`` is false when all have ended.
+
+    The worlds' state is ``model.state`` (sim/rules/state.py); the rule families that play them
+    are ``model.families`` (the registry when the model was built).
 
     Args:
         scenario: path to a scenario YAML file, a ``Scenario`` or a ``CompiledScenario``.
@@ -115,333 +120,141 @@ class WargameModel(mesa.Model):
         **_: Any,
     ) -> None:
         super().__init__(rng=rng)
-        self.c = c = compiled(scenario, overrides)
+        self.compiled = c = compiled(scenario, overrides)
         self.R = int(R)
-        self.explain = (self.R == 1) if explain is None else bool(explain)
-        self.turn = 0
+        self.families = registry.families()
+        self.terms = registry.terms(self.families)
         self.record_trajectories = trajectories
         self.trajectory: list[np.ndarray] = []  # per turn: (R, N) highest rung of each actor
-        self.log: list[Event] = []
         self.pending_moves: dict[str, dict[str, int]] = {}
-        self.forced_injects: set[str] = set()
-        arrays, self.sampled = c.sample(self.rng, self.R)
-        n, P, K = c.n_actors, len(c.src), len(c.link_g)
-        R = self.R
-        # attributes (R, N)
-        pd = arrays["power_dom"]
-        w = np.array(list(DOMAIN_WEIGHTS.values()))
-        self.power = (pd @ w).astype(F32) + F32(1e-3)
-        self.resolve = arrays["resolve"].astype(F32)
-        self.risk = arrays["risk"].astype(F32)
-        self.domestic = arrays["domestic"].astype(F32)
-        self.relax = arrays["relax"].astype(F32)
-        self.sea_lanes = arrays["sea_lanes"].astype(F32)
-        self.survival = arrays["survival"].astype(F32)
-        self.hostility = arrays["hostility"].astype(F32)
-        self.dependence = arrays["dependence"].astype(F32)
-        self.claim = arrays["claim"].astype(F32)
-        self.defend = arrays["defend"].astype(F32)
-        self.cred = arrays["cred"].astype(F32)
-        rules = c.scenario.rules
-        self.p = {k: self._rule(k, rules) for k in RULE_KEYS}
-        self.p_temperature = self.p["temperature"]
-        self.p_obs_noise = self.p["observation_noise"]
-        self.p_security_dilemma = self.p["security_dilemma"]
-        self.p_inertia = self.p["inertia"]
-        self.p_memory = self.p["threat_memory"]
-        self.p_audience = self.p["audience_cost"]
-        # per-replicate draws fixed for the whole game (common random numbers across settings)
-        self.honour_u = self.rng.random((R, K), dtype=F32)
-        self.honoured = self.honour_u < self.cred
-        self.perceived_resolve = np.clip(
-            self.resolve[:, c.dst]
-            + self.p["resolve_noise"][:, None] * self.rng.standard_normal((R, P), dtype=F32),
-            0,
-            1,
-        ).astype(F32)
-        inj = list(c.scenario.injects.values())
-        self.inject_draw = (
-            np.stack(
-                [
-                    self.rng.random(R) < self._value(f"injects.{name}.probability", i.probability)
-                    for name, i in c.scenario.injects.items()
-                ],
-                axis=1,
-            )
-            if inj
-            else np.zeros((R, 0), dtype=bool)
-        )
-        self.inject_fired = np.zeros((R, len(inj)), dtype=bool)
-        self.basing_pairs = []
-        self.basing_factor = np.ones((R, K), dtype=F32)
-        for b in c.basing:
-            granted = self.rng.random(R) < arrays[b["key"]]
-            self.basing_factor[:, b["links"]] = np.where(granted, 1.0, 1.0 - b["share"])[:, None]
-            seg = Segments(b["pairs"][:, 0], P)
-            self.basing_pairs.append({**b, "granted": granted.astype(F32), "segments": seg})
-            self.sampled.setdefault(f"{b['key']}_granted", granted.astype(np.float64))
-        # state
-        self.rung = np.zeros((R, P), dtype=np.int8)
-        for who, targets in c.scenario.initial.items():
-            for t, ref in targets.items():
-                self.rung[:, c.dyad_index(who, t)] = c.rung_index(ref)
-        self.peak = self.rung.copy()
-        self.vocab = vocabulary.vocab_of(c)  # standard vocabulary (docs/validation.md)
-        self.violent_turns = np.zeros((R, P), dtype=np.int16)
-        self.next_rung = self.rung.copy()
-        self.perceived = self.rung.astype(F32)
-        self.threat: np.ndarray | None = None
-        self.fired = np.zeros((R, K), dtype=bool)
-        self.newly_fired = self.fired.copy()
-        self.support = np.zeros((R, K), dtype=np.int8)
-        self.support_peak = self.support.copy()
-        self.alive = np.ones(R, dtype=bool)
-        self.end_turn = np.zeros(R, dtype=np.int16)
-        self.stop_reason = np.full(R, -1, dtype=np.int16)
-        self.acted_dyad = np.zeros(P, dtype=bool)
-        calm_keys: list[tuple[int, int]] = []
-        self.stop_checks = [
-            (s.after_turn, compile_predicate(c, s.when, calm_keys))
-            for s in c.scenario.stop.values()
-        ]
-        outs = list(c.scenario.outcomes.items())
-        self.outcome_names = [name for name, _ in outs]
-        self.outcome_checks = [
-            None if o.when is None else compile_predicate(c, o.when, calm_keys) for _, o in outs
-        ]
-        if self.outcome_checks and self.outcome_checks[-1] is not None:
-            self.outcome_names.append("other")
-            self.outcome_checks.append(None)
-        self.calm_count = {r: np.zeros(R, dtype=np.int16) for _, r in calm_keys}
-        self.outcome = np.full(R, -1, dtype=np.int16)
-        self.agent_list = [ActorAgent(self, i) for i in range(n)]
+        explain = (self.R == 1) if explain is None else bool(explain)
+        self.state: WorldState = worlds.create_worlds(c, self.R, self.rng, self.families, explain)
+        self.agent_list = [ActorAgent(self, i) for i in range(c.n_actors)]
         self.max_rung = 0
         self.datacollector = mesa.DataCollector(
             model_reporters={"max_rung": "max_rung", "turn": "turn"},
             agent_reporters={"peak_rung": "peak_rung"},
         )
-        shared.static(self)
-        shared.coalition(self)  # so the first turn's threat sees the committed coalition
         self.datacollector.collect(self)
 
-    # -- helpers ------------------------------------------------------------------------------
-    def _rule(self, key: str, rules: Any) -> np.ndarray:
-        return self._value(f"rules.{key}", getattr(rules, key)).astype(F32)
+    # -- the state, read-only views --------------------------------------------------------------
+    @property
+    def c(self) -> CompiledScenario:
+        """Compatibility alias of ``compiled`` (prefer ``compiled``)."""
+        return self.compiled
 
-    def _value(self, path: str, value: Any) -> np.ndarray:
-        """A number for every world: sampled (and recorded) if ``value`` is a distribution."""
-        from sim.scenario.distributions import is_distribution
+    @property
+    def turn(self) -> int:
+        """Turns played so far."""
+        return self.state.turn
 
-        if is_distribution(value):
-            v = value.sample(self.rng, self.R)
-            self.sampled[path] = v
-            return v
-        return np.full(self.R, float(value))
+    @property
+    def explain(self) -> bool:
+        """Whether world 0's decisions are recorded with reasons."""
+        return self.state.explain
 
-    def max_threat(self) -> np.ndarray:
-        """Each actor's highest perceived threat (R, N), used by domestic opinion."""
-        if self.threat is None:
-            return np.zeros((self.R, self.c.n_actors), dtype=F32)
-        return self.c.seg_src.max(self.threat)
+    @property
+    def log(self) -> list[Event]:
+        """Events of world 0 (when explaining)."""
+        return self.state.log
 
-    def combat_barred_link(self) -> np.ndarray:
-        """(R, K): the guarantor's doctrine bars combat for this link now (Three New Conditions)."""
-        c = self.c
-        g = c.link_g
-        barred = np.broadcast_to(
-            c.defence_oriented[g] & (c.csd_mode[g] != 0), self.fired.shape
-        ).copy()
-        if len(c.oblig_dyad) and self.threat is not None:
-            guard = np.maximum(c.trig_guard, 0)
-            surv = self.threat[:, guard] >= self.survival[:, c.link_g[c.trig_link]]
-            ok = c.seg_trigger.any(surv & (c.trig_guard >= 0))
-            barred &= ~(ok & (c.csd_mode[g] == 1))
-        return barred
+    @property
+    def sampled(self) -> dict[str, np.ndarray]:
+        """Value of every uncertain parameter per world, by path."""
+        return self.state.sampled
+
+    @property
+    def rung(self) -> np.ndarray:
+        """(R, P) current rung of each dyad."""
+        return self.state.rung
+
+    @property
+    def peak(self) -> np.ndarray:
+        """(R, P) highest rung so far."""
+        return self.state.peak
+
+    @property
+    def threat(self) -> np.ndarray | None:
+        """(R, P) threat perception of each dyad's source (None before turn 1)."""
+        return self.state.threat
+
+    @property
+    def outcome(self) -> np.ndarray:
+        """(R,) outcome index of each world (-1 while running)."""
+        return self.state.outcome
+
+    @property
+    def end_turn(self) -> np.ndarray:
+        """(R,) turn each world ended."""
+        return self.state.end_turn
+
+    @property
+    def acted_dyad(self) -> np.ndarray:
+        """(P,) the dyad's rung was ever changed by a move (``state.acted``)."""
+        return self.state.acted
+
+    @property
+    def outcome_names(self) -> list[str]:
+        """Outcome names, with the catch-all ``other`` when the scenario has none."""
+        return self.compiled.endings.outcome_names
 
     # -- people in the loop -------------------------------------------------------------------
     def options(self, actor: str) -> dict[str, list[str]]:
         """Rungs ``actor`` may choose now toward each rival (world 0), after doctrine masks."""
-        self._prepare()
+        c, s = self.compiled, self.state
+        worlds.prepare_turn(s, c, self.families)
         out = {}
-        for d in self.c.dyads_of[self.c.actors.index(actor)]:
-            cur = int(self.rung[0, d])
+        for d in c.dyads_of[c.actors.index(actor)]:
+            cur = int(s.rung[0, d])
             ok = [
                 cur + int(mv)
                 for mv in MOVES
-                if 0 <= cur + mv <= self.c.top and (cur + mv <= self.amax[0, d] or mv <= 0)
+                if 0 <= cur + mv <= c.top and (cur + mv <= s.highest_rung[0, d] or mv <= 0)
             ]
-            out[self.c.actors[self.c.dst[d]]] = [self.c.rung_names[r] for r in ok]
+            out[c.actors[c.dst[d]]] = [c.rung_names[r] for r in ok]
         return out
 
     def set_move(self, actor: str, target: str, rung: str | int) -> None:
         """Replace the engine's choice for ``actor`` toward ``target`` this turn (R = 1 only)."""
+        c = self.compiled
         if self.R != 1:
             raise ValueError("moves can be set only when R == 1")
         allowed = self.options(actor).get(target)
         if allowed is None:
             raise ValueError(f"{actor} has no rivalry with {target}")
-        if isinstance(rung, int) and not 0 <= rung <= self.c.top:
-            raise ValueError(f"rung {rung} is off the ladder (0-{self.c.top})")
-        name = rung if isinstance(rung, str) else self.c.rung_names[rung]
+        if isinstance(rung, int) and not 0 <= rung <= c.top:
+            raise ValueError(f"rung {rung} is off the ladder (0-{c.top})")
+        name = rung if isinstance(rung, str) else c.rung_names[rung]
         if name not in allowed:
             raise ValueError(
                 f"{actor} may not choose {name} toward {target} now; allowed: {', '.join(allowed)}"
             )
-        self.pending_moves.setdefault(actor, {})[target] = self.c.rung_index(name)
+        self.pending_moves.setdefault(actor, {})[target] = c.rung_index(name)
 
     def force_inject(self, name: str) -> None:
         """Fire inject ``name`` at the start of the next turn in every world, whatever its schedule
         and probability (a facilitator's call)."""
-        if name not in self.c.scenario.injects:
+        if name not in self.compiled.scenario.injects:
             raise ValueError(f"unknown inject {name!r}")
-        self.forced_injects.add(name)
-        if getattr(self, "_prepared_turn", None) == self.turn:  # already prepared: apply it now
-            if self._apply_injects(self.turn + 1, only=name):
-                shared.update_commitments(self)
-            shared.static(self)
-            shared.coalition(self)
-            shared.threat(self)
-            shared.masks(self)
-            shared.terms(self)
+        worlds.force_inject(self.state, self.compiled, self.families, name)
 
     # -- the turn -----------------------------------------------------------------------------
-    def _prepare(self) -> None:
-        if getattr(self, "_prepared_turn", None) == self.turn:
-            return
-        if self._apply_injects(self.turn + 1):
-            shared.update_commitments(self)  # an inject may itself be an armed attack
-        shared.perceive(self)
-        shared.coalition(self)
-        shared.threat(self)
-        shared.masks(self)
-        shared.terms(self)
-        self._prepared_turn = self.turn
-
-    def _apply_injects(self, turn: int, only: str | None = None) -> bool:
-        """Fire this turn's injects (or just ``only``); True if any changed a rung."""
-        c = self.c
-        moved = False
-        for i, (name, inj) in enumerate(c.scenario.injects.items()):
-            if only is not None and name != only:
-                continue
-            forced = name in self.forced_injects
-            if inj.turn != turn and not forced:
-                continue
-            fire = (self.inject_draw[:, i] | forced) & self.alive
-            self.inject_fired[:, i] |= fire
-            if self.explain and fire[0]:
-                self.log.append(
-                    Event(turn, "inject", "", f"Inject {name}: {inj.description or name}")
-                )
-            for eff in inj.effects:
-                if eff.type == "adjust":
-                    arr = {
-                        "resolve": self.resolve,
-                        "risk_tolerance": self.risk,
-                        "domestic_constraint": self.domestic,
-                    }[eff.attribute]
-                    a = c.actors.index(eff.actor)
-                    arr[:, a] = np.where(fire, np.clip(arr[:, a] + eff.by, 0, 1), arr[:, a])
-                    if fire.any():
-                        shared.static(self)
-                else:
-                    d = c.dyad_index(eff.actor, eff.toward)
-                    to = c.rung_index(eff.to)
-                    moved = moved or bool(fire.any())
-                    if eff.type == "escalate":
-                        self.rung[:, d] = np.where(
-                            fire, np.maximum(self.rung[:, d], to), self.rung[:, d]
-                        )
-                    else:
-                        self.rung[:, d] = np.where(
-                            fire, np.minimum(self.rung[:, d], to), self.rung[:, d]
-                        )
-        self.forced_injects.clear()
-        np.maximum(self.peak, self.rung, out=self.peak)
-        return moved
-
     def step(self) -> None:
         """Play one turn in every world still running."""
         if not self.running:
             return
-        self._prepare()
-        self.next_rung = self.rung.copy()
-        before = self.rung
+        s, c = self.state, self.compiled
+        worlds.prepare_turn(s, c, self.families)
+        s.next_rung = s.rung.copy()
+        before = s.rung
         for agent in self.agent_list:
             agent.step()
-        alive = self.alive[:, None]
-        self.rung = np.where(alive, self.next_rung, before).astype(np.int8)
-        self.acted_dyad |= ((self.rung != before) & alive).any(axis=0)
-        np.maximum(self.peak, self.rung, out=self.peak)
-        self.violent_turns += (self.rung >= self.vocab.first_violent) & alive
-        self.turn += 1
-        fired_before = self.fired.copy()
-        shared.update_commitments(self)
-        if self.explain:
-            self._log_triggers(fired_before)
-        self._update_calm()
-        self._check_stops()
-        self.max_rung = int(self.rung[0].max()) if self.rung.size else 0
+        worlds.finish_turn(s, c, self.families, before)
+        self.running = bool(s.alive.any())
+        self.max_rung = int(s.rung[0].max()) if s.rung.size else 0
         if self.record_trajectories:
-            self.trajectory.append(self.c.seg_src.max(self.rung))
+            self.trajectory.append(c.dyads_by_actor.max(s.rung))
         self.datacollector.collect(self)
-
-    def _update_calm(self) -> None:
-        top = self.rung.max(axis=1) if self.rung.size else np.zeros(self.R, np.int8)
-        for r, count in self.calm_count.items():
-            self.calm_count[r] = np.where(top <= r, count + 1, 0).astype(np.int16)
-
-    def _check_stops(self) -> None:
-        c = self.c
-        ending = np.zeros(self.R, dtype=bool)
-        for i, (after, check) in enumerate(self.stop_checks):
-            if self.turn > after:
-                hit = check(self) & self.alive & ~ending
-                self.stop_reason[hit] = i
-                ending |= hit
-        if self.turn >= c.scenario.turns.limit:
-            ending |= self.alive
-        if ending.any():
-            self.end_turn[ending] = self.turn
-            self._classify(ending)
-            self.alive &= ~ending
-            if self.explain and ending[0]:
-                reason = (
-                    list(c.scenario.stop)[self.stop_reason[0]]
-                    if self.stop_reason[0] >= 0
-                    else "turn limit"
-                )
-                self.log.append(
-                    Event(
-                        self.turn,
-                        "end",
-                        "",
-                        f"World ends ({reason}); outcome: {self.outcome_names[self.outcome[0]]}",
-                    )
-                )
-        self.running = bool(self.alive.any())
-
-    def _classify(self, mask: np.ndarray) -> None:
-        left = mask.copy()
-        for i, check in enumerate(self.outcome_checks):
-            hit = left if check is None else check(self) & left
-            self.outcome[hit] = i
-            left &= ~hit
-
-    def _log_triggers(self, before: np.ndarray) -> None:
-        c = self.c
-        for k in np.flatnonzero(self.fired[0] & ~before[0]):
-            g, p = c.actors[c.link_g[k]], c.actors[c.link_p[k]]
-            verdict = "honours it" if self.honoured[0, k] else "does not honour it"
-            lvl = SUPPORT_LEVELS[self.support[0, k]]
-            self.log.append(
-                Event(
-                    self.turn,
-                    "trigger",
-                    g,
-                    f"Trigger of {c.link_relation[k]} fired ({p} attacked): {g} {verdict} (support: {lvl})",
-                )
-            )
 
     def run(self) -> None:
         """Play every world to its end."""
@@ -457,36 +270,40 @@ class WargameModel(mesa.Model):
             ids.pop(self, None)
         # the model and its agents form reference cycles; drop the large arrays now rather than
         # wait for the cycle collector (a full collection per block cost more than the block)
-        for key, value in list(vars(self).items()):
-            if isinstance(value, np.ndarray) and value.size > 64:
-                setattr(self, key, None)
+        release(self.state)
+
+    @property
+    def vocab(self) -> vocabulary.Vocab:
+        """The scenario's standard vocabulary (rung classes, stop endings, pairs that can fight)."""
+        return vocabulary.vocab_of(self.compiled)
 
     # -- results ------------------------------------------------------------------------------
     def results(self) -> dict[str, np.ndarray]:
         """Per-replicate outcome columns (call after ``run``)."""
-        c = self.c
+        c, s = self.compiled, self.state
         out: dict[str, np.ndarray] = {
-            "outcome": np.array(self.outcome_names, dtype=object)[self.outcome],
-            "turn_ended": self.end_turn.copy(),
+            "outcome": np.array(self.outcome_names, dtype=object)[s.outcome],
+            "turn_ended": s.end_turn.copy(),
         }
         for i, a in enumerate(c.actors):
             d = c.dyads_of[i]
-            out[f"peak.{a}"] = self.peak[:, d].max(axis=1) if d.size else np.zeros(self.R, np.int8)
+            out[f"peak.{a}"] = s.peak[:, d].max(axis=1) if d.size else np.zeros(self.R, np.int8)
         for rel in dict.fromkeys(c.link_relation):
             ks = [k for k, r in enumerate(c.link_relation) if r == rel]
-            out[f"triggered.{rel}"] = self.fired[:, ks].any(axis=1)
-            out[f"honoured.{rel}"] = (self.fired[:, ks] & self.honoured[:, ks]).any(axis=1)
-        for path, values in self.sampled.items():
+            out[f"triggered.{rel}"] = s.triggered[:, ks].any(axis=1)
+            out[f"honoured.{rel}"] = (s.triggered[:, ks] & s.honoured[:, ks]).any(axis=1)
+        for path, values in s.sampled.items():
             out[f"param.{path}"] = values
-        v = (self.peak, self.violent_turns, self.stop_reason, self.end_turn)
-        out.update(vocabulary.classify(self.vocab, *v))
+        v = (s.peak, s.violent_turns, s.stop_reason, s.end_turn)
+        out.update(vocabulary.classify(vocabulary.vocab_of(c), *v))
         return out
 
     def outcome_shares(self) -> dict[str, float]:
         """Share of worlds ending in each outcome (all outcomes listed, summing to 1)."""
-        counts = np.bincount(self.outcome[self.outcome >= 0], minlength=len(self.outcome_names))
+        outcome = self.state.outcome
+        counts = np.bincount(outcome[outcome >= 0], minlength=len(self.outcome_names))
         total = max(int(counts.sum()), 1)
         return {n: float(counts[i] / total) for i, n in enumerate(self.outcome_names)}
 
 
-__all__ = ["LEVEL", "TERMS", "ActorAgent", "WargameModel", "compiled"]
+__all__ = ["LEVEL", "RULE_KEYS", "TERMS", "ActorAgent", "WargameModel", "compiled"]

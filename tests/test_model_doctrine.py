@@ -55,9 +55,9 @@ def audit_japan(path: Path, R: int, seed: int, overrides: dict | None = None) ->
     while m.running:
         options = m.options("Japan")  # prepares the turn
         before = m.rung.copy()
-        fired = m.fired.copy()
-        honoured = m.honoured.copy()
-        alive = m.alive.copy()
+        fired = m.state.triggered.copy()
+        honoured = m.state.honoured.copy()
+        alive = m.state.alive.copy()
         m.step()
         for d in c.dyads_of[japan]:
             target = c.actors[c.dst[d]]

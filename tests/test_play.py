@@ -86,7 +86,7 @@ def test_facilitator_fires_an_inject(game: Game) -> None:
         game.fire_inject(game.teams["red"].token, "ccg_seizure")
     game.fire_inject(game.facilitator_token, "ccg_seizure")
     game.adjudicate(game.facilitator_token, force=True)
-    assert game.model.inject_fired[0, list(game.c.scenario.injects).index("ccg_seizure")]
+    assert game.model.state.inject_fired[0, list(game.c.scenario.injects).index("ccg_seizure")]
     rung = {(r["actor"], r["toward"]): r["rung"] for r in game.rungs()}
     assert game.c.rung_index(rung[("China", "Japan")]) >= game.c.first_force - 1
     while not game.over:

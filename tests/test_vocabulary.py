@@ -236,7 +236,7 @@ def test_after_action_review_sets_the_game_beside_the_simulations() -> None:
     a = after_action(g, runs=200)
     v = a["vocabulary"]
     m = g.model
-    expected = classify(m.vocab, m.peak, m.violent_turns, m.stop_reason, m.end_turn)
+    expected = classify(m.vocab, m.peak, m.state.violent_turns, m.state.stop_reason, m.end_turn)
     assert v["violence"] == expected["violence"][0] and v["ending"] == expected["ending"][0]
     assert sum(o["count"] for o in v["simulated"]["violence"].values()) == 200
     assert f"{v['violence']} in your game" in summary_text(a)

@@ -50,7 +50,13 @@ def run_case_block(
         mask = None
         if d.kind == "ally":
             mask = intervened(
-                cols, m.support_peak, m.c.link_g, m.c.link_p, m.c.actors, d.ally, d.partner
+                cols,
+                m.state.support_peak,
+                m.compiled.link_g,
+                m.compiled.link_p,
+                m.compiled.actors,
+                d.ally,
+                d.partner,
             )
         which = world_classes(d, cols, days, mask)
         counts[d.name] = np.bincount(which, minlength=len(d.classes)).tolist()

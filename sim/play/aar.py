@@ -84,7 +84,8 @@ def game_vocabulary(game: Game, simulated: dict[str, Any]) -> dict[str, Any]:
     from sim.rules.vocabulary import FOUGHT, classify
 
     m = game.model
-    cols = classify(m.vocab, m.peak, m.violent_turns, m.stop_reason, m.end_turn)
+    st = m.state
+    cols = classify(m.vocab, st.peak, st.violent_turns, st.stop_reason, st.end_turn)
     turn = int(cols["ending_turn"][0])
     return {
         "violence": str(cols["violence"][0]),

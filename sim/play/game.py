@@ -243,7 +243,7 @@ class Game:
             for d in range(len(c.src)):
                 src, dst = c.actors[c.src[d]], c.actors[c.dst[d]]
                 if dst in mine and src not in mine:
-                    seen = float(self.model.perceived[0, d])
+                    seen = float(self.model.state.perceived_rung[0, d])
                     observed.append(
                         {
                             "actor": src,
@@ -298,8 +298,8 @@ class Game:
                     "relation": c.link_relation[k],
                     "guarantor": c.actors[c.link_g[k]],
                     "protects": c.actors[c.link_p[k]],
-                    "triggered": bool(self.model.fired[0, k]),
-                    "support": SUPPORT_LEVELS[int(self.model.support[0, k])],
+                    "triggered": bool(self.model.state.triggered[0, k]),
+                    "support": SUPPORT_LEVELS[int(self.model.state.support[0, k])],
                 }
             )
         return out

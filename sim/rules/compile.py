@@ -1,30 +1,30 @@
-"""Compile a validated scenario into flat numpy arrays the rules work on.
+"""Compile a validated scenario into flat numpy arrays the rules work on, section by section.
 
 Structure (who can escalate toward whom, who is committed to whom) is fixed at compile time; numbers
-that may be uncertain are sampled per replicate by ``CompiledScenario.sample``. The state is sparse:
-only *dyads* (directed pairs an actor may escalate along) carry a rung, which keeps a turn's cost
-proportional to the number of rivalries rather than to N².
+that may be uncertain are recorded in ``Uncertainties`` (sim/rules/uncertain.py), the one place that
+samples them per world. The state is sparse: only *dyads* (directed pairs an actor may escalate
+along) carry a rung, which keeps a turn's cost proportional to the number of rivalries rather than
+to N². Sections: ladder, actors, links, dyads, dyad values, triggers and obligations, basing, the
+security-dilemma weights and the directly read numbers (rules, inject probabilities). What each
+relation type contributes is in sim/rules/relations.py.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.rules.relations import CommitmentLink, Context, DyadValue, Pair, rules_for
 from sim.rules.segments import Segments
-from sim.scenario.distributions import is_distribution
+from sim.rules.uncertain import Param, Uncertainties
 from sim.scenario.ladder import DEFAULT_LADDER
-from sim.scenario.schema import (
-    SUPPORT_LEVELS,
-    Alliance,
-    Dispute,
-    Interdependence,
-    Partnership,
-    Rivalry,
-    Scenario,
-)
+from sim.scenario.schema import SUPPORT_LEVELS, Rules, Scenario
+
+if TYPE_CHECKING:
+    from sim.rules.conditions import Endings
 
 # Weights of capability domains in an actor's overall power (assumption: the crises modelled are
 # maritime, so sea power weighs most; documented in docs/model.md).
@@ -32,6 +32,23 @@ DOMAIN_WEIGHTS = {"maritime": 0.35, "air": 0.3, "missile": 0.2, "land": 0.15}
 # Contribution of each support level to coalition power (assumption, docs/model.md).
 SUPPORT_WEIGHT = np.array([0.0, 0.05, 0.12, 0.25, 0.4, 0.6, 1.0], dtype=np.float32)
 LEVEL = {name: i for i, name in enumerate(SUPPORT_LEVELS)}
+# doctrine.collective_self_defence, as a code per actor
+TREATY, THREE_NEW_CONDITIONS, NO_COLLECTIVE_DEFENCE = 0, 1, 2
+COLLECTIVE_DEFENCE = {
+    "treaty": TREATY,
+    "three_new_conditions": THREE_NEW_CONDITIONS,
+    "none": NO_COLLECTIVE_DEFENCE,
+}
+# numbers placed on dyads, in the order they are recorded (the order of uncertain draws)
+DYAD_VALUE_ORDER = {
+    "trade_dependence": 0,
+    "rivalry_intensity": 1,
+    "claim_stake": 2,
+    "holder_stake": 2,
+}
+RULE_KEYS = tuple(k for k in Rules.model_fields if k not in ("sources", "assumption"))
+
+__all__ = ["LEVEL", "RULE_KEYS", "CompiledScenario", "Param", "RungTables", "compile_scenario"]
 
 
 @dataclass(frozen=True)
@@ -47,13 +64,44 @@ class RungTables:
 
 
 @dataclass
-class Param:
-    """One uncertain number: its dotted path, distribution, and where it lands in the arrays."""
+class Ladder:
+    """The escalation ladder: rung names, labels, costs, flags and the first rung of each kind."""
 
-    path: str
-    dist: object
-    key: str
-    index: list[tuple[int, ...]]
+    names: list[str]
+    labels: list[str]
+    cost: np.ndarray
+    blockade: np.ndarray
+    sanctions: np.ndarray
+    first_force: int
+    first_homeland: int
+    first_nuclear: int
+
+    @property
+    def top(self) -> int:
+        """Index of the last rung."""
+        return len(self.names) - 1
+
+
+@dataclass
+class BasingAccess:
+    """An alliance whose guarantors use bases on hosts' territory (access drawn per world)."""
+
+    key: str  # uncertain array of the access probability; ``<key>_granted`` is reported
+    links: np.ndarray  # the alliance's links (K indices)
+    share: float  # share of the guarantor's power lost without access
+    pairs: np.ndarray  # (n, 2): attacker -> host dyad, guarantor -> attacker dyad
+    segments: Segments  # ``pairs`` grouped by the attacker -> host dyad
+
+
+@dataclass
+class Dyads:
+    """The dyad section's result."""
+
+    src: np.ndarray
+    dst: np.ndarray
+    reverse: np.ndarray
+    index: dict[Pair, int]
+    dispute_of: np.ndarray  # dispute index for claimant->holder dyads, -1 otherwise
 
 
 @dataclass
@@ -75,7 +123,7 @@ class CompiledScenario:
     nuclear_ok: np.ndarray
     defence_oriented: np.ndarray
     counterstrike: np.ndarray
-    csd_mode: np.ndarray  # 0 treaty, 1 three new conditions, 2 none
+    collective_defence_rule: np.ndarray  # TREATY, THREE_NEW_CONDITIONS or NO_COLLECTIVE_DEFENCE
     rear_area: np.ndarray
     max_rung: np.ndarray
     # dyads (P)
@@ -84,37 +132,41 @@ class CompiledScenario:
     reverse: np.ndarray
     dispute_of: np.ndarray  # dispute index for claimant->holder dyads, -1 otherwise
     # commitment links (K)
-    links: list[dict]
-    link_g: np.ndarray
-    link_p: np.ndarray
+    links: list[CommitmentLink]
+    link_g: np.ndarray  # guarantor
+    link_p: np.ndarray  # protected actor
     link_alliance: np.ndarray
     link_support: np.ndarray
     link_relation: list[str]
-    trig_link: np.ndarray  # trigger tests (Q): link, attacker dyad, threshold
-    trig_dyad: np.ndarray
-    trig_rung: np.ndarray
-    trig_guard: np.ndarray  # the guarantor's dyad toward the attacker, -1 if none
-    oblig_dyad: np.ndarray  # obligation pairs (O): guarantor dyad, attacker dyad, link
-    oblig_attack: np.ndarray
-    oblig_link: np.ndarray
-    basing: list[dict]  # per alliance with hosts: links, host-dyads
+    trigger_link: np.ndarray  # trigger tests (Q): link, attacker dyad, threshold
+    trigger_dyad: np.ndarray
+    trigger_rung: np.ndarray
+    trigger_guard: np.ndarray  # the guarantor's dyad toward the attacker, -1 if none
+    obligation_dyad: np.ndarray  # obligation pairs (O): guarantor dyad, attacker dyad, link
+    obligation_attack: np.ndarray
+    obligation_link: np.ndarray
+    basing: list[BasingAccess]
     coalition_static: np.ndarray  # (N, N): weight of k's alignment with j (security dilemma)
     dyads_of: list[np.ndarray]
-    params: list[Param] = field(default_factory=list)
-    base: dict[str, np.ndarray] = field(default_factory=dict)
+    uncertain: Uncertainties = field(default_factory=Uncertainties)
+
+    @property
+    def params(self) -> list[Param]:
+        """The uncertain numbers that land in arrays (scenario order)."""
+        return self.uncertain.params
 
     @functools.cached_property
-    def seg_trigger(self) -> Segments:
+    def triggers_by_link(self) -> Segments:
         """Trigger tests grouped by commitment link."""
-        return Segments(self.trig_link, len(self.link_g))
+        return Segments(self.trigger_link, len(self.link_g))
 
     @functools.cached_property
-    def seg_oblig(self) -> Segments:
+    def obligations_by_dyad(self) -> Segments:
         """Obligation pairs grouped by the guarantor's dyad."""
-        return Segments(self.oblig_dyad, len(self.src))
+        return Segments(self.obligation_dyad, len(self.src))
 
     @functools.cached_property
-    def seg_src(self) -> Segments:
+    def dyads_by_actor(self) -> Segments:
         """Dyads grouped by acting actor."""
         return Segments(self.src, self.n_actors)
 
@@ -146,6 +198,7 @@ class CompiledScenario:
         n = self.top + 1
 
         def pad(values: np.ndarray, fill: float = 0.0) -> np.ndarray:
+            """One rung of ``fill`` below and two above."""
             return np.concatenate([[fill], values, [fill, fill]]).astype(np.float32)
 
         off = np.zeros(n, dtype=np.float32)
@@ -158,15 +211,25 @@ class CompiledScenario:
             off_ladder=pad(off, -np.inf),
         )
 
+    @functools.cached_property
+    def endings(self) -> Endings:
+        """Stop conditions and outcomes compiled into checks on the world state."""
+        from sim.rules.conditions import compile_endings  # conditions import this module
+
+        return compile_endings(self)
+
     @property
     def n_actors(self) -> int:
+        """Number of actors (N)."""
         return len(self.actors)
 
     @property
     def top(self) -> int:
+        """Index of the last rung of the ladder."""
         return len(self.rung_names) - 1
 
     def rung_index(self, ref: int | str) -> int:
+        """A rung given by index or name, as an index."""
         return ref if isinstance(ref, int) else self.rung_names.index(ref)
 
     def dyad_index(self, a: str, b: str) -> int:
@@ -179,157 +242,104 @@ class CompiledScenario:
         self, rng: np.random.Generator, n: int
     ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Arrays with a leading replicate axis, and the sampled value of every uncertain parameter."""
-        arrays = {k: np.broadcast_to(v, (n, *v.shape)).copy() for k, v in self.base.items()}
         sampled: dict[str, np.ndarray] = {}
-        for p in self.params:
-            values = p.dist.sample(rng, n)
-            for index in p.index:
-                arrays[p.key][(slice(None), *index)] = values
-            sampled[p.path] = values
-        return arrays, sampled
+        return self.uncertain.sample(rng, n, sampled), sampled
 
 
-class _Builder:
-    def __init__(self) -> None:
-        self.base: dict[str, np.ndarray] = {}
-        self.params: list[Param] = []
-
-    def array(self, key: str, shape: tuple[int, ...], fill: float = 0.0) -> None:
-        self.base[key] = np.full(shape, fill, dtype=np.float64)
-
-    def put(self, key: str, index: tuple[int, ...], value: object, path: str) -> None:
-        if is_distribution(value):
-            same = [p for p in self.params if p.path == path and p.key == key]
-            if same:
-                same[0].index.append(index)
-            else:
-                self.params.append(Param(path, value, key, [index]))
-            lo, hi = value.bounds  # type: ignore[attr-defined]
-            self.base[key][index] = (lo + hi) / 2
-        else:
-            self.base[key][index] = float(value)  # type: ignore[arg-type]
-
-
-def compile_scenario(s: Scenario) -> CompiledScenario:
-    """Turn a validated ``Scenario`` into arrays (see the module docstring)."""
-    ladder = s.ladder or DEFAULT_LADDER
-    rungs = ladder.rungs
-    names = [r.name for r in rungs]
+def _ladder(s: Scenario) -> Ladder:
+    """The scenario's ladder (or the default one)."""
+    rungs = (s.ladder or DEFAULT_LADDER).rungs
     top = len(rungs) - 1
 
     def first(flag: str) -> int:
+        """Index of the first rung with ``flag`` (past the top if none)."""
         hits = [i for i, r in enumerate(rungs) if getattr(r, flag)]
         return hits[0] if hits else top + 1
 
-    first_force = first("force")
-    first_homeland = first("homeland")
-    first_nuclear = first("nuclear")
-    actors = list(s.actors)
-    n = len(actors)
-    ix = {a: i for i, a in enumerate(actors)}
-    b = _Builder()
+    return Ladder(
+        names=[r.name for r in rungs],
+        labels=[r.label or r.name for r in rungs],
+        cost=np.array([r.cost for r in rungs], dtype=np.float32),
+        blockade=np.array([r.blockade for r in rungs], dtype=np.float32),
+        sanctions=np.array([r.sanctions for r in rungs], dtype=np.float32),
+        first_force=first("force"),
+        first_homeland=first("homeland"),
+        first_nuclear=first("nuclear"),
+    )
 
-    # --- actors
-    b.array("power_dom", (n, 4))
-    for key in ("resolve", "risk", "domestic", "relax", "sea_lanes", "survival"):
-        b.array(key, (n,))
-    for a, act in s.actors.items():
-        i = ix[a]
+
+ACTOR_NUMBERS = (  # state field, attribute path within an actor
+    ("resolve", "resolve"),
+    ("risk_tolerance", "risk_tolerance"),
+    ("domestic_constraint", "domestic_constraint"),
+    ("opinion_relaxation", "opinion_relaxation"),
+    ("sea_lanes", "economy.sea_lanes"),
+    ("survival_threshold", "doctrine.survival_threshold"),
+)
+
+
+def _actor_numbers(s: Scenario, u: Uncertainties) -> None:
+    """Capabilities by domain and the per-actor numbers (uncertain ones recorded in order)."""
+    n = len(s.actors)
+    u.array("power_by_domain", (n, len(DOMAIN_WEIGHTS)))
+    for key, _ in ACTOR_NUMBERS:
+        u.array(key, (n,))
+    for i, (a, act) in enumerate(s.actors.items()):
         for d, dom in enumerate(DOMAIN_WEIGHTS):
-            b.put("power_dom", (i, d), getattr(act.capability, dom), f"actors.{a}.capability.{dom}")
-        b.put("resolve", (i,), act.resolve, f"actors.{a}.resolve")
-        b.put("risk", (i,), act.risk_tolerance, f"actors.{a}.risk_tolerance")
-        b.put("domestic", (i,), act.domestic_constraint, f"actors.{a}.domestic_constraint")
-        b.put("relax", (i,), act.opinion_relaxation, f"actors.{a}.opinion_relaxation")
-        b.put("sea_lanes", (i,), act.economy.sea_lanes, f"actors.{a}.economy.sea_lanes")
-        b.put(
-            "survival",
-            (i,),
-            act.doctrine.survival_threshold,
-            f"actors.{a}.doctrine.survival_threshold",
-        )
+            u.place(
+                "power_by_domain",
+                (i, d),
+                getattr(act.capability, dom),
+                f"actors.{a}.capability.{dom}",
+            )
+        for key, attr in ACTOR_NUMBERS:
+            value: Any = act
+            for part in attr.split("."):
+                value = getattr(value, part)
+            u.place(key, (i,), value, f"actors.{a}.{attr}")
+
+
+def _actor_flags(s: Scenario, ladder: Ladder) -> dict[str, np.ndarray]:
+    """Per-actor doctrine flags and rung caps."""
     acts = list(s.actors.values())
     nuclear_ok = np.array([a.nuclear and not a.doctrine.non_nuclear for a in acts], dtype=bool)
-    max_rung = np.array(
-        [
-            top
-            if a.doctrine.max_rung is None
-            else (
-                a.doctrine.max_rung
-                if isinstance(a.doctrine.max_rung, int)
-                else names.index(a.doctrine.max_rung)
-            )
-            for a in acts
-        ],
-        dtype=np.int8,
-    )
-    max_rung = np.where(nuclear_ok, max_rung, np.minimum(max_rung, first_nuclear - 1)).astype(
-        np.int8
-    )
 
-    # --- hostility, disputes, dyads
-    dispute_of: dict[tuple[int, int], int] = {}
-    dependence: dict[tuple[int, int], tuple[object, str]] = {}
-    disputes = [name for name, r in s.relations.items() if isinstance(r, Dispute)]
-    pairs: set[tuple[int, int]] = set()
-    for name, rel in s.relations.items():
-        if isinstance(rel, Rivalry):
-            x, y = ix[rel.members[0]], ix[rel.members[1]]
-            pairs |= {(x, y), (y, x)}
-        elif isinstance(rel, Dispute):
-            h = ix[rel.holder]
-            for c in rel.claimants:
-                ci = ix[c]
-                pairs |= {(ci, h), (h, ci)}
-                dispute_of[(ci, h)] = disputes.index(name)
-        elif isinstance(rel, Interdependence):
-            x, y = ix[rel.members[0]], ix[rel.members[1]]
-            for u, v, who in ((x, y, rel.members[0]), (y, x, rel.members[1])):
-                if who in rel.dependence:
-                    dependence[(u, v)] = (rel.dependence[who], f"relations.{name}.dependence.{who}")
+    def cap(ref: int | str | None) -> int:
+        """The doctrine's highest rung as an index (the top when not set)."""
+        if ref is None:
+            return ladder.top
+        return ref if isinstance(ref, int) else ladder.names.index(ref)
 
-    links: list[dict] = []
+    max_rung = np.array([cap(a.doctrine.max_rung) for a in acts], dtype=np.int8)
+    max_rung = np.where(
+        nuclear_ok, max_rung, np.minimum(max_rung, ladder.first_nuclear - 1)
+    ).astype(np.int8)
+    return {
+        "kind_org": np.array([a.kind == "organisation" for a in acts], dtype=bool),
+        "nuclear_ok": nuclear_ok,
+        "defence_oriented": np.array([a.doctrine.defence_oriented for a in acts], dtype=bool),
+        "counterstrike": np.array([a.doctrine.counterstrike for a in acts], dtype=bool),
+        "collective_defence_rule": np.array(
+            [COLLECTIVE_DEFENCE[a.doctrine.collective_self_defence] for a in acts], dtype=np.int8
+        ),
+        "rear_area": np.array([a.doctrine.rear_area_support for a in acts], dtype=bool),
+        "max_rung": max_rung,
+    }
+
+
+def _links(s: Scenario, ctx: Context) -> list[CommitmentLink]:
+    """Commitment links of every alliance and partnership, in relation order."""
+    return [lk for name, rel in s.relations.items() for lk in rules_for(rel).links(name, rel, ctx)]
+
+
+def _direct_pairs(s: Scenario, ctx: Context) -> tuple[set[Pair], dict[Pair, int]]:
+    """Pairs from relations, ``initial:`` and injects; and (claimant, holder) -> dispute."""
+    ix = ctx.index
+    pairs: set[Pair] = set()
+    dispute_of: dict[Pair, int] = {}
     for name, rel in s.relations.items():
-        if isinstance(rel, Alliance):
-            for g in rel.guarantors or rel.members:
-                for p in rel.protects or rel.members:
-                    if g != p:
-                        links.append(
-                            {
-                                "relation": name,
-                                "g": ix[g],
-                                "p": ix[p],
-                                "alliance": True,
-                                "support": LEVEL[rel.support],
-                                "cred": rel.credibility,
-                                "trigger": first_force
-                                if rel.trigger is None
-                                else (
-                                    rel.trigger
-                                    if isinstance(rel.trigger, int)
-                                    else names.index(rel.trigger)
-                                ),
-                                "covers": {disputes.index(c) for c in rel.covers},
-                                "weight": 1.0,
-                            }
-                        )
-        elif isinstance(rel, Partnership):
-            for g in rel.members:
-                for p in rel.members:
-                    if g != p:
-                        links.append(
-                            {
-                                "relation": name,
-                                "g": ix[g],
-                                "p": ix[p],
-                                "alliance": False,
-                                "support": LEVEL[rel.support],
-                                "cred": rel.credibility,
-                                "trigger": first_force,
-                                "covers": set(range(len(disputes))),
-                                "weight": rel.weight,
-                            }
-                        )
+        pairs |= rules_for(rel).escalation_pairs(rel, ctx)
+        dispute_of.update(rules_for(rel).claims(name, rel, ctx))
     for who, targets in s.initial.items():
         for t in targets:
             pairs |= {(ix[who], ix[t]), (ix[t], ix[who])}
@@ -337,173 +347,194 @@ def compile_scenario(s: Scenario) -> CompiledScenario:
         for eff in inj.effects:
             if hasattr(eff, "toward"):
                 pairs |= {(ix[eff.actor], ix[eff.toward]), (ix[eff.toward], ix[eff.actor])}
-    # extend dyads one step (not transitively): a committed actor may escalate toward the actors
-    # that threaten the one it is committed to (a rivalry, or a claim on its territory) - never
-    # toward its own allies and partners.
-    direct = frozenset(pairs)
-    hostile = {
-        (ix[r.members[0]], ix[r.members[1]]) for r in s.relations.values() if isinstance(r, Rivalry)
-    }
-    hostile |= {(y, x) for x, y in hostile}
-    hostile |= set(dispute_of)  # (claimant, holder)
-    friends = {(lk["g"], lk["p"]) for lk in links} | {(lk["p"], lk["g"]) for lk in links}
-    for link in links:
-        if link["support"] >= LEVEL["sanctions"] or link["alliance"]:
-            for x, y in direct:
-                if (
-                    y == link["p"]
-                    and x != link["g"]
-                    and (x, y) in hostile
-                    and (link["g"], x) not in friends
-                ):
-                    pairs |= {(link["g"], x), (x, link["g"])}
-    for rel in s.relations.values():
-        if isinstance(rel, Alliance):  # an attacker may turn on the hosts of the guarantors' bases
-            protected = {ix[p] for p in (rel.protects or rel.members)}
-            for h in rel.basing_hosts:
-                for x, y in direct:
-                    if (
-                        y in protected
-                        and x != ix[h]
-                        and (x, y) in hostile
-                        and (ix[h], x) not in friends
-                    ):
-                        pairs |= {(x, ix[h]), (ix[h], x)}
-    pairs = {(x, y) for x, y in pairs if x != y}
-    dyads = sorted(pairs)
-    P = len(dyads)
-    src = np.array([d[0] for d in dyads], dtype=np.int64)
-    dst = np.array([d[1] for d in dyads], dtype=np.int64)
-    didx = {d: k for k, d in enumerate(dyads)}
-    reverse = np.array([didx[(y, x)] for x, y in dyads], dtype=np.int64)
-    b.array("hostility", (P,))
-    b.array("dependence", (P,))
-    for (x, y), (value, path) in dependence.items():
-        b.put("dependence", (didx[(x, y)],), value, path)
-    for name, rel in s.relations.items():
-        if isinstance(rel, Rivalry):
-            x, y = ix[rel.members[0]], ix[rel.members[1]]
-            for k in (didx[(x, y)], didx[(y, x)]):
-                b.put("hostility", (k,), rel.intensity, f"relations.{name}.intensity")
-    b.array("claim", (P,))
-    b.array("defend", (P,))
-    for name, rel in s.relations.items():
-        if isinstance(rel, Dispute):
-            h = ix[rel.holder]
-            for c in rel.claimants:
-                ci = ix[c]
-                b.put(
-                    "claim", (didx[(ci, h)],), rel.stake.get(c, 0.5), f"relations.{name}.stake.{c}"
-                )
-                b.put(
-                    "defend",
-                    (didx[(h, ci)],),
-                    rel.stake.get(rel.holder, 0.5),
-                    f"relations.{name}.stake.{rel.holder}",
-                )
-    disp = np.full(P, -1, dtype=np.int64)
-    for (x, y), d in dispute_of.items():
-        disp[didx[(x, y)]] = d
+    return pairs, dispute_of
 
-    # --- links: credibility and triggers
-    K = len(links)
-    b.array("cred", (K,))
+
+def _extended_pairs(
+    s: Scenario, ctx: Context, links: list[CommitmentLink], direct: frozenset[Pair]
+) -> set[Pair]:
+    """One step (not transitively): a committed actor may escalate toward the actors that
+    threaten the one it is committed to (a rivalry, or a claim on its territory) - never toward
+    its own allies and partners; an attacker may turn on the hosts of the guarantors' bases."""
+    ix = ctx.index
+    hostile: set[Pair] = set()
+    for rel in s.relations.values():
+        hostile |= rules_for(rel).hostile_pairs(rel, ctx)
+    friends = {(lk.guarantor, lk.protected) for lk in links}
+    friends |= {(lk.protected, lk.guarantor) for lk in links}
+    out: set[Pair] = set()
+    for link in links:
+        if link.support >= LEVEL["sanctions"] or link.alliance:
+            g = link.guarantor
+            for x, y in direct:
+                if y == link.protected and x != g and (x, y) in hostile and (g, x) not in friends:
+                    out |= {(g, x), (x, g)}
+    for rel in s.relations.values():
+        handler = rules_for(rel)
+        protected = {ix[p] for p in handler.protected(rel)}
+        for h in (ix[name] for name in handler.basing_hosts(rel)):
+            for x, y in direct:
+                if y in protected and x != h and (x, y) in hostile and (h, x) not in friends:
+                    out |= {(x, h), (h, x)}
+    return out
+
+
+def _dyads(s: Scenario, ctx: Context, links: list[CommitmentLink]) -> Dyads:
+    """Every directed pair that can escalate, sorted; reverse index and disputes per dyad."""
+    pairs, dispute_of = _direct_pairs(s, ctx)
+    pairs |= _extended_pairs(s, ctx, links, frozenset(pairs))
+    dyads = sorted((x, y) for x, y in pairs if x != y)
+    index = {d: k for k, d in enumerate(dyads)}
+    disp = np.full(len(dyads), -1, dtype=np.int64)
+    for pair, d in dispute_of.items():
+        disp[index[pair]] = d
+    return Dyads(
+        src=np.array([d[0] for d in dyads], dtype=np.int64),
+        dst=np.array([d[1] for d in dyads], dtype=np.int64),
+        reverse=np.array([index[(y, x)] for x, y in dyads], dtype=np.int64),
+        index=index,
+        dispute_of=disp,
+    )
+
+
+def _dyad_values(s: Scenario, ctx: Context, dy: Dyads, u: Uncertainties) -> None:
+    """Rivalry intensity, stakes and trade dependence on the dyads (in DYAD_VALUE_ORDER)."""
+    P = len(dy.src)
+    for key in DYAD_VALUE_ORDER:
+        u.array(key, (P,))
+    entries: list[DyadValue] = [
+        v for name, rel in s.relations.items() for v in rules_for(rel).dyad_values(name, rel, ctx)
+    ]
+    # one trade dependence per direction: a later relation replaces an earlier one's value
+    dependence = {v.pair: v for v in entries if v.key == "trade_dependence"}
+    rest = [v for v in entries if v.key != "trade_dependence"]
+    for v in [*dependence.values(), *sorted(rest, key=lambda v: DYAD_VALUE_ORDER[v.key])]:
+        u.place(v.key, (dy.index[v.pair],), v.value, v.path)
+
+
+def _triggers(links: list[CommitmentLink], dy: Dyads, ladder: Ladder) -> dict[str, np.ndarray]:
+    """Trigger tests (link, attacker dyad, threshold, guard) and obligation pairs, sorted."""
+    trig, oblig = [], []
     for k, link in enumerate(links):
-        b.put("cred", (k,), link["cred"], f"relations.{link['relation']}.credibility")
-    trig = []
-    oblig = []
-    for k, link in enumerate(links):
-        g, p = link["g"], link["p"]
-        for a in range(P):
-            if dst[a] == p and src[a] != g:
-                thr = link["trigger"]
-                if disp[a] >= 0 and disp[a] not in link["covers"] and thr <= first_force:
-                    thr = min(
-                        first_force + 1, top
-                    )  # an uncovered island clash is not an armed attack on the ally
-                gd = didx.get((g, int(src[a])))
-                trig.append((k, a, thr, -1 if gd is None else gd))
-                if gd is not None:
-                    oblig.append((gd, a, k))
+        g, p = link.guarantor, link.protected
+        for a in np.flatnonzero((dy.dst == p) & (dy.src != g)):
+            a = int(a)
+            thr = link.trigger
+            uncovered = dy.dispute_of[a] >= 0 and dy.dispute_of[a] not in link.covers
+            if uncovered and thr <= ladder.first_force:  # an island clash is no attack on the ally
+                thr = min(ladder.first_force + 1, ladder.top)
+            gd = dy.index.get((g, int(dy.src[a])))
+            trig.append((k, a, thr, -1 if gd is None else gd))
+            if gd is not None:
+                oblig.append((gd, a, k))
     trig.sort()
     oblig.sort()
-    basing = []
-    for name, rel in s.relations.items():
-        if isinstance(rel, Alliance) and rel.basing_hosts:
-            ks = [k for k, lk in enumerate(links) if lk["relation"] == name]
-            bi = len(basing)
-            b.array(f"basing_access_{bi}", ())
-            b.put(f"basing_access_{bi}", (), rel.basing_access, f"relations.{name}.basing_access")
-            host_pairs = []  # (attacker->host dyad, guarantor->attacker dyad)
-            for k in ks:
-                g, p = links[k]["g"], links[k]["p"]
-                for a in range(P):
-                    if dst[a] == p and src[a] != g:
-                        for h in rel.basing_hosts:
-                            ah = didx.get((int(src[a]), ix[h]))
-                            ga = didx.get((g, int(src[a])))
-                            if ah is not None and ga is not None:
-                                host_pairs.append((ah, ga))
-            basing.append(
-                {
-                    "key": f"basing_access_{bi}",
-                    "links": np.array(ks, dtype=np.int64),
-                    "share": rel.basing_share,
-                    "pairs": np.array(sorted(set(host_pairs)), dtype=np.int64).reshape(-1, 2),
-                }
-            )
+    return {
+        "trigger_link": np.array([t[0] for t in trig], dtype=np.int64),
+        "trigger_dyad": np.array([t[1] for t in trig], dtype=np.int64),
+        "trigger_rung": np.array([t[2] for t in trig], dtype=np.int8),
+        "trigger_guard": np.array([t[3] for t in trig], dtype=np.int64),
+        "obligation_dyad": np.array([o[0] for o in oblig], dtype=np.int64),
+        "obligation_attack": np.array([o[1] for o in oblig], dtype=np.int64),
+        "obligation_link": np.array([o[2] for o in oblig], dtype=np.int64),
+    }
 
-    # security dilemma: static partner weight matrix W[j, k] = weight of k's alignment with j
+
+def _basing(
+    s: Scenario, ctx: Context, links: list[CommitmentLink], dy: Dyads, u: Uncertainties
+) -> list[BasingAccess]:
+    """Alliances with basing hosts: access probability (uncertain) and host pairs."""
+    out: list[BasingAccess] = []
+    P = len(dy.src)
+    for name, rel in s.relations.items():
+        hosts = [ctx.index[h] for h in rules_for(rel).basing_hosts(rel)]
+        if not hosts:
+            continue
+        ks = [k for k, lk in enumerate(links) if lk.relation == name]
+        key = f"basing_access_{len(out)}"
+        u.array(key, ())
+        u.place(key, (), rel.basing_access, f"relations.{name}.basing_access")
+        host_pairs = set()  # (attacker->host dyad, guarantor->attacker dyad)
+        for k in ks:
+            g, p = links[k].guarantor, links[k].protected
+            for a in np.flatnonzero((dy.dst == p) & (dy.src != g)):
+                for h in hosts:
+                    ah = dy.index.get((int(dy.src[a]), h))
+                    ga = dy.index.get((g, int(dy.src[a])))
+                    if ah is not None and ga is not None:
+                        host_pairs.add((ah, ga))
+        pairs = np.array(sorted(host_pairs), dtype=np.int64).reshape(-1, 2)
+        out.append(
+            BasingAccess(
+                key, np.array(ks, dtype=np.int64), rel.basing_share, pairs, Segments(pairs[:, 0], P)
+            )
+        )
+    return out
+
+
+def _coalition_weights(n: int, links: list[CommitmentLink]) -> np.ndarray:
+    """Security dilemma: W[j, k] = weight of k's alignment with j."""
     coal = np.zeros((n, n), dtype=np.float64)
     for link in links:
-        coal[link["p"], link["g"]] = max(coal[link["p"], link["g"]], link["weight"])
+        p, g = link.protected, link.guarantor
+        coal[p, g] = max(coal[p, g], link.weight)
+    return coal
 
+
+def _direct_numbers(s: Scenario, u: Uncertainties) -> None:
+    """Numbers the families draw themselves: rule parameters and inject probabilities."""
+    for key in RULE_KEYS:
+        u.declare(f"rules.{key}", getattr(s.rules, key))
+    for name, inj in s.injects.items():
+        u.declare(f"injects.{name}.probability", inj.probability)
+
+
+def compile_scenario(s: Scenario) -> CompiledScenario:
+    """Turn a validated ``Scenario`` into arrays (see the module docstring)."""
+    ladder = _ladder(s)
+    actors = list(s.actors)
+    ctx = Context(
+        index={a: i for i, a in enumerate(actors)},
+        rung_names=ladder.names,
+        first_force=ladder.first_force,
+        disputes=[name for name, r in s.relations.items() if rules_for(r).territorial],
+        levels=LEVEL,
+    )
+    u = Uncertainties()
+    _actor_numbers(s, u)
+    links = _links(s, ctx)
+    dy = _dyads(s, ctx, links)
+    _dyad_values(s, ctx, dy, u)
+    u.array("credibility", (len(links),))
+    for k, link in enumerate(links):
+        u.place("credibility", (k,), link.credibility, f"relations.{link.relation}.credibility")
+    basing = _basing(s, ctx, links, dy, u)
+    _direct_numbers(s, u)
     return CompiledScenario(
         scenario=s,
         actors=actors,
-        rung_names=names,
-        rung_labels=[r.label or r.name for r in rungs],
-        rung_cost=np.array([r.cost for r in rungs], dtype=np.float32),
-        first_force=first_force,
-        first_homeland=first_homeland,
-        first_nuclear=first_nuclear,
-        flag_blockade=np.array([r.blockade for r in rungs], dtype=np.float32),
-        flag_sanctions=np.array([r.sanctions for r in rungs], dtype=np.float32),
-        kind_org=np.array([a.kind == "organisation" for a in acts], dtype=bool),
-        nuclear_ok=nuclear_ok,
-        defence_oriented=np.array([a.doctrine.defence_oriented for a in acts], dtype=bool),
-        counterstrike=np.array([a.doctrine.counterstrike for a in acts], dtype=bool),
-        csd_mode=np.array(
-            [
-                {"treaty": 0, "three_new_conditions": 1, "none": 2}[
-                    a.doctrine.collective_self_defence
-                ]
-                for a in acts
-            ],
-            dtype=np.int8,
-        ),
-        rear_area=np.array([a.doctrine.rear_area_support for a in acts], dtype=bool),
-        max_rung=max_rung,
-        src=src,
-        dst=dst,
-        reverse=reverse,
-        dispute_of=disp,
+        rung_names=ladder.names,
+        rung_labels=ladder.labels,
+        rung_cost=ladder.cost,
+        first_force=ladder.first_force,
+        first_homeland=ladder.first_homeland,
+        first_nuclear=ladder.first_nuclear,
+        flag_blockade=ladder.blockade,
+        flag_sanctions=ladder.sanctions,
+        **_actor_flags(s, ladder),
+        src=dy.src,
+        dst=dy.dst,
+        reverse=dy.reverse,
+        dispute_of=dy.dispute_of,
         links=links,
-        link_g=np.array([lk["g"] for lk in links], dtype=np.int64),
-        link_p=np.array([lk["p"] for lk in links], dtype=np.int64),
-        link_alliance=np.array([lk["alliance"] for lk in links], dtype=bool),
-        link_support=np.array([lk["support"] for lk in links], dtype=np.int8),
-        link_relation=[lk["relation"] for lk in links],
-        trig_link=np.array([t[0] for t in trig], dtype=np.int64),
-        trig_dyad=np.array([t[1] for t in trig], dtype=np.int64),
-        trig_rung=np.array([t[2] for t in trig], dtype=np.int8),
-        trig_guard=np.array([t[3] for t in trig], dtype=np.int64),
-        oblig_dyad=np.array([o[0] for o in oblig], dtype=np.int64),
-        oblig_attack=np.array([o[1] for o in oblig], dtype=np.int64),
-        oblig_link=np.array([o[2] for o in oblig], dtype=np.int64),
+        link_g=np.array([lk.guarantor for lk in links], dtype=np.int64),
+        link_p=np.array([lk.protected for lk in links], dtype=np.int64),
+        link_alliance=np.array([lk.alliance for lk in links], dtype=bool),
+        link_support=np.array([lk.support for lk in links], dtype=np.int8),
+        link_relation=[lk.relation for lk in links],
+        **_triggers(links, dy, ladder),
         basing=basing,
-        coalition_static=coal,
-        dyads_of=[np.flatnonzero(src == i) for i in range(n)],
-        params=b.params,
-        base=b.base,
+        coalition_static=_coalition_weights(len(actors), links),
+        dyads_of=[np.flatnonzero(dy.src == i) for i in range(len(actors))],
+        uncertain=u,
     )

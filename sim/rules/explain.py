@@ -1,117 +1,85 @@
-"""Readable reasons for decisions at R = 1: the terms of each chosen move, the masks that applied."""
+"""Readable reasons for decisions at R = 1: the terms of each chosen move, the masks that applied.
+
+The terms come from the registered families' declarations (sim/rules/registry.py) and the masks
+from their ``reasons`` hooks, so a new family explains itself without a change here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
-
 import numpy as np
 
-from sim.rules.decision import TERMS
+from sim.rules.compile import CompiledScenario
+from sim.rules.events import Event
+from sim.rules.families.choice import MOVES, Decision
+from sim.rules.family import RuleFamily
+from sim.rules.registry import listed_terms
+from sim.rules.state import WorldState
 
-if TYPE_CHECKING:
-    from sim.model import ActorAgent, WargameModel
-    from sim.rules.decision import Choice
-
-
-@dataclass
-class Event:
-    """One line of the timeline: turn, kind (move, trigger, inject, end), actor, text, details."""
-
-    turn: int
-    kind: str
-    actor: str
-    text: str
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+__all__ = ["Event", "describe_decision", "timeline"]
 
 
-def _masks(m: WargameModel, d: int) -> list[str]:
-    c = m.c
-    i, j = int(c.src[d]), int(c.dst[d])
-    out = []
-    amax = int(m.amax[0, d])
-    if not c.nuclear_ok[i]:
-        out.append("non-nuclear: nuclear rungs barred")
-    if c.defence_oriented[i]:
-        if amax < c.first_force:
-            out.append("defence-oriented: no force (no attack on it, Three New Conditions not met)")
-        elif m.self_defence[0, d]:
-            out.append(f"self-defence licensed: {c.actors[j]} used force against {c.actors[i]}")
-        elif m.collective[0, d]:
-            out.append(
-                "collective self-defence licensed: a partner was attacked and survival is threatened"
-            )
-        if amax < c.first_homeland and amax >= c.first_force:
-            out.append(
-                "no strikes on homelands (counterstrike only after an attack on its own territory)"
-            )
-    if c.max_rung[i] < c.top and c.kind_org[i]:
-        out.append(f"organisation: at most {c.rung_names[c.max_rung[i]]}")
-    return out
+def _probabilities(c: CompiledScenario, d: Decision, old: int, col: int) -> dict[str, float]:
+    """Chance of each valid move's rung in world 0."""
+    assert d.terms is not None
+    return {
+        c.rung_names[int(np.clip(old + mv, 0, c.top))]: round(
+            float(d.terms["prob_all"][i, 0, col]), 3
+        )
+        for i, mv in enumerate(MOVES)
+        if d.valid[i, 0, col]
+    }
 
 
-def describe_choice(
-    m: WargameModel, agent: ActorAgent, ch: Choice, human: dict[str, int]
+def describe_decision(
+    s: WorldState,
+    c: CompiledScenario,
+    fams: tuple[RuleFamily, ...],
+    actor: int,
+    dyads: np.ndarray,
+    d: Decision,
+    human: dict[str, int],
 ) -> list[Event]:
     """Events for world 0: one per dyad whose rung changed, or that holds above cooperation."""
-    c = m.c
+    assert d.terms is not None
+    names = listed_terms(fams)
+    pick = d.terms["pick"]
+    who_acts = c.actors[actor]
     events = []
-    assert ch.terms is not None
-    pick = ch.terms["pick"]
-    for col, d in enumerate(agent.dyads):
-        target = c.actors[c.dst[d]]
-        old = int(m.rung[0, d])
-        new = int(ch.rung[0, col])
-        if target in human:
-            new = human[target]
+    for col, dyad in enumerate(dyads):
+        target = c.actors[c.dst[dyad]]
+        old = int(s.rung[0, dyad])
+        new = human[target] if target in human else int(d.rung[0, col])
         if new == old and new == 0:
             continue
         k = int(pick[0, col])
-        terms = {t: round(float(ch.terms[t][k, 0, col]), 3) for t in TERMS}
-        probs = {
-            c.rung_names[int(np.clip(old + mv, 0, c.top))]: round(
-                float(ch.terms["prob_all"][i, 0, col]), 3
-            )
-            for i, mv in enumerate((-1, 0, 1, 2))
-            if ch.valid[i, 0, col]
-        }
-        kind = "hold" if new == old else "move"
+        terms = {t: round(float(d.terms[t][k, 0, col]), 3) for t in names}
         verb = "holds at" if new == old else ("escalates to" if new > old else "de-escalates to")
-        who = "(team move) " if target in human else ""
         top_terms = sorted(
             ((v, t) for t, v in terms.items() if abs(v) >= 0.01), key=lambda x: -abs(x[0])
         )[:3]
         why = ", ".join(f"{t} {v:+.2f}" for v, t in top_terms) or "no strong pull"
         if target in human:  # how likely the engine was to make the team's move
             i = new - old + 1
-            k = i if 0 <= i < ch.terms["prob_all"].shape[0] else k
-        p_pick = float(ch.terms["prob_all"][k, 0, col])
+            k = i if 0 <= i < d.terms["prob_all"].shape[0] else k
+        p_pick = float(d.terms["prob_all"][k, 0, col])
+        team = "(team move) " if target in human else ""
         text = (
-            f"{who}{agent.name} {verb} {c.rung_labels[new]} toward {target} ({why}; p={p_pick:.2f})"
+            f"{team}{who_acts} {verb} {c.rung_labels[new]} toward {target} ({why}; p={p_pick:.2f})"
         )
-        events.append(
-            Event(
-                m.turn + 1,
-                kind,
-                agent.name,
-                text,
-                {
-                    "target": target,
-                    "from": c.rung_names[old],
-                    "to": c.rung_names[new],
-                    "terms": terms,
-                    "probabilities": probs,
-                    "masks": _masks(m, d),
-                    "threat": round(float(m.threat[0, d]), 3),
-                    "perceived_rival_rung": round(float(m.perceived[0, c.reverse[d]]), 2),
-                    "human": target in human,
-                    "probability": round(p_pick, 4),
-                },
-            )
-        )
+        details = {
+            "target": target,
+            "from": c.rung_names[old],
+            "to": c.rung_names[new],
+            "terms": terms,
+            "probabilities": _probabilities(c, d, old, col),
+            "masks": [r for f in fams for r in f.reasons(s, c, int(dyad))],
+            "threat": round(float(s.threat[0, dyad]), 3),
+            "perceived_rival_rung": round(float(s.perceived_rung[0, c.reverse[dyad]]), 2),
+            "human": target in human,
+            "probability": round(p_pick, 4),
+        }
+        kind = "hold" if new == old else "move"
+        events.append(Event(s.turn + 1, kind, who_acts, text, details))
     return events
 
 

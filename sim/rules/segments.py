@@ -20,12 +20,14 @@ class Segments:
         self.targets, self.starts = np.unique(groups, return_index=True)
 
     def max(self, values: np.ndarray, fill: float = 0) -> np.ndarray:
+        """Per-group maximum of the columns of ``values`` (``fill`` for empty groups)."""
         out = np.full((values.shape[0], self.n), fill, dtype=values.dtype)
         if self.starts.size:
             out[:, self.targets] = np.maximum.reduceat(values, self.starts, axis=1)
         return out
 
     def any(self, values: np.ndarray) -> np.ndarray:
+        """Per-group logical or of the columns of a boolean ``values``."""
         out = np.zeros((values.shape[0], self.n), dtype=bool)
         if self.starts.size:
             counts = np.add.reduceat(values.view(np.uint8), self.starts, axis=1, dtype=np.uint16)

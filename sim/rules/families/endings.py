@@ -1,0 +1,71 @@
+"""Stop conditions and outcomes: when a world ends and how it is classified (docs/model.md, 8).
+
+Stop conditions are evaluated after every turn; a world also ends at the turn limit. Its outcome
+is the first (in file order) whose condition holds when it ends; the last is a catch-all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.rules.compile import CompiledScenario
+from sim.rules.events import Event
+from sim.rules.family import RuleFamily
+from sim.rules.state import WorldState
+
+
+class Endings(RuleFamily):
+    """Count calm turns, stop worlds and classify them."""
+
+    name = "endings"
+    summary = "stop conditions, the turn limit and the outcome of every world"
+    state_fields = ("alive", "end_turn", "stop_reason", "outcome", "calm_turns")
+
+    def setup(self, s: WorldState, c: CompiledScenario) -> None:
+        """Every world starts alive, with no outcome."""
+        R = s.worlds
+        s.alive = np.ones(R, dtype=bool)
+        s.end_turn = np.zeros(R, dtype=np.int16)
+        s.stop_reason = np.full(R, -1, dtype=np.int16)
+        s.outcome = np.full(R, -1, dtype=np.int16)
+        s.calm_turns = {r: np.zeros(R, dtype=np.int16) for r in c.endings.calm_rungs}
+
+    def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
+        """Update calm counters, then stop and classify the worlds that end now."""
+        top = s.rung.max(axis=1) if s.rung.size else np.zeros(s.worlds, np.int8)
+        for r, count in s.calm_turns.items():
+            s.calm_turns[r] = np.where(top <= r, count + 1, 0).astype(np.int16)
+        check_stops(s, c)
+
+
+def check_stops(s: WorldState, c: CompiledScenario) -> None:
+    """End the worlds whose stop condition holds (or that reached the limit); classify them."""
+    ending = np.zeros(s.worlds, dtype=bool)
+    for i, (after, check) in enumerate(c.endings.stops):
+        if s.turn > after:
+            hit = check(s) & s.alive & ~ending
+            s.stop_reason[hit] = i
+            ending |= hit
+    if s.turn >= c.scenario.turns.limit:
+        ending |= s.alive
+    if not ending.any():
+        return
+    s.end_turn[ending] = s.turn
+    classify(s, c, ending)
+    s.alive &= ~ending
+    if s.explain and ending[0]:
+        reason = list(c.scenario.stop)[s.stop_reason[0]] if s.stop_reason[0] >= 0 else "turn limit"
+        name = c.endings.outcome_names[s.outcome[0]]
+        s.log.append(Event(s.turn, "end", "", f"World ends ({reason}); outcome: {name}"))
+
+
+def classify(s: WorldState, c: CompiledScenario, mask: np.ndarray) -> None:
+    """The first outcome whose condition holds, for the worlds in ``mask``."""
+    left = mask.copy()
+    for i, check in enumerate(c.endings.outcomes):
+        hit = left if check is None else check(s) & left
+        s.outcome[hit] = i
+        left &= ~hit
+
+
+FAMILY = Endings()

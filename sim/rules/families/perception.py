@@ -1,0 +1,56 @@
+"""Perception and misperception (fog of war): noisy observation of rungs and of rival resolve.
+
+docs/model.md section 2. One observation of each dyad per turn serves every observer; rival resolve
+is seen once per world with noise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.rules.compile import CompiledScenario
+from sim.rules.family import RuleFamily, RuleParameter
+from sim.rules.state import F32, WorldState
+
+JERVIS = "Jervis, Perception and Misperception in International Politics (1976)"
+
+
+class Perception(RuleFamily):
+    """Observed rungs = true rung + noise; perceived resolve = resolve + noise (fixed per world)."""
+
+    name = "perception"
+    summary = "noisy observation of rivals' rungs (per turn) and resolve (per world)"
+    parameters = (
+        RuleParameter(
+            "observation_noise",
+            0.4,
+            "SD (in rungs) of the noise with which actors observe rivals' rungs.",
+            f"{JERVIS}; value: assumption: large enough that fog can start a spiral",
+        ),
+        RuleParameter(
+            "resolve_noise",
+            0.1,
+            "SD of the noise on perceived rival resolve.",
+            f"{JERVIS}; value: assumption",
+        ),
+    )
+    state_fields = ("perceived_resolve", "perceived_rung")
+
+    def setup(self, s: WorldState, c: CompiledScenario) -> None:
+        """Each world sees every rival's resolve once, with noise."""
+        noise = s.rng.standard_normal((s.worlds, len(c.src)), dtype=F32)
+        s.perceived_resolve = np.clip(
+            s.resolve[:, c.dst] + s.rules["resolve_noise"][:, None] * noise, 0, 1
+        ).astype(F32)
+        s.perceived_rung = s.rung.astype(F32)
+
+    def update(self, s: WorldState, c: CompiledScenario) -> None:
+        """Observe every dyad once per turn (after the turn's injects)."""
+        if s.observed_turn == s.turn:
+            return
+        s.observed_turn = s.turn
+        noise = s.rng.standard_normal(s.rung.shape, dtype=F32)
+        s.perceived_rung = s.rung.astype(F32) + s.rules["observation_noise"][:, None] * noise
+
+
+FAMILY = Perception()

@@ -1,0 +1,233 @@
+"""Utility terms: what an actor weighs when it scores a move (docs/model.md section 6).
+
+``update`` computes, once per turn for every dyad and world, the weight of each term (deterrence
+and costs from the coalition, pressure and obligations from commitments, domestic opinion from
+threat). Each ``UtilityTerm`` then turns its weight into a value per candidate move; the choice
+family adds the terms in registry order (then within a family in declaration order).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.rules.compile import CompiledScenario
+from sim.rules.families.threat import max_threat
+from sim.rules.family import Candidates, RuleFamily, RuleParameter, UtilityTerm
+from sim.rules.state import F32, WorldState
+
+MULTIPLIERS = (
+    "assumption: multipliers 3, 1.6, 4 and 0.7 set so that defenders match coercion, claimants "
+    "coerce in proportion to resolve and (lack of) deterrence, and force is rare without a stake "
+    "or an attack"
+)
+
+
+def update_weights(s: WorldState, c: CompiledScenario) -> None:
+    """Per-dyad weights of the terms (gain, cost, economic, response, obligation, domestic)."""
+    rules = s.rules
+    k_d = s.committed_power[:, c.dst]
+    p_win = s.source_strength / (
+        s.source_strength + s.target_strength + rules["deterrence"][:, None] * k_d + 1e-6
+    )
+    s.gain_weight = s.claim_value * p_win
+    adversary = (s.target_power + k_d) / (s.source_power + s.target_power + k_d + 1e-6)
+    s.cost_weight = s.cost_base * (0.5 + adversary)
+    # pressure: what the rival is perceived to do to me, or to a partner I have honoured a pledge to
+    press = np.clip(s.perceived_rung[:, c.reverse], 0, c.top)
+    if len(c.obligation_dyad):
+        k = c.obligation_link
+        on_partner = np.clip(s.perceived_rung[:, c.obligation_attack], 0, c.top)
+        weight = np.where(s.honoured[:, k], F32(1.0), F32(0.3))
+        press = np.maximum(press, c.obligations_by_dyad.max(weight * on_partner))
+        active = s.triggered[:, k] & s.honoured[:, k]
+        s.obligation_rung = c.obligations_by_dyad.max(
+            (active * s.rung[:, c.obligation_attack]).astype(F32)
+        )
+    else:
+        s.obligation_rung = np.zeros_like(press)
+    for b, granted in zip(c.basing, s.basing_granted, strict=True):
+        # the attacker treats a host granting bases as taking part
+        host = granted[:, None] * b.share * s.rung[:, b.pairs[:, 1]].astype(F32)
+        press = np.maximum(press, b.segments.max(host.astype(F32)))
+    s.pressure = press.astype(F32)
+    # answering in kind; under armed attack, self-defence is not optional (UN Charter, Art. 51)
+    s.response_weight = (
+        rules["reciprocity"][:, None] * ((0.3 + s.threat) * 1.6 + 1.5 * s.self_defence)
+    ).astype(F32)
+    # a state under armed attack has already lost that trade: economic costs no longer hold it back
+    peace = (~s.self_defence).astype(F32)
+    s.blockade_weight = s.blockade_exposure * peace
+    s.sanctions_weight = s.sanctions_exposure * peace
+    s.obligation_weight = (rules["obligation"][:, None] * 4.0 * (s.obligation_rung > 0)).astype(F32)
+    relax = np.exp(-s.opinion_relaxation * max_threat(s, c))
+    s.domestic_weight = (3.0 * s.domestic_constraint * relax)[:, c.src].astype(F32)
+
+
+def gain(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
+    """Coercive value of the claim at the candidate rung, after deterrence."""
+    return s.gain_weight[:, m.dyads] * m.tables.gain[m.index]
+
+
+def domestic(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
+    """Public reluctance, in proportion to the rung."""
+    return s.domestic_weight[:, m.dyads] * m.fraction
+
+
+def cost(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
+    """Escalation cost of the rung (ladder), against the balance with the rival's coalition."""
+    return s.cost_weight[:, m.dyads] * m.tables.cost[m.index]
+
+
+def economic(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
+    """Sea-lane exposure to blockade rungs and trade exposure to sanctions rungs."""
+    return (
+        s.blockade_weight[:, m.dyads] * m.tables.blockade[m.index]
+        + s.sanctions_weight[:, m.dyads] * m.tables.sanctions[m.index]
+    )
+
+
+def response(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
+    """Answering the rival's (perceived) pressure in kind, up to its rung."""
+    return s.response_weight[:, m.dyads] * np.minimum(
+        m.fraction, s.pressure[:, m.dyads] * m.top_inv
+    )
+
+
+def obligation(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
+    """Honouring a fired commitment, up to the attacker's rung on the partner."""
+    return s.obligation_weight[:, m.dyads] * np.minimum(
+        m.fraction, s.obligation_rung[:, m.dyads] * m.top_inv
+    )
+
+
+def inertia(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
+    """Status-quo bias, and backing down costs face in proportion to the rung left."""
+    moves = m.moves
+    value = s.rules["inertia"][None, :, None] * np.abs(moves).astype(np.float32)[:, None, None]
+    face = (s.rules["audience_cost"][:, None] * m.current * m.top_inv)[None]
+    return value + (moves < 0)[:, None, None] * face
+
+
+class Utility(RuleFamily):
+    """The terms of a move's utility and their per-turn weights."""
+
+    name = "utility"
+    summary = "deterrence, costs, economic exposure, response, obligation, opinion, inertia"
+    parameters = (
+        RuleParameter(
+            "reciprocity",
+            1.0,
+            "Weight of answering a rival's rung in kind.",
+            "Richardson, Arms and Insecurity (1960): reciprocal escalation",
+        ),
+        RuleParameter(
+            "deterrence",
+            1.0,
+            "Weight of the committed coalition in a challenger's calculus.",
+            "Schelling, Arms and Influence (1966); Huth, Extended Deterrence and the "
+            "Prevention of War (1988)",
+        ),
+        RuleParameter(
+            "obligation",
+            1.0,
+            "Weight of an honoured commitment on the guarantor's choice.",
+            "seed 000 (alliances and partners); value: assumption",
+        ),
+        RuleParameter(
+            "cost_scale",
+            1.0,
+            "Multiplier on every escalation cost.",
+            "assumption: the ladder's costs are relative; 1 keeps them as listed",
+        ),
+        RuleParameter(
+            "economic_cost",
+            1.0,
+            "Weight of sea-lane and trade exposure in costs.",
+            "seed 000: Japan 'owes its economic and energy survival to the maritime routes'; "
+            "value: assumption",
+        ),
+        RuleParameter(
+            "inertia",
+            0.15,
+            "Cost of changing rung at all (status-quo bias).",
+            "assumption: status-quo bias",
+        ),
+        RuleParameter(
+            "audience_cost",
+            0.4,
+            "Cost of backing down, times the rung left (Fearon 1994 audience costs).",
+            "Fearon, 'Domestic Political Audiences and the Escalation of International "
+            "Disputes', APSR 88(3), 1994; value: assumption",
+        ),
+    )
+    state_fields = (
+        "gain_weight",
+        "cost_weight",
+        "blockade_weight",
+        "sanctions_weight",
+        "pressure",
+        "response_weight",
+        "obligation_rung",
+        "obligation_weight",
+        "domestic_weight",
+    )
+    # the order in which the terms are added (floating-point sums depend on it)
+    terms = (
+        UtilityTerm(
+            "gain",
+            +1,
+            gain,
+            "gain · g(L): coercive value of the claim, after deterrence",
+            "Schelling (1966); Huth (1988); " + MULTIPLIERS,
+        ),
+        UtilityTerm(
+            "domestic",
+            -1,
+            domestic,
+            "domestic · L/top: public reluctance, relaxed by threat",
+            "seed 000: 'the reluctance of the Japanese public opinion in the military universe'",
+            listed_before="inertia",
+        ),
+        UtilityTerm(
+            "cost",
+            -1,
+            cost,
+            "cost · c(L): escalation cost against the rival's coalition",
+            "Kahn, On Escalation (1965) for the ladder; costs: assumption",
+        ),
+        UtilityTerm(
+            "economic",
+            -1,
+            economic,
+            "economic(L): sea-lane (blockade) and trade (sanctions) exposure",
+            "seed 000: maritime routes; trade dependence from the library's economic ties",
+        ),
+        UtilityTerm(
+            "response",
+            +1,
+            response,
+            "resp · min(L, press)/top: answer the rival in kind",
+            "Richardson (1960); UN Charter, Art. 51 (self-defence)",
+        ),
+        UtilityTerm(
+            "obligation",
+            +1,
+            obligation,
+            "oblig · min(L, obligation level)/top: honour a fired commitment",
+            "seed 000 (alliances and partners); " + MULTIPLIERS,
+        ),
+        UtilityTerm(
+            "inertia",
+            -1,
+            inertia,
+            "inertia · |move| + audience · [move < 0] · L_now/top: status quo, audience costs",
+            "Fearon (1994); inertia: assumption",
+        ),
+    )
+
+    def update(self, s: WorldState, c: CompiledScenario) -> None:
+        """The terms' weights for this turn."""
+        update_weights(s, c)
+
+
+FAMILY = Utility()

@@ -1,0 +1,106 @@
+"""What a rule family declares: its parameters, the state fields it writes, its utility terms, and
+the hooks the turn loop calls (in registry order, sim/rules/registry.py).
+
+A family is a plug-in: one module with one ``RuleFamily`` subclass instance, listed once in the
+registry. Hooks take the declared state (sim/rules/state.py) and the compiled scenario, never the
+Mesa model. docs/architecture.md ("Add a rule family") walks through writing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.rules.compile import CompiledScenario, RungTables
+from sim.rules.state import WorldState
+
+
+@dataclass(frozen=True)
+class RuleParameter:
+    """A number of the ``rules:`` block: name, default, meaning and where it comes from.
+
+    ``source`` is a seed file quote or a public reference, or starts with ``assumption:``.
+    Parameters also in ``sim.scenario.schema.Rules`` may be set per scenario and with ``--set``
+    (tests/test_rules_registry.py checks that both agree); others take their default.
+    """
+
+    name: str
+    default: float
+    meaning: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The candidate moves of some dyads, laid out (M, R, d) with the move axis first."""
+
+    moves: np.ndarray  # (M,) rung change of each candidate move, int16
+    dyads: np.ndarray  # (d,) dyad indices
+    current: np.ndarray  # (R, d) current rungs, int16
+    index: np.ndarray  # (M, R, d) candidate rung + 1, an index into the padded rung tables
+    fraction: np.ndarray  # (M, R, d) candidate rung / top of the ladder
+    tables: RungTables
+    top_inv: np.float32  # 1 / top of the ladder
+
+
+TermValue = Callable[[WorldState, CompiledScenario, Candidates], np.ndarray]
+
+
+@dataclass(frozen=True)
+class UtilityTerm:
+    """One term of a move's utility: U = sum of sign x value over every family's terms.
+
+    ``value`` returns the term's magnitude for every candidate (M, R, d); ``sign`` (+1 or -1) says
+    whether it adds to or subtracts from the utility. The explanation (``--explain``) shows
+    sign x value under ``name``, in the order the terms are added, except that a term with
+    ``listed_before`` is listed just before the named term (the sum's order is fixed by floating
+    point; the listing breaks ties between equally strong terms in explanations).
+    """
+
+    name: str
+    sign: int
+    value: TermValue
+    meaning: str
+    source: str
+    listed_before: str | None = None
+
+
+class RuleFamily:
+    """Base class of a rule family. Every hook is optional; the default does nothing.
+
+    Hooks, each called for every family in registry order:
+      - ``setup``: once, when the worlds are created (fixed draws: honouring, injects, basing);
+      - ``start_turn``: at the start of a turn, before any shared quantity (injects fire);
+      - ``update``: the quantities all actors share this turn; called again, in the same turn,
+        after a facilitator forces an inject (``inject_forced``), so it must be safe to repeat;
+      - ``inject_forced``: a facilitator fired an inject after the turn was prepared;
+      - ``end_turn``: after the simultaneous moves are committed (triggers, stops, outcomes);
+      - ``reasons``: short texts explaining what limited the choice on one dyad (world 0).
+    """
+
+    name: str = ""
+    summary: str = ""
+    parameters: tuple[RuleParameter, ...] = ()
+    state_fields: tuple[str, ...] = ()
+    terms: tuple[UtilityTerm, ...] = ()
+
+    def setup(self, s: WorldState, c: CompiledScenario) -> None:
+        """Create this family's fixed per-world draws and initial quantities."""
+
+    def start_turn(self, s: WorldState, c: CompiledScenario) -> None:
+        """Events at the start of a turn, before anything is computed."""
+
+    def update(self, s: WorldState, c: CompiledScenario) -> None:
+        """Quantities every actor shares this turn (may run twice in a turn)."""
+
+    def inject_forced(self, s: WorldState, c: CompiledScenario) -> None:
+        """React to an inject a facilitator forced after the turn was prepared."""
+
+    def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
+        """After the moves of the turn are committed."""
+
+    def reasons(self, s: WorldState, c: CompiledScenario, dyad: int) -> list[str]:
+        """What limited the choice on ``dyad`` in world 0 (shown with ``--explain``)."""
+        return []

@@ -1,0 +1,161 @@
+"""The declared state of R worlds: every per-world array the rules read or write, with its meaning.
+
+Shapes use R (worlds, the replicate axis), N (actors), P (dyads: directed pairs along which an actor
+may escalate), K (commitment links: guarantor -> protected pair), I (injects). Rule code reads and
+writes only these fields; the class has ``__slots__``, so an undeclared attribute is an error. A
+rule family that is not (yet) part of the core keeps its arrays in ``family_arrays`` under names it
+declares (``RuleFamily.state_fields``); see docs/architecture.md, "Add a rule family".
+"""
+
+# ruff: noqa: RUF009  (`declared` returns a dataclasses.field with metadata)
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+F32 = np.float32
+
+
+def declared(shape: str, dtype: str, meaning: str, default: Any = None) -> Any:
+    """A state field with its shape, dtype and meaning (read by ``field_table`` and the docs)."""
+    return field(default=default, metadata={"shape": shape, "dtype": dtype, "meaning": meaning})
+
+
+@dataclass(slots=True)
+class WorldState:
+    """R independent worlds of one compiled scenario (see the module docstring for the axes)."""
+
+    worlds: int = declared("", "int", "R, the number of worlds advanced together")
+    rng: np.random.Generator = declared("", "Generator", "the only source of random draws")
+    explain: bool = declared("", "bool", "record a readable event for every decision of world 0")
+    log: list = declared("", "list[Event]", "events of world 0 when explaining", None)
+    turn: int = declared("", "int", "turns played so far", 0)
+    prepared_turn: int = declared("", "int", "turn whose shared quantities are computed", -1)
+    observed_turn: int = declared("", "int", "turn whose rungs have been observed", -1)
+    forced_injects: set = declared("", "set[str]", "injects a facilitator fires next", None)
+    sampled: dict = declared(
+        "(R,) each", "float64", "sampled value of every uncertain parameter, by path", None
+    )
+    rules: dict = declared("(R,) each", "float32", "value of every rule parameter per world", None)
+    # actors' attributes (sampled per world; injects may adjust some)
+    power: np.ndarray = declared("(R, N)", "float32", "overall capability (domain-weighted)")
+    resolve: np.ndarray = declared("(R, N)", "float32", "willingness to run risks for a claim")
+    risk_tolerance: np.ndarray = declared("(R, N)", "float32", "discount on escalation costs")
+    domestic_constraint: np.ndarray = declared("(R, N)", "float32", "public reluctance to escalate")
+    opinion_relaxation: np.ndarray = declared("(R, N)", "float32", "how fast threat relaxes it")
+    sea_lanes: np.ndarray = declared("(R, N)", "float32", "dependence on sea lanes")
+    survival_threshold: np.ndarray = declared(
+        "(R, N)", "float32", "threat at which an attack on a partner threatens the actor's survival"
+    )
+    attributes_changed: bool = declared("", "bool", "an inject adjusted an attribute", False)
+    # dyads' attributes
+    rivalry_intensity: np.ndarray = declared("(R, P)", "float32", "hostility of the rivalry")
+    trade_dependence: np.ndarray = declared("(R, P)", "float32", "source's trade dependence")
+    claim_stake: np.ndarray = declared("(R, P)", "float32", "claimant's stake in a dispute")
+    holder_stake: np.ndarray = declared("(R, P)", "float32", "holder's stake in a dispute")
+    perceived_resolve: np.ndarray = declared(
+        "(R, P)", "float32", "the target's resolve as the source sees it (noisy, fixed per world)"
+    )
+    # commitment links
+    credibility: np.ndarray = declared("(R, K)", "float32", "chance the guarantor honours it")
+    honour_draw: np.ndarray = declared("(R, K)", "float32", "uniform draw: honoured if below cred.")
+    honoured: np.ndarray = declared("(R, K)", "bool", "the guarantor honours the link")
+    basing_factor: np.ndarray = declared(
+        "(R, K)", "float32", "share of the guarantor's power usable (basing access)"
+    )
+    basing_access: list = declared(
+        "(R,) each", "float64", "chance hosts grant basing (per alliance)"
+    )
+    basing_granted: list = declared("(R,) each", "float32", "hosts grant basing (per alliance)")
+    triggered: np.ndarray = declared("(R, K)", "bool", "the link's trigger has fired")
+    support: np.ndarray = declared("(R, K)", "int8", "support level given now")
+    support_peak: np.ndarray = declared("(R, K)", "int8", "highest support level given")
+    # injects
+    inject_happens: np.ndarray = declared("(R, I)", "bool", "the inject fires here at its turn")
+    inject_fired: np.ndarray = declared("(R, I)", "bool", "the inject has fired")
+    injects_moved_rungs: bool = declared("", "bool", "an inject changed a rung this turn", False)
+    # escalation
+    rung: np.ndarray = declared("(R, P)", "int8", "current rung of each dyad")
+    next_rung: np.ndarray = declared("(R, P)", "int8", "rungs chosen this turn (simultaneous)")
+    peak: np.ndarray = declared("(R, P)", "int8", "highest rung so far")
+    violent_turns: np.ndarray = declared(
+        "(R, P)", "int16", "turns the dyad ended at a violent rung (standard vocabulary)"
+    )
+    first_violent_rung: int = declared(
+        "", "int", "lowest rung whose violence class is minor clashes or more", 0
+    )
+    perceived_rung: np.ndarray = declared(
+        "(R, P)", "float32", "the dyad's rung as observed this turn (with noise)"
+    )
+    acted: np.ndarray = declared("(P,)", "bool", "the dyad's rung ever changed by a move")
+    threat: np.ndarray | None = declared(
+        "(R, P)", "float32", "source's threat perception of the target (None before turn 1)"
+    )
+    # coalition
+    committed_power: np.ndarray = declared(
+        "(R, N)", "float32", "power committed behind each actor, as its rivals see it"
+    )
+    aligned_power: np.ndarray = declared(
+        "(R, N)", "float32", "power of the actor's partners (security dilemma)"
+    )
+    # balance of power, stakes and exposure per dyad (change only with attributes)
+    source_power: np.ndarray = declared("(R, P)", "float32", "power of the dyad's source")
+    target_power: np.ndarray = declared("(R, P)", "float32", "power of the dyad's target")
+    relative_power: np.ndarray = declared("(R, P)", "float32", "target / (source + target)")
+    rivalry_threat: np.ndarray = declared(
+        "(R, P)", "float32", "threat from rivalry and stakes, scaled by relative power"
+    )
+    source_strength: np.ndarray = declared("(R, P)", "float32", "source's power x resolve")
+    target_strength: np.ndarray = declared(
+        "(R, P)", "float32", "target's power x perceived resolve"
+    )
+    claim_value: np.ndarray = declared("(R, P)", "float32", "coercive value of the claim")
+    cost_base: np.ndarray = declared("(R, P)", "float32", "escalation cost before the balance")
+    blockade_exposure: np.ndarray = declared("(R, P)", "float32", "cost of a blockade rung")
+    sanctions_exposure: np.ndarray = declared("(R, P)", "float32", "cost of a sanctions rung")
+    sea_lane_threat: np.ndarray = declared("(R, P)", "float32", "threat from a blockading rival")
+    # doctrine
+    self_defence: np.ndarray = declared("(R, P)", "bool", "the target has used force on source")
+    collective_defence: np.ndarray = declared(
+        "(R, P)", "bool", "force licensed to defend an attacked partner"
+    )
+    highest_rung: np.ndarray = declared("(R, P)", "int8", "highest rung doctrine allows now")
+    # weights of the utility terms this turn
+    gain_weight: np.ndarray = declared("(R, P)", "float32", "coercive gain (after deterrence)")
+    cost_weight: np.ndarray = declared("(R, P)", "float32", "escalation cost")
+    blockade_weight: np.ndarray = declared("(R, P)", "float32", "economic cost of blockade")
+    sanctions_weight: np.ndarray = declared("(R, P)", "float32", "economic cost of sanctions")
+    pressure: np.ndarray = declared("(R, P)", "float32", "rung the source feels it must answer")
+    response_weight: np.ndarray = declared("(R, P)", "float32", "answering in kind")
+    obligation_rung: np.ndarray = declared(
+        "(R, P)", "float32", "attacker's rung on a partner whose link fired and is honoured"
+    )
+    obligation_weight: np.ndarray = declared("(R, P)", "float32", "honouring a commitment")
+    domestic_weight: np.ndarray = declared("(R, P)", "float32", "public reluctance")
+    # endings
+    alive: np.ndarray = declared("(R,)", "bool", "the world is still running")
+    end_turn: np.ndarray = declared("(R,)", "int16", "turn the world ended")
+    stop_reason: np.ndarray = declared("(R,)", "int16", "stop condition that ended it (-1: limit)")
+    outcome: np.ndarray = declared("(R,)", "int16", "outcome index (-1 while running)")
+    calm_turns: dict = declared("(R,) each", "int16", "turns in a row every rung <= key", None)
+    family_arrays: dict = declared(
+        "any", "any", "arrays of plug-in families, by declared name", None
+    )
+
+
+def field_table() -> list[tuple[str, str, str, str]]:
+    """(name, shape, dtype, meaning) of every declared field, in declaration order."""
+    return [
+        (f.name, f.metadata["shape"], f.metadata["dtype"], f.metadata["meaning"])
+        for f in fields(WorldState)
+    ]
+
+
+def release(state: WorldState) -> None:
+    """Drop the large arrays now (the model and its agents form reference cycles)."""
+    for f in fields(state):
+        value = getattr(state, f.name)
+        if isinstance(value, np.ndarray) and value.size > 64:
+            setattr(state, f.name, None)

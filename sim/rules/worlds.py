@@ -1,0 +1,118 @@
+"""Create R worlds of a compiled scenario and play their turns with the registered rule families.
+
+This is the turn loop; ``sim.model.WargameModel`` wraps it for Mesa (agents, DataCollector) and
+for people in the loop. Everything here takes the declared state and the compiled scenario.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.rules import vocabulary
+from sim.rules.compile import DOMAIN_WEIGHTS, RULE_KEYS, CompiledScenario
+from sim.rules.family import RuleFamily
+from sim.rules.registry import parameters
+from sim.rules.state import F32, WorldState
+
+ATTRIBUTES = (  # compiled array -> state field (float32 per world)
+    "resolve",
+    "risk_tolerance",
+    "domestic_constraint",
+    "opinion_relaxation",
+    "sea_lanes",
+    "survival_threshold",
+    "rivalry_intensity",
+    "trade_dependence",
+    "claim_stake",
+    "holder_stake",
+    "credibility",
+)
+
+
+def rule_values(
+    s: WorldState, c: CompiledScenario, fams: tuple[RuleFamily, ...]
+) -> dict[str, np.ndarray]:
+    """Every rule parameter per world: the scenario's ``rules:`` (drawn in schema order) and,
+    for a family's parameter the schema does not know, its declared default."""
+    values = {
+        k: c.uncertain.draw(f"rules.{k}", s.rng, s.worlds, s.sampled).astype(F32) for k in RULE_KEYS
+    }
+    for name, (_, p) in parameters(fams).items():
+        values.setdefault(name, np.full(s.worlds, p.default, dtype=F32))
+    return values
+
+
+def create_worlds(
+    c: CompiledScenario,
+    R: int,
+    rng: np.random.Generator,
+    fams: tuple[RuleFamily, ...],
+    explain: bool,
+) -> WorldState:
+    """R worlds at turn 0: sampled attributes, initial rungs, then every family's setup."""
+    s = WorldState(
+        worlds=R,
+        rng=rng,
+        explain=explain,
+        log=[],
+        forced_injects=set(),
+        sampled={},
+        family_arrays={},
+    )
+    arrays = c.uncertain.sample(rng, R, s.sampled)
+    weights = np.array(list(DOMAIN_WEIGHTS.values()))
+    s.power = (arrays["power_by_domain"] @ weights).astype(F32) + F32(1e-3)
+    for name in ATTRIBUTES:
+        setattr(s, name, arrays[name].astype(F32))
+    s.basing_access = [arrays[b.key] for b in c.basing]
+    s.rules = rule_values(s, c, fams)
+    s.rung = np.zeros((R, len(c.src)), dtype=np.int8)
+    for who, targets in c.scenario.initial.items():
+        for t, ref in targets.items():
+            s.rung[:, c.dyad_index(who, t)] = c.rung_index(ref)
+    s.peak = s.rung.copy()
+    s.violent_turns = np.zeros(s.rung.shape, dtype=np.int16)
+    s.first_violent_rung = vocabulary.vocab_of(c).first_violent
+    s.next_rung = s.rung.copy()
+    s.acted = np.zeros(len(c.src), dtype=bool)
+    for f in fams:
+        f.setup(s, c)
+    return s
+
+
+def prepare_turn(s: WorldState, c: CompiledScenario, fams: tuple[RuleFamily, ...]) -> None:
+    """Start the coming turn (injects fire) and compute what all actors share; once per turn."""
+    if s.prepared_turn == s.turn:
+        return
+    for f in fams:
+        f.start_turn(s, c)
+    for f in fams:
+        f.update(s, c)
+    s.prepared_turn = s.turn
+
+
+def force_inject(
+    s: WorldState, c: CompiledScenario, fams: tuple[RuleFamily, ...], name: str
+) -> None:
+    """Fire inject ``name`` at the start of the next turn in every world (now, if that turn is
+    already prepared: then the shared quantities are computed again)."""
+    s.forced_injects.add(name)
+    if s.prepared_turn == s.turn:
+        for f in fams:
+            f.inject_forced(s, c)
+        for f in fams:
+            f.update(s, c)
+
+
+def finish_turn(
+    s: WorldState, c: CompiledScenario, fams: tuple[RuleFamily, ...], before: np.ndarray
+) -> None:
+    """Commit the simultaneous moves in the worlds still running; then every family's end_turn."""
+    alive = s.alive[:, None]
+    s.rung = np.where(alive, s.next_rung, before).astype(np.int8)
+    s.acted |= ((s.rung != before) & alive).any(axis=0)
+    np.maximum(s.peak, s.rung, out=s.peak)
+    s.violent_turns += (s.rung >= s.first_violent_rung) & alive
+    s.turn += 1
+    for f in fams:
+        f.end_turn(s, c)
