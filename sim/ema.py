@@ -205,7 +205,7 @@ def ema_model(
                 if path not in uncertain:
                     raise ValueError(
                         f"{path} is not an uncertain parameter of {scenario.name}; "
-                        "give its range as parameters={path!r: (low, high)}"
+                        f"give its range as parameters={{{path!r}: (low, high)}}"
                     )
                 spec = uncertain[path]
             specs[path] = spec
