@@ -48,6 +48,15 @@ def _figure(w: float, h: float) -> tuple[Any, Any]:
 # --- data ------------------------------------------------------------------------------------------
 
 
+def rung_codes(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its rung columns (ordered categories) as rung numbers, 0 = lowest."""
+    out = df.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.CategoricalDtype) and out[col].cat.ordered:
+            out[col] = out[col].cat.codes.astype("int8")
+    return out
+
+
 class RunData:
     """Everything a report needs from one complete run folder."""
 
@@ -66,16 +75,15 @@ class RunData:
         """Rung per actor per turn: the run's own, or block 0 replayed with trajectories."""
         if self._traj is None:
             if self.rd.trajectories.exists():
-                self._traj = pd.read_parquet(self.rd.trajectories)
+                self._traj = rung_codes(pd.read_parquet(self.rd.trajectories))
                 self.traj_note = "all replicates"
             else:
-                from sim.outputs.tables import to_table
                 from sim.runner.worker import run_block
 
                 m = self.manifest
                 size = min(m["block"], m["runs"])
                 res = run_block(self.c, 0, size, m["seed"], m["block"], trajectories=True)
-                self._traj = to_table(res["trajectories"]).to_pandas()
+                self._traj = pd.DataFrame(res["trajectories"])
                 self.traj_note = f"block 0 replayed ({size} replicates; run without --trajectories)"
         return self._traj
 
@@ -112,7 +120,8 @@ def key_actors(d: RunData, n: int = 4) -> list[str]:
     named = [
         a for a in d.c.actors if any(f"'{a}'" in repr(o.when) for o in d.scenario.outcomes.values())
     ]
-    means = {a: float(d.outcomes[f"peak.{a}"].mean()) for a in d.c.actors}
+    peaks = rung_codes(d.outcomes[[f"peak.{a}" for a in d.c.actors]])
+    means = {a: float(peaks[f"peak.{a}"].mean()) for a in d.c.actors}
     rest = sorted((a for a in d.c.actors if a not in named), key=lambda a: -means[a])
     return (named + rest)[:n]
 
@@ -229,7 +238,7 @@ def parameter_table(d: RunData) -> pd.DataFrame:
     if not cols:
         return pd.DataFrame()
     means = (
-        d.outcomes.groupby("outcome")[cols]
+        d.outcomes.groupby("outcome", observed=True)[cols]
         .mean()
         .reindex([n for n in d.names if n in set(d.outcomes.outcome)])
     )
