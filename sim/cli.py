@@ -229,9 +229,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_docs(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from sim.outputs import datadict
     from sim.scenario.docs import write_docs
 
-    for path in write_docs(Path(args.dir)):
+    for path in [*write_docs(Path(args.dir)), datadict.write(Path(args.dir))]:
         print(f"wrote {path}")
     return 0
 
@@ -441,7 +442,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser(
-        "docs", help="regenerate docs/scenario-format.md and docs/scenario.schema.json"
+        "docs",
+        help="regenerate docs/scenario-format.md, docs/scenario.schema.json and docs/data.md",
     )
     p.add_argument("--dir", default="docs", help="docs folder (default: docs)")
     p.set_defaults(func=cmd_docs)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 Labels = Literal["outcomes", "rungs"]
@@ -346,9 +347,17 @@ df["outcome"].value_counts(sort=False)  # every outcome, in the scenario's order
 rungs = json.loads(pq.read_schema("runs/my-run/outcomes.parquet").metadata[b"wargame.rungs"])
 ```
 
-polars reads the dictionary columns as `Categorical`; DuckDB reads them as text (`VARCHAR`), and
-`parquet_kv_metadata('runs/my-run/outcomes.parquet')` returns the ladder for ordering:
-`list_position(rungs, "peak.China") - 1` is the rung number.
+polars reads the dictionary columns as `Categorical` (labels, not the ladder's order); DuckDB reads
+them as text (`VARCHAR`), and the ladder in the metadata gives the rung numbers:
+
+```sql
+WITH ladder AS (
+  SELECT CAST(decode(value) AS JSON)::VARCHAR[] AS rungs
+  FROM parquet_kv_metadata('runs/my-run/outcomes.parquet') WHERE key = 'wargame.rungs'
+)
+SELECT "peak.China", list_position(rungs, "peak.China") - 1 AS rung, count(*) AS worlds
+FROM read_parquet('runs/my-run/outcomes.parquet'), ladder GROUP BY 1, 2 ORDER BY 2;
+```
 
 **Sweeps.** The replicates of a sweep are one dataset, a file per batch, with the swept parameters
 as columns: shares by parameter are one query.
@@ -360,11 +369,15 @@ reps.groupby("relations.us_taiwan.credibility")["outcome"].value_counts(normaliz
 
 ```sql
 -- DuckDB
-SELECT "actors.China.resolve" AS resolve, outcome, count(*) / sum(count(*)) OVER (PARTITION BY resolve) AS share
-FROM read_parquet('runs/my-sweep/replicates/*.parquet') GROUP BY ALL ORDER BY ALL;
+SELECT "actors.China.resolve" AS resolve, outcome,
+       count(*) / sum(count(*)) OVER (PARTITION BY "actors.China.resolve") AS share
+FROM read_parquet('runs/my-sweep/replicates/*.parquet') GROUP BY 1, 2 ORDER BY 1, 2;
 ```
 
-polars: `pl.scan_parquet("runs/my-sweep/replicates/*.parquet")`.
+polars: `pl.scan_parquet("runs/my-sweep/replicates/*.parquet")`; pyarrow:
+`pyarrow.dataset.dataset("runs/my-sweep/replicates")`. The files are not hive-partitioned
+(`batch=N/` folders): readers would type such a key as a category or a dictionary; as a column in
+the file, `batch` reads as the integer it is.
 """
 
 
@@ -396,3 +409,10 @@ def render() -> str:
     lines += ["", "## Sweep folder: `runs/sweep-<name>-<UTC time>-<hash>/`"]
     lines += _files(SWEEP_FILES)
     return "\n".join(lines) + "\n"
+
+
+def write(docs_dir: Path) -> Path:
+    """Rewrite ``docs_dir``/data.md; return its path."""
+    from sim.outputs.rundir import write_text_atomic
+
+    return write_text_atomic(render(), docs_dir / "data.md")
