@@ -338,9 +338,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    import time
+
     from sim.outputs.report import write_report
 
-    path = write_report(Path(args.run_dir), args.format)
+    start = time.monotonic()
+
+    def progress(step: str) -> None:
+        print(f"report: {step} ({time.monotonic() - start:.0f} s)", file=sys.stderr, flush=True)
+
+    path = write_report(Path(args.run_dir), args.format, progress=progress)
+    progress("done")
     print(f"wrote {path}")
     return 0
 
@@ -434,7 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check scenario files and report every problem")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files to check")
     _add_set(p)
     p.set_defaults(func=cmd_validate)
 
@@ -454,7 +462,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run N replicates in blocks on a process pool and write runs/<scenario>-<time>-<hash>/ "
         "(manifest.json, outcomes.parquet, summary.json, optionally trajectories.parquet).",
     )
-    p.add_argument("scenario", metavar="SCENARIO", nargs="?")
+    p.add_argument(
+        "scenario", metavar="SCENARIO", nargs="?", help="scenario YAML file (not with --resume)"
+    )
     p.add_argument("--runs", type=int, default=1000, help="number of replicates (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     p.add_argument(
@@ -475,7 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-runs", type=int, default=200_000, help="cap on replicates with --precision"
     )
     p.add_argument("--resume", metavar="RUN_DIR", default=None, help="finish an interrupted run")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.add_argument(
         "--block", type=int, default=1000, help="replicates per block (part of the run's identity)"
     )
@@ -489,11 +499,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "sweep", help="run a parameter sweep (sweep file) on local processes or Dask"
     )
-    p.add_argument("sweep", metavar="SWEEP", nargs="?")
+    p.add_argument(
+        "sweep", metavar="SWEEP", nargs="?", help="sweep YAML file (not with --resume)"
+    )
     p.add_argument(
         "--workers", type=int, default=None, help="worker processes (default: all cores)"
     )
-    p.add_argument("--executor", choices=["local", "dask"], default="local")
+    p.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        default="local",
+        help="local process pool (default) or a Dask cluster (needs the dask extra)",
+    )
     p.add_argument(
         "--scheduler",
         default=None,
@@ -506,13 +523,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--resume", metavar="SWEEP_DIR", default=None, help="finish an interrupted sweep"
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser(
         "analyse", aliases=["analyze"], help="sensitivity analysis and report of a sweep"
     )
-    p.add_argument("sweep_dir", metavar="SWEEP_DIR")
+    p.add_argument("sweep_dir", metavar="SWEEP_DIR", help="a complete sweep folder")
     p.add_argument(
         "--pair",
         nargs=2,
@@ -525,7 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "play", help="play a game in the terminal: you choose some actors' moves by number"
     )
-    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument(
         "--as",
         dest="actors",
@@ -534,7 +551,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ACTOR",
         help="an actor you play (repeatable: hot-seat)",
     )
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--seed", type=int, default=0, help="seed of the game's world (default 0): same seed, same game"
+    )
     p.add_argument(
         "--runs", type=int, default=2000, help="simulated games for the after-action review"
     )
@@ -545,15 +564,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("report", help="write report.html (or --format md) for a run folder")
-    p.add_argument("run_dir", metavar="RUN_DIR")
-    p.add_argument("--format", choices=["html", "md"], default="html")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a complete run folder (from `wargame run`)")
+    p.add_argument(
+        "--format",
+        choices=["html", "md"],
+        default="html",
+        help="html: self-contained report.html with figures (default); md: report.md, tables only",
+    )
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "compare", help="outcome shares of two runs side by side, with a test for noise"
     )
-    p.add_argument("run_a", metavar="RUN_A")
-    p.add_argument("run_b", metavar="RUN_B")
+    p.add_argument("run_a", metavar="RUN_A", help="first run folder (A)")
+    p.add_argument("run_b", metavar="RUN_B", help="second run folder (B); differences are B − A")
     p.add_argument("--force", action="store_true", help="compare runs of different scenarios")
     p.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -562,27 +586,44 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "check", help="for scenario authors: validate, test determinism, find dead outcomes"
     )
-    p.add_argument("scenario", metavar="SCENARIO")
-    p.add_argument("--runs", type=int, default=2000)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--block", type=int, default=1000)
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument(
+        "--runs", type=int, default=2000, help="replicates of each of the two runs (default 2000)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of both runs (default 0)")
+    p.add_argument("--block", type=int, default=1000, help="replicates per block (default 1000)")
     _add_set(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("bench", help="replicates per second, against mesa.batch_run")
     p.add_argument(
-        "scenario", nargs="?", default="scenarios/taiwan_contingency.yaml", metavar="SCENARIO"
+        "scenario",
+        nargs="?",
+        default="scenarios/taiwan_contingency.yaml",
+        metavar="SCENARIO",
+        help="scenario YAML file (default: scenarios/taiwan_contingency.yaml)",
     )
-    p.add_argument("--runs", type=int, default=5000)
-    p.add_argument("--batch-runs", type=int, default=40)
-    p.add_argument("--block", type=int, default=1000)
+    p.add_argument(
+        "--runs", type=int, default=5000, help="replicates run by the engine (default 5000)"
+    )
+    p.add_argument(
+        "--batch-runs",
+        type=int,
+        default=40,
+        help="replicates run through mesa.batch_run, one model each (default 40)",
+    )
+    p.add_argument(
+        "--block", type=int, default=1000, help="engine replicates per block (default 1000)"
+    )
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("viz", help="step one world in Mesa's SolaraViz (needs the viz extra)")
-    p.add_argument("scenario", metavar="SCENARIO")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument("--seed", type=int, default=0, help="seed of the world shown (default 0)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
     p.set_defaults(func=cmd_viz, overrides=[])
 
     p = sub.add_parser(

@@ -11,6 +11,7 @@ import base64
 import html
 import io
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -321,7 +322,14 @@ def _meta(d: RunData) -> str:
     )
 
 
-def render_html(d: RunData, timeline_budget: float = 8.0) -> str:
+def _quiet(_: str) -> None:
+    pass
+
+
+def render_html(
+    d: RunData, timeline_budget: float = 8.0, progress: Callable[[str], None] = _quiet
+) -> str:
+    """The HTML report; ``progress`` is told each step as it starts (the slow ones take seconds)."""
     e = html.escape
     actors = key_actors(d)
     params = parameter_table(d)
@@ -332,6 +340,7 @@ def render_html(d: RunData, timeline_budget: float = 8.0) -> str:
     ]
     if d.scenario.briefing:
         parts.append(f"<h2>Briefing</h2><p>{e(d.scenario.briefing.strip())}</p>")
+    progress("outcome distribution")
     parts.append("<h2>Outcome distribution</h2>")
     parts.append(f"<img alt='outcome distribution' src='data:image/png;base64,{outcome_chart(d)}'>")
     parts.append(
@@ -343,12 +352,17 @@ def render_html(d: RunData, timeline_budget: float = 8.0) -> str:
         f"</table><p class='meta'>Monte Carlo standard error of the shares at most "
         f"{d.summary['mc_standard_error']:.2%}.</p>"
     )
+    progress(
+        "escalation fan chart"
+        + ("" if d.rd.trajectories.exists() else " (replaying block 0 for its trajectories)")
+    )
     parts.append("<h2>Escalation over time</h2>")
     fan = fan_chart(d, actors)
     parts.append(
         f"<img alt='escalation fan chart' src='data:image/png;base64,{fan}'>"
         f"<p class='meta'>Trajectories: {e(d.traj_note)}.</p>"
     )
+    progress("alliance network")
     parts.append("<h2>Alliance network</h2>")
     parts.append(f"<img alt='alliance network' src='data:image/png;base64,{network_chart(d)}'>")
     parts.append(
@@ -360,6 +374,7 @@ def render_html(d: RunData, timeline_budget: float = 8.0) -> str:
             f"<tr><td>{e(name)}</td><td>{t:,} ({t / d.summary['runs']:.1%})</td><td>{rate}</td></tr>"
         )
     parts.append("</table>")
+    progress("parameters that separate the outcomes")
     parts.append("<h2>What separates the outcomes</h2>")
     if params.empty:
         parts.append("<p>No uncertain parameters were sampled.</p>")
@@ -372,6 +387,7 @@ def render_html(d: RunData, timeline_budget: float = 8.0) -> str:
             "outcome.</p>"
         )
         parts.append(params.head(12).to_html(float_format=lambda v: f"{v:.3f}", border=0))
+    progress(f"one explained world per outcome (at most {timeline_budget:.0f} s)")
     parts.append("<h2>A representative world per outcome</h2>")
     for name, text in representative_timelines(d, budget_s=timeline_budget).items():
         parts.append(f"<details><summary>{e(name)}</summary><pre>{e(text)}</pre></details>")
@@ -400,12 +416,18 @@ def render_markdown(d: RunData) -> str:
 
 
 def write_report(
-    path: Path, fmt: str = "html", out: Path | None = None, timeline_budget: float = 8.0
+    path: Path,
+    fmt: str = "html",
+    out: Path | None = None,
+    timeline_budget: float = 8.0,
+    progress: Callable[[str], None] = _quiet,
 ) -> Path:
     """Write report.html (or report.md) into the run folder (or ``out``) and return its path.
 
-    ``timeline_budget`` bounds the seconds spent finding one explained world per outcome."""
+    ``timeline_budget`` bounds the seconds spent finding one explained world per outcome;
+    ``progress`` is told each step as it starts."""
     d = RunData(path)
-    text = render_html(d, timeline_budget) if fmt == "html" else render_markdown(d)
+    progress(f"read {d.summary['runs']:,} replicates")
+    text = render_html(d, timeline_budget, progress) if fmt == "html" else render_markdown(d)
     target = out or (path / f"report.{'html' if fmt == 'html' else 'md'}")
     return write_text_atomic(text, target)
