@@ -336,9 +336,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     import time
+    from pathlib import Path
 
     from sim.outputs.report import write_report
 
@@ -499,9 +498,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "sweep", help="run a parameter sweep (sweep file) on local processes or Dask"
     )
-    p.add_argument(
-        "sweep", metavar="SWEEP", nargs="?", help="sweep YAML file (not with --resume)"
-    )
+    p.add_argument("sweep", metavar="SWEEP", nargs="?", help="sweep YAML file (not with --resume)")
     p.add_argument(
         "--workers", type=int, default=None, help="worker processes (default: all cores)"
     )
@@ -552,7 +549,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="an actor you play (repeatable: hot-seat)",
     )
     p.add_argument(
-        "--seed", type=int, default=0, help="seed of the game's world (default 0): same seed, same game"
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the game's world (default 0): same seed, same game",
     )
     p.add_argument(
         "--runs", type=int, default=2000, help="simulated games for the after-action review"
@@ -620,9 +620,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("viz", help="step one world in Mesa's SolaraViz (needs the viz extra)")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument("--seed", type=int, default=0, help="seed of the world shown (default 0)")
-    p.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
-    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
     p.set_defaults(func=cmd_viz, overrides=[])
 

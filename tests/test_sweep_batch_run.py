@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
-
-import re
 
 import mesa
 import pytest
 from helpers import assert_rows_are_the_direct_run
 
 from sim.model import WargameModel, compiled
-from sim.runner.batch import BatchModel, batch_run
+from sim.runner.batch import batch_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLIANCE = ROOT / "tests" / "fixtures" / "sweeps" / "alliance.yaml"

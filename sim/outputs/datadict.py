@@ -38,9 +38,7 @@ class Column:
         pre, rest = self.name.split("<", 1)
         post = rest.split(">", 1)[1]
         return (
-            column.startswith(pre)
-            and column.endswith(post)
-            and len(column) > len(pre) + len(post)
+            column.startswith(pre) and column.endswith(post) and len(column) > len(pre) + len(post)
         )
 
     def describe(self, column: str) -> str:
@@ -50,7 +48,11 @@ class Column:
     @property
     def specificity(self) -> int:
         """Exact names first, then patterns by the length of their fixed part."""
-        return 10_000 if "<" not in self.name else len(self.name.split("<")[0] + self.name.split(">")[1])
+        return (
+            10_000
+            if "<" not in self.name
+            else len(self.name.split("<")[0] + self.name.split(">")[1])
+        )
 
 
 @dataclass(frozen=True)

@@ -392,7 +392,9 @@ def _precision_target(counts: dict[int, dict[str, int]], plan: Plan) -> int | No
 def _write_block(rd: RunDir, result: dict, labels: TableLabels) -> None:
     i = result["index"]
     if "trajectories" in result:
-        write_atomic(to_table(result["trajectories"], "trajectories", labels), rd.trajectory_file(i))
+        write_atomic(
+            to_table(result["trajectories"], "trajectories", labels), rd.trajectory_file(i)
+        )
     # the block file last: it marks the block done
     write_atomic(to_table(result["columns"], "outcomes", labels), rd.block_file(i))
 

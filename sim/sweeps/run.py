@@ -73,7 +73,9 @@ def run_points(base: dict, rows: list[tuple[int, dict]], replicates: int, seed: 
         cols = m.results()
         m.release()
         for name, value in values.items():  # the point's parameters, on every replicate
-            cols[name] = np.full(replicates, value, dtype=object if isinstance(value, str) else None)
+            cols[name] = np.full(
+                replicates, value, dtype=object if isinstance(value, str) else None
+            )
         names = m.outcome_names
         row: dict[str, Any] = {"point": point, **values}
         outcome = cols["outcome"]
