@@ -234,6 +234,18 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
     for path in [*write_docs(Path(args.dir)), datadict.write(Path(args.dir))]:
         print(f"wrote {path}")
+    if args.outputs or args.check_outputs:
+        from sim.outputs import shown
+
+        def log(text: str) -> None:
+            print(text, file=sys.stderr, flush=True)
+
+        stale = shown.regenerate(slow=args.outputs != "quick", check=args.check_outputs, log=log)
+        verb = "stale" if args.check_outputs else "regenerated"
+        for label in stale:
+            print(f"{verb}: {label}")
+        if args.check_outputs and stale:
+            return 1
     return 0
 
 
@@ -453,6 +465,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="regenerate docs/scenario-format.md, docs/scenario.schema.json and docs/data.md",
     )
     p.add_argument("--dir", default="docs", help="docs folder (default: docs)")
+    p.add_argument(
+        "--outputs",
+        nargs="?",
+        const="all",
+        choices=["all", "quick"],
+        default=None,
+        help="also re-run the commands whose output README.md and docs/*.md show, and splice in "
+        "what they print (quick: skip the slow ones); run from the repository's root",
+    )
+    p.add_argument(
+        "--check-outputs",
+        action="store_true",
+        help="re-run the shown commands and list the stale outputs (exit 1 if any), writing nothing",
+    )
     p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser(
