@@ -27,7 +27,6 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from sim.errors import RunError
-from sim.outputs.datadict import TableLabels
 from sim.outputs.rundir import RunDir, canonical_json, command_line, now, short_hash, versions
 from sim.outputs.summary import max_half_width, summarise
 from sim.outputs.tables import concat_blocks, scenario_labels, to_table, write_atomic
@@ -351,7 +350,8 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
 
     def on_result(i: int, result: dict) -> None:
         nonlocal target
-        _write_block(rd, result, labels)
+        result["labels"] = labels
+        _write_block(rd, result)
         counts[i] = {n: int((result["columns"]["outcome"] == n).sum()) for n in names}
         progress.update(plan.size(i))
         if plan.precision is not None and target is None:
@@ -389,8 +389,10 @@ def _precision_target(counts: dict[int, dict[str, int]], plan: Plan) -> int | No
     return (plan.n_blocks() - 1) if k >= plan.n_blocks() else None
 
 
-def _write_block(rd: RunDir, result: dict, labels: TableLabels) -> None:
-    i = result["index"]
+def _write_block(rd: RunDir, result: dict) -> None:
+    """Write a finished block's tables (``result["labels"]``: the scenario's outcome and rung
+    names)."""
+    i, labels = result["index"], result["labels"]
     if "trajectories" in result:
         write_atomic(
             to_table(result["trajectories"], "trajectories", labels), rd.trajectory_file(i)
