@@ -241,10 +241,23 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_docs(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from sim.outputs import datadict
     from sim.scenario.docs import write_docs
 
-    for path in write_docs(Path(args.dir)):
+    for path in [*write_docs(Path(args.dir)), datadict.write(Path(args.dir))]:
         print(f"wrote {path}")
+    if args.outputs or args.check_outputs:
+        from sim.outputs import shown
+
+        def log(text: str) -> None:
+            print(text, file=sys.stderr, flush=True)
+
+        stale = shown.regenerate(slow=args.outputs != "quick", check=args.check_outputs, log=log)
+        verb = "stale" if args.check_outputs else "regenerated"
+        for label in stale:
+            print(f"{verb}: {label}")
+        if args.check_outputs and stale:
+            return 1
     return 0
 
 
@@ -347,11 +360,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    import time
     from pathlib import Path
 
     from sim.outputs.report import write_report
 
-    path = write_report(Path(args.run_dir), args.format)
+    start = time.monotonic()
+
+    def progress(step: str) -> None:
+        print(f"report: {step} ({time.monotonic() - start:.0f} s)", file=sys.stderr, flush=True)
+
+    path = write_report(Path(args.run_dir), args.format, progress=progress)
+    progress("done")
     print(f"wrote {path}")
     return 0
 
@@ -445,7 +465,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check scenario (or sweep) files and report every problem")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario or sweep YAML files to check")
     _add_set(p)
     p.set_defaults(func=cmd_validate)
 
@@ -453,9 +473,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser(
-        "docs", help="regenerate docs/scenario-format.md and docs/scenario.schema.json"
+        "docs",
+        help="regenerate docs/scenario-format.md, docs/scenario.schema.json and docs/data.md",
     )
     p.add_argument("--dir", default="docs", help="docs folder (default: docs)")
+    p.add_argument(
+        "--outputs",
+        nargs="?",
+        const="all",
+        choices=["all", "quick"],
+        default=None,
+        help="also re-run the commands whose output README.md and docs/*.md show, and splice in "
+        "what they print (quick: skip the slow ones); run from the repository's root",
+    )
+    p.add_argument(
+        "--check-outputs",
+        action="store_true",
+        help="re-run the shown commands and list the stale outputs (exit 1 if any), writing nothing",
+    )
     p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser(
@@ -464,7 +499,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run N replicates in blocks on a process pool and write runs/<scenario>-<time>-<hash>/ "
         "(manifest.json, outcomes.parquet, summary.json, optionally trajectories.parquet).",
     )
-    p.add_argument("scenario", metavar="SCENARIO", nargs="?")
+    p.add_argument(
+        "scenario", metavar="SCENARIO", nargs="?", help="scenario YAML file (not with --resume)"
+    )
     p.add_argument("--runs", type=int, default=1000, help="number of replicates (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     p.add_argument(
@@ -485,7 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-runs", type=int, default=200_000, help="cap on replicates with --precision"
     )
     p.add_argument("--resume", metavar="RUN_DIR", default=None, help="finish an interrupted run")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.add_argument(
         "--block", type=int, default=1000, help="replicates per block (part of the run's identity)"
     )
@@ -499,11 +536,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "sweep", help="run a parameter sweep (sweep file) on local processes or Dask"
     )
-    p.add_argument("sweep", metavar="SWEEP", nargs="?")
+    p.add_argument("sweep", metavar="SWEEP", nargs="?", help="sweep YAML file (not with --resume)")
     p.add_argument(
         "--workers", type=int, default=None, help="worker processes (default: all cores)"
     )
-    p.add_argument("--executor", choices=["local", "dask"], default="local")
+    p.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        default="local",
+        help="local process pool (default) or a Dask cluster (needs the dask extra)",
+    )
     p.add_argument(
         "--scheduler",
         default=None,
@@ -516,13 +558,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--resume", metavar="SWEEP_DIR", default=None, help="finish an interrupted sweep"
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser(
         "analyse", aliases=["analyze"], help="sensitivity analysis and report of a sweep"
     )
-    p.add_argument("sweep_dir", metavar="SWEEP_DIR")
+    p.add_argument("sweep_dir", metavar="SWEEP_DIR", help="a complete sweep folder")
     p.add_argument(
         "--pair",
         nargs=2,
@@ -535,7 +577,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "play", help="play a game in the terminal: you choose some actors' moves by number"
     )
-    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument(
         "--as",
         dest="actors",
@@ -544,7 +586,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ACTOR",
         help="an actor you play (repeatable: hot-seat)",
     )
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the game's world (default 0): same seed, same game",
+    )
     p.add_argument(
         "--runs", type=int, default=2000, help="simulated games for the after-action review"
     )
@@ -555,15 +602,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("report", help="write report.html (or --format md) for a run folder")
-    p.add_argument("run_dir", metavar="RUN_DIR")
-    p.add_argument("--format", choices=["html", "md"], default="html")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a complete run folder (from `wargame run`)")
+    p.add_argument(
+        "--format",
+        choices=["html", "md"],
+        default="html",
+        help="html: self-contained report.html with figures (default); md: report.md, tables only",
+    )
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "compare", help="outcome shares of two runs side by side, with a test for noise"
     )
-    p.add_argument("run_a", metavar="RUN_A")
-    p.add_argument("run_b", metavar="RUN_B")
+    p.add_argument("run_a", metavar="RUN_A", help="first run folder (A)")
+    p.add_argument("run_b", metavar="RUN_B", help="second run folder (B); differences are B − A")
     p.add_argument("--force", action="store_true", help="compare runs of different scenarios")
     p.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -572,27 +624,42 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "check", help="for scenario authors: validate, test determinism, find dead outcomes"
     )
-    p.add_argument("scenario", metavar="SCENARIO")
-    p.add_argument("--runs", type=int, default=2000)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--block", type=int, default=1000)
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument(
+        "--runs", type=int, default=2000, help="replicates of each of the two runs (default 2000)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of both runs (default 0)")
+    p.add_argument("--block", type=int, default=1000, help="replicates per block (default 1000)")
     _add_set(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("bench", help="replicates per second, against mesa.batch_run")
     p.add_argument(
-        "scenario", nargs="?", default="scenarios/taiwan_contingency.yaml", metavar="SCENARIO"
+        "scenario",
+        nargs="?",
+        default="scenarios/taiwan_contingency.yaml",
+        metavar="SCENARIO",
+        help="scenario YAML file (default: scenarios/taiwan_contingency.yaml)",
     )
-    p.add_argument("--runs", type=int, default=5000)
-    p.add_argument("--batch-runs", type=int, default=40)
-    p.add_argument("--block", type=int, default=1000)
+    p.add_argument(
+        "--runs", type=int, default=5000, help="replicates run by the engine (default 5000)"
+    )
+    p.add_argument(
+        "--batch-runs",
+        type=int,
+        default=40,
+        help="replicates run through mesa.batch_run, one model each (default 40)",
+    )
+    p.add_argument(
+        "--block", type=int, default=1000, help="engine replicates per block (default 1000)"
+    )
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("viz", help="step one world in Mesa's SolaraViz (needs the viz extra)")
-    p.add_argument("scenario", metavar="SCENARIO")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument("--seed", type=int, default=0, help="seed of the world shown (default 0)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
     p.set_defaults(func=cmd_viz, overrides=[])
 
     p = sub.add_parser(

@@ -3,6 +3,8 @@
 outcomes.parquet: one row per replicate (replicate, block, outcome, turn_ended, peak.<Actor>,
 triggered.<relation>, honoured.<relation>, param.<path>); trajectories.parquet: replicate, turn,
 one column per actor; summary.json: count, share, 95% Wilson interval and standard error.
+``outcome`` is a category of every outcome in file order; rung columns are ordered categories of
+the escalation ladder (docs/data.md).
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ def taiwan(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def summary_of(folder: Path) -> dict:
     return json.loads((folder / "summary.json").read_text())
+
+
+def codes(table: pa.Table, column: str) -> np.ndarray:
+    """The integer codes of a dictionary-encoded column (rung numbers for a rung column)."""
+    return np.concatenate([chunk.indices.to_numpy() for chunk in table.column(column).chunks])
 
 
 # --- 6: summary maths -----------------------------------------------------------------------------
@@ -111,13 +118,15 @@ def test_outcomes_table_has_the_documented_columns(
 
     schema = table.schema
     assert schema.field("replicate").type == pa.int64()
-    assert pa.types.is_string(schema.field("outcome").type)
+    outcome = schema.field("outcome").type
+    assert pa.types.is_dictionary(outcome) and pa.types.is_string(outcome.value_type)
     assert pa.types.is_integer(schema.field("turn_ended").type)
     for k in cols:
         if k.startswith(("triggered.", "honoured.")):
             assert schema.field(k).type == pa.bool_(), k
         if k.startswith("peak."):
-            assert pa.types.is_integer(schema.field(k).type), k
+            assert pa.types.is_dictionary(schema.field(k).type), k
+            assert schema.field(k).type.ordered, k
         if k.startswith("param."):
             assert pa.types.is_floating(schema.field(k).type), k
         if k.startswith("fought."):
@@ -134,7 +143,7 @@ def test_outcomes_table_has_the_documented_columns(
 
     top = len(c.rung_names) - 1
     for a in c.actors:
-        peak = table.column(f"peak.{a}").to_numpy()
+        peak = codes(table, f"peak.{a}")
         assert peak.min() >= 0 and peak.max() <= top, a
     ended = table.column("turn_ended").to_numpy()
     assert ended.min() >= 1 and ended.max() <= c.scenario.turns.limit
@@ -150,8 +159,8 @@ def test_tables_read_back_with_pandas_and_pyarrow(folder: Path) -> None:
     assert len(df) == table.num_rows == RUNS
     assert list(df.columns) == table.column_names
     assert (df["replicate"].to_numpy() == np.arange(RUNS)).all()
-    assert df["outcome"].value_counts().to_dict() == {
-        k: o["count"] for k, o in summary_of(folder)["outcomes"].items() if o["count"]
+    assert df["outcome"].value_counts(sort=False).to_dict() == {
+        k: o["count"] for k, o in summary_of(folder)["outcomes"].items()
     }
     pf = pq.ParquetFile(folder / "outcomes.parquet")
     assert pf.metadata.num_rows == RUNS
@@ -181,9 +190,47 @@ def test_trajectories_table(folder: Path) -> None:
 
     top = len(c.rung_names) - 1
     for a in c.actors:
-        rung = traj.column(a).to_numpy()
+        rung = codes(traj, a)
         assert rung.min() >= 0 and rung.max() <= top, a
         # an actor's rung on any turn never exceeds its recorded peak
         highest = np.zeros(RUNS, dtype=np.int64)
         np.maximum.at(highest, rep, rung.astype(np.int64))
-        assert (highest <= outcomes.column(f"peak.{a}").to_numpy()).all(), a
+        assert (highest <= codes(outcomes, f"peak.{a}")).all(), a
+
+
+# --- labels: outcome categories and rung names ----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["outcomes.parquet", "trajectories.parquet"])
+def test_tables_carry_the_labels_in_their_metadata(folder: Path, name: str) -> None:
+    c = compiled(str(PROVOCATION), [])
+    meta = pq.read_schema(folder / name).metadata
+    assert json.loads(meta[b"wargame.rungs"]) == list(c.rung_names)
+    assert json.loads(meta[b"wargame.outcomes"]) == list(c.scenario.outcomes)
+    for field in pq.read_schema(folder / name):
+        assert field.metadata and field.metadata[b"description"], field.name
+
+
+def test_outcome_categories_are_every_outcome_in_file_order(folder: Path) -> None:
+    c = compiled(str(PROVOCATION), [])
+    df = pd.read_parquet(folder / "outcomes.parquet")
+    assert isinstance(df["outcome"].dtype, pd.CategoricalDtype)
+    assert list(df["outcome"].cat.categories) == list(c.scenario.outcomes)
+    counts = df["outcome"].value_counts(sort=False)
+    assert list(counts.index) == list(c.scenario.outcomes)
+    assert (counts == 0).any(), "the fixture leaves an outcome unreached: it stays a category"
+
+
+def test_rung_columns_read_as_ordered_rung_names(folder: Path) -> None:
+    c = compiled(str(PROVOCATION), [])
+    df = pd.read_parquet(folder / "outcomes.parquet")
+    traj = pd.read_parquet(folder / "trajectories.parquet")
+    for a in c.actors:
+        for col in (df[f"peak.{a}"], traj[a]):
+            assert col.cat.ordered and list(col.cat.categories) == list(c.rung_names), a
+    top = df[[f"peak.{a}" for a in c.actors]]
+    assert set(top.stack().unique()) <= set(c.rung_names)
+    # comparisons follow the ladder, and the codes are the rung numbers
+    rung = c.rung_names[2]
+    a = c.actors[0]
+    assert ((df[f"peak.{a}"] >= rung) == (df[f"peak.{a}"].cat.codes >= 2)).all()

@@ -55,7 +55,7 @@ def test_local_pool_and_dask_give_identical_bytes(
     assert files == [
         "design.parquet",
         "points.parquet",
-        *[f"replicates/batch={b:06d}/part-0.parquet" for b in range(3)],
+        *[f"replicates/batch-{b:06d}.parquet" for b in range(3)],
     ]
     assert output_files(dask) == files
     assert output_files(single) == files

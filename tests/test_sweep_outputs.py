@@ -1,8 +1,9 @@
-"""The sweep folder: manifest, design, the points table and the hive-partitioned replicates dataset.
+"""The sweep folder: manifest, design, the points table and the replicates dataset.
 
 ``points.parquet`` has one row per point (its parameters, and per outcome count, share and the Wilson
-interval); ``replicates/batch=NNNNNN/part-0.parquet`` holds every replicate and is read whole by pandas,
-polars and DuckDB (the last two are not project dependencies: skipped when missing).
+interval); ``replicates/batch-NNNNNN.parquet`` holds every replicate with its point's parameters and
+an integer ``batch`` column, and is read whole by pandas, pyarrow, polars and DuckDB (the last two
+are not project dependencies: skipped when missing).
 """
 
 from __future__ import annotations
@@ -43,11 +44,7 @@ def test_folder_layout(sweep_dir: Path) -> None:
         "manifest.json",
         "points.parquet",
         "replicates",
-        *[
-            f"replicates/batch={b:06d}{suffix}"
-            for b in range(3)
-            for suffix in ("", "/part-0.parquet")
-        ],
+        *[f"replicates/batch-{b:06d}.parquet" for b in range(3)],
     ]  # points/ (per-batch files) is gone once complete; no temporary files left
 
 
@@ -99,8 +96,8 @@ def test_replicates_with_pandas(sweep_dir: Path) -> None:
     ids = reps.groupby("point")["replicate"].apply(list)
     assert ids.index.tolist() == list(range(POINTS))
     assert all(v == list(range(REPLICATES)) for v in ids)
-    batch = reps["batch"].astype(int)
-    assert (batch == reps["point"] // BATCH).all()
+    assert reps["batch"].dtype == np.int32
+    assert (reps["batch"] == reps["point"] // BATCH).all()
     # the replicates agree with the points table
     points = pd.read_parquet(sweep_dir / "points.parquet").set_index("point")
     counts = reps.groupby(["point", "outcome"]).size().unstack(fill_value=0)
@@ -111,7 +108,7 @@ def test_replicates_with_pandas(sweep_dir: Path) -> None:
 
 
 def test_every_partition_has_one_schema(sweep_dir: Path) -> None:
-    files = sorted((sweep_dir / "replicates").glob("batch=*/part-0.parquet"))
+    files = sorted((sweep_dir / "replicates").glob("batch-*.parquet"))
     assert len(files) == 3
     schemas = [pq.read_schema(f) for f in files]
     assert all(s.equals(schemas[0]) for s in schemas)
@@ -123,10 +120,10 @@ def test_every_partition_has_one_schema(sweep_dir: Path) -> None:
 
 def test_replicates_with_polars(sweep_dir: Path) -> None:
     pl = pytest.importorskip("polars")
-    lazy = pl.scan_parquet(f"{sweep_dir}/replicates/**/*.parquet", hive_partitioning=True)
+    lazy = pl.scan_parquet(f"{sweep_dir}/replicates/*.parquet")
     df = lazy.collect()
     assert df.height == POINTS * REPLICATES
-    assert "batch" in df.columns
+    assert df.schema["batch"] == pl.Int32
     per_point = df.group_by("point").len().sort("point")
     assert per_point["point"].to_list() == list(range(POINTS))
     assert set(per_point["len"].to_list()) == {REPLICATES}
@@ -139,12 +136,12 @@ def test_replicates_with_duckdb(sweep_dir: Path) -> None:
     try:
         rows, points, batches = con.execute(
             "SELECT count(*), count(DISTINCT point), count(DISTINCT batch) FROM "
-            f"read_parquet('{sweep_dir}/replicates/*/*.parquet', hive_partitioning=true)"
+            f"read_parquet('{sweep_dir}/replicates/*.parquet')"
         ).fetchone()
         per_outcome = dict(
             con.execute(
                 "SELECT outcome, count(*) FROM "
-                f"read_parquet('{sweep_dir}/replicates/*/*.parquet', hive_partitioning=true) "
+                f"read_parquet('{sweep_dir}/replicates/*.parquet') "
                 "GROUP BY outcome"
             ).fetchall()
         )
@@ -154,6 +151,56 @@ def test_replicates_with_duckdb(sweep_dir: Path) -> None:
     table = pd.read_parquet(sweep_dir / "points.parquet")
     for o in OUTCOMES:
         assert per_outcome.get(o, 0) == table[f"{o}.count"].sum()
+
+
+def test_batch_reads_as_an_integer_with_pandas_and_pyarrow(sweep_dir: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    reps = pd.read_parquet(sweep_dir / "replicates")
+    assert pd.api.types.is_integer_dtype(reps["batch"])
+    assert sorted(reps["batch"].unique()) == [0, 1, 2]
+    assert ds.dataset(sweep_dir / "replicates").schema.field("batch").type == pa.int32()
+    assert pq.read_table(sweep_dir / "replicates").schema.field("batch").type == pa.int32()
+
+
+def test_replicates_carry_the_swept_parameters(sweep_dir: Path) -> None:
+    reps = pd.read_parquet(sweep_dir / "replicates")
+    design = pd.read_parquet(sweep_dir / "design.parquet").set_index("point")
+    assert list(reps.columns[:5]) == ["batch", "point", *design.columns, "replicate"]
+    for p in PARAMS:
+        assert reps[p].dtype == design[p].dtype
+        assert (reps[p].to_numpy() == design.loc[reps["point"], p].to_numpy()).all(), p
+
+
+def test_shares_by_parameter_are_one_query(sweep_dir: Path) -> None:
+    reps = pd.read_parquet(sweep_dir / "replicates")
+    shares = reps.groupby("actors.China.resolve")["outcome"].value_counts(normalize=True)
+    # the same from the points table: counts summed over the points at each value
+    points = pd.read_parquet(sweep_dir / "points.parquet")
+    by_value = points.groupby("actors.China.resolve")[[f"{o}.count" for o in OUTCOMES]].sum()
+    assert sorted(by_value.index) == [0.3, 0.6, 0.9]
+    for value, row in by_value.iterrows():
+        total = row.sum()
+        for o in OUTCOMES:
+            assert shares[(value, o)] == pytest.approx(row[f"{o}.count"] / total), (value, o)
+
+
+def test_outcome_is_a_category_of_every_outcome_in_file_order(sweep_dir: Path) -> None:
+    reps = pd.read_parquet(sweep_dir / "replicates")
+    assert isinstance(reps["outcome"].dtype, pd.CategoricalDtype)
+    assert list(reps["outcome"].cat.categories) == OUTCOMES
+    counts = reps["outcome"].value_counts(sort=False)
+    assert list(counts.index) == OUTCOMES
+    assert (counts == 0).any(), "the fixture sweep leaves an outcome unreached: it stays listed"
+    schema = pq.read_schema(sweep_dir / "replicates" / "batch-000000.parquet")
+    assert json.loads(schema.metadata[b"wargame.outcomes"]) == OUTCOMES
+
+
+def test_points_list_outcomes_in_file_order(sweep_dir: Path) -> None:
+    columns = pd.read_parquet(sweep_dir / "points.parquet").columns
+    shares = [c.removesuffix(".share") for c in columns if c.endswith(".share")]
+    assert shares == OUTCOMES
 
 
 def test_python_api_gives_the_same_table(sweep_dir: Path, tmp_path: Path) -> None:

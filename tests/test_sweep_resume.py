@@ -154,7 +154,7 @@ def test_interrupted_sweep_resumes_with_the_missing_batches(
     # and writes cut off by a crash left temporary files
     stale = [
         out / "points" / ".batch-000002.parquet.99999.tmp",
-        out / "replicates" / "batch=000002" / ".part-0.parquet.99999.tmp",
+        out / "replicates" / ".batch-000002.parquet.99999.tmp",
     ]
     for p in stale:
         p.parent.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--workers", type=int, default=None, help="worker processes (default: all cores)"
     )
-    p.add_argument("--executor", choices=["local", "dask"], default="local")
+    p.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        default="local",
+        help="run cases on local processes (default) or a Dask cluster",
+    )
     p.add_argument(
         "--scheduler",
         default=None,

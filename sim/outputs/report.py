@@ -11,6 +11,7 @@ import base64
 import html
 import io
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,15 @@ def _figure(w: float, h: float) -> tuple[Any, Any]:
 # --- data ------------------------------------------------------------------------------------------
 
 
+def rung_codes(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its rung columns (ordered categories) as rung numbers, 0 = lowest."""
+    out = df.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.CategoricalDtype) and out[col].cat.ordered:
+            out[col] = out[col].cat.codes.astype("int8")
+    return out
+
+
 class RunData:
     """Everything a report needs from one complete run folder."""
 
@@ -66,16 +76,15 @@ class RunData:
         """Rung per actor per turn: the run's own, or block 0 replayed with trajectories."""
         if self._traj is None:
             if self.rd.trajectories.exists():
-                self._traj = pd.read_parquet(self.rd.trajectories)
+                self._traj = rung_codes(pd.read_parquet(self.rd.trajectories))
                 self.traj_note = "all replicates"
             else:
-                from sim.outputs.tables import to_table
                 from sim.runner.worker import run_block
 
                 m = self.manifest
                 size = min(m["block"], m["runs"])
                 res = run_block(self.c, 0, size, m["seed"], m["block"], trajectories=True)
-                self._traj = to_table(res["trajectories"]).to_pandas()
+                self._traj = pd.DataFrame(res["trajectories"])
                 self.traj_note = f"block 0 replayed ({size} replicates; run without --trajectories)"
         return self._traj
 
@@ -112,7 +121,8 @@ def key_actors(d: RunData, n: int = 4) -> list[str]:
     named = [
         a for a in d.c.actors if any(f"'{a}'" in repr(o.when) for o in d.scenario.outcomes.values())
     ]
-    means = {a: float(d.outcomes[f"peak.{a}"].mean()) for a in d.c.actors}
+    peaks = rung_codes(d.outcomes[[f"peak.{a}" for a in d.c.actors]])
+    means = {a: float(peaks[f"peak.{a}"].mean()) for a in d.c.actors}
     rest = sorted((a for a in d.c.actors if a not in named), key=lambda a: -means[a])
     return (named + rest)[:n]
 
@@ -229,7 +239,7 @@ def parameter_table(d: RunData) -> pd.DataFrame:
     if not cols:
         return pd.DataFrame()
     means = (
-        d.outcomes.groupby("outcome")[cols]
+        d.outcomes.groupby("outcome", observed=True)[cols]
         .mean()
         .reindex([n for n in d.names if n in set(d.outcomes.outcome)])
     )
@@ -312,7 +322,14 @@ def _meta(d: RunData) -> str:
     )
 
 
-def render_html(d: RunData, timeline_budget: float = 8.0) -> str:
+def _quiet(_: str) -> None:
+    pass
+
+
+def render_html(
+    d: RunData, timeline_budget: float = 8.0, progress: Callable[[str], None] = _quiet
+) -> str:
+    """The HTML report; ``progress`` is told each step as it starts (the slow ones take seconds)."""
     e = html.escape
     actors = key_actors(d)
     params = parameter_table(d)
@@ -323,6 +340,7 @@ def render_html(d: RunData, timeline_budget: float = 8.0) -> str:
     ]
     if d.scenario.briefing:
         parts.append(f"<h2>Briefing</h2><p>{e(d.scenario.briefing.strip())}</p>")
+    progress("outcome distribution")
     parts.append("<h2>Outcome distribution</h2>")
     parts.append(f"<img alt='outcome distribution' src='data:image/png;base64,{outcome_chart(d)}'>")
     parts.append(
@@ -338,12 +356,17 @@ def render_html(d: RunData, timeline_budget: float = 8.0) -> str:
         from sim.outputs.vocabulary import vocabulary_html
 
         parts.append(vocabulary_html(d.summary["vocabulary"], d.summary["runs"], _png))
+    progress(
+        "escalation fan chart"
+        + ("" if d.rd.trajectories.exists() else " (replaying block 0 for its trajectories)")
+    )
     parts.append("<h2>Escalation over time</h2>")
     fan = fan_chart(d, actors)
     parts.append(
         f"<img alt='escalation fan chart' src='data:image/png;base64,{fan}'>"
         f"<p class='meta'>Trajectories: {e(d.traj_note)}.</p>"
     )
+    progress("alliance network")
     parts.append("<h2>Alliance network</h2>")
     parts.append(f"<img alt='alliance network' src='data:image/png;base64,{network_chart(d)}'>")
     parts.append(
@@ -355,6 +378,7 @@ def render_html(d: RunData, timeline_budget: float = 8.0) -> str:
             f"<tr><td>{e(name)}</td><td>{t:,} ({t / d.summary['runs']:.1%})</td><td>{rate}</td></tr>"
         )
     parts.append("</table>")
+    progress("parameters that separate the outcomes")
     parts.append("<h2>What separates the outcomes</h2>")
     if params.empty:
         parts.append("<p>No uncertain parameters were sampled.</p>")
@@ -367,6 +391,7 @@ def render_html(d: RunData, timeline_budget: float = 8.0) -> str:
             "outcome.</p>"
         )
         parts.append(params.head(12).to_html(float_format=lambda v: f"{v:.3f}", border=0))
+    progress(f"one explained world per outcome (at most {timeline_budget:.0f} s)")
     parts.append("<h2>A representative world per outcome</h2>")
     for name, text in representative_timelines(d, budget_s=timeline_budget).items():
         parts.append(f"<details><summary>{e(name)}</summary><pre>{e(text)}</pre></details>")
@@ -399,12 +424,18 @@ def render_markdown(d: RunData) -> str:
 
 
 def write_report(
-    path: Path, fmt: str = "html", out: Path | None = None, timeline_budget: float = 8.0
+    path: Path,
+    fmt: str = "html",
+    out: Path | None = None,
+    timeline_budget: float = 8.0,
+    progress: Callable[[str], None] = _quiet,
 ) -> Path:
     """Write report.html (or report.md) into the run folder (or ``out``) and return its path.
 
-    ``timeline_budget`` bounds the seconds spent finding one explained world per outcome."""
+    ``timeline_budget`` bounds the seconds spent finding one explained world per outcome;
+    ``progress`` is told each step as it starts."""
     d = RunData(path)
-    text = render_html(d, timeline_budget) if fmt == "html" else render_markdown(d)
+    progress(f"read {d.summary['runs']:,} replicates")
+    text = render_html(d, timeline_budget, progress) if fmt == "html" else render_markdown(d)
     target = out or (path / f"report.{'html' if fmt == 'html' else 'md'}")
     return write_text_atomic(text, target)

@@ -140,6 +140,8 @@ def require_complete(path: Path) -> RunDir:
     """A run folder whose run finished; otherwise a one-line error pointing to --resume."""
     rd = RunDir(path)
     m = rd.manifest()
+    if m.get("kind") == "sweep":
+        raise RunError(f"{path}: a sweep folder, not a run; its report: wargame analyse {path}")
     if m.get("status") != "complete":
         raise RunError(f"{path}: run is incomplete; finish it with `wargame run --resume {path}`")
     if not rd.outcomes.exists():

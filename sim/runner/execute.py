@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from sim.errors import RunError
 from sim.outputs.rundir import RunDir, canonical_json, command_line, now, short_hash, versions
 from sim.outputs.summary import max_half_width, summarise
-from sim.outputs.tables import concat_blocks, to_table, write_atomic
+from sim.outputs.tables import concat_blocks, scenario_labels, to_table, write_atomic
 from sim.rules.compile import CompiledScenario, compile_scenario
 from sim.runner.montecarlo import outcome_names
 from sim.runner.worker import run_block
@@ -60,29 +60,88 @@ class Plan:
 
 @dataclass
 class Progress:
-    """A tqdm bar on a terminal (replicates/s, time left); nothing when quiet or not a TTY."""
+    """Progress on stderr: a tqdm bar on a terminal; off a terminal (a log, a pipe, CI) a plain line
+    at every tenth of the work or every ``every`` seconds, whichever comes first; then a final line.
+    Nothing when quiet.
+
+    ``label`` starts every line (e.g. the run folder); ``unit`` names what is counted."""
 
     total: int
     quiet: bool = False
+    label: str = "wargame"
+    unit: str = "replicates"
+    every: float = 10.0
     done: int = 0
     _bar: Any = field(default=None, init=False)
+    _start: float = field(default=0.0, init=False)
+    _start_done: int = field(default=0, init=False)
+    _last_time: float = field(default=0.0, init=False)
+    _last_tenth: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
-        if not self.quiet and sys.stderr.isatty():
+        self._start = self._last_time = time.monotonic()
+        if self.quiet:
+            return
+        if sys.stderr.isatty():
             from tqdm import tqdm
 
             self._bar = tqdm(
                 total=self.total, unit="rep", unit_scale=True, dynamic_ncols=True, file=sys.stderr
             )
+        else:
+            self._line(f"{self.label}: {self.total:,} {self.unit} to run")
+
+    def _line(self, text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    def resumed(self, n: int) -> None:
+        """Count ``n`` already finished before this process started (a resumed run)."""
+        self.done += n
+        self._start_done = self.done
+        self._last_tenth = self._tenth()
+        if self._bar is not None:
+            self._bar.update(n)
+        elif n and not self.quiet:
+            self._line(f"{self.label}: {n:,} of {self.total:,} {self.unit} already done")
+
+    def _tenth(self) -> int:
+        return 10 * self.done // self.total if self.total else 10
 
     def update(self, n: int) -> None:
         self.done += n
         if self._bar is not None:
             self._bar.update(n)
+            return
+        if self.quiet:
+            return
+        now = time.monotonic()
+        if self._tenth() > self._last_tenth or now - self._last_time >= self.every:
+            self._last_tenth, self._last_time = self._tenth(), now
+            share = self.done / self.total if self.total else 1.0
+            self._line(
+                f"{self.label}: {self.done:,} of {self.total:,} {self.unit} ({share:.0%}), "
+                f"{now - self._start:.0f} s"
+            )
 
     def close(self) -> None:
+        """Close the bar (also when the work stopped early)."""
         if self._bar is not None:
             self._bar.close()
+            self._bar = None
+
+    def elapsed(self) -> float:
+        """Seconds since the progress started."""
+        return time.monotonic() - self._start
+
+    def finish(self, final: str | None = None) -> None:
+        """The final line: ``final``, or the count and the time taken."""
+        self.close()
+        if self.quiet:
+            return
+        took = time.monotonic() - self._start
+        ran = self.done - self._start_done
+        rate = f", {ran / took:,.0f} {self.unit}/s" if took > 0 and ran else ""
+        self._line(final or f"{self.label}: {self.done:,} {self.unit} done in {took:.1f} s{rate}")
 
 
 class _InProcess(Executor):
@@ -267,6 +326,7 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
         ) from None
     c = compile_scenario(scenario)
     names = outcome_names(c)
+    labels = scenario_labels(c)
     rd.blocks.mkdir(exist_ok=True)
     for stale in [*rd.blocks.glob(".*.tmp"), *rd.path.glob(".*.tmp")]:
         stale.unlink()  # a write cut off by a crash: never counted
@@ -278,8 +338,9 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
     progress = Progress(
         sum(plan.size(i) for i in range(n_blocks)) if plan.precision is None else plan.max_runs,
         quiet=quiet,
+        label=str(rd.path),
     )
-    progress.update(sum(plan.size(i) for i in done))
+    progress.resumed(sum(plan.size(i) for i in done))
     executor = make_executor(workers)
     tasks = (
         (i, run_block, (c, i, plan.size(i), plan.seed, plan.block, plan.trajectories))
@@ -289,6 +350,7 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
 
     def on_result(i: int, result: dict) -> None:
         nonlocal target
+        result["labels"] = labels
         _write_block(rd, result)
         counts[i] = {n: int((result["columns"]["outcome"] == n).sum()) for n in names}
         progress.update(plan.size(i))
@@ -309,7 +371,9 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
         progress.close()
         executor.shutdown(wait=True, cancel_futures=True)
     last = target if target is not None else n_blocks - 1
-    return finalise(rd, c, names, last)
+    summary = finalise(rd, c, names, last)
+    progress.finish()
+    return summary
 
 
 def _precision_target(counts: dict[int, dict[str, int]], plan: Plan) -> int | None:
@@ -326,12 +390,15 @@ def _precision_target(counts: dict[int, dict[str, int]], plan: Plan) -> int | No
 
 
 def _write_block(rd: RunDir, result: dict) -> None:
-    i = result["index"]
+    """Write a finished block's tables (``result["labels"]``: the scenario's outcome and rung
+    names)."""
+    i, labels = result["index"], result["labels"]
     if "trajectories" in result:
-        write_atomic(to_table(result["trajectories"]), rd.trajectory_file(i))
-    write_atomic(
-        to_table(result["columns"]), rd.block_file(i)
-    )  # the block file last: it marks done
+        write_atomic(
+            to_table(result["trajectories"], "trajectories", labels), rd.trajectory_file(i)
+        )
+    # the block file last: it marks the block done
+    write_atomic(to_table(result["columns"], "outcomes", labels), rd.block_file(i))
 
 
 def finalise(rd: RunDir, c: CompiledScenario, names: list[str], last: int) -> dict:

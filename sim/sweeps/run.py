@@ -5,9 +5,14 @@ Layout of the sweep folder::
     manifest.json                  the sweep file, resolved base scenario, design, versions, status
     design.parquet                 every point's parameter values
     points/batch-NNNNNN.parquet    per finished batch: each point's outcome counts, shares, intervals
-    replicates/batch=NNNNNN/part-0.parquet
-                                   every replicate of the batch (hive-partitioned dataset)
+    replicates/batch-NNNNNN.parquet
+                                   every replicate of the batch, with its point's parameter values
+                                   and an int32 ``batch`` column (one dataset: read the folder)
     points.parquet                 all points in order (when complete)
+
+The replicate files are not hive-partitioned (``batch=N/``): readers type a hive key as a category
+or a dictionary, whereas a column in the file reads as the integer it is. Every column is in the data
+dictionary (``sim.outputs.datadict``, docs/data.md).
 
 A batch is done when its points file exists (written last, under a temporary name then renamed), so a
 sweep killed at any moment resumes with exactly the missing batches. Point ``p`` is seeded with
@@ -28,7 +33,7 @@ import pandas as pd
 
 from sim.errors import RunError
 from sim.outputs.rundir import RunDir, now, short_hash, versions, write_json_atomic
-from sim.outputs.tables import concat_blocks, to_table, write_atomic
+from sim.outputs.tables import concat_blocks, scenario_labels, to_table, write_atomic
 from sim.runner.execute import (
     Progress,
     default_workers,
@@ -67,6 +72,10 @@ def run_points(base: dict, rows: list[tuple[int, dict]], replicates: int, seed: 
         m.run()
         cols = m.results()
         m.release()
+        for name, value in values.items():  # the point's parameters, on every replicate
+            cols[name] = np.full(
+                replicates, value, dtype=object if isinstance(value, str) else None
+            )
         names = m.outcome_names
         row: dict[str, Any] = {"point": point, **values}
         outcome = cols["outcome"]
@@ -100,7 +109,7 @@ class SweepDir(RunDir):
         return self.path / "points" / f"batch-{b:06d}.parquet"
 
     def replicate_file(self, b: int) -> Path:
-        return self.path / "replicates" / f"batch={b:06d}" / "part-0.parquet"
+        return self.path / "replicates" / f"batch-{b:06d}.parquet"
 
     def finished_batches(self) -> set[int]:
         folder = self.path / "points"
@@ -128,9 +137,10 @@ def start_sweep(spec_path: Path, out: str | os.PathLike[str] | None = None) -> S
         path = new_run_dir(f"sweep-{Path(spec_path).stem}", identity, None).path
     path.mkdir(parents=True, exist_ok=True)
     sd = SweepDir(path)
-    import pyarrow as pa
 
-    write_atomic(pa.Table.from_pandas(design, preserve_index=False), sd.design)
+    params = [c for c in design.columns if c != "point"]
+    columns = {k: _col(design[k]) for k in design.columns}
+    write_atomic(to_table(columns, "design", lead=params), sd.design)
     manifest = {
         "format_version": 1,
         "kind": "sweep",
@@ -191,13 +201,21 @@ def execute_sweep(
     params = [c for c in design.columns if c != "point"]
     batch = spec["batch"]
     n_batches = m["batches"]
-    for stale in list(sd.path.glob("points/.*.tmp")) + list(sd.path.glob("replicates/*/.*.tmp")):
+    if any((sd.path / "replicates").glob("batch=*")):
+        raise RunError(
+            f"{sd.path}: made by an older version (hive-partitioned replicates/); start it again"
+        )
+    for stale in list(sd.path.glob("points/.*.tmp")) + list(sd.path.glob("replicates/.*.tmp")):
         stale.unlink()
     done = sd.finished_batches()
     todo = iter([b for b in range(n_batches) if b not in done])
     workers = workers or default_workers()
-    progress = Progress(len(design) * spec["replicates"], quiet=quiet)
-    progress.update(sum(min(batch, len(design) - b * batch) for b in done) * spec["replicates"])
+    progress = Progress(len(design) * spec["replicates"], quiet=quiet, label=str(sd.path))
+    progress.resumed(sum(min(batch, len(design) - b * batch) for b in done) * spec["replicates"])
+    from sim.rules.compile import compile_scenario
+    from sim.scenario.schema import Scenario
+
+    labels = scenario_labels(compile_scenario(Scenario.model_validate(m["base_scenario"])))
     closers: list[Any] = []
     if executor == "dask":
         ex, closers = make_dask_executor(scheduler, workers)
@@ -218,9 +236,15 @@ def execute_sweep(
     def on_result(b: int, result: dict) -> None:
         rep = sd.replicate_file(b)
         rep.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(to_table(result["replicates"]), rep)
+        reps = result["replicates"]
+        reps["batch"] = np.full(len(reps["point"]), b, dtype=np.int32)
+        write_atomic(to_table(reps, "replicates", labels, lead=params), rep)
         pts = pd.DataFrame(result["points"])
-        write_atomic(to_table({k: _col(pts[k]) for k in pts.columns}), sd.point_file(b))
+        stats = [f"{o}.{k}" for o in labels.outcomes for k in ("count", "share", "lo", "hi")]
+        points_table = to_table(
+            {k: _col(pts[k]) for k in pts.columns}, "points", lead=[*params, *stats]
+        )
+        write_atomic(points_table, sd.point_file(b))
         progress.update(len(result["points"]) * spec["replicates"])
 
     tasks = (
@@ -239,6 +263,10 @@ def execute_sweep(
             ex.shutdown(wait=True, cancel_futures=True)
     files = [sd.point_file(b) for b in range(n_batches)]
     concat_blocks(files, sd.points)
+    progress.finish(
+        f"{sd.path}: {len(design):,} points x {spec['replicates']:,} replicates done in "
+        f"{progress.elapsed():.1f} s"
+    )
     m["status"] = "complete"
     m["finished"] = now()
     sd.save_manifest(m)

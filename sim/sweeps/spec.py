@@ -93,7 +93,7 @@ class SweepSpec(_Strict):
         default=0, ge=0, description="Root seed of the sweep (design and replicates)."
     )
     batch: int = Field(
-        default=16, ge=1, le=10_000, description="Points per task and per replicates/ partition."
+        default=16, ge=1, le=10_000, description="Points per task and per file of replicates/."
     )
     outcomes: list[str] | None = Field(
         default=None, description="Outcomes to analyse (default: all)."
