@@ -259,12 +259,18 @@ def test_user_and_scenario_text_is_shown_literally_never_run(
         expect(fac.locator(".wg-waiting")).to_contain_text(f"Waiting for: {IMG}, {VUE}")
         fac.get_by_text("play the turn as soon as every team has moved").click()
         fac.get_by_text("show the team links").click()
-        expect(fac.locator(".wg-seat").first).to_contain_text(IMG)
-        expect(fac.locator(".wg-seat").nth(1)).to_contain_text(VUE)
         link = fac.locator("a[href*='/team?token=']").first.get_attribute("href")
         assert link
-
         team = watch(open_page(browser, link))
+        expect(team.locator("h1")).to_contain_text("Japan")
+        team.wait_for_timeout(1000)
+        for page in (fac, team):  # no script ran, no image was made of a name
+            assert ran(page) is None, ran(page)
+            expect(page.locator("img[src=x]")).to_have_count(0)
+        assert dialogs == []
+
+        expect(fac.locator(".wg-seat").first).to_contain_text(IMG)
+        expect(fac.locator(".wg-seat").nth(1)).to_contain_text(VUE)
         expect(team.locator("h1")).to_contain_text(f"Team {IMG}: Japan")
         body = team.locator("body")
         expect(body).to_contain_text(f"Title {IMG}")
