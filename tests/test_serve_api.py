@@ -5,6 +5,7 @@ Every refused request must leave the game as it was and the server running.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -254,10 +255,8 @@ def test_a_chunked_body_is_read_only_up_to_the_limit(server: Server) -> None:
                     sent += len(chunk)
                 except BlockingIOError:
                     pass
-                try:
+                with contextlib.suppress(BlockingIOError):
                     answer = s.recv(4096)
-                except BlockingIOError:
-                    pass
         except OSError:  # the server hung up on us: read its answer
             pass
         s.setblocking(True)

@@ -44,6 +44,7 @@ _need(Path(CHROMIUM).exists(), f"{CHROMIUM} missing (apt-get install chromium)")
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 TIMEOUT = 20_000
+expect.set_options(timeout=TIMEOUT)  # a shared, loaded machine: pages may take seconds to redraw
 
 
 @pytest.fixture(scope="module")

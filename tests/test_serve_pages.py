@@ -38,7 +38,7 @@ def test_the_facilitator_page_follows_a_new_game_that_changes_a_rules_type(
 
     teams = {"blue": ["Japan"], "red": ["China"]}
     host.start("F", SENKAKU, teams, seed=1)  # temperature drawn per game: no slider for it
-    box, rc = solara.render(FacilitatorPage("F"), handle_error=False)
+    _box, rc = solara.render(FacilitatorPage("F"), handle_error=False)
     try:
         assert not any(s.startswith("temperature") for s in sliders(rc))
         host.start("F", SENKAKU, teams, seed=1, overrides=["rules.temperature=0.05"])
