@@ -299,3 +299,17 @@ def test_saved_games_load_by_name_only(server: Server, game: dict[str, str]) -> 
         assert status == 400, (name, out)
     status, out = server.request("POST", "/api/load", {"token": game["blue"], "game": "x"})
     assert status == 403
+
+
+def test_the_load_script_runs_against_a_loopback_server_and_stops_by_itself(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.serve.loadtest import main
+
+    args = ["--url", server.url, "--token", server.token, "--clients", "4", "--seconds", "2"]
+    assert main([*args, "--requests", "40", "--scenario", SENKAKU]) == 0
+    out = capsys.readouterr().out
+    assert "4 clients" in out and " 0 errors" in out and "p99" in out
+    with pytest.raises(SystemExit):  # anything but this machine is refused
+        main(["--url", "http://192.0.2.1:8765", "--seconds", "1"])
+    assert "loopback" in capsys.readouterr().err

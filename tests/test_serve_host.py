@@ -253,3 +253,31 @@ def test_a_seed_out_of_range_and_numbers_beyond_float32_are_refused_at_start(
             host.start("F", SENKAKU, {"blue": ["Japan"]}, overrides=[bad])
         assert bad in str(info.value) and "\n" not in str(info.value)
     assert host.need_game().overrides == ["turns.limit=5"]  # the running game is kept
+
+
+def test_views_cost_what_they_show_not_the_whole_game(
+    host: GameHost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The latency of ``/api/view`` under 50 polling teams (docs/classroom.md, Load test) came from
+    every view converting every event of the game; a count of conversions is the timing-free
+    measure of that cost: each event is converted once, however many views are served."""
+    from sim.rules.explain import Event
+
+    t = tokens(host)
+    for _ in range(5):
+        host.adjudicate("F", force=True)
+    converted = 0
+    to_dict = Event.to_dict
+
+    def counting(self: Event) -> dict:
+        nonlocal converted
+        converted += 1
+        return to_dict(self)
+
+    monkeypatch.setattr(Event, "to_dict", counting)
+    events = len(host.need_game().model.log)
+    for _ in range(50):
+        host.team_view(t["blue"])
+        host.facilitator_view("F")
+    assert converted <= events  # before: 100 views x every event of the game
+    assert host.team_view(t["blue"])["events"]  # and the views still show the events
