@@ -14,30 +14,34 @@ from mesa.visualization import SolaraViz, make_plot_component
 
 from sim.model import WargameModel
 from sim.rules.explain import timeline
+from sim.serve.literal import Table, Text
 
 
-def rung_table(model: WargameModel) -> str:
-    """Markdown table of every rung above cooperation in world 0."""
+def rung_rows(model: WargameModel) -> list[list[str]]:
+    """Actor, rival and rung label of every rung above cooperation in world 0."""
     c = model.c
-    rows = ["| actor | toward | rung |", "|---|---|---|"]
-    for d in range(len(c.src)):
-        r = int(model.rung[0, d])
-        if r > 0:
-            rows.append(f"| {c.actors[c.src[d]]} | {c.actors[c.dst[d]]} | {c.rung_labels[r]} |")
-    return "\n".join(rows) if len(rows) > 2 else "_All actors at cooperation._"
+    return [
+        [c.actors[c.src[d]], c.actors[c.dst[d]], c.rung_labels[int(model.rung[0, d])]]
+        for d in range(len(c.src))
+        if int(model.rung[0, d]) > 0
+    ]
 
 
 @solara.component
 def Rungs(model: WargameModel) -> None:
-    """Current rungs of world 0."""
-    solara.Markdown(rung_table(model))
+    """Current rungs of world 0 (scenario names shown literally, never as Markdown/HTML)."""
+    rows = rung_rows(model)
+    if rows:
+        Table(["actor", "toward", "rung"], rows)
+    else:
+        Text("All actors at cooperation.")
 
 
 @solara.component
 def Timeline(model: WargameModel) -> None:
     """The last events of world 0's explained timeline."""
-    text = timeline(model.log[-60:]) or "(no events yet)"
-    solara.Markdown(f"Turn {model.turn}\n\n```\n{text}\n```")
+    Text(f"Turn {model.turn}", tag="p")
+    Text(timeline(model.log[-60:]) or "(no events yet)", tag="pre")
 
 
 def page(scenario: str | os.PathLike[str], seed: int = 0) -> Any:

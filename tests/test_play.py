@@ -175,3 +175,38 @@ def test_terminal_game_refuses_an_unknown_actor() -> None:
         and "unknown actor 'Atlantis'" in proc.stderr
         and "Traceback" not in proc.stderr
     )
+
+
+@pytest.mark.parametrize(
+    "override",
+    ["rules.temperature=3.5e38", "rules.observation_noise=3.5e38", "rules.cost_scale=3.5e38"],
+)
+def test_views_stay_valid_json_whatever_the_engine_holds(override: str) -> None:
+    """A value beyond float32's range becomes infinite in the engine: views carry null instead of
+    NaN/Infinity (not JSON) and do not fail (the classroom server refuses such values at start)."""
+    import json
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy: overflow in the float32 cast
+        g = Game(SENKAKU, {"blue": ["Japan"]}, seed=1, overrides=["turns.limit=3", override])
+        for _ in range(3):
+            json.dumps(g.facilitator_view(g.facilitator_token), allow_nan=False)
+            json.dumps(g.team_view(g.teams["blue"].token), allow_nan=False)
+            if not g.over:
+                g.adjudicate(g.facilitator_token, force=True)
+
+
+def test_a_replayed_game_replays_again_with_the_teams_moves(game: Game, tmp_path: Path) -> None:
+    blue, red = game.teams["blue"].token, game.teams["red"].token
+    game.submit(blue, "Japan", {"China": "grey_zone"})
+    game.submit(red, "China", {"Japan": "protest"})
+    game.adjudicate(game.facilitator_token)
+    game.fire_inject(game.facilitator_token, next(iter(game.c.scenario.injects)))
+    game.adjudicate(game.facilitator_token, force=True)
+    path = game.save(tmp_path / "t.jsonl")
+    again = Game.replay(path)
+    assert again.transcript_text() == game.transcript_text()
+    twice = Game.replay(again.save(tmp_path / "t2.jsonl"))  # the replay's own save
+    assert twice.transcript_text() == game.transcript_text()
+    assert twice.facilitator_view(twice.facilitator_token)["rungs"] == game.rungs()

@@ -5,6 +5,7 @@ Every refused request must leave the game as it was and the server running.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def test_malformed_move_is_a_clear_400_and_changes_nothing(
         body = {**body, "token": game["blue"]}
     before = view(server, server.token)
     status, out = server.request("POST", "/api/move", body)
-    assert status == 400, out
+    assert status == (413 if message == "over" else 400), out  # 413: too large
     assert message in out["error"]
     assert view(server, server.token) == before
     assert server.alive()
@@ -207,3 +208,108 @@ def test_auto_play_and_timer_requests(server: Server, game: dict[str, str]) -> N
     assert 0 < view(server, game["blue"])["seconds_left"] <= 600
     server.request("POST", "/api/timer", {"token": server.token, "seconds": 0})
     assert view(server, game["blue"])["seconds_left"] is None
+
+
+def server_rss_mb(server: Server) -> float:
+    status = Path(f"/proc/{server.proc.pid}/status").read_text()
+    return int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1]) / 1024
+
+
+@pytest.mark.parametrize("path", ["/api/move", "/api/start", "/_solara/api/close/x", "/team"])
+def test_a_body_over_the_limit_is_refused_by_its_length_before_it_is_read(
+    server: Server, path: str
+) -> None:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "Content-Length: 1000000000\r\n\r\n".encode()
+            + b'{"token": "'
+        )  # a gigabyte announced, a few bytes sent: the answer must not wait for the rest
+        answer = s.recv(4096)
+        while answer.startswith(b"HTTP/1.1 413") and not answer.endswith(b"}"):
+            more = s.recv(4096)  # the body may come in a second packet
+            if not more:
+                break
+            answer += more
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
+    assert b"over 65536 bytes" in answer
+    assert server.alive()
+
+
+def test_a_chunked_body_is_read_only_up_to_the_limit(server: Server) -> None:
+    import socket
+
+    rss = server_rss_mb(server)
+    sent = 0
+    chunk = b"x" * 65536
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"POST /api/move HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        answer = b""
+        s.setblocking(False)
+        try:
+            while sent < 256 << 20 and not answer:  # at most 256 MB, until the server answers
+                try:
+                    s.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    sent += len(chunk)
+                except BlockingIOError:
+                    pass
+                with contextlib.suppress(BlockingIOError):
+                    answer = s.recv(4096)
+        except OSError:  # the server hung up on us: read its answer
+            pass
+        s.setblocking(True)
+        answer = answer or s.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413"), (sent, answer[:80])
+    assert sent < 64 << 20, sent  # it stopped reading long before the end
+    assert server_rss_mb(server) < rss + 40
+    assert server.alive()
+
+
+def test_a_wrong_token_in_the_address_is_refused_before_the_body(server: Server) -> None:
+    status, out = server.request("POST", "/api/move?token=wrong", "x" * 60_000)
+    assert status == 403 and "token" in out["error"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"seed": -1}, "seed -1: give a whole number"),
+        ({"seed": 2**64}, "seed"),
+        ({"seed": True}, "seed"),
+        ({"overrides": ["rules.temperature=3.5e38"]}, "beyond what the engine holds"),
+        ({"overrides": ["rules.cost_scale=1e39"]}, "beyond what the engine holds"),
+    ],
+)
+def test_bad_numbers_at_start_are_a_one_line_400(
+    server: Server, change: dict, message: str
+) -> None:
+    body = {"token": server.token, "scenario": SENKAKU, "teams": {"a": ["Japan"]}, **change}
+    status, out = server.request("POST", "/api/start", body)
+    assert status == 400, out
+    assert message in out["error"] and "\n" not in out["error"]
+    assert server.alive()
+
+
+def test_saved_games_load_by_name_only(server: Server, game: dict[str, str]) -> None:
+    f = server.token
+    for name in ("../games", "/etc", "..", "x/../../etc", ""):
+        status, out = server.request("POST", "/api/load", {"token": f, "game": name})
+        assert status == 400, (name, out)
+    status, out = server.request("POST", "/api/load", {"token": game["blue"], "game": "x"})
+    assert status == 403
+
+
+def test_the_load_script_runs_against_a_loopback_server_and_stops_by_itself(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.serve.loadtest import main
+
+    args = ["--url", server.url, "--token", server.token, "--clients", "4", "--seconds", "2"]
+    assert main([*args, "--requests", "40", "--scenario", SENKAKU]) == 0
+    out = capsys.readouterr().out
+    assert "4 clients" in out and " 0 errors" in out and "p99" in out
+    with pytest.raises(SystemExit):  # anything but this machine is refused
+        main(["--url", "http://192.0.2.1:8765", "--seconds", "1"])
+    assert "loopback" in capsys.readouterr().err

@@ -44,6 +44,7 @@ _need(Path(CHROMIUM).exists(), f"{CHROMIUM} missing (apt-get install chromium)")
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 TIMEOUT = 20_000
+expect.set_options(timeout=TIMEOUT)  # a shared, loaded machine: pages may take seconds to redraw
 
 
 @pytest.fixture(scope="module")
@@ -204,3 +205,98 @@ def test_classroom_game_end_to_end(browser: Browser, server: Server, shots, tmp_
     blue.reload()
     expect(blue.get_by_text("The game is over")).to_be_visible()
     assert server.alive()
+
+
+IMG = "<img src=x onerror=\"window.__xss='img';alert(1)\">"
+VUE = "{{ constructor.constructor('window.__xss=\"vue\"; alert(2)')() }}"
+SCRIPT = "<script>window.__xss='script'</script>"
+
+
+def hostile_scenario(folder: Path) -> Path:
+    """Senkaku with script in its title, briefing and every description (injects, outcomes)."""
+    import json
+
+    shutil.copytree(Path(__file__).parents[1] / "scenarios" / "library", folder / "library")
+    text = (Path(__file__).parents[1] / "scenarios" / "senkaku_grey_zone.yaml").read_text()
+    briefing = re.search(r"^briefing: >\n(?:  .*\n)+", text, re.M)
+    assert briefing
+    text = text.replace(briefing.group(0), f"briefing: {json.dumps('Brief ' + VUE + SCRIPT)}\n")
+    text = re.sub(r"^title: .*$", f"title: {json.dumps('Title ' + IMG)}", text, flags=re.M)
+    text = re.sub(
+        r"^(\s+)description: .*$",
+        lambda m: f"{m.group(1)}description: {json.dumps('Said ' + IMG + VUE)}",
+        text,
+        flags=re.M,
+    )
+    path = folder / "hostile.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_user_and_scenario_text_is_shown_literally_never_run(
+    browser: Browser, tmp_path: Path
+) -> None:
+    scenario = hostile_scenario(tmp_path)
+    server = Server(tmp_path / "games", aar_runs=200, scenario=str(scenario))
+    dialogs: list[str] = []
+
+    def watch(page: Page) -> Page:
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        return page
+
+    def ran(page: Page) -> object:
+        return page.evaluate("() => window.__xss")
+
+    try:
+        fac = watch(open_page(browser, f"{server.url}/facilitator?token={server.token}"))
+        expect(fac.get_by_text("New game")).to_be_visible()
+        fac.get_by_label("Team 1").fill(IMG)
+        fac.get_by_label("Team 1").press("Tab")
+        fac.get_by_label("Team 2").fill(VUE)
+        fac.get_by_label("Team 2").press("Tab")
+        fac.get_by_label("Changed parameters").fill("turns.limit=2")
+        fac.get_by_label("Changed parameters").press("Tab")
+        fac.get_by_role("button", name="Start game").click()
+        expect(fac.locator(".wg-waiting")).to_contain_text(f"Waiting for: {IMG}, {VUE}")
+        fac.get_by_text("play the turn as soon as every team has moved").click()
+        fac.get_by_text("show the team links").click()
+        link = fac.locator("a[href*='/team?token=']").first.get_attribute("href")
+        assert link
+        team = watch(open_page(browser, link))
+        expect(team.locator("h1")).to_contain_text("Japan")
+        team.wait_for_timeout(1000)
+        for page in (fac, team):  # no script ran, no image was made of a name
+            assert ran(page) is None, ran(page)
+            expect(page.locator("img[src=x]")).to_have_count(0)
+        assert dialogs == []
+
+        expect(fac.locator(".wg-seat").first).to_contain_text(IMG)
+        expect(fac.locator(".wg-seat").nth(1)).to_contain_text(VUE)
+        expect(team.locator("h1")).to_contain_text(f"Team {IMG}: Japan")
+        body = team.locator("body")
+        expect(body).to_contain_text(f"Title {IMG}")
+        expect(body).to_contain_text(f"Brief {VUE}{SCRIPT}")
+
+        # an inject (its description in the event log) and a what-if with script in its text
+        fac.get_by_role("button", name="Fire inject").click()
+        fac.get_by_role("button", name="Force turn").click()
+        expect(fac.get_by_text(re.compile(r"turn 1 of 2"))).to_be_visible()
+        expect(fac.locator(".wg-log").first).to_contain_text(f"Said {IMG}{VUE}")
+        expect(team.locator(".wg-log").first).to_contain_text(f"Said {IMG}{VUE}")
+        whatif = f"rules.deterrence=2 # {IMG}{VUE}"
+        fac.get_by_label("Other changes").fill(whatif)
+        fac.get_by_label("Other changes").press("Tab")
+        fac.wait_for_timeout(1000)  # the text box's value reaches the server
+        fac.get_by_role("button", name="Run what-if").click()
+        expect(fac.locator(".wg-whatif-result")).to_contain_text(f"changed: {whatif}")
+
+        # the end: the review quotes the outcome's description
+        fac.get_by_role("button", name="Force turn").click()
+        expect(fac.locator(".wg-aar")).to_contain_text(f"Said {IMG}{VUE}", timeout=60_000)
+        expect(team.locator(".wg-aar")).to_contain_text(f"Said {IMG}{VUE}", timeout=30_000)
+        for page in (fac, team):
+            expect(page.locator("img[src=x]")).to_have_count(0)
+            assert ran(page) is None, ran(page)
+        assert dialogs == []
+    finally:
+        server.stop()

@@ -211,3 +211,73 @@ def test_simultaneous_moves_play_the_turn_once(tmp_path: Path) -> None:
     assert sum(1 for r in game.transcript if r["kind"] == "turn") == game.turn
     # every turn was played only once every team had moved
     assert all(len(r["moves"]) == len(teams) for r in game.transcript if r["kind"] == "turn")
+
+
+def test_a_reloaded_game_keeps_moves_pending_moves_pause_and_timer_across_reloads(
+    host: GameHost,
+) -> None:
+    t = tokens(host)
+    host.submit(t["blue"], "Japan", {"China": "grey_zone"})
+    host.submit(t["red"], "China", {"Japan": "protest"})  # the last move plays turn 1
+    host.submit(t["blue"], "Japan", {"China": "protest"})  # turn 2's move, not yet played
+    host.set_paused("F", True)
+    host.set_timer("F", 300)
+    host.set_auto_play("F", False)
+    (saved,) = host.saved_games()
+    before = host.facilitator_view("F"), host.team_view(t["blue"]), saved.read_text()
+    for _ in range(3):  # a restarted server reloads the game, again and again
+        fresh = GameHost(SENKAKU, games_dir=host.games_dir, token="F")
+        fresh.load("F", saved)
+        after = fresh.facilitator_view("F"), fresh.team_view(t["blue"]), saved.read_text()
+        assert after[0] == before[0] and after[1] == before[1]
+        assert after[2] == before[2]  # the transcript still holds the teams' moves
+        assert fresh.need_game().transcript[1]["moves"] == {
+            "Japan": {"China": "grey_zone"},
+            "China": {"Japan": "protest"},
+        }
+    assert fresh.need_game().paused and not fresh.auto_play
+    assert fresh.team_view(t["blue"])["pending"] == {"Japan": {"China": "protest"}}
+    assert fresh.seconds_left() == 300  # paused: the clock stands where it stood
+
+
+def test_a_seed_out_of_range_and_numbers_beyond_float32_are_refused_at_start(
+    host: GameHost,
+) -> None:
+    from sim.play.game import InputError
+
+    for seed in (-1, 2**64, True, 1.5):
+        with pytest.raises(InputError, match="seed"):
+            host.start("F", SENKAKU, {"blue": ["Japan"]}, seed=seed)  # type: ignore[arg-type]
+    for bad in ("rules.temperature=3.5e38", "rules.inertia=1e300", "rules.cost_scale=-1e39"):
+        with pytest.raises(InputError, match="beyond what the engine holds") as info:
+            host.start("F", SENKAKU, {"blue": ["Japan"]}, overrides=[bad])
+        assert bad in str(info.value) and "\n" not in str(info.value)
+    assert host.need_game().overrides == ["turns.limit=5"]  # the running game is kept
+
+
+def test_views_cost_what_they_show_not_the_whole_game(
+    host: GameHost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The latency of ``/api/view`` under 50 polling teams (docs/classroom.md, Load test) came from
+    every view converting every event of the game; a count of conversions is the timing-free
+    measure of that cost: each event is converted once, however many views are served."""
+    from sim.rules.explain import Event
+
+    t = tokens(host)
+    for _ in range(5):
+        host.adjudicate("F", force=True)
+    converted = 0
+    to_dict = Event.to_dict
+
+    def counting(self: Event) -> dict:
+        nonlocal converted
+        converted += 1
+        return to_dict(self)
+
+    monkeypatch.setattr(Event, "to_dict", counting)
+    events = len(host.need_game().model.log)
+    for _ in range(50):
+        host.team_view(t["blue"])
+        host.facilitator_view("F")
+    assert converted <= events  # before: 100 views x every event of the game
+    assert host.team_view(t["blue"])["events"]  # and the views still show the events

@@ -15,8 +15,16 @@ SCENARIO = Path(__file__).parents[1] / "scenarios" / "senkaku_grey_zone.yaml"
 
 
 def _rendered_text(element: object) -> str:
+    """Text of the rendered widgets (text nodes of HTML elements, templates)."""
     box, _ = solara.render(element, handle_error=False)
-    return "".join(getattr(w, "template", "") or "" for w in box.children)
+
+    def text(w: object) -> str:
+        if isinstance(w, str):
+            return w
+        own = getattr(w, "template", "") or ""
+        return own + " ".join(text(c) for c in getattr(w, "children", None) or [])
+
+    return text(box)
 
 
 def test_solaraviz_page_renders_with_the_model() -> None:

@@ -9,6 +9,7 @@ turn is appended to a transcript (JSON lines) from which a saved game can be rel
 from __future__ import annotations
 
 import json
+import math
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -27,6 +28,33 @@ class GameError(WargameError):
 
 class TokenError(GameError):
     """A request carrying a wrong token, or a team token where the facilitator's is needed."""
+
+
+class InputError(GameError):
+    """A request with a value out of range or of the wrong kind (HTTP 400, not 409)."""
+
+
+MAX_SEED = 2**63 - 1
+"""assumption: the largest seed, so that a seed fits a signed 64-bit integer in every output."""
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None, so that it is valid JSON (an
+    engine value beyond float32's range becomes infinite; JSON has no word for that)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def check_seed(seed: object) -> int:
+    """``seed`` if it is a whole number from 0 to :data:`MAX_SEED`, else :class:`InputError`."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise InputError(f"seed {seed!r}: give a whole number from 0 to {MAX_SEED}")
+    return seed
 
 
 PUBLIC_EVENTS = ("inject", "trigger", "end")
@@ -63,7 +91,7 @@ class Game:
     ) -> None:
         self.scenario_path = str(scenario)
         self.overrides = list(overrides or [])
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.c: CompiledScenario = compiled(scenario, self.overrides or None)
         self.model = WargameModel(self.c, R=1, rng=seed, explain=True)
         self.facilitator_token = facilitator_token or secrets.token_urlsafe(16)
@@ -93,7 +121,23 @@ class Game:
         ]
         self.paused = False
         self._lock = threading.RLock()
+        self._events: list[dict[str, Any]] = []  # model.log as dicts, converted once each
+        self._prepare()
         self.frames: list[dict[str, Any]] = [self._frame()]
+
+    def _prepare(self) -> None:
+        """Draw this turn's perceptions and doctrine masks now rather than at the first view or
+        move, so that a live game and its replay apply a fired inject at the same point."""
+        if not self.over:
+            self.model.options(self.c.actors[0])
+
+    def events(self) -> list[dict[str, Any]]:
+        """Every event of the game as a dict (each event is converted once, not at every view)."""
+        with self._lock:
+            log = self.model.log
+            if len(self._events) < len(log):
+                self._events.extend(json_safe(e.to_dict()) for e in log[len(self._events) :])
+            return self._events
 
     # -- access ---------------------------------------------------------------------------------
     def team_of(self, token: str) -> Team:
@@ -134,17 +178,20 @@ class Game:
                 raise GameError("moves must map each rival's name to a rung name")
             if actor not in team.actors:
                 raise GameError(f"team {team.name} does not play {actor}")
-            allowed = self.model.options(actor)
-            for target, rung in moves.items():
-                if target not in allowed:
-                    raise GameError(f"{actor} has no rivalry with {target!r}")
-                if rung not in allowed[target]:
-                    raise GameError(
-                        f"{actor} may not choose {rung!r} toward {target} now "
-                        f"(allowed: {', '.join(allowed[target])})"
-                    )
+            self._check_move(actor, moves)
             team.pending[actor] = dict(moves)
             team.submitted = all(a in team.pending for a in team.actors)
+
+    def _check_move(self, actor: str, moves: dict[str, str]) -> None:
+        allowed = self.model.options(actor)
+        for target, rung in moves.items():
+            if target not in allowed:
+                raise GameError(f"{actor} has no rivalry with {target!r}")
+            if rung not in allowed[target]:
+                raise GameError(
+                    f"{actor} may not choose {rung!r} toward {target} now "
+                    f"(allowed: {', '.join(allowed[target])})"
+                )
 
     def waiting_for(self) -> list[str]:
         """Teams that have not moved this turn (names only: pending moves are never shown)."""
@@ -190,13 +237,14 @@ class Game:
                     self.model.set_move(actor, target, rung)
         start = len(self.model.log)
         self.model.step()
-        events = [e.to_dict() for e in self.model.log[start:]]
+        events = [dict(e) for e in self.events()[start:]]
         self.transcript.append(
             {"kind": "turn", "turn": self.turn, "moves": moves, "events": events}
         )
         for t in self.teams.values():
             t.pending = {}
             t.submitted = False
+        self._prepare()
         self.frames.append(self._frame())
         if self.over:
             self.transcript.append({"kind": "end", "turn": self.turn, "outcome": self.outcome})
@@ -238,12 +286,14 @@ class Game:
         with self._lock:
             c = self.c
             mine = set(team.actors)
+            options = {a: self.model.options(a) for a in team.actors} if not self.over else {}
             own = [r for r in self.rungs() if r["actor"] in mine]
             observed = []
             for d in range(len(c.src)):
                 src, dst = c.actors[c.src[d]], c.actors[c.dst[d]]
                 if dst in mine and src not in mine:
                     seen = float(self.model.state.perceived_rung[0, d])
+                    seen = seen if math.isfinite(seen) else (c.top if seen > 0 else 0)
                     observed.append(
                         {
                             "actor": src,
@@ -251,11 +301,13 @@ class Game:
                             "observed": c.rung_names[int(min(max(round(seen), 0), c.top))],
                         }
                     )
-            events = [
-                e
-                for e in (x.to_dict() for x in self.model.log)
-                if e["actor"] in mine or e["kind"] in PUBLIC_EVENTS
-            ]
+            events: list[dict[str, Any]] = []  # the last 40 this team may see, newest last
+            for e in reversed(self.events()):
+                if e["actor"] in mine or e["kind"] in PUBLIC_EVENTS:
+                    events.append(e)
+                    if len(events) == 40:
+                        break
+            events.reverse()
             return {
                 "team": team.name,
                 "actors": team.actors,
@@ -265,10 +317,10 @@ class Game:
                 "briefing": c.scenario.briefing,
                 "own": own,
                 "observed": observed,
-                "events": events[-40:],
-                "pending": team.pending,
+                "events": events,
+                "pending": {a: dict(m) for a, m in team.pending.items()},
                 "submitted": team.submitted,
-                "options": {a: self.model.options(a) for a in team.actors} if not self.over else {},
+                "options": options,
             }
 
     def facilitator_view(self, token: str) -> dict[str, Any]:
@@ -282,7 +334,7 @@ class Game:
                 "waiting_for": self.waiting_for(),
                 "teams": {t.name: t.actors for t in self.teams.values()},
                 "rungs": self.rungs(),
-                "events": [e.to_dict() for e in self.model.log][-80:],
+                "events": self.events()[-80:],
                 "commitments": self.commitments(),
                 "injects": list(self.c.scenario.injects),
             }
@@ -314,6 +366,40 @@ class Game:
         """Write the transcript as JSON lines (temporary name, then rename)."""
         return write_text_atomic(self.transcript_text(), Path(path))
 
+    def live_state(self) -> dict[str, Any]:
+        """What the transcript does not hold: the teams' submitted-but-unplayed moves (secret until
+        the turn is played, so kept out of the shareable transcript) and whether the game is paused.
+        Saved beside the transcript after every change; see :meth:`restore_live_state`."""
+        with self._lock:
+            return {
+                "turn": self.turn,
+                "paused": self.paused,
+                "pending": {t.name: t.pending for t in self.teams.values() if t.pending},
+            }
+
+    def restore_live_state(self, state: dict[str, Any]) -> None:
+        """Put back what :meth:`live_state` saved. Pending moves count only if they were made for
+        this turn (a state saved before the last turn was played holds moves already played) and
+        are still allowed; anything else in ``state`` is ignored rather than trusted."""
+        with self._lock:
+            self.paused = bool(state.get("paused", False))
+            pending = state.get("pending")
+            if state.get("turn") != self.turn or not isinstance(pending, dict) or self.over:
+                return
+            for name, moves in pending.items():
+                team = self.teams.get(name)
+                if team is None or not isinstance(moves, dict):
+                    continue
+                for actor, targets in moves.items():
+                    if actor not in team.actors or not isinstance(targets, dict):
+                        continue
+                    try:
+                        self._check_move(actor, targets)
+                    except GameError:
+                        continue
+                    team.pending[actor] = dict(targets)
+                team.submitted = all(a in team.pending for a in team.actors)
+
     @classmethod
     def replay(cls, path: str | Path, **kwargs: Any) -> Game:
         """Rebuild a saved game by replaying its transcript (same seed, same team moves).
@@ -343,10 +429,7 @@ class Game:
                     game.model.force_inject(rec["name"])
                     game.transcript.append(rec)
                 elif rec["kind"] == "turn":
-                    for actor, targets in rec["moves"].items():
-                        for target, rung in targets.items():
-                            game.model.set_move(actor, target, rung)
-                    game._play_turn()
+                    game._replay_turn(rec["moves"])
         except WargameError as exc:
             raise GameError(f"{path}: cannot replay this transcript: {exc}") from None
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
@@ -354,3 +437,16 @@ class Game:
                 f"{path}: not a game transcript ({type(exc).__name__}: {exc})"
             ) from None
         return game
+
+    def _replay_turn(self, moves: dict[str, dict[str, str]]) -> None:
+        """Play a saved turn with the teams' saved moves, recorded again as the teams' moves (so
+        that the transcript saved after a reload still holds them, and a second reload too)."""
+        team_of = {a: t for t in self.teams.values() for a in t.actors}
+        for actor, targets in moves.items():
+            if actor not in team_of:
+                raise GameError(f"turn {self.turn + 1}: {actor!r} is played by no team")
+            if not isinstance(targets, dict):
+                raise GameError(f"turn {self.turn + 1}: the moves of {actor} are not a mapping")
+            self._check_move(actor, targets)
+            team_of[actor].pending[actor] = dict(targets)
+        self._play_turn()

@@ -9,23 +9,30 @@
 - ``POST /api/inject``        ``{"token", "name"}`` (facilitator)
 - ``POST /api/auto``          ``{"token", "on": true}`` play each turn once every team has moved
 - ``POST /api/timer``         ``{"token", "seconds": 180}`` force each turn after this long (0: off)
+- ``POST /api/load``          ``{"token", "game"}`` reload a saved game (a folder of the games folder)
 
-Errors are ``{"error": "..."}`` with 400 (malformed request), 403 (wrong token), 404 (no game) or 409
-(refused now: game over, paused, waiting for teams, move not allowed). A refused request changes nothing.
+Errors are ``{"error": "..."}`` with 400 (malformed request), 403 (wrong token), 404 (no game), 409
+(refused now: game over, paused, waiting for teams, move not allowed) or 413 (body over 64 KB). A
+refused request changes nothing.
+
+A body is refused by its ``Content-Length`` before it is read, and a body without one is read only up
+to the limit. A request may also carry its token in the address (``?token=T``): a wrong one is then
+refused before the body is read.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from sim.errors import WargameError
-from sim.play.game import GameError, TokenError
+from sim.play.game import GameError, InputError, TokenError, json_safe, same_token
 from sim.serve.host import GameHost, NoGame
 
 MAX_BODY = 64 * 1024
@@ -35,14 +42,50 @@ class BadRequest(Exception):
     """A request the API cannot read."""
 
 
+class TooLarge(BadRequest):
+    """A request body over :data:`MAX_BODY` (HTTP 413)."""
+
+
+class SafeJSON(JSONResponse):
+    """JSON without NaN or Infinity (which are not JSON): such numbers are sent as null."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return json.dumps(content, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        except ValueError:
+            return json.dumps(json_safe(content), ensure_ascii=False).encode("utf-8")
+
+
 def error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+    return SafeJSON({"error": message}, status_code=status)
+
+
+def declared_length(request: Request) -> int | None:
+    """The request's ``Content-Length``; :class:`TooLarge` when it is over the limit."""
+    text = request.headers.get("content-length")
+    if text is None:
+        return None
+    if not text.strip().isdigit():
+        raise BadRequest("Content-Length is not a number")
+    if int(text) > MAX_BODY:
+        raise TooLarge(f"request body over {MAX_BODY} bytes")
+    return int(text)
 
 
 async def body_of(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise BadRequest(f"request body over {MAX_BODY} bytes")
+    """The JSON object in the body, read only up to :data:`MAX_BODY` bytes."""
+    declared_length(request)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise TooLarge(f"request body over {MAX_BODY} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise TooLarge(f"request body over {MAX_BODY} bytes") from None
+    raw = b"".join(chunks)
     try:
         data = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
@@ -74,19 +117,37 @@ def guarded(host: GameHost, handler: Handler) -> Callable[[Request], Awaitable[J
 
     async def endpoint(request: Request) -> JSONResponse:
         try:
-            return JSONResponse(await handler(host, request))
+            if request.method == "POST":
+                declared_length(request)
+                if "token" in request.query_params:
+                    known_token(host, request.query_params["token"])
+            return SafeJSON(await handler(host, request))
+        except TooLarge as exc:
+            return error(413, str(exc))
         except BadRequest as exc:
             return error(400, str(exc))
         except TokenError as exc:
             return error(403, str(exc))
         except NoGame as exc:
             return error(404, str(exc))
+        except InputError as exc:
+            return error(400, str(exc))
         except GameError as exc:
             return error(409, str(exc))
         except WargameError as exc:  # e.g. a bad scenario override: the request's fault
             return error(400, str(exc).strip().splitlines()[0])
 
     return endpoint
+
+
+def known_token(host: GameHost, token: str) -> None:
+    """Refuse a token that is neither the facilitator's nor a team's of the current game."""
+    game = host.game
+    if same_token(host.token, token):
+        return
+    if game is not None and any(same_token(t.token, token) for t in game.teams.values()):
+        return
+    raise TokenError("unknown or wrong token")
 
 
 async def view(host: GameHost, request: Request) -> Any:
@@ -108,7 +169,7 @@ async def start(host: GameHost, request: Request) -> Any:
         field(data, "token", str),
         field(data, "scenario", str),
         teams,
-        seed=field(data, "seed", int, 0),
+        seed=field(data, "seed", int, 0),  # its range is checked by the host (400)
         overrides=overrides,
     )
     return {
@@ -158,6 +219,20 @@ async def timer(host: GameHost, request: Request) -> Any:
     return {"ok": True, "seconds_left": host.seconds_left()}
 
 
+async def load(host: GameHost, request: Request) -> Any:
+    data = await body_of(request)
+    token = field(data, "token", str)
+    host.check(token)
+    name = field(data, "game", str)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or ".." in name:
+        raise BadRequest("field 'game' must be the name of a saved game's folder")
+    path = host.games_dir / name / "transcript.jsonl"
+    if not path.is_file():
+        raise BadRequest(f"no saved game {name!r} under {host.games_dir}")
+    game = host.load(token, path)
+    return {"game": host.game_id, "turn": game.turn, "over": game.over}
+
+
 def routes(host: GameHost) -> list[Route]:
     return [
         Route("/api/view", guarded(host, view), methods=["GET"]),
@@ -168,4 +243,5 @@ def routes(host: GameHost) -> list[Route]:
         Route("/api/inject", guarded(host, inject), methods=["POST"]),
         Route("/api/auto", guarded(host, auto), methods=["POST"]),
         Route("/api/timer", guarded(host, timer), methods=["POST"]),
+        Route("/api/load", guarded(host, load), methods=["POST"]),
     ]

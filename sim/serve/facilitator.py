@@ -13,6 +13,7 @@ import solara
 from sim.errors import WargameError
 from sim.play.game import Game, same_token
 from sim.serve.host import current, default_teams, playable
+from sim.serve.literal import Link, Text
 from sim.serve.panels import AfterAction, EventLog, NetworkCard, TimelineCard, WhatIf
 from sim.serve.widgets import Countdown, base_url, error_text, use_host_version
 
@@ -39,17 +40,18 @@ def FacilitatorPage(token: str) -> None:
         if game is not None:
             solara.Button("Back to the game", on_click=lambda: set_setting_up(False))
         return
+    g = id(game)  # keys: a new game gets new cards (their state belongs to the old game's rules)
     with solara.Columns([3, 2]):
         with solara.Column():
-            Controls(token, game, version, on_new=lambda: set_setting_up(True))
-            NetworkCard(game, version)
-            TimelineCard(game, version)
+            Controls(token, game, version, on_new=lambda: set_setting_up(True)).key(f"ctl-{g}")
+            NetworkCard(game, version).key(f"net-{g}")
+            TimelineCard(game, version).key(f"time-{g}")
         with solara.Column():
             if game.over:  # keys keep the other cards' state when this one appears
-                AfterAction(token, game, version).key("aar")
-            Seats(game, version).key("seats")
-            EventLog(game, version).key("log")
-            WhatIf(token, game, version).key("whatif")
+                AfterAction(token, game, version).key(f"aar-{g}")
+            Seats(game, version).key(f"seats-{g}")
+            EventLog(game, version).key(f"log-{g}")
+            WhatIf(token, game, version).key(f"whatif-{g}")
 
 
 @solara.component
@@ -252,15 +254,12 @@ def Seats(game: Game, version: int) -> None:
     their links."""
     shown, set_shown = solara.use_state(False)
     with solara.Card("Teams"):
-        lines = []
         for t in game.teams.values():
             state = "has moved" if t.submitted else "thinking"
-            link = f"{base_url()}/team?token={t.token}"
-            lines.append(
-                f"- **{t.name}** ({', '.join(t.actors)}): {state}"
-                + (f"<br>[{link}]({link})" if shown else "")
-            )
-        solara.Markdown("\n".join(lines))
+            with solara.Div(classes=["wg-seat"]):
+                Text("• ", (t.name, "b"), f" ({', '.join(t.actors)}): {state}")
+                if shown:
+                    Link(f"{base_url()}/team?token={t.token}")
         solara.Checkbox(
             label="show the team links (not while projecting: a link lets anyone play that team)",
             value=shown,

@@ -10,6 +10,7 @@ facilitator reloads the game and the teams' links still work.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import secrets
@@ -22,12 +23,53 @@ from typing import Any
 from sim.errors import WargameError
 from sim.model import compiled
 from sim.outputs.rundir import write_text_atomic
-from sim.play.game import Game, GameError, TokenError, same_token
+from sim.play.game import Game, GameError, InputError, TokenError, check_seed, same_token
 from sim.serve.jobs import Job, distribution_job
 
 
 class NoGame(GameError):
     """A request about the game while none is running."""
+
+
+FLOAT32_MAX = 3.4028234663852886e38
+"""The largest number the engine's float32 arrays hold (numpy.finfo(numpy.float32).max)."""
+
+
+def check_override_numbers(overrides: list[str]) -> None:
+    """Refuse an override whose value holds a number beyond float32's range: the engine would store
+    it as infinity and every view of the game would carry non-JSON numbers."""
+    import yaml
+
+    def numbers(value: Any) -> list[float]:
+        if isinstance(value, bool):
+            return []
+        if isinstance(value, int | float):
+            return [float(value)] if abs(value) < 1e400 else [math.inf]
+        if isinstance(value, dict):
+            return [x for v in value.values() for x in numbers(v)]
+        if isinstance(value, list):
+            return [x for v in value for x in numbers(v)]
+        if isinstance(value, str):  # YAML reads 3.5e38 (no exponent sign) as text; pydantic won't
+            try:
+                return [float(value)]
+            except ValueError:
+                return []
+        return []
+
+    for text in overrides:
+        _, sep, raw = text.partition("=")
+        if not sep:
+            continue  # the scenario loader says what is wrong with it
+        try:
+            value = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            continue
+        for x in numbers(value):
+            if not math.isfinite(x) or abs(x) > FLOAT32_MAX:
+                raise InputError(
+                    f"override {text.strip()!r}: {x:g} is beyond what the engine holds "
+                    f"(numbers up to {FLOAT32_MAX:.4g} in size)"
+                )
 
 
 def scenario_files(root: str | Path) -> list[str]:
@@ -53,6 +95,10 @@ def default_teams(scenario: str) -> dict[str, list[str]]:
     rivals = [c.actors[int(j)] for s, j in zip(c.src, c.dst, strict=True) if int(s) == i]
     second = next((r for r in rivals if r in ok), ok[1] if len(ok) > 1 else None)
     return {a: [a] for a in (first, second) if a}
+
+
+LIVE = "live.json"
+"""Beside the transcript: the pending moves, pause and clock (see :meth:`GameHost.live_state`)."""
 
 
 class GameHost:
@@ -83,6 +129,8 @@ class GameHost:
         self._left_when_paused: float | None = None
         self._cond = threading.Condition(threading.RLock())
         self._clock: threading.Thread | None = None
+        self._live_saved: tuple[Path, str] | None = None  # last written: not rewritten unchanged
+        self._live_at = 0.0  # when the timer thread last saved the time left
 
     # -- change notification --------------------------------------------------------------------
     def changed(self) -> None:
@@ -129,6 +177,8 @@ class GameHost:
     ) -> Game:
         """Start a new game (replacing any other); team tokens are new."""
         self.check(token)
+        check_seed(seed)
+        check_override_numbers(list(overrides or []))
         known = {str(Path(s).resolve()): s for s in self.scenarios()}
         if str(Path(scenario).resolve()) not in known:
             raise GameError(
@@ -155,10 +205,28 @@ class GameHost:
                 tokens = None
         game = Game.replay(transcript, facilitator_token=self.token, tokens=tokens)
         same_folder = transcript.parent.parent.resolve() == self.games_dir.resolve()
-        self._install(game, new_id=not same_folder, game_id=transcript.parent.name)
+        live = self._read_live(transcript) if keep_seats and same_folder else None
+        if live is not None:
+            game.restore_live_state(live)
+        self._install(game, new_id=not same_folder, game_id=transcript.parent.name, live=live)
         return game
 
-    def _install(self, game: Game, new_id: bool, game_id: str | None = None) -> None:
+    @staticmethod
+    def _read_live(transcript: Path) -> dict[str, Any] | None:
+        """The live state saved beside a transcript (pending moves, pause, timer), if readable."""
+        try:
+            live = json.loads(transcript.with_name(LIVE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return live if isinstance(live, dict) else None
+
+    def _install(
+        self,
+        game: Game,
+        new_id: bool,
+        game_id: str | None = None,
+        live: dict[str, Any] | None = None,
+    ) -> None:
         with self._cond:
             for job in self.jobs.values():
                 job.cancel()
@@ -172,15 +240,69 @@ class GameHost:
             seats = {t.name: t.token for t in game.teams.values()}  # fixed for the game
             write_text_atomic(json.dumps(seats), self.games_dir / game_id / "seats.json", 0o600)
             self._new_turn()
+            if live is not None:
+                self._restore_clock(live)
+            self._save_live()
         self.changed()
 
+    def _restore_clock(self, live: dict[str, Any]) -> None:
+        """The auto-play switch and the turn timer as saved (time left as at the last save: the
+        time the server was down does not count against the teams)."""
+        game = self.need_game()
+        if isinstance(live.get("auto_play"), bool):
+            self.auto_play = live["auto_play"]
+        seconds = live.get("turn_seconds")
+        if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+            return
+        self.turn_seconds = seconds
+        self._new_turn()
+        left = live.get("seconds_left")
+        if (
+            (self._deadline is None and self._left_when_paused is None)
+            or live.get("turn") != game.turn
+            or not isinstance(left, int | float)
+            or not 0 <= left <= seconds
+        ):
+            return  # no timer, or saved before the last turn was played: a full turn
+        if game.paused:
+            self._left_when_paused = float(left)
+        else:
+            self._deadline = time.monotonic() + float(left)
+
     def _autosave(self) -> None:
-        """Save the transcript (after every turn or inject); the seats are saved once, at install."""
+        """Save the transcript and then the live state (after every turn or inject); the seats are
+        saved once, at install."""
         if self.game is None or self.game_id is None:
             return
         folder = self.games_dir / self.game_id
         folder.mkdir(parents=True, exist_ok=True)
         self.game.save(folder / "transcript.jsonl")
+        self._save_live()
+
+    def live_state(self) -> dict[str, Any]:
+        """The game's live state (pending moves, pause) with the server's switch and clock."""
+        state = self.need_game().live_state()
+        left = self._left_when_paused
+        if left is None and self._deadline is not None:
+            left = max(0.0, self._deadline - time.monotonic())
+        state.update(
+            auto_play=self.auto_play,
+            turn_seconds=self.turn_seconds,
+            seconds_left=None if left is None else round(left, 1),
+        )
+        return state
+
+    def _save_live(self) -> None:
+        """Save what the transcript does not hold (after every change, and every second while a
+        turn timer runs): a server killed at any point reloads to the game as it was. Private
+        (mode 600) like the seats: it holds the teams' moves before they are played."""
+        if self.game is None or self.game_id is None:
+            return
+        path = self.games_dir / self.game_id / LIVE
+        text = json.dumps(self.live_state())
+        if (path, text) != self._live_saved:
+            write_text_atomic(text, path, 0o600)
+            self._live_saved = (path, text)
 
     def saved_games(self) -> list[Path]:
         """Transcripts under ``games_dir``, newest first."""
@@ -199,6 +321,8 @@ class GameHost:
         with self._cond:
             game.submit(token, actor, moves)  # type: ignore[arg-type]
             played = self._auto()
+            if not played:
+                self._save_live()
         if not played:
             self.changed()
         return played
@@ -241,6 +365,7 @@ class GameHost:
                 self._left_when_paused = None
             if not paused and self._auto():
                 return
+            self._save_live()
         self.changed()
 
     def set_auto_play(self, token: object, on: bool) -> None:
@@ -249,6 +374,7 @@ class GameHost:
             self.auto_play = bool(on)
             if self._auto():
                 return
+            self._save_live()
         self.changed()
 
     # -- turn timer -----------------------------------------------------------------------------
@@ -261,6 +387,7 @@ class GameHost:
         with self._cond:
             self.turn_seconds = seconds
             self._new_turn()
+            self._save_live()
         self.changed()
 
     def seconds_left(self) -> int | None:
@@ -297,6 +424,9 @@ class GameHost:
                     self._clock = None
                     return
                 if deadline is None or time.monotonic() < deadline or game.paused:
+                    if deadline is not None and time.monotonic() - self._live_at >= 1.0:
+                        self._save_live()  # the time left, for a reload after a crash
+                        self._live_at = time.monotonic()
                     continue
                 try:
                     self._play(force=True)

@@ -23,6 +23,9 @@ CSS = """
           max-height: 420px; overflow-y: auto; background: #f7f7f7; padding: 8px; }
 .wg-muted { color: #666; font-size: 13px; }
 .wg-aar { max-height: none; }
+.wg-table { border-collapse: collapse; margin: 4px 0 8px; }
+.wg-table td, .wg-table th { border: 1px solid #ddd; padding: 2px 8px; text-align: left; }
+.wg-text { white-space: pre-wrap; }
 """
 
 

@@ -14,6 +14,7 @@ from sim.play.aar import html_report, summary_text
 from sim.play.game import Game
 from sim.serve.host import GameHost, current
 from sim.serve.jobs import Job
+from sim.serve.literal import Table, Text
 from sim.serve.widgets import describe, error_text, use_poll
 
 WHATIF_RULES = {  # rule weight -> slider maximum (the rules' meaning is in docs/model.md)
@@ -58,7 +59,7 @@ def TimelineCard(game: Game, version: int) -> None:
 @solara.component
 def EventLog(game: Game, version: int) -> None:
     holds, set_holds = solara.use_state(False)
-    events = [e.to_dict() for e in game.model.log]
+    events = game.events()
     if not holds:
         events = [e for e in events if e["kind"] != "hold"]
     with solara.Card("Event log"):
@@ -92,7 +93,7 @@ def WhatIf(token: str, game: Game, version: int) -> None:
     job = job_of(host, "whatif")  # its end bumps the host's version: this card redraws
 
     def run() -> None:
-        changed = [f"rules.{k}={v:g}" for k, v in values.items() if v != getattr(rules, k)]
+        changed = [f"rules.{k}={v:g}" for k, v in values.items() if k in scalar and v != scalar[k]]
         changed += [line.strip() for line in extra.splitlines() if line.strip()]
         try:
             host.start_whatif(token, changed, runs=max(100, min(int(runs), 100_000)))
@@ -110,7 +111,7 @@ def WhatIf(token: str, game: Game, version: int) -> None:
 
             solara.SliderFloat(
                 f"{k} (scenario: {getattr(rules, k):g})",
-                value=values[k],
+                value=values.get(k, scalar[k]),
                 min=0.0,
                 max=max(top, float(getattr(rules, k)) * 2),
                 step=0.05,
@@ -147,13 +148,13 @@ def WhatIfResult(result: dict[str, Any]) -> None:
     for name, base in result["baseline"].items():
         new = result["changed"].get(name, {"share": 0.0})
         delta = new["share"] - base["share"]
-        rows.append(f"| {name} | {base['share']:.1%} | {new['share']:.1%} | {delta:+.1%} |")
+        rows.append([name, f"{base['share']:.1%}", f"{new['share']:.1%}", f"{delta:+.1%}"])
     with solara.Div(classes=["wg-whatif-result"]):
-        solara.Markdown(
+        Text(
             f"{result['runs']:,} games each, seed {result['seed']}; changed: "
-            f"`{', '.join(result['overrides']) or 'nothing'}`\n\n"
-            "| outcome | baseline | changed | difference |\n|---|---|---|---|\n" + "\n".join(rows)
+            f"{', '.join(result['overrides']) or 'nothing'}"
         )
+        Table(["outcome", "baseline", "changed", "difference"], rows)
     fig = solara.use_memo(lambda: charts.distribution(result), [id(result)])
     solara.FigureMatplotlib(fig, dependencies=[id(result)], format="png")
 

@@ -14,6 +14,7 @@ from sim.errors import WargameError
 from sim.play.aar import summary_text
 from sim.play.game import Game, GameError
 from sim.serve.host import current
+from sim.serve.literal import Table, Text
 from sim.serve.widgets import Countdown, error_text, label_of, use_host_version
 
 
@@ -34,16 +35,16 @@ def TeamPage(token: str) -> None:
     game = host.need_game()
     s = game.c.scenario
     solara.Title(f"Team {view['team']}")
-    solara.Markdown(
-        f"# Team {view['team']}: {', '.join(view['actors'])}\n"
-        f"**{s.title or s.name}** · {view['turn']} of {s.turns.limit} turns played "
-        f"({s.turns.step} each)"
+    Text(f"Team {view['team']}: {', '.join(view['actors'])}", tag="h1")
+    Text(
+        (s.title or s.name, "b"),
+        f" · {view['turn']} of {s.turns.limit} turns played ({s.turns.step} each)",
     )
     if view["over"]:
         solara.Success(f"The game is over: {view['outcome']}.")
         aar = host.jobs.get("aar")
         if aar is not None and aar.result is not None:
-            solara.Markdown(f"```\n{summary_text(aar.result)}\n```")
+            solara.Div(children=[summary_text(aar.result)], classes=["wg-log", "wg-aar"])
     elif host.game is not None and host.game.paused:
         solara.Warning("The facilitator has paused the game.")
     else:
@@ -57,23 +58,20 @@ def TeamPage(token: str) -> None:
                 solara.Div(children=["\n".join(lines) or "(nothing yet)"], classes=["wg-log"])
         with solara.Column():
             with solara.Card("Briefing"):
-                solara.Markdown(view["briefing"] or "_No briefing in this scenario._")
+                Text(view["briefing"] or "No briefing in this scenario.", classes="wg-text")
             with solara.Card("Your position"):
-                rows = [
-                    f"| {r['actor']} | {r['toward']} | {label_of(game, r['rung'])} |"
-                    for r in view["own"]
-                ]
-                solara.Markdown("| you | toward | rung |\n|---|---|---|\n" + "\n".join(rows))
+                rows = [[r["actor"], r["toward"], label_of(game, r["rung"])] for r in view["own"]]
+                Table(["you", "toward", "rung"], rows)
             with solara.Card("What you observe"):
                 rows = [
-                    f"| {r['actor']} | {r['toward']} | {label_of(game, r['observed'])} |"
+                    [r["actor"], r["toward"], label_of(game, r["observed"])]
                     for r in view["observed"]
                 ]
-                solara.Markdown(
+                Text(
                     "Rivals' rungs as your intelligence sees them (with the scenario's "
-                    "observation noise).\n\n| rival | toward | observed |\n|---|---|---|\n"
-                    + "\n".join(rows)
+                    "observation noise)."
                 )
+                Table(["rival", "toward", "observed"], rows)
 
 
 @solara.component
@@ -101,9 +99,10 @@ def MovePanel(token: str, view: dict[str, Any], game: Game) -> None:
         for actor, targets in view["options"].items():
             for target, allowed in targets.items():
                 key = (actor, target)
-                solara.Markdown(
-                    f"**{actor} toward {target}** · now {label_of(game, now[key])}",
-                    style={"margin-top": "8px"},
+                Text(
+                    (f"{actor} toward {target}", "b"),
+                    f" · now {label_of(game, now[key])}",
+                    style="margin-top: 8px",
                 )
 
                 def pick(v: str, key: tuple[str, str] = key) -> None:

@@ -1,5 +1,5 @@
 """Pieces shared by the classroom pages: hooks that redraw a page when the game changes, the turn
-clock, and small text helpers."""
+clock, and small text helpers (user and scenario text is shown with :mod:`sim.serve.literal`)."""
 
 from __future__ import annotations
 
