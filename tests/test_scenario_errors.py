@@ -333,9 +333,31 @@ def test_merge_keys_are_refused() -> None:
     assert "merge keys" in p.message
 
 
-def test_aliases_to_plain_values_are_allowed() -> None:
+def test_aliases_are_refused_even_to_plain_values() -> None:
     text = TINY.replace("name: tiny", "name: &n tiny") + "title: *n\n"
-    assert sim.load_scenario_text(text).title == "tiny"
+    (p,) = text_problems(text)
+    assert (p.line, p.col, p.path) == (15, 8, "title")
+    assert p.message == "YAML aliases (*n) are not supported: write the value out"
+
+
+def test_alias_of_a_long_mapping_is_one_problem_at_the_alias() -> None:
+    body = "".join(f"  k{i}: {i}\n" for i in range(80))
+    text = TINY + "extra: &big\n" + body + "rules: *big\n"
+    (p,) = text_problems(text)
+    assert (
+        str(p) == "<text>:96:8: rules: YAML aliases (*big) are not supported: write the value out"
+    )
+
+
+def test_alias_used_as_a_key_or_in_a_list_is_refused_at_each_use() -> None:
+    text = TINY + "cast: [&j Japan, *j, *j]\n*j : 1\n"
+    problems = text_problems(text)
+    assert [(p.line, p.col, p.path) for p in problems] == [
+        (15, 18, "cast.1"),
+        (15, 22, "cast.2"),
+        (16, 1, ""),
+    ]
+    assert all("YAML aliases (*j)" in p.message for p in problems)
 
 
 def test_text_source_name_is_used_in_problems() -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import copy
 import difflib
+import errno
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -30,17 +32,37 @@ def find_root(path: Path) -> Path:
     return start
 
 
+def _path_fault(exc: Exception) -> str:
+    """Why a path cannot be used, in words (a NUL byte, a symlink loop, an OS error)."""
+    if isinstance(exc, ValueError):
+        return "the path contains a NUL byte"
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "symlink loop"
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file; a symlink loop or an unusable name raises (as the OS says),
+    on every Python (3.13's ``resolve`` and ``is_file`` no longer report loops)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+
+
 def read_file(path: Path, shown: str) -> Located:
     """Read and parse one file, turning OS errors into located problems."""
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise ScenarioError([Problem(shown, 1, 1, "", "is not a regular file")])
         raw = path.read_bytes()
     except IsADirectoryError:
         raise ScenarioError(
             [Problem(shown, 1, 1, "", "is a directory, not a scenario file")]
         ) from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise ScenarioError(
-            [Problem(shown, 1, 1, "", f"cannot read file: {exc.strerror}")]
+            [Problem(shown, 1, 1, "", f"cannot read file: {_path_fault(exc)}")]
         ) from None
     located = load_located(raw, shown)
     if not isinstance(located.data, dict):
@@ -71,7 +93,14 @@ def _resolve_includes(path: Path, root: Path, stack: tuple[Path, ...], shown: st
     problems: list[Problem] = []
     for i, inc in enumerate(includes):
         f, line, col = top.locate(("include", i), shown)
-        target = (path.parent / inc).resolve()
+        try:
+            target = (path.parent / inc).resolve()
+            is_file = _is_file(target)
+        except (OSError, RuntimeError, ValueError) as exc:
+            problems.append(
+                Problem(f, line, col, f"include.{i}", f"cannot include {inc!r}: {_path_fault(exc)}")
+            )
+            continue
         if os.path.isabs(inc) or not target.is_relative_to(root):
             problems.append(
                 Problem(f, line, col, f"include.{i}", f"{inc!r} leaves the scenario tree ({root})")
@@ -81,7 +110,7 @@ def _resolve_includes(path: Path, root: Path, stack: tuple[Path, ...], shown: st
             chain = " -> ".join(p.name for p in (*stack, target))
             problems.append(Problem(f, line, col, f"include.{i}", f"include cycle: {chain}"))
             continue
-        if not target.is_file():
+        if not is_file:
             problems.append(
                 Problem(f, line, col, f"include.{i}", f"included file {inc!r} not found")
             )
@@ -368,9 +397,16 @@ def load_scenario(path: str | os.PathLike[str], overrides: Overrides = None) -> 
     """Load, merge, override and validate a scenario file; raise ``ScenarioError`` with every problem."""
     path = Path(path)
     shown = _display(path)
-    if not path.exists():
-        raise ScenarioError([Problem(shown, 1, 1, "", "file not found")])
-    located = _resolve_includes(path.resolve(), find_root(path), (path.resolve(),), shown)
+    try:
+        real = path.resolve()
+        os.stat(real)
+    except (FileNotFoundError, NotADirectoryError):
+        raise ScenarioError([Problem(shown, 1, 1, "", "file not found")]) from None
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ScenarioError(
+            [Problem(shown, 1, 1, "", f"cannot read file: {_path_fault(exc)}")]
+        ) from None
+    located = _resolve_includes(real, find_root(real), (real,), shown)
     return validate_data(located, shown, overrides)
 
 
