@@ -451,3 +451,72 @@ def test_catch_all_outcome_must_be_last() -> None:
     (p,) = text_problems(text)
     assert (p.path, p.line) == ("outcomes.calm", 13)
     assert "only the last outcome" in p.message
+
+
+# --- many problems: linear work, a capped report (issue 10, item 15) ----------------------------
+
+SCENARIO_CODE = str(Path(sim.__file__).parent / "scenario")
+
+
+class _TooMuchWork(Exception):
+    pass
+
+
+def _scenario_calls(text: str, budget: int) -> int:
+    """Python function calls (generator resumptions included) made in sim/scenario/ while loading
+    ``text``: a measure of work that does not depend on the machine's speed."""
+    import sys
+    import types
+
+    calls = 0
+
+    def count(frame: types.FrameType, event: str, arg: object) -> None:
+        nonlocal calls
+        if frame.f_code.co_filename.startswith(SCENARIO_CODE):
+            calls += 1
+            if calls > budget:
+                raise _TooMuchWork
+        return None
+
+    before = sys.gettrace()
+    sys.settrace(count)
+    try:
+        sim.load_scenario_text(text)
+    except sim.ScenarioError:
+        pass
+    finally:
+        sys.settrace(before)
+    return calls
+
+
+def _unknown_keys(n: int) -> str:
+    return TINY + "rules: {" + ", ".join(f"unknown_{i}: 1" for i in range(n)) + "}\n"
+
+
+def test_work_grows_linearly_with_the_number_of_problems() -> None:
+    small = _scenario_calls(_unknown_keys(300), budget=10**7)
+    try:
+        large = _scenario_calls(_unknown_keys(3000), budget=30 * small)
+    except _TooMuchWork:
+        pytest.fail("10x the problems cost more than 30x the work (quadratic?)")
+    assert large < 15 * small, (small, large)
+
+
+def test_report_of_many_problems_is_capped_and_counts_the_rest(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from sim.cli import main
+
+    path = tmp_path / "many.yaml"
+    path.write_text(_unknown_keys(5000).replace("unknown_0:", "temperatur:"), encoding="utf-8")
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.load_scenario(path)
+    assert len(info.value.problems) == 5000  # the API keeps every problem
+    assert main(["validate", str(path)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 51
+    assert lines[-1] == "... and 4950 more errors"
+    assert lines[0].endswith(
+        "rules.temperatur: unknown field 'temperatur' (did you mean 'temperature'?)"
+    )
+    assert all(": unknown field 'unknown_" in ln for ln in lines[1:50])

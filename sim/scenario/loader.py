@@ -5,6 +5,7 @@ validate with the pydantic models and check cross-references; report every probl
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import errno
 import os
@@ -15,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import Problem, ScenarioError
+from sim.errors import MAX_SHOWN, Problem, ScenarioError
 from sim.scenario.references import check_references
 from sim.scenario.schema import Scenario
 from sim.scenario.yamlsource import Located, load_located, parse_value
@@ -358,14 +359,19 @@ def _clean_loc(data: Any, loc: tuple) -> tuple[tuple, bool]:
 def validation_problems(
     exc: ValidationError, located: Located, shown: str, field_names: list[str] | None = None
 ) -> list[Problem]:
-    """Turn pydantic errors into located problems, merging union branches sensibly."""
+    """Turn pydantic errors into located problems, merging union branches sensibly.
+
+    Linear in the number of errors: a path's deeper errors are found in a set of prefixes, and the
+    "did you mean" (the costly part) is worked out only for the problems a message shows."""
     by_path: dict[tuple, list[dict]] = {}
     for err in exc.errors(include_url=False):
         path, _ = _clean_loc(located.data, tuple(err["loc"]))
         by_path.setdefault(path, []).append(err)
+    has_deeper = {q[:i] for q in by_path for i in range(len(q))}  # every proper prefix
     problems = []
+    unknown: list[tuple[int, str]] = []  # problems about an unknown field: hints are added below
     for path, errs in by_path.items():
-        deeper = any(q[: len(path)] == path and len(q) > len(path) for q in by_path)
+        deeper = path in has_deeper
         if deeper and all(e["type"] in _TYPE_MISMATCH for e in errs):
             continue  # the other branch of a union (number or distribution) says more, deeper down
         meaningful = [e for e in errs if e["type"] not in _TYPE_MISMATCH]
@@ -385,11 +391,18 @@ def validation_problems(
         for err in errs:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = f"unknown field {path[-1]!r}{_did_you_mean(str(path[-1]), field_names or _FIELD_NAMES)}"
+                msg = f"unknown field {path[-1]!r}"
+                unknown.append((len(problems), str(path[-1])))
             elif err["type"] == "missing":
                 msg = "required field is missing"
             f, line, col = located.locate(path, shown)
             problems.append(Problem(f, line, col, ".".join(map(str, path)), msg))
+    shown_first = set(sorted(problems)[:MAX_SHOWN])
+    for i, word in unknown:
+        p = problems[i]
+        if p in shown_first:
+            hint = _did_you_mean(word, field_names or _FIELD_NAMES)
+            problems[i] = dataclasses.replace(p, message=p.message + hint)
     return problems
 
 
