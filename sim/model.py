@@ -144,7 +144,10 @@ class WargameModel(mesa.Model):
         self.cred = arrays["cred"].astype(F32)
         rules = c.scenario.rules
         self.p = {k: self._rule(k, rules) for k in RULE_KEYS}
-        self.p_temperature = self.p["temperature"]
+        # a temperature below float32's normal range (a beta draw near 0) would make 1/T infinite:
+        # such a world chooses its best move, as at temperature 0
+        t = self.p["temperature"]
+        self.p_temperature = np.where(t < np.finfo(F32).tiny, F32(0), t).astype(F32)
         self.p_obs_noise = self.p["observation_noise"]
         self.p_security_dilemma = self.p["security_dilemma"]
         self.p_inertia = self.p["inertia"]
