@@ -32,8 +32,8 @@ class _AliasNode(yaml.ScalarNode):
     """Stands in for an alias (``*name``) so that it is reported where it is written."""
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader, composing aliases as ``_AliasNode`` placeholders instead of shared nodes."""
+class _AliasComposer(yaml.composer.Composer):
+    """Composes aliases as ``_AliasNode`` placeholders instead of sharing the anchored node."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -42,6 +42,38 @@ class _Loader(yaml.SafeLoader):
                 "tag:yaml.org,2002:null", f"*{event.anchor}", event.start_mark, event.end_mark
             )
         return super().compose_node(parent, index)
+
+
+class _Loader(_AliasComposer, yaml.SafeLoader):
+    """The pure-Python safe loader: its error messages are the clearest (they name a bad character)."""
+
+
+try:
+    from yaml._yaml import CParser
+except ImportError:  # PyYAML built without libyaml
+    _FastLoader: type | None = None
+else:
+
+    class _FastLoader(
+        _AliasComposer, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
+    ):  # type: ignore[no-redef]
+        """libyaml's parser (about 6x faster) under the same composer: same nodes, same positions."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+
+def _compose(text: str) -> list[Any]:
+    """Every document's node tree; on a fault, the pure-Python loader's exception (clearer words)."""
+    if _FastLoader is not None:
+        try:
+            return list(yaml.compose_all(text, Loader=_FastLoader))
+        except (yaml.YAMLError, ValueError):
+            pass  # parsed again below, for the message
+    return list(yaml.compose_all(text, Loader=_Loader))
 
 
 @dataclass
@@ -96,13 +128,22 @@ def load_located(text_or_bytes: bytes | str, file: str) -> Located:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         msg = f"YAML syntax error: {exc.problem or exc.context}"
         raise ScenarioError([_problem(file, mark, msg)]) from None
+    except yaml.reader.ReaderError as exc:  # a control character: located by its offset
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        char = (
+            exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+        )
+        msg = f"control character 0x{char:02x} is not allowed in YAML"
+        raise ScenarioError([Problem(file, line, col, "", msg)]) from None
     except (yaml.YAMLError, ValueError) as exc:
-        raise ScenarioError([Problem(file, 1, 1, "", f"YAML error: {exc}")]) from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ScenarioError([Problem(file, 1, 1, "", f"YAML error: {first}")]) from None
     except RecursionError:
         raise ScenarioError(
             [Problem(file, 1, 1, "", f"nesting deeper than {MAX_DEPTH} levels")]
