@@ -158,7 +158,8 @@ def mutate_data(doc: Any, rng: random.Random) -> Any:
         paths = [p for p in _paths(doc) if p]
         if not paths:
             return doc
-        path = rng.choice(paths)
+        rules = [p for p in paths if not {"sources", "assumption", "description"} & set(p)]
+        path = rng.choice(rules if rules and rng.random() < 0.9 else paths)
         parent, key = _get(doc, path[:-1]), path[-1]
         op = rng.choice(["set", "set", "set", "set", "delete", "delete", "rename", "duplicate",
                          "duplicate", "swap", "add", "kind", "empty"])  # fmt: skip
@@ -187,6 +188,32 @@ def mutate_data(doc: Any, rng: random.Random) -> Any:
                 target[rng.choice(["type", "dist"])] = rng.choice(KINDS)
         elif op == "empty":
             parent[key] = type(parent[key])() if isinstance(parent[key], dict | list) else None
+    return doc
+
+
+def mutate_gently(doc: Any, rng: random.Random) -> Any:
+    """One edit a careful user might make, so that the mutant often still validates and runs: a
+    number changed within reason, a name swapped for another, an entry deleted or duplicated."""
+    paths = [p for p in _paths(doc) if p and not {"sources", "assumption", "description"} & set(p)]
+    names = sorted({v for p in paths if isinstance(v := _get(doc, p), str) and len(v) < 30})
+    numbers = [p for p in paths if isinstance(_get(doc, p), int | float)]
+    words = [p for p in paths if isinstance(_get(doc, p), str)]
+    op = rng.choice(["number", "number", "number", "name", "delete", "duplicate"])
+    pool = {"number": numbers, "name": words}.get(op) or paths
+    path = rng.choice(pool)
+    parent, key = _get(doc, path[:-1]), path[-1]
+    old = parent[key]
+    if op == "number" and isinstance(old, int | float) and not isinstance(old, bool):
+        parent[key] = rng.choice(
+            [rng.random(), round(rng.uniform(0, 3), 2), old * 2, old / 2, rng.randint(0, 10),
+             0, 1, old + 1, rng.choice(EXTREME_NUMBERS)]
+        )  # fmt: skip
+    elif op == "name" and isinstance(old, str):
+        parent[key] = rng.choice(names)
+    elif op == "duplicate" and isinstance(parent, list):
+        parent.insert(rng.randrange(len(parent) + 1), copy.deepcopy(old))
+    else:
+        del parent[key]
     return doc
 
 
@@ -230,8 +257,10 @@ def make_mutant(number: int, rng: random.Random) -> Mutant:
     target = scenario if rng.random() < 0.8 else rng.choice(LIBRARY)
     text = target.read_text(encoding="utf-8")
     doc = yaml.safe_load(text)
-    how = "data"
-    out = yaml.safe_dump(mutate_data(doc, rng), sort_keys=False, allow_unicode=True)
+    gentle = rng.random() < 0.5
+    how = "gentle" if gentle else "data"
+    doc = mutate_gently(doc, rng) if gentle else mutate_data(doc, rng)
+    out = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     content = out.encode("utf-8")
     if rng.random() < 0.12:
         content, how = mutate_bytes(out, rng), "data+bytes"
