@@ -520,3 +520,25 @@ def test_report_of_many_problems_is_capped_and_counts_the_rest(
         "rules.temperatur: unknown field 'temperatur' (did you mean 'temperature'?)"
     )
     assert all(": unknown field 'unknown_" in ln for ln in lines[1:50])
+
+
+# --- found by the mutation fuzzer (tests/test_scenario_mutants.py) --------------------------------
+
+
+@pytest.mark.parametrize(("char", "col"), [("\x00", 10), ("\x1b", 10), ("\x7f", 10)])
+def test_control_character_is_one_located_line(char: str, col: int) -> None:
+    (p,) = text_problems(TINY + f"title: 'a{char}b'\n")
+    assert str(p) == f"<text>:15:{col}: control character 0x{ord(char):02x} is not allowed in YAML"
+
+
+def test_did_you_mean_never_suggests_the_same_word() -> None:
+    text = TINY.replace("name: tiny", "name: tiny\nsources: [{reference: r, title: x}]")
+    (p,) = text_problems(text)
+    assert p.path == "sources.0.title"
+    assert p.message == "unknown field 'title'"
+
+
+def test_a_key_holding_a_newline_stays_on_one_line() -> None:
+    (p,) = text_problems(TINY + '"a\\nb": 1\n')
+    assert str(p) == "<text>:15:1: a\\nb: unknown field 'a\\nb'"
+    assert "\n" not in str(p)

