@@ -28,7 +28,7 @@ import tempfile
 import time
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -372,24 +372,56 @@ def mutants(seed: int, count: int) -> Iterator[Mutant]:
         yield make_mutant(i, rng)
 
 
+def _edited(
+    number: int,
+    how: str,
+    data: Callable[[dict], object] | None = None,
+    text: Callable[[str], str] | None = None,
+) -> Mutant:
+    """senkaku_grey_zone.yaml with a known edit of its parsed ``data`` (in place) or its ``text``."""
+    name = "senkaku_grey_zone.yaml"
+    doc = yaml.safe_load((ROOT / "scenarios" / name).read_text(encoding="utf-8"))
+    if data is not None:
+        data(doc)
+    dumped = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    content = (text(dumped) if text is not None else dumped).encode("utf-8")
+    return Mutant(number, name, name, content, [], how)
+
+
+def _rules(**values: object) -> Callable[[dict], object]:
+    return lambda doc: doc.setdefault("rules", {}).update(values)
+
+
+def corpus() -> list[Mutant]:
+    """Mutants that once broke the contract (issue 10, items 14-17): always tried first."""
+    weights = {"dist": "choice", "values": [0.1, 0.2], "weights": [1e308, 1e308]}
+    return [
+        _edited(-1, "temperature beyond float32", data=_rules(temperature=3.5e38)),
+        _edited(-2, "subnormal temperature", data=_rules(temperature=1e-40)),
+        _edited(-3, "choice weights summing to infinity", data=_rules(temperature=weights)),
+        _edited(-4, "key holding a newline", data=lambda doc: doc.update({"a\nb": 1})),
+        _edited(-5, "NUL byte", text=lambda t: t.replace("briefing:", "briefing: \x00", 1)),
+    ]
+
+
 # --- the tests --------------------------------------------------------------------------------------
 
 SUITE_SEED = 10
 SUITE_MUTANTS = 40
-SUITE_BUDGET = 30.0  # seconds: stop trying new mutants past this (a loaded machine runs fewer)
+SUITE_BUDGET = 25.0  # seconds: stop trying new mutants past this (a loaded machine runs fewer)
 
 
 def test_mutants_of_the_shipped_scenarios_fail_cleanly_or_run() -> None:
     start = time.monotonic()
     tried, valid, failures = 0, 0, []
-    for m in mutants(SUITE_SEED, SUITE_MUTANTS):
+    for m in [*corpus(), *mutants(SUITE_SEED, SUITE_MUTANTS)]:
         if time.monotonic() - start > SUITE_BUDGET:
             break
         outcomes = try_mutant(m, timeout=20.0)
         tried += 1
         valid += outcomes[0].status == 0
         failures += [(m, o) for o in outcomes if o.failure]
-    assert tried >= 5, f"only {tried} mutants in {SUITE_BUDGET:.0f} s"
+    assert tried >= 10, f"only {tried} mutants in {SUITE_BUDGET:.0f} s"
     assert 0 < valid < tried, (valid, tried)  # some mutants validate and run, some are refused
     shown = [
         f"mutant {m.number} ({m.how}, {m.changed}) {o.command}: {o.failure}" for m, o in failures
@@ -398,7 +430,7 @@ def test_mutants_of_the_shipped_scenarios_fail_cleanly_or_run() -> None:
 
 
 def test_mutants_in_a_subprocess_exit_0_or_2_with_one_line_problems() -> None:
-    """The real command, in its own process, for a refused mutant and a valid one."""
+    """The real command in its own process: validate a refused mutant, run a valid one."""
     picked: dict[bool, Mutant] = {}
     for m in mutants(SUITE_SEED + 1, 40):
         with scenario_tree(m) as tree:
@@ -417,8 +449,18 @@ def test_mutants_in_a_subprocess_exit_0_or_2_with_one_line_problems() -> None:
     for ok, m in picked.items():
         with scenario_tree(m) as tree:
             sets = [a for s in m.overrides for a in ("--set", s)]
-            cmd = [sys.executable, "-m", "sim.cli", "run", str(tree / m.scenario), "--runs", "20"]
-            cmd += ["--workers", "1", "--quiet", "--out", str(tree.parent / "run"), *sets]
+            cmd = [sys.executable, "-m", "sim.cli", "validate", str(tree / m.scenario), *sets]
+            if ok:
+                cmd[3:4] = ["run"]
+                cmd += [
+                    "--runs",
+                    "20",
+                    "--workers",
+                    "1",
+                    "--quiet",
+                    "--out",
+                    str(tree.parent / "r"),
+                ]
             proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
             assert proc.returncode == (0 if ok else 2), proc.stderr
             assert check(proc.returncode, proc.stderr) is None, proc.stderr
