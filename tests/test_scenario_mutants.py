@@ -217,6 +217,30 @@ def mutate_gently(doc: Any, rng: random.Random) -> Any:
     return doc
 
 
+def mutate_ladder(doc: Any, rng: random.Random) -> Any:
+    """Give the scenario its own ladder: the default one with rungs dropped, moved, repeated or
+    re-flagged (``force``, ``homeland``, ``nuclear``...), and costs changed."""
+    from sim.scenario.ladder import DEFAULT_LADDER
+
+    rungs = [r.model_dump(exclude_none=True) for r in DEFAULT_LADDER.rungs]
+    for _ in range(rng.randint(1, 3)):
+        i = rng.randrange(len(rungs))
+        op = rng.choice(["drop", "move", "flag", "flag", "cost", "repeat"])
+        if op == "drop" and len(rungs) > 3:
+            del rungs[i]
+        elif op == "move":
+            rungs.insert(rng.randrange(len(rungs)), rungs.pop(i))
+        elif op == "flag":
+            flag = rng.choice(["force", "homeland", "nuclear", "blockade", "sanctions"])
+            rungs[i][flag] = not rungs[i].get(flag, False)
+        elif op == "cost":
+            rungs[i]["cost"] = rng.choice([0, 0.5, 10, 1e6, -1, rng.random()])
+        elif op == "repeat":
+            rungs.insert(i, {**rungs[i], "name": f"{rungs[i]['name']}_{i}"})
+    doc["ladder"] = {"rungs": rungs}
+    return doc
+
+
 def mutate_bytes(text: str, rng: random.Random) -> bytes:
     """One to three byte-level edits: YAML tokens, random bytes, truncation, line shuffles."""
     data = text.encode("utf-8")
@@ -257,9 +281,11 @@ def make_mutant(number: int, rng: random.Random) -> Mutant:
     target = scenario if rng.random() < 0.8 else rng.choice(LIBRARY)
     text = target.read_text(encoding="utf-8")
     doc = yaml.safe_load(text)
-    gentle = rng.random() < 0.5
-    how = "gentle" if gentle else "data"
-    doc = mutate_gently(doc, rng) if gentle else mutate_data(doc, rng)
+    how = rng.choice(["gentle", "gentle", "gentle", "gentle", "data", "data", "data", "ladder"])
+    if how == "ladder" and target != scenario:
+        how = "gentle"
+    mutate = {"gentle": mutate_gently, "data": mutate_data, "ladder": mutate_ladder}[how]
+    doc = mutate(doc, rng)
     out = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     content = out.encode("utf-8")
     if rng.random() < 0.12:
