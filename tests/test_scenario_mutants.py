@@ -433,7 +433,7 @@ def corpus() -> list[Mutant]:
 # --- the tests --------------------------------------------------------------------------------------
 
 SUITE_SEED = 10
-SUITE_MUTANTS = 40
+SUITE_MUTANTS = 100
 SUITE_BUDGET = 25.0  # seconds: stop trying new mutants past this (a loaded machine runs fewer)
 
 
