@@ -418,15 +418,21 @@ def _rules(**values: object) -> Callable[[dict], object]:
     return lambda doc: doc.setdefault("rules", {}).update(values)
 
 
+def _relation(**values: object) -> Callable[[dict], object]:
+    return lambda doc: doc.setdefault("relations", {}).update(values)
+
+
 def corpus() -> list[Mutant]:
     """Mutants that once broke the contract (issue 10, items 14-17): always tried first."""
     weights = {"dist": "choice", "values": [0.1, 0.2], "weights": [1e308, 1e308]}
+    trade = {"type": "economic", "members": ["Japan", "US"], "dependence": {"Japan": 0.3}}
     return [
         _edited(-1, "temperature beyond float32", data=_rules(temperature=3.5e38)),
         _edited(-2, "subnormal temperature", data=_rules(temperature=1e-40)),
         _edited(-3, "choice weights summing to infinity", data=_rules(temperature=weights)),
         _edited(-4, "key holding a newline", data=lambda doc: doc.update({"a\nb": 1})),
         _edited(-5, "NUL byte", text=lambda t: t.replace("briefing:", "briefing: \x00", 1)),
+        _edited(-6, "trade tie between allies (no dyad)", data=_relation(ally_trade=trade)),
     ]
 
 

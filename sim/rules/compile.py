@@ -379,7 +379,8 @@ def compile_scenario(s: Scenario) -> CompiledScenario:
     b.array("hostility", (P,))
     b.array("dependence", (P,))
     for (x, y), (value, path) in dependence.items():
-        b.put("dependence", (didx[(x, y)],), value, path)
+        if (x, y) in didx:  # a trade tie between actors that never escalate toward each other
+            b.put("dependence", (didx[(x, y)],), value, path)  # costs nothing: no dyad to weigh
     for name, rel in s.relations.items():
         if isinstance(rel, Rivalry):
             x, y = ix[rel.members[0]], ix[rel.members[1]]
