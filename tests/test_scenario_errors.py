@@ -333,9 +333,31 @@ def test_merge_keys_are_refused() -> None:
     assert "merge keys" in p.message
 
 
-def test_aliases_to_plain_values_are_allowed() -> None:
+def test_aliases_are_refused_even_to_plain_values() -> None:
     text = TINY.replace("name: tiny", "name: &n tiny") + "title: *n\n"
-    assert sim.load_scenario_text(text).title == "tiny"
+    (p,) = text_problems(text)
+    assert (p.line, p.col, p.path) == (15, 8, "title")
+    assert p.message == "YAML aliases (*n) are not supported: write the value out"
+
+
+def test_alias_of_a_long_mapping_is_one_problem_at_the_alias() -> None:
+    body = "".join(f"  k{i}: {i}\n" for i in range(80))
+    text = TINY + "extra: &big\n" + body + "rules: *big\n"
+    (p,) = text_problems(text)
+    assert (
+        str(p) == "<text>:96:8: rules: YAML aliases (*big) are not supported: write the value out"
+    )
+
+
+def test_alias_used_as_a_key_or_in_a_list_is_refused_at_each_use() -> None:
+    text = TINY + "cast: [&j Japan, *j, *j]\n*j : 1\n"
+    problems = text_problems(text)
+    assert [(p.line, p.col, p.path) for p in problems] == [
+        (15, 18, "cast.1"),
+        (15, 22, "cast.2"),
+        (16, 1, ""),
+    ]
+    assert all("YAML aliases (*j)" in p.message for p in problems)
 
 
 def test_text_source_name_is_used_in_problems() -> None:
@@ -436,3 +458,94 @@ def test_catch_all_outcome_must_be_last() -> None:
     (p,) = text_problems(text)
     assert (p.path, p.line) == ("outcomes.calm", 13)
     assert "only the last outcome" in p.message
+
+
+# --- many problems: linear work, a capped report (issue 10, item 15) ----------------------------
+
+SCENARIO_CODE = str(Path(sim.__file__).parent / "scenario")
+
+
+class _TooMuchWork(Exception):
+    pass
+
+
+def _scenario_calls(text: str, budget: int) -> int:
+    """Python function calls (generator resumptions included) made in sim/scenario/ while loading
+    ``text``: a measure of work that does not depend on the machine's speed."""
+    import sys
+    import types
+
+    calls = 0
+
+    def count(frame: types.FrameType, event: str, arg: object) -> None:
+        nonlocal calls
+        if frame.f_code.co_filename.startswith(SCENARIO_CODE):
+            calls += 1
+            if calls > budget:
+                raise _TooMuchWork
+        return None
+
+    before = sys.gettrace()
+    sys.settrace(count)
+    try:
+        sim.load_scenario_text(text)
+    except sim.ScenarioError:
+        pass
+    finally:
+        sys.settrace(before)
+    return calls
+
+
+def _unknown_keys(n: int) -> str:
+    return TINY + "rules: {" + ", ".join(f"unknown_{i}: 1" for i in range(n)) + "}\n"
+
+
+def test_work_grows_linearly_with_the_number_of_problems() -> None:
+    small = _scenario_calls(_unknown_keys(300), budget=10**7)
+    try:
+        large = _scenario_calls(_unknown_keys(3000), budget=30 * small)
+    except _TooMuchWork:
+        pytest.fail("10x the problems cost more than 30x the work (quadratic?)")
+    assert large < 15 * small, (small, large)
+
+
+def test_report_of_many_problems_is_capped_and_counts_the_rest(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from sim.cli import main
+
+    path = tmp_path / "many.yaml"
+    path.write_text(_unknown_keys(5000).replace("unknown_0:", "temperatur:"), encoding="utf-8")
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.load_scenario(path)
+    assert len(info.value.problems) == 5000  # the API keeps every problem
+    assert main(["validate", str(path)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 51
+    assert lines[-1] == "... and 4950 more errors"
+    assert lines[0].endswith(
+        "rules.temperatur: unknown field 'temperatur' (did you mean 'temperature'?)"
+    )
+    assert all(": unknown field 'unknown_" in ln for ln in lines[1:50])
+
+
+# --- found by the mutation fuzzer (tests/test_scenario_mutants.py) --------------------------------
+
+
+@pytest.mark.parametrize(("char", "col"), [("\x00", 10), ("\x1b", 10), ("\x7f", 10)])
+def test_control_character_is_one_located_line(char: str, col: int) -> None:
+    (p,) = text_problems(TINY + f"title: 'a{char}b'\n")
+    assert str(p) == f"<text>:15:{col}: control character 0x{ord(char):02x} is not allowed in YAML"
+
+
+def test_did_you_mean_never_suggests_the_same_word() -> None:
+    text = TINY.replace("name: tiny", "name: tiny\nsources: [{reference: r, title: x}]")
+    (p,) = text_problems(text)
+    assert p.path == "sources.0.title"
+    assert p.message == "unknown field 'title'"
+
+
+def test_a_key_holding_a_newline_stays_on_one_line() -> None:
+    (p,) = text_problems(TINY + '"a\\nb": 1\n')
+    assert str(p) == "<text>:15:1: a\\nb: unknown field 'a\\nb'"
+    assert "\n" not in str(p)

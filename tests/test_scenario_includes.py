@@ -189,3 +189,51 @@ def test_missing_top_level_file() -> None:
         sim.load_scenario(BAD / "does_not_exist.yaml")
     (p,) = info.value.problems
     assert p.message == "file not found"
+
+
+# --- paths the OS refuses: one located line each, never a traceback (issue 10, item 14) ----------
+
+
+def _tree(tmp_path: Path, include: str) -> Path:
+    (tmp_path / "library").mkdir()
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"name: s\ninclude: [{include}]\n")
+    return scenario
+
+
+@pytest.mark.parametrize(
+    ("include", "why"),
+    [('"a.yaml"', "symlink loop"), ('"a\\0b.yaml"', "NUL byte"), ('"' + "x" * 5000 + '"', "long")],
+)
+def test_unusable_include_path_is_one_located_problem(
+    tmp_path: Path, include: str, why: str
+) -> None:
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.load_scenario(_tree(tmp_path, include))
+    (p,) = info.value.problems
+    assert (p.line, p.col, p.path) == (2, 11, "include.0")
+    assert why in p.message
+
+
+@pytest.mark.parametrize(("name", "why"), [("a.yaml", "symlink loop"), ("a\0b.yaml", "NUL byte")])
+def test_unusable_top_level_path_is_one_problem(tmp_path: Path, name: str, why: str) -> None:
+    _tree(tmp_path, "[]")
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.load_scenario(tmp_path / name)
+    (p,) = info.value.problems
+    assert why in p.message
+
+
+def test_symlink_loop_include_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from helpers import one_line
+
+    from sim.cli import main
+
+    assert main(["validate", str(_tree(tmp_path, "a.yaml"))]) == 2
+    assert one_line(capsys).endswith(
+        "s.yaml:2:11: include.0: cannot include 'a.yaml': symlink loop"
+    )

@@ -409,7 +409,8 @@ def _dyad_values(s: Scenario, ctx: Context, dy: Dyads, u: Uncertainties) -> None
     dependence = {v.pair: v for v in entries if v.key == "trade_dependence"}
     rest = [v for v in entries if v.key != "trade_dependence"]
     for v in [*dependence.values(), *sorted(rest, key=lambda v: DYAD_VALUE_ORDER[v.key])]:
-        u.place(v.key, (dy.index[v.pair],), v.value, v.path)
+        if v.pair in dy.index:  # a trade tie between actors that never escalate toward each other
+            u.place(v.key, (dy.index[v.pair],), v.value, v.path)  # costs nothing: no dyad to weigh
 
 
 def _triggers(links: list[CommitmentLink], dy: Dyads, ladder: Ladder) -> dict[str, np.ndarray]:

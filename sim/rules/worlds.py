@@ -39,6 +39,10 @@ def rule_values(
     }
     for name, (_, p) in parameters(fams).items():
         values.setdefault(name, np.full(s.worlds, p.default, dtype=F32))
+    # a temperature below float32's normal range (a beta draw near 0) would make 1/T infinite:
+    # such a world chooses its best move, as at temperature 0
+    t = values["temperature"]
+    values["temperature"] = np.where(t < np.finfo(F32).tiny, F32(0), t).astype(F32)
     return values
 
 

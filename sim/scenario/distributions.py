@@ -11,6 +11,14 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+# Largest magnitude of any number in a scenario (assumption: every default lies in 0-4, and a weight of
+# 1e6 already makes its term outweigh all others). The rules multiply at most three such numbers and
+# work in float32 (largest 3.4e38), so no product can overflow; NaN and infinity are refused too.
+MAX_NUMBER = 1e6
+Number = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
+Positive = Annotated[float, Field(gt=0, le=MAX_NUMBER)]
+NonNegativeNumber = Annotated[float, Field(ge=0, le=MAX_NUMBER)]
+
 
 class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -28,7 +36,7 @@ class Fixed(_Dist):
     """A constant, written as a distribution (handy when a sweep replaces it)."""
 
     dist: Literal["fixed"] = Field(description="Distribution kind.")
-    value: float = Field(description="The constant value.")
+    value: Number = Field(description="The constant value.")
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.full(n, self.value, dtype=np.float64)
@@ -42,8 +50,8 @@ class Uniform(_Dist):
     """Uniform on [low, high]."""
 
     dist: Literal["uniform"] = Field(description="Distribution kind.")
-    low: float = Field(description="Lower bound.")
-    high: float = Field(description="Upper bound.")
+    low: Number = Field(description="Lower bound.")
+    high: Number = Field(description="Upper bound.")
 
     @model_validator(mode="after")
     def _order(self) -> Uniform:
@@ -63,10 +71,13 @@ class Normal(_Dist):
     """Normal with mean and sd, clipped to optional bounds [low, high]."""
 
     dist: Literal["normal"] = Field(description="Distribution kind.")
-    mean: float = Field(description="Mean.")
-    sd: float = Field(ge=0, description="Standard deviation (>= 0).")
-    low: float | None = Field(default=None, description="Values below are clipped to this bound.")
-    high: float | None = Field(default=None, description="Values above are clipped to this bound.")
+    mean: Number = Field(description="Mean.")
+    sd: NonNegativeNumber = Field(description="Standard deviation (>= 0).")
+    low: Number | None = Field(default=None, description="Values below are clipped to this bound.")
+    high: Number | None = Field(
+        default=None,
+        description="Values above are clipped to this bound (without bounds: clipped at 6 sd).",
+    )
 
     @model_validator(mode="after")
     def _order(self) -> Normal:
@@ -76,8 +87,7 @@ class Normal(_Dist):
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         x = rng.normal(self.mean, self.sd, n)
-        lo = -np.inf if self.low is None else self.low
-        hi = np.inf if self.high is None else self.high
+        lo, hi = self.bounds  # 6 sd when unbounded: the values checked against the field's range
         return np.clip(x, lo, hi)
 
     @property
@@ -91,8 +101,8 @@ class Beta(_Dist):
     """Beta(a, b) on [0, 1], the natural choice for probabilities such as credibility."""
 
     dist: Literal["beta"] = Field(description="Distribution kind.")
-    a: float = Field(gt=0, description="First shape parameter (> 0).")
-    b: float = Field(gt=0, description="Second shape parameter (> 0).")
+    a: Positive = Field(description="First shape parameter (> 0).")
+    b: Positive = Field(description="Second shape parameter (> 0).")
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.beta(self.a, self.b, n)
@@ -106,9 +116,9 @@ class Triangular(_Dist):
     """Triangular with low, mode and high."""
 
     dist: Literal["triangular"] = Field(description="Distribution kind.")
-    low: float = Field(description="Lower bound.")
-    mode: float = Field(description="Most likely value.")
-    high: float = Field(description="Upper bound.")
+    low: Number = Field(description="Lower bound.")
+    mode: Number = Field(description="Most likely value.")
+    high: Number = Field(description="Upper bound.")
 
     @model_validator(mode="after")
     def _order(self) -> Triangular:
@@ -128,8 +138,8 @@ class Choice(_Dist):
     """One of a list of values, with optional weights (normalised)."""
 
     dist: Literal["choice"] = Field(description="Distribution kind.")
-    values: list[float] = Field(min_length=1, description="The possible values.")
-    weights: list[float] | None = Field(
+    values: list[Number] = Field(min_length=1, description="The possible values.")
+    weights: list[NonNegativeNumber] | None = Field(
         default=None, description="Relative weights, one per value (default: equal)."
     )
 
@@ -180,4 +190,4 @@ def bounded(low: float | None, high: float | None) -> object:
 
 Probability = bounded(0.0, 1.0)
 Unit = Probability
-NonNegative = bounded(0.0, None)
+NonNegative = bounded(0.0, MAX_NUMBER)

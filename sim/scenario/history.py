@@ -43,7 +43,10 @@ class Datasets(_Strict):
     """Case identifiers in public crisis datasets (any that cover the case)."""
 
     icb: int | None = Field(
-        default=None, ge=1, description="International Crisis Behavior (ICB) crisis number."
+        default=None,
+        ge=1,
+        le=10_000,
+        description="International Crisis Behavior (ICB) crisis number.",
     )
     mid: list[int] = Field(
         default_factory=list,

@@ -5,13 +5,16 @@ validate with the pydantic models and check cross-references; report every probl
 from __future__ import annotations
 
 import copy
+import dataclasses
+import errno
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import Problem, ScenarioError
+from sim.errors import MAX_SHOWN, Problem, ScenarioError
 from sim.scenario.overrides import (
     SECTIONS,
     Overrides,
@@ -37,17 +40,37 @@ def find_root(path: Path) -> Path:
     return start
 
 
+def _path_fault(exc: Exception) -> str:
+    """Why a path cannot be used, in words (a NUL byte, a symlink loop, an OS error)."""
+    if isinstance(exc, ValueError):
+        return "the path contains a NUL byte"
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "symlink loop"
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file; a symlink loop or an unusable name raises (as the OS says),
+    on every Python (3.13's ``resolve`` and ``is_file`` no longer report loops)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+
+
 def read_file(path: Path, shown: str) -> Located:
     """Read and parse one file, turning OS errors into located problems."""
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise ScenarioError([Problem(shown, 1, 1, "", "is not a regular file")])
         raw = path.read_bytes()
     except IsADirectoryError:
         raise ScenarioError(
             [Problem(shown, 1, 1, "", "is a directory, not a scenario file")]
         ) from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise ScenarioError(
-            [Problem(shown, 1, 1, "", f"cannot read file: {exc.strerror}")]
+            [Problem(shown, 1, 1, "", f"cannot read file: {_path_fault(exc)}")]
         ) from None
     located = load_located(raw, shown)
     if not isinstance(located.data, dict):
@@ -161,7 +184,14 @@ def _resolve_includes(
     clashes: list[Problem] = []  # entries defined twice without `merge`
     for i, inc in enumerate(includes):
         f, line, col = top.locate(("include", i), shown)
-        target = (path.parent / inc).resolve()
+        try:
+            target = (path.parent / inc).resolve()
+            is_file = _is_file(target)
+        except (OSError, RuntimeError, ValueError) as exc:
+            problems.append(
+                Problem(f, line, col, f"include.{i}", f"cannot include {inc!r}: {_path_fault(exc)}")
+            )
+            continue
         if os.path.isabs(inc) or not target.is_relative_to(root):
             problems.append(
                 Problem(f, line, col, f"include.{i}", f"{inc!r} leaves the scenario tree ({root})")
@@ -171,7 +201,7 @@ def _resolve_includes(
             chain = " -> ".join(p.name for p in (*stack, target))
             problems.append(Problem(f, line, col, f"include.{i}", f"include cycle: {chain}"))
             continue
-        if not target.is_file():
+        if not is_file:
             problems.append(
                 Problem(f, line, col, f"include.{i}", f"included file {inc!r} not found")
             )
@@ -422,14 +452,19 @@ def validation_problems(
     field_names: list[str] | None = None,
     model: type[BaseModel] = Scenario,
 ) -> list[Problem]:
-    """Turn pydantic errors into located problems, merging union branches sensibly."""
+    """Turn pydantic errors into located problems, merging union branches sensibly.
+
+    Linear in the number of errors: a path's deeper errors are found in a set of prefixes, and the
+    "did you mean" (the costly part) is worked out only for the problems a message shows."""
     by_path: dict[tuple, list[dict]] = {}
     for err in exc.errors(include_url=False):
         path, _ = _clean_loc(located.data, tuple(err["loc"]))
         by_path.setdefault(path, []).append(err)
+    has_deeper = {q[:i] for q in by_path for i in range(len(q))}  # every proper prefix
     problems = []
+    unknown: list[tuple[int, tuple]] = []  # problems about an unknown field: hints are added below
     for path, errs in by_path.items():
-        deeper = any(q[: len(path)] == path and len(q) > len(path) for q in by_path)
+        deeper = path in has_deeper
         if deeper and all(e["type"] in _TYPE_MISMATCH for e in errs):
             continue  # the other branch of a union (number or distribution) says more, deeper down
         meaningful = [e for e in errs if e["type"] not in _TYPE_MISMATCH]
@@ -449,13 +484,20 @@ def validation_problems(
         for err in errs:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = _unknown_field(path, located.data, field_names, model)
+                msg = f"unknown field {path[-1]!r}"
+                unknown.append((len(problems), path))
             elif err["type"] == "union_tag_not_found":
                 msg = _no_tag(err, path, located.data)
             elif err["type"] == "missing":
                 msg = "required field is missing"
             f, line, col = located.locate(path, shown)
             problems.append(Problem(f, line, col, ".".join(map(str, path)), msg))
+    shown_first = set(sorted(problems)[:MAX_SHOWN])
+    for i, upath in unknown:
+        p = problems[i]
+        if p in shown_first:
+            msg = _unknown_field(upath, located.data, field_names, model)
+            problems[i] = dataclasses.replace(p, message=msg)
     return problems
 
 
@@ -470,10 +512,17 @@ def load_merged(path: Path) -> tuple[Located, list[Problem]]:
     """A scenario file with its includes merged (before overrides and the cast), and the problems
     of entries defined twice without ``merge``, which do not stop the other checks."""
     shown = _display(path)
-    if not path.exists():
-        raise ScenarioError([Problem(shown, 1, 1, "", "file not found")])
+    try:
+        real = path.resolve()
+        os.stat(real)
+    except (FileNotFoundError, NotADirectoryError):
+        raise ScenarioError([Problem(shown, 1, 1, "", "file not found")]) from None
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ScenarioError(
+            [Problem(shown, 1, 1, "", f"cannot read file: {_path_fault(exc)}")]
+        ) from None
     clashes: list[Problem] = []
-    located = _resolve_includes(path.resolve(), find_root(path), (path.resolve(),), shown, clashes)
+    located = _resolve_includes(real, find_root(real), (real,), shown, clashes)
     return located, clashes
 
 

@@ -11,6 +11,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 RungRef = int | str
+# Longest game (turns.limit): turn counts are kept in int16 arrays (assumption: 1000 turns is ample,
+# a turn is a day or more).
+MAX_TURNS = 1000
 SupportLevel = Literal[
     "none", "statement", "sanctions", "intelligence", "logistics", "basing", "combat"
 ]
@@ -42,14 +45,14 @@ class RungTest(_Strict):
 class TurnTest(_Strict):
     """Bounds on the current turn (the final turn, when classifying an outcome)."""
 
-    at_least: int | None = Field(default=None, ge=0, description="Lowest turn.")
-    at_most: int | None = Field(default=None, ge=0, description="Highest turn.")
+    at_least: int | None = Field(default=None, ge=0, le=MAX_TURNS, description="Lowest turn.")
+    at_most: int | None = Field(default=None, ge=0, le=MAX_TURNS, description="Highest turn.")
 
 
 class Calm(_Strict):
     """Every actor's rung toward every target has been at most ``at_most`` for the last ``turns`` turns."""
 
-    turns: int = Field(ge=1, description="How many consecutive turns.")
+    turns: int = Field(ge=1, le=MAX_TURNS, description="How many consecutive turns.")
     at_most: RungRef = Field(description="Highest rung counted as calm.")
 
 

@@ -11,9 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from sim.scenario.distributions import NonNegative, Probability, Uncertain, Unit
+from sim.scenario.distributions import MAX_NUMBER, NonNegative, Probability, Uncertain, Unit
 from sim.scenario.history import Ending, History, Violence
-from sim.scenario.predicates import Predicate
+from sim.scenario.predicates import MAX_TURNS, Predicate
 
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
 RungRef = int | str
@@ -82,7 +82,9 @@ class Rung(Strict):
     name: Name = Field(description="Short identifier used in outcomes, injects and overrides.")
     label: str | None = Field(default=None, description="Human-readable name for reports.")
     description: str = Field(default="", description="What acting at this rung means.")
-    cost: float = Field(ge=0, description="Base cost of holding this rung for one turn (0 = free).")
+    cost: float = Field(
+        ge=0, le=MAX_NUMBER, description="Base cost of holding this rung for one turn (0 = free)."
+    )
     force: bool = Field(
         default=False, description="Use of armed force: an armed attack for treaty triggers."
     )
@@ -106,10 +108,17 @@ class Rung(Strict):
     )
 
 
+# Most rungs a ladder may have: the engine keeps rungs in int8 arrays (at most 127) and looks two
+# rungs above the top (assumption: 100 leaves that margin; the default ladder has 9).
+MAX_RUNGS = 100
+
+
 class Ladder(Sourced):
     """The ordered rungs, from cooperation (first) to the most extreme (last)."""
 
-    rungs: list[Rung] = Field(min_length=3, description="Ordered rungs, least to most escalatory.")
+    rungs: list[Rung] = Field(
+        min_length=3, max_length=MAX_RUNGS, description="Ordered rungs, least to most escalatory."
+    )
 
     @model_validator(mode="after")
     def _violence_order(self) -> Ladder:
@@ -364,7 +373,7 @@ class Inject(Strict):
     merge: bool | None = _merge_field()
 
     description: str = Field(default="", description="What happens, for the timeline.")
-    turn: int = Field(ge=1, description="Turn at which the inject may fire.")
+    turn: int = Field(ge=1, le=MAX_TURNS, description="Turn at which the inject may fire.")
     probability: Probability = Field(default=1.0, description="Chance it fires in a replicate.")
     effects: list[Effect] = Field(min_length=1, description="What it does.")
 
@@ -432,7 +441,9 @@ class Stop(Strict):
 
     description: str = Field(default="", description="Why the world ends.")
     when: Predicate = Field(description="Condition, evaluated after each turn on the state so far.")
-    after_turn: int = Field(default=0, ge=0, description="Only checked after this turn.")
+    after_turn: int = Field(
+        default=0, ge=0, le=MAX_TURNS, description="Only checked after this turn."
+    )
     ending: Ending | None = Field(
         default=None,
         description="How the crisis ended when this stop holds (standard ending types). Default: "
@@ -443,7 +454,7 @@ class Stop(Strict):
 class Turns(Strict):
     """Clock of the scenario."""
 
-    limit: int = Field(default=40, ge=1, le=1000, description="Most turns a world plays.")
+    limit: int = Field(default=40, ge=1, le=MAX_TURNS, description="Most turns a world plays.")
     step: str = Field(default="1 week", description="What one turn stands for (label only).")
     days: float | None = Field(
         default=None,
