@@ -54,7 +54,9 @@ class TheatreTables:
     days: float  # days one turn stands for (hazard rates are per 30 days)
     crisis_at_start: bool  # some pair starts above cooperation
     start: np.ndarray  # (P,) bool: in play from the start of the crisis
-    declared: np.ndarray  # (P,) bool: declared disputes and rivalries (in play once a crisis starts)
+    declared: (
+        np.ndarray
+    )  # (P,) bool: declared disputes and rivalries (in play once a crisis starts)
     companions: np.ndarray  # (P, P) bool: activating row also activates column (same pair/group)
     inject_dyads: np.ndarray  # (I, P) bool: dyads an inject's escalate or incident effects name
     hostile: np.ndarray  # (P,) bool: part of a rivalry or dispute (horizontal-rule candidates)

@@ -101,7 +101,10 @@ def check_references(s: Scenario) -> Found:
             found.append(((*base, "members"), "needs two different actors"))
 
     rivalries = {n for n, r in s.relations.items() if isinstance(r, Rivalry)}
-    for key, known, what in (("disputes", disputes, "dispute"), ("rivalries", rivalries, "rivalry")):
+    for key, known, what in (
+        ("disputes", disputes, "dispute"),
+        ("rivalries", rivalries, "rivalry"),
+    ):
         for i, n in enumerate(getattr(s.theatre, key)):
             if n not in known:
                 found.append((("theatre", key, i), f"unknown {what} {n!r}{_hint(n, known)}"))

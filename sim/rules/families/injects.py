@@ -25,7 +25,9 @@ class Injects(RuleFamily):
     """Fire scheduled (or forced) injects and apply their effects in every world."""
 
     name = "injects"
-    summary = "scripted events: escalate, de-escalate, adjust an attribute or an incident, per-world draw"
+    summary = (
+        "scripted events: escalate, de-escalate, adjust an attribute or an incident, per-world draw"
+    )
     state_fields = ("inject_happens", "inject_fired", "injects_moved_rungs", "attributes_changed")
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
