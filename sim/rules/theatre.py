@@ -10,6 +10,7 @@ chains and the horizontal-escalation rules add dyads per world as the crisis run
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,6 +62,11 @@ class TheatreTables:
     inject_dyads: np.ndarray  # (I, P) bool: dyads an inject's escalate or incident effects name
     hostile: np.ndarray  # (P,) bool: part of a rivalry or dispute (horizontal-rule candidates)
     partners: np.ndarray  # (N, N) bool: a commitment link joins the two actors (either way)
+
+    @functools.cached_property
+    def companions_f32(self) -> np.ndarray:
+        """``companions`` as float32, for a BLAS matrix product."""
+        return self.companions.astype(np.float32)
 
 
 def power_weights(s: Scenario) -> np.ndarray:

@@ -53,10 +53,12 @@ def activate(s: WorldState, c: CompiledScenario, new: np.ndarray, cause: int) ->
     new = new & s.alive[:, None]
     if not new.any():
         return
-    spread = (new.astype(np.uint8) @ t.companions.astype(np.uint8)) > 0
-    fresh = spread & ~s.active
-    if not fresh.any():
+    rows = np.flatnonzero((new & ~s.active).any(axis=1))  # worlds where something new comes in
+    if not rows.size:
         return
+    fresh = np.zeros_like(new)
+    fresh[rows] = (new[rows].astype(F32) @ t.companions_f32) > 0  # BLAS, only those worlds
+    fresh &= ~s.active
     s.active |= fresh
     s.activated_by = np.where(fresh, np.int8(cause), s.activated_by).astype(np.int8)
     if s.explain and fresh[0].any() and cause >= CHAIN:
@@ -84,7 +86,9 @@ def start_crisis(s: WorldState, c: CompiledScenario) -> None:
     into play; pairs named by the injects that fired come in with their disputes and rivalries."""
     t = c.theatre
     if t.inject_dyads.shape[0]:
-        named = (s.inject_fired.astype(np.uint8) @ t.inject_dyads.astype(np.uint8)) > 0
+        if not s.inject_fired.any():
+            return
+        named = (s.inject_fired.astype(F32) @ t.inject_dyads.astype(F32)) > 0
         starting = named.any(axis=1) & ~s.crisis
         activate(s, c, named, INJECT)
         s.crisis |= starting
