@@ -19,6 +19,7 @@ from sim.rules import registry, vocabulary, worlds
 from sim.rules.compile import LEVEL, RULE_KEYS, CompiledScenario, compile_scenario
 from sim.rules.events import Event
 from sim.rules.explain import describe_decision
+from sim.rules.families import theatre
 from sim.rules.families.choice import MOVES, decide
 from sim.rules.state import WorldState, release
 from sim.scenario import Scenario, load_scenario
@@ -292,6 +293,7 @@ class WargameModel(mesa.Model):
             ks = [k for k, r in enumerate(c.link_relation) if r == rel]
             out[f"triggered.{rel}"] = s.triggered[:, ks].any(axis=1)
             out[f"honoured.{rel}"] = (s.triggered[:, ks] & s.honoured[:, ks]).any(axis=1)
+        out.update(theatre.result_columns(s, c))
         for path, values in s.sampled.items():
             out[f"param.{path}"] = values
         v = (s.peak, s.violent_turns, s.stop_reason, s.end_turn)

@@ -19,6 +19,7 @@ import numpy as np
 
 from sim.rules.relations import CommitmentLink, Context, DyadValue, Pair, rules_for
 from sim.rules.segments import Segments
+from sim.rules.theatre import TheatreTables, compile_theatre
 from sim.rules.uncertain import Param, Uncertainties
 from sim.scenario.ladder import DEFAULT_LADDER
 from sim.scenario.schema import SUPPORT_LEVELS, Rules, Scenario
@@ -26,8 +27,8 @@ from sim.scenario.schema import SUPPORT_LEVELS, Rules, Scenario
 if TYPE_CHECKING:
     from sim.rules.conditions import Endings
 
-# Weights of capability domains in an actor's overall power (assumption: the crises modelled are
-# maritime, so sea power weighs most; documented in docs/model.md).
+# Weights of capability domains in an actor's overall power in a maritime theatre (the default; a
+# scenario's ``theatre:`` sets its own, sim/rules/theatre.py and docs/model.md).
 DOMAIN_WEIGHTS = {"maritime": 0.35, "air": 0.3, "missile": 0.2, "land": 0.15}
 # Contribution of each support level to coalition power (assumption, docs/model.md).
 SUPPORT_WEIGHT = np.array([0.0, 0.05, 0.12, 0.25, 0.4, 0.6, 1.0], dtype=np.float32)
@@ -148,6 +149,7 @@ class CompiledScenario:
     basing: list[BasingAccess]
     coalition_static: np.ndarray  # (N, N): weight of k's alignment with j (security dilemma)
     dyads_of: list[np.ndarray]
+    theatre: TheatreTables  # dyads in play, horizontal-escalation tables, power weights
     uncertain: Uncertainties = field(default_factory=Uncertainties)
 
     @property
@@ -537,5 +539,6 @@ def compile_scenario(s: Scenario) -> CompiledScenario:
         basing=basing,
         coalition_static=_coalition_weights(len(actors), links),
         dyads_of=[np.flatnonzero(dy.src == i) for i in range(len(actors))],
+        theatre=compile_theatre(s, ctx, dy.index, links),
         uncertain=u,
     )

@@ -20,8 +20,10 @@ from sim.rules.families import (
     commitments,
     doctrine,
     endings,
+    incidents,
     injects,
     perception,
+    theatre,
     threat,
     utility,
 )
@@ -36,7 +38,9 @@ REGISTRY: list[RuleFamily] = [
     coalition.FAMILY,
     threat.FAMILY,
     doctrine.FAMILY,
+    theatre.FAMILY,
     utility.FAMILY,
+    incidents.FAMILY,
     choice.FAMILY,
     endings.FAMILY,
 ]

@@ -90,6 +90,17 @@ class WorldState:
         "(R, P)", "float32", "the dyad's rung as observed this turn (with noise)"
     )
     acted: np.ndarray = declared("(P,)", "bool", "the dyad's rung ever changed by a move")
+    # theatre: dyads in play (others are dormant) and one-off incidents
+    crisis: np.ndarray = declared("(R,)", "bool", "the crisis has started (a trigger is present)")
+    active: np.ndarray = declared(
+        "(R, P)", "bool", "the dyad is in play (in the theatre or activated); else dormant"
+    )
+    activated_by: np.ndarray = declared(
+        "(R, P)", "int8", "what activated the dyad (index into theatre.SOURCE_GROUPS; -1: dormant)"
+    )
+    incident_rung: np.ndarray = declared(
+        "(R, P)", "int8", "rung of a one-off incident on the dyad this turn (0: none)"
+    )
     threat: np.ndarray | None = declared(
         "(R, P)", "float32", "source's threat perception of the target (None before turn 1)"
     )

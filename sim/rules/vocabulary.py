@@ -34,6 +34,7 @@ class Vocab:
     actors: list[str]
     src: np.ndarray  # (P,) acting actor of each dyad
     dst: np.ndarray  # (P,) target of each dyad
+    reverse: np.ndarray  # (P,) the dyad of the opposite direction
     rung_class: np.ndarray  # (L,) index into VIOLENCE of each rung
     first_violent: int  # lowest rung of class minor_clashes or above (L if none)
     stop_ending: np.ndarray  # (S,) index into ENDINGS of each stop condition
@@ -65,6 +66,7 @@ def vocab_of(c: CompiledScenario) -> Vocab:
         actors=list(c.actors),
         src=np.asarray(c.src),
         dst=np.asarray(c.dst),
+        reverse=np.asarray(c.reverse),
         rung_class=classes,
         first_violent=first_violent,
         stop_ending=np.array([ENDINGS.index(stop_ending(s)) for _, s in stops], dtype=np.int8),
@@ -104,10 +106,14 @@ def classify(
     violent = dyad_class >= MINOR
     # a violent dyad that a same-turn inject lifted and the actor then left still counts one turn
     turns = np.where(violent, np.maximum(np.asarray(violent_turns), 1), 0)
-    # minor clashes: one directed pair, one turn, never above the lowest violent rung (an incident,
-    # unanswered and not repeated) - ICB "minor clashes" as against "serious clashes"
-    single = (turns.sum(axis=1) == 1) & ((violent & (peak == v.first_violent)).sum(axis=1) == 1)
-    world = np.where((world == SERIOUS) & single, MINOR, world).astype(np.int8)
+    # minor clashes: every use of force was an incident - one turn, never above the lowest violent
+    # rung, not repeated and unanswered by its target - ICB "minor clashes" as against "serious
+    # clashes" (a raid and a seizure on two pairs, neither answered, are still minor clashes)
+    incident = (turns == 1) & (peak == v.first_violent)
+    if violent.shape[1]:
+        incident &= ~violent[:, v.reverse]
+    only_incidents = violent.any(axis=1) & ~(violent & ~incident).any(axis=1)
+    world = np.where((world == SERIOUS) & only_incidents, MINOR, world).astype(np.int8)
     reason = np.asarray(stop_reason)
     ending = np.full(R, STILL_RUNNING, dtype=np.int8)
     stopped = reason >= 0

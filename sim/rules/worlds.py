@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules import vocabulary
-from sim.rules.compile import DOMAIN_WEIGHTS, RULE_KEYS, CompiledScenario
+from sim.rules.compile import RULE_KEYS, CompiledScenario
 from sim.rules.family import RuleFamily
 from sim.rules.registry import parameters
 from sim.rules.state import F32, WorldState
@@ -64,7 +64,7 @@ def create_worlds(
         family_arrays={},
     )
     arrays = c.uncertain.sample(rng, R, s.sampled)
-    weights = np.array(list(DOMAIN_WEIGHTS.values()))
+    weights = c.theatre.power_weights  # the theatre's domain weights (maritime by default)
     s.power = (arrays["power_by_domain"] @ weights).astype(F32) + F32(1e-3)
     for name in ATTRIBUTES:
         setattr(s, name, arrays[name].astype(F32))

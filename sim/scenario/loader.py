@@ -267,6 +267,10 @@ def _apply_cast(located: Located, shown: str) -> tuple[list[Problem], dict[str, 
         for rel in relations.values():
             if isinstance(rel, dict) and isinstance(rel.get("covers"), list):
                 rel["covers"] = [c for c in rel["covers"] if c not in dropped]
+        theatre = data.get("theatre")  # a theatre's disputes and rivalries follow the cast too
+        for key in ("disputes", "rivalries"):
+            if isinstance(theatre, dict) and isinstance(theatre.get(key), list):
+                theatre[key] = [n for n in theatre[key] if n not in dropped]
     return problems, dropped
 
 

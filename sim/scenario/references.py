@@ -100,6 +100,15 @@ def check_references(s: Scenario) -> Found:
         if isinstance(rel, Rivalry | Interdependence) and len(set(rel.members)) < 2:
             found.append(((*base, "members"), "needs two different actors"))
 
+    rivalries = {n for n, r in s.relations.items() if isinstance(r, Rivalry)}
+    for key, known, what in (
+        ("disputes", disputes, "dispute"),
+        ("rivalries", rivalries, "rivalry"),
+    ):
+        for i, n in enumerate(getattr(s.theatre, key)):
+            if n not in known:
+                found.append((("theatre", key, i), f"unknown {what} {n!r}{_hint(n, known)}"))
+
     for who, targets in s.initial.items():
         actor(("initial", who), who)
         for target, ref in targets.items():

@@ -364,7 +364,19 @@ class Adjust(Strict):
     by: float = Field(ge=-1, le=1, description="Amount added.")
 
 
-Effect = Annotated[Escalate | Deescalate | Adjust, Field(discriminator="type")]
+class Incident(Strict):
+    """A one-off use of force (a collision, an ambush, a shelling, a seizure): for the one turn the
+    inject fires, ``actor`` counts as having acted toward ``toward`` at rung ``to`` (who fought whom,
+    peak violence, triggers, the target's response), without setting a rung the actor then holds
+    and lets fall one per turn."""
+
+    type: Literal["incident"] = Field(description="Effect kind.")
+    actor: Name = Field(description="Who acts.")
+    toward: Name = Field(description="Against whom.")
+    to: RungRef = Field(description="Rung of the incident (e.g. limited_strikes for a shooting).")
+
+
+Effect = Annotated[Escalate | Deescalate | Adjust | Incident, Field(discriminator="type")]
 
 
 class Inject(Strict):
@@ -420,6 +432,68 @@ class Rules(Sourced):
     )
     threat_memory: Unit = Field(
         default=0.7, description="Share of last turn's threat kept (0 = no memory)."
+    )
+    opportunism: NonNegative = Field(
+        default=0.02,
+        description="Horizontal escalation: rate (per 30 days) at which a dormant rivalry wakes "
+        "while the rival is at war elsewhere.",
+    )
+    retaliation: NonNegative = Field(
+        default=2.0,
+        description="Horizontal escalation: rate (per 30 days) at which an attacker turns on the "
+        "basing hosts of a guarantor that has used force against it.",
+    )
+    second_front: NonNegative = Field(
+        default=0.02,
+        description="Horizontal escalation: rate (per 30 days) at which an ally of a belligerent "
+        "opens a dormant rivalry against the enemy's side.",
+    )
+
+
+THEATRE_KINDS = ("maritime", "land", "mixed")
+
+
+class PowerWeights(Strict):
+    """Weights of the capability domains in an actor's overall power (they must sum to 1)."""
+
+    maritime: Unit = Field(description="Weight of naval and coast-guard power.")
+    air: Unit = Field(description="Weight of air power.")
+    missile: Unit = Field(description="Weight of missile strike and defence.")
+    land: Unit = Field(description="Weight of ground forces.")
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> PowerWeights:
+        total = self.maritime + self.air + self.missile + self.land
+        if abs(total - 1.0) > 1e-3:
+            raise ValueError(f"power weights must sum to 1 (they sum to {total:g})")
+        return self
+
+
+class Theatre(Sourced):
+    """The crisis theatre: which disputes and rivalries are in play and what kind of war it is.
+
+    Dyads outside the theatre stay dormant (no escalation) unless a horizontal-escalation rule
+    activates them (docs/model.md, "Theatre and horizontal escalation"). Pairs named in `initial:`
+    above cooperation are always in play, and so are pairs named in an inject once it fires; a
+    dispute or rivalry between such a pair comes with it (all of a dispute's claimant-holder pairs)."""
+
+    kind: Literal["maritime", "land", "mixed"] = Field(
+        default="maritime",
+        description="What kind of theatre: `maritime` (power = .35 maritime + .3 air + .2 missile "
+        "+ .15 land), `land` (a land border: .1, .25, .05, .6), `mixed` (.25 each).",
+    )
+    power_weights: PowerWeights | None = Field(
+        default=None, description="Domain weights of power; default: those of `kind`."
+    )
+    disputes: list[Name] = Field(
+        default_factory=list,
+        description="Disputes in play from the start of the crisis besides those between pairs "
+        "named in `initial:` or injects.",
+    )
+    rivalries: list[Name] = Field(
+        default_factory=list,
+        description="Rivalries in play from the start of the crisis besides those between pairs "
+        "named in `initial:` or injects.",
     )
 
 
@@ -500,6 +574,10 @@ class Scenario(Sourced):
         description="Starting rung of actor toward target, e.g. {China: {Taiwan: grey_zone}}.",
     )
     injects: dict[Name, Inject] = Field(default_factory=dict, description="Events by name.")
+    theatre: Theatre = Field(
+        default_factory=Theatre,
+        description="The crisis theatre: disputes and rivalries in play, kind and power weights.",
+    )
     rules: Rules = Field(default_factory=Rules, description="Rule weights.")
     outcomes: dict[Name, Outcome] = Field(
         default_factory=dict, description="Outcomes in priority order."
@@ -517,6 +595,7 @@ __all__ = [
     "Actor",
     "Alliance",
     "Dispute",
+    "Incident",
     "Inject",
     "Interdependence",
     "Ladder",
@@ -526,5 +605,6 @@ __all__ = [
     "Rules",
     "Rung",
     "Scenario",
+    "Theatre",
     "Uncertain",
 ]

@@ -1,7 +1,8 @@
 """Injects: scripted events that fire at their turn with their probability (drawn once per world).
 
 docs/model.md section 7. Effects raise a rung to at least a level (``escalate``), cap it
-(``deescalate``) or shift an attribute (``adjust``). A facilitator may force an inject.
+(``deescalate``), shift an attribute (``adjust``) or record a one-off use of force for one turn
+(``incident``, played by the incidents family). A facilitator may force an inject.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ class Injects(RuleFamily):
     """Fire scheduled (or forced) injects and apply their effects in every world."""
 
     name = "injects"
-    summary = "scripted events: escalate, de-escalate or adjust an attribute, per-world draw"
+    summary = (
+        "scripted events: escalate, de-escalate, adjust an attribute or an incident, per-world draw"
+    )
     state_fields = ("inject_happens", "inject_fired", "injects_moved_rungs", "attributes_changed")
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
@@ -66,6 +69,13 @@ def apply_injects(
                 a = c.actors.index(eff.actor)
                 arr[:, a] = np.where(fire, np.clip(arr[:, a] + eff.by, 0, 1), arr[:, a])
                 s.attributes_changed |= bool(fire.any())
+            elif eff.type == "incident":  # one turn of force, not a rung held (incidents family)
+                d = c.dyad_index(eff.actor, eff.toward)
+                to = np.int8(c.rung_index(eff.to))
+                s.incident_rung[:, d] = np.where(
+                    fire, np.maximum(s.incident_rung[:, d], to), s.incident_rung[:, d]
+                )
+                s.injects_moved_rungs |= bool(fire.any())
             else:
                 d = c.dyad_index(eff.actor, eff.toward)
                 to = c.rung_index(eff.to)
