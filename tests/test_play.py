@@ -179,14 +179,19 @@ def test_terminal_game_refuses_an_unknown_actor() -> None:
 
 @pytest.mark.parametrize(
     "override",
-    ["rules.temperature=3.5e38", "rules.observation_noise=3.5e38", "rules.cost_scale=3.5e38"],
+    ["rules.temperature=1e6", "rules.observation_noise=1e6", "rules.cost_scale=1e6"],
 )
 def test_views_stay_valid_json_whatever_the_engine_holds(override: str) -> None:
-    """A value beyond float32's range becomes infinite in the engine: views carry null instead of
-    NaN/Infinity (not JSON) and do not fail (the classroom server refuses such values at start)."""
+    """The largest values the schema admits push the engine to extremes: views carry null instead
+    of NaN/Infinity (not JSON) and do not fail. Beyond them (float32's range) the scenario is
+    refused before any game starts."""
     import json
     import warnings
 
+    from sim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="less than or equal to"):
+        Game(SENKAKU, {"blue": ["Japan"]}, seed=1, overrides=[override.replace("1e6", "3.5e38")])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # numpy: overflow in the float32 cast
         g = Game(SENKAKU, {"blue": ["Japan"]}, seed=1, overrides=["turns.limit=3", override])

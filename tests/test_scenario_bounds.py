@@ -33,6 +33,7 @@ RUNG_REFERENCES = {
     ("Doctrine", "max_rung"),
     ("Alliance", "trigger"),
     ("Escalate", "to"),
+    ("Incident", "to"),
     ("Deescalate", "to"),
     ("RungTest", "at_least"),
     ("RungTest", "at_most"),

@@ -133,6 +133,17 @@ REPLICATE_COLUMNS = (
         "pair that can use force).",
     ),
     Column(
+        "horizontal.<rule>",
+        "int16",
+        "Dyads outside the crisis theatre that the horizontal-escalation rule `<rule>` "
+        "(`opportunism`, `retaliation`, `second_front`) activated in this world (docs/model.md).",
+    ),
+    Column(
+        "theatre.active",
+        "int16",
+        "Dyads in play at the end of the world (the crisis theatre plus any horizontal activations).",
+    ),
+    Column(
         "param.<path>",
         "double",
         "The value drawn in this world for an uncertain parameter (a distribution in the scenario) "
