@@ -21,6 +21,7 @@ from sim.rules.families import (
     doctrine,
     endings,
     injects,
+    nuclear,
     perception,
     threat,
     utility,
@@ -37,6 +38,7 @@ REGISTRY: list[RuleFamily] = [
     threat.FAMILY,
     doctrine.FAMILY,
     utility.FAMILY,
+    nuclear.FAMILY,
     choice.FAMILY,
     endings.FAMILY,
 ]

@@ -49,6 +49,9 @@ class WorldState:
     survival_threshold: np.ndarray = declared(
         "(R, N)", "float32", "threat at which an attack on a partner threatens the actor's survival"
     )
+    existential_threshold: np.ndarray = declared(
+        "(R, N)", "float32", "threat at which homeland strikes put the actor's existence at stake"
+    )
     attributes_changed: bool = declared("", "bool", "an inject adjusted an attribute", False)
     # dyads' attributes
     rivalry_intensity: np.ndarray = declared("(R, P)", "float32", "hostility of the rivalry")
@@ -117,6 +120,9 @@ class WorldState:
     sanctions_exposure: np.ndarray = declared("(R, P)", "float32", "cost of a sanctions rung")
     sea_lane_threat: np.ndarray = declared("(R, P)", "float32", "threat from a blockading rival")
     # doctrine
+    used_force: np.ndarray = declared(
+        "(R, P)", "bool", "the target has used force on the source in this crisis (kept)"
+    )
     self_defence: np.ndarray = declared("(R, P)", "bool", "the target has used force on source")
     collective_defence: np.ndarray = declared(
         "(R, P)", "bool", "force licensed to defend an attacked partner"
