@@ -128,6 +128,9 @@ class WorldState:
         "(R, P)", "bool", "force licensed to defend an attacked partner"
     )
     highest_rung: np.ndarray = declared("(R, P)", "int8", "highest rung doctrine allows now")
+    last_resort_weight: np.ndarray = declared(
+        "(R, P)", "float32", "value of a nuclear rung: answer to nuclear use, or existence at stake"
+    )
     # weights of the utility terms this turn
     gain_weight: np.ndarray = declared("(R, P)", "float32", "coercive gain (after deterrence)")
     cost_weight: np.ndarray = declared("(R, P)", "float32", "escalation cost")

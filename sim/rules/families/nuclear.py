@@ -42,9 +42,8 @@ def nuclear_rungs(c: CompiledScenario) -> np.ndarray:
 
 def update_nuclear(s: WorldState, c: CompiledScenario) -> None:
     """The no-first-use mask on ``highest_rung`` and the per-dyad weight of the term."""
-    arrays = s.family_arrays
     if c.first_nuclear > c.top:  # a ladder without nuclear rungs
-        arrays["last_resort_weight"] = np.zeros(s.rung.shape, dtype=F32)
+        s.last_resort_weight = np.zeros(s.rung.shape, dtype=F32)
         return
     nuked = s.peak[:, c.reverse] >= c.first_nuclear  # j has used nuclear weapons against i
     nfu = c.no_first_use[c.src]
@@ -57,13 +56,13 @@ def update_nuclear(s: WorldState, c: CompiledScenario) -> None:
     at_stake = s.threat >= s.existential_threshold[:, c.src]
     desperate = first_use & struck & at_stake
     weight = nuked + desperate * s.relative_power
-    arrays["last_resort_weight"] = (s.rules["last_resort"][:, None] * weight).astype(F32)
+    s.last_resort_weight = (s.rules["last_resort"][:, None] * weight).astype(F32)
 
 
 def last_resort(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
     """Value of the candidate rung if nuclear (zero on every other rung)."""
     nuclear = np.concatenate([[False], nuclear_rungs(c), [False, False]])[m.index]
-    return s.family_arrays["last_resort_weight"][:, m.dyads] * nuclear
+    return s.last_resort_weight[:, m.dyads] * nuclear
 
 
 class Nuclear(RuleFamily):
@@ -75,8 +74,9 @@ class Nuclear(RuleFamily):
         RuleParameter(
             "last_resort",
             2.0,
-            "Value of a nuclear rung to an actor whose existence is at stake, times the "
-            "attacker's share of power (and of answering nuclear use in kind).",
+            "Value of a nuclear rung to an actor whose existence is at stake (its homeland "
+            "struck, threat at its existential threshold), times the attacker's share of power; "
+            "also of answering nuclear use in kind.",
             SOURCES + "; value: assumption: about the extra cost of the nuclear rung over "
             "homeland strikes for a weak, risk-tolerant actor, so that first use is a live "
             "option only for a state that is losing a war on its own territory",
