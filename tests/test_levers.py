@@ -16,8 +16,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from sim.model import WargameModel, compiled
 from sim.runner.levers import screen
 

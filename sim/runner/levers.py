@@ -163,7 +163,9 @@ def levers(scenario: Any, data: dict, prefix: str = "") -> list[Lever]:
             found = []
             for name, entry in part.items():
                 if section == "injects":
-                    arms = _arms(entry.probability, type(entry).model_fields["probability"].annotation)
+                    arms = _arms(
+                        entry.probability, type(entry).model_fields["probability"].annotation
+                    )
                     if arms is not None:
                         found.append(Lever(f"injects.{name}.probability", *arms))
                 else:
