@@ -186,6 +186,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from sim.runner.montecarlo import run_montecarlo
 
+    if args.runs is None:
+        args.runs = 300 if args.levers is not None else 2000
     c = _load(args)
     print(
         f"{args.scenario}: valid ({c.n_actors} actors, {len(c.src)} rivalry dyads, "
@@ -220,6 +222,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     summary = summarise(a.counts(), {"scenario": c.scenario.name, "seed": args.seed})
     print_summary(summary, {k: v.description for k, v in c.scenario.outcomes.items()})
+    if args.levers is not None:
+        from sim.runner.levers import check_levers
+
+        warnings += check_levers(
+            args.scenario, args.runs, args.seed, args.levers, args.overrides, args.block
+        )
     print(f"check: ok, {warnings} warning(s)")
     return 0
 
@@ -626,10 +634,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument(
-        "--runs", type=int, default=2000, help="replicates of each of the two runs (default 2000)"
+        "--runs",
+        type=int,
+        default=None,
+        help="replicates of each of the two runs (default 2000); 300 per arm with --levers",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of both runs (default 0)")
     p.add_argument("--block", type=int, default=1000, help="replicates per block (default 1000)")
+    p.add_argument(
+        "--levers",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PREFIX",
+        help="screen every parameter (or those under PREFIX) for a measurable effect",
+    )
     _add_set(p)
     p.set_defaults(func=cmd_check)
 

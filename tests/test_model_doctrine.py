@@ -1,7 +1,8 @@
 """Doctrine masks as invariants over many worlds (DESIGN.md, "Doctrine constraints").
 
 - Japan's exclusively defence-oriented posture: Japan only moves onto a force rung toward an actor
-  that used force against Japan first (self-defence) or, under the Three New Conditions, toward the
+  that has used force against Japan in this crisis (self-defence, which persists after the attacker
+  steps down) or, under the Three New Conditions, toward the
   attacker of a partner Japan is committed to, once that commitment fired and is honoured. It strikes
   a homeland only after that actor attacked Japan itself (2022 counterstrike capability).
 - Actors without nuclear weapons, or bound by non-nuclear principles, never reach a nuclear rung.
@@ -52,9 +53,11 @@ def audit_japan(path: Path, R: int, seed: int, overrides: dict | None = None) ->
     bad = np.zeros(R, dtype=bool)
     bad_home = np.zeros(R, dtype=bool)
     options_violations: list[str] = []
+    seen = m.rung.copy()  # highest rung of every dyad seen at a decision: "has used force"
     while m.running:
         options = m.options("Japan")  # prepares the turn
         before = m.rung.copy()
+        np.maximum(seen, before, out=seen)
         fired = m.state.triggered.copy()
         honoured = m.state.honoured.copy()
         alive = m.state.alive.copy()
@@ -63,12 +66,12 @@ def audit_japan(path: Path, R: int, seed: int, overrides: dict | None = None) ->
             target = c.actors[c.dst[d]]
             rose = alive & (m.rung[:, d] > before[:, d])
             entered = rose & (m.rung[:, d] >= c.first_force)
-            attacked = before[:, c.reverse[d]] >= c.first_force  # target used force on Japan
+            attacked = seen[:, c.reverse[d]] >= c.first_force  # target has used force on Japan
             collective = np.zeros(R, dtype=bool)
             for k in guaranteed:  # target is attacking a partner Japan is committed to
                 hit = c.dyad_index(target, c.actors[c.link_p[k]])
                 if hit >= 0:
-                    collective |= fired[:, k] & honoured[:, k] & (before[:, hit] >= c.first_force)
+                    collective |= fired[:, k] & honoured[:, k] & (seen[:, hit] >= c.first_force)
             used |= entered
             bad |= entered & ~(attacked | collective)
             bad_home |= rose & (m.rung[:, d] >= c.first_homeland) & ~attacked

@@ -122,6 +122,7 @@ class CompiledScenario:
     # per actor (N)
     kind_org: np.ndarray
     nuclear_ok: np.ndarray
+    no_first_use: np.ndarray  # declared no-first-use of nuclear weapons
     defence_oriented: np.ndarray
     counterstrike: np.ndarray
     collective_defence_rule: np.ndarray  # TREATY, THREE_NEW_CONDITIONS or NO_COLLECTIVE_DEFENCE
@@ -277,6 +278,7 @@ ACTOR_NUMBERS = (  # state field, attribute path within an actor
     ("opinion_relaxation", "opinion_relaxation"),
     ("sea_lanes", "economy.sea_lanes"),
     ("survival_threshold", "doctrine.survival_threshold"),
+    ("existential_threshold", "doctrine.existential_threshold"),
 )
 
 
@@ -319,6 +321,7 @@ def _actor_flags(s: Scenario, ladder: Ladder) -> dict[str, np.ndarray]:
     return {
         "kind_org": np.array([a.kind == "organisation" for a in acts], dtype=bool),
         "nuclear_ok": nuclear_ok,
+        "no_first_use": np.array([a.doctrine.no_first_use for a in acts], dtype=bool),
         "defence_oriented": np.array([a.doctrine.defence_oriented for a in acts], dtype=bool),
         "counterstrike": np.array([a.doctrine.counterstrike for a in acts], dtype=bool),
         "collective_defence_rule": np.array(

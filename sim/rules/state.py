@@ -49,6 +49,9 @@ class WorldState:
     survival_threshold: np.ndarray = declared(
         "(R, N)", "float32", "threat at which an attack on a partner threatens the actor's survival"
     )
+    existential_threshold: np.ndarray = declared(
+        "(R, N)", "float32", "threat at which homeland strikes put the actor's existence at stake"
+    )
     attributes_changed: bool = declared("", "bool", "an inject adjusted an attribute", False)
     # dyads' attributes
     rivalry_intensity: np.ndarray = declared("(R, P)", "float32", "hostility of the rivalry")
@@ -128,11 +131,17 @@ class WorldState:
     sanctions_exposure: np.ndarray = declared("(R, P)", "float32", "cost of a sanctions rung")
     sea_lane_threat: np.ndarray = declared("(R, P)", "float32", "threat from a blockading rival")
     # doctrine
+    used_force: np.ndarray = declared(
+        "(R, P)", "bool", "the target has used force on the source in this crisis (kept)"
+    )
     self_defence: np.ndarray = declared("(R, P)", "bool", "the target has used force on source")
     collective_defence: np.ndarray = declared(
         "(R, P)", "bool", "force licensed to defend an attacked partner"
     )
     highest_rung: np.ndarray = declared("(R, P)", "int8", "highest rung doctrine allows now")
+    last_resort_weight: np.ndarray = declared(
+        "(R, P)", "float32", "value of a nuclear rung: answer to nuclear use, or existence at stake"
+    )
     # weights of the utility terms this turn
     gain_weight: np.ndarray = declared("(R, P)", "float32", "coercive gain (after deterrence)")
     cost_weight: np.ndarray = declared("(R, P)", "float32", "escalation cost")

@@ -21,6 +21,7 @@ ATTRIBUTES = (  # compiled array -> state field (float32 per world)
     "opinion_relaxation",
     "sea_lanes",
     "survival_threshold",
+    "existential_threshold",
     "rivalry_intensity",
     "trade_dependence",
     "claim_stake",

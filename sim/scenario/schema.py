@@ -165,6 +165,17 @@ class Doctrine(Strict):
     non_nuclear: bool = Field(
         default=False, description="Never uses nuclear rungs (also implied by nuclear: false)."
     )
+    no_first_use: bool = Field(
+        default=False,
+        description="Declared no-first-use of nuclear weapons: nuclear rungs only toward an actor "
+        "that has used nuclear weapons against it (China since 16 October 1964; India since 2003).",
+    )
+    existential_threshold: Unit = Field(
+        default=0.8,
+        description="Threat level (0-1) at which strikes on the actor's homeland put its existence "
+        "or regime in jeopardy: a nuclear-armed actor without a no-first-use pledge then weighs "
+        "nuclear first use (rule `last_resort`).",
+    )
     collective_self_defence: Literal["treaty", "three_new_conditions", "none"] = Field(
         default="treaty",
         description="When force may be used for an attacked partner: `treaty` (whenever a commitment is "
@@ -447,6 +458,13 @@ class Rules(Sourced):
         default=0.02,
         description="Horizontal escalation: rate (per 30 days) at which an ally of a belligerent "
         "opens a dormant rivalry against the enemy's side.",
+    )
+
+    last_resort: NonNegative = Field(
+        default=2.0,
+        description="Value of a nuclear rung to an actor whose existence is at stake (its homeland "
+        "struck, threat at its existential threshold), times the attacker's share of power; also "
+        "of answering nuclear use in kind.",
     )
 
 

@@ -8,20 +8,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules.compile import THREE_NEW_CONDITIONS, TREATY, CompiledScenario
+from sim.rules.compile import LEVEL, THREE_NEW_CONDITIONS, TREATY, CompiledScenario
 from sim.rules.family import RuleFamily
 from sim.rules.state import WorldState
 
 
 def update_masks(s: WorldState, c: CompiledScenario) -> None:
-    """Set ``highest_rung`` and the self-defence and collective-defence licences."""
-    attacked = s.rung[:, c.reverse] >= c.first_force  # dst has used force against src
+    """Set ``highest_rung`` and the self-defence and collective-defence licences.
+
+    Self-defence is licensed once the rival *has used* force against the actor and stays licensed
+    for the rest of the crisis (``used_force`` is never cleared while the world runs): an attacker
+    stepping down one rung does not withdraw the victim's right to answer (docs/model.md, 5).
+    """
+    s.used_force |= s.rung[:, c.reverse] >= c.first_force  # dst has used force against src
+    attacked = s.used_force.copy()
     s.self_defence = attacked
     collective = np.zeros_like(attacked)
     if len(c.obligation_dyad):
         k = c.obligation_link
         ok = (
-            s.triggered[:, k] & s.honoured[:, k] & (s.rung[:, c.obligation_attack] >= c.first_force)
+            s.triggered[:, k]
+            & s.honoured[:, k]
+            & s.used_force[:, c.reverse[c.obligation_attack]]  # the attacker has used force on p
+            & (c.link_support[k] >= LEVEL["combat"])  # only a pledge to fight licenses fighting
         )
         g = c.link_g[k]
         rule = c.collective_defence_rule[g]
@@ -44,7 +53,11 @@ class Doctrine(RuleFamily):
 
     name = "doctrine"
     summary = "doctrine masks: caps, non-nuclear, defence-oriented, Three New Conditions"
-    state_fields = ("self_defence", "collective_defence", "highest_rung")
+    state_fields = ("used_force", "self_defence", "collective_defence", "highest_rung")
+
+    def setup(self, s: WorldState, c: CompiledScenario) -> None:
+        """No force has been used before the crisis starts (``initial:`` rungs count at turn 1)."""
+        s.used_force = np.zeros((s.worlds, len(c.src)), dtype=bool)
 
     def update(self, s: WorldState, c: CompiledScenario) -> None:
         """Masks from this turn's rungs, triggers and threat."""

@@ -1,0 +1,113 @@
+"""Nuclear doctrine: declared no-first-use, and first use as a last resort (docs/model.md, 5a).
+
+Two rules, both about the nuclear rungs of the ladder (flag ``nuclear``):
+- **mask**: an actor with a declared no-first-use doctrine (``doctrine.no_first_use``) may take a
+  nuclear rung toward *j* only after *j* has used nuclear weapons against it;
+- **term** ``last_resort``: a nuclear rung is worth ``last_resort · E(i←j)`` to actor *i* where
+  ``E = [j used nuclear weapons on i] + [first use allowed] · [j strikes i's homeland now] ·
+  [T(i←j) ≥ existential threshold of i] · rel_ij`` — answering nuclear use in kind, or, for an
+  actor without a no-first-use pledge whose homeland is under attack by a stronger rival to the
+  point where its existence is at stake, first use. ``rel_ij`` (the rival's share of the pair's
+  power) makes first use more tempting the more hopeless the conventional war.
+
+The term is zero on every non-nuclear rung, so it changes no other decision. Sources are on the
+parameters and in the library's doctrine entries (China's 1964 statement and 2019 white paper, the
+DPRK's 2022 law on nuclear forces, Russia's 2020 Basic Principles, the US 2022 Nuclear Posture
+Review).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.rules.compile import CompiledScenario
+from sim.rules.family import Candidates, RuleFamily, RuleParameter, UtilityTerm
+from sim.rules.state import F32, WorldState
+
+SOURCES = (
+    "China, Statement of 16 October 1964 ('China will never at any time and under any "
+    "circumstances be the first to use nuclear weapons'); State Council, China's National Defense "
+    "in the New Era (2019); DPRK, Law on the State Policy on Nuclear Forces (8 September 2022: use "
+    "when an attack on the state leadership or important strategic objects is launched or "
+    "imminent); Russia, Basic Principles of State Policy on Nuclear Deterrence (2020: conventional "
+    "aggression 'when the very existence of the state is in jeopardy'); US Nuclear Posture Review "
+    "2022 ('only ... in extreme circumstances to defend the vital interests')"
+)
+
+
+def nuclear_rungs(c: CompiledScenario) -> np.ndarray:
+    """(top + 1,) True on the nuclear rungs (the first one and every rung above it)."""
+    return np.arange(c.top + 1) >= c.first_nuclear
+
+
+def update_nuclear(s: WorldState, c: CompiledScenario) -> None:
+    """The no-first-use mask on ``highest_rung`` and the per-dyad weight of the term."""
+    if c.first_nuclear > c.top:  # a ladder without nuclear rungs
+        s.last_resort_weight = np.zeros(s.rung.shape, dtype=F32)
+        return
+    nuked = s.peak[:, c.reverse] >= c.first_nuclear  # j has used nuclear weapons against i
+    nfu = c.no_first_use[c.src]
+    barred = nfu & ~nuked
+    s.highest_rung = np.where(
+        barred, np.minimum(s.highest_rung, c.first_nuclear - 1), s.highest_rung
+    ).astype(np.int8)
+    first_use = (c.nuclear_ok & ~c.no_first_use)[c.src]
+    struck = s.rung[:, c.reverse] >= c.first_homeland  # j strikes i's homeland this turn
+    at_stake = s.threat >= s.existential_threshold[:, c.src]
+    desperate = first_use & struck & at_stake
+    weight = nuked + desperate * s.relative_power
+    s.last_resort_weight = (s.rules["last_resort"][:, None] * weight).astype(F32)
+
+
+def last_resort(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
+    """Value of the candidate rung if nuclear (zero on every other rung)."""
+    nuclear = np.concatenate([[False], nuclear_rungs(c), [False, False]])[m.index]
+    return s.last_resort_weight[:, m.dyads] * nuclear
+
+
+class Nuclear(RuleFamily):
+    """Declared nuclear doctrines: no-first-use masks; first use only with existence at stake."""
+
+    name = "nuclear"
+    summary = "declared nuclear doctrines: no first use, first use only as a last resort"
+    parameters = (
+        RuleParameter(
+            "last_resort",
+            2.0,
+            "Value of a nuclear rung to an actor whose existence is at stake (its homeland "
+            "struck, threat at its existential threshold), times the attacker's share of power; "
+            "also of answering nuclear use in kind.",
+            SOURCES + "; value: assumption: about the extra cost of the nuclear rung over "
+            "homeland strikes for a weak, risk-tolerant actor, so that first use is a live "
+            "option only for a state that is losing a war on its own territory",
+        ),
+    )
+    state_fields = ("last_resort_weight",)
+    terms = (
+        UtilityTerm(
+            "last_resort",
+            +1,
+            last_resort,
+            "last_resort · E: nuclear answer to nuclear use, or first use with existence at stake",
+            SOURCES,
+        ),
+    )
+
+    def update(self, s: WorldState, c: CompiledScenario) -> None:
+        """After the doctrine masks and the threat of this turn."""
+        update_nuclear(s, c)
+
+    def reasons(self, s: WorldState, c: CompiledScenario, dyad: int) -> list[str]:
+        """The no-first-use mask, if it applied to ``dyad`` in world 0."""
+        i = int(c.src[dyad])
+        if (
+            c.no_first_use[i]
+            and c.nuclear_ok[i]
+            and c.first_nuclear <= c.top
+            and s.peak[0, c.reverse[dyad]] < c.first_nuclear
+        ):
+            return ["no first use: nuclear rungs only in answer to nuclear use"]
+        return []
+
+
+FAMILY = Nuclear()
