@@ -61,7 +61,16 @@ class WorldState:
     # commitment links
     credibility: np.ndarray = declared("(R, K)", "float32", "chance the guarantor honours it")
     honour_draw: np.ndarray = declared("(R, K)", "float32", "uniform draw: honoured if below cred.")
-    honoured: np.ndarray = declared("(R, K)", "bool", "the guarantor honours the link")
+    honoured: np.ndarray = declared(
+        "(R, K)", "bool", "the guarantor gives the promised support (the prior before a trigger)"
+    )
+    decided: np.ndarray = declared("(R, K)", "bool", "the guarantor has decided on a fired link")
+    decided_level: np.ndarray = declared(
+        "(R, K)", "int8", "support level the guarantor chose (the prior's before a trigger)"
+    )
+    support_chance: np.ndarray = declared(
+        "(R, K)", "float32", "P(promised support) at the decision (credibility before)"
+    )
     basing_factor: np.ndarray = declared(
         "(R, K)", "float32", "share of the guarantor's power usable (basing access)"
     )
