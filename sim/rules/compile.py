@@ -167,7 +167,9 @@ class CompiledScenario:
     @functools.cached_property
     def link_dyad(self) -> np.ndarray:
         """(K,) the guarantor's dyad toward the protected actor, -1 if none (trade, decisions)."""
-        index = {(int(x), int(y)): d for d, (x, y) in enumerate(zip(self.src, self.dst))}
+        index = {
+            (int(x), int(y)): d for d, (x, y) in enumerate(zip(self.src, self.dst, strict=True))
+        }
         pairs = zip(self.link_g, self.link_p, strict=True)
         return np.array([index.get((int(g), int(p)), -1) for g, p in pairs], dtype=np.int64)
 

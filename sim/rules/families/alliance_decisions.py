@@ -55,7 +55,7 @@ def decision_terms(s: WorldState, c: CompiledScenario, fired: np.ndarray) -> dic
     that hold now; attacker-specific terms take the attacker that makes the strongest case."""
     r = s.rules
     q_link, q_dyad = c.trigger_link, c.trigger_dyad
-    g, p = c.link_g[q_link], c.link_p[q_link]
+    g = c.link_g[q_link]
     a = c.src[q_dyad]
     back = c.reverse[q_dyad]  # the partner's dyad toward its attacker
     # stake: the guarantor's own threat from the attacker (a shared enemy) and its trade with the
