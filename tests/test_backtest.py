@@ -118,7 +118,9 @@ def test_scores_table_is_what_the_forecasts_say(one_worker: Path) -> None:
 def test_cli_writes_the_folder_and_the_report(tmp_path: Path, capsys) -> None:
     out = tmp_path / "cli"
     doc = tmp_path / "validation.md"
-    doc.write_text(f"# Validation\n\nthe deck table stays\n\n{BEGIN}\nSTALE-SECTION-TEXT\n{END}\n\nafter\n")
+    doc.write_text(
+        f"# Validation\n\nthe deck table stays\n\n{BEGIN}\nSTALE-SECTION-TEXT\n{END}\n\nafter\n"
+    )
     args = ["backtest", str(DECK), "--runs", "60", "--block", "30", "--workers", "1"]
     code = main([*args, "--out", str(out), "--quiet", "--doc", str(doc)])
     assert code == 0
@@ -132,7 +134,11 @@ def test_cli_writes_the_folder_and_the_report(tmp_path: Path, capsys) -> None:
     assert "<script" not in html
     text = doc.read_text()
     assert text.startswith("# Validation\n\nthe deck table stays\n") and text.endswith("after\n")
-    assert "STALE-SECTION-TEXT" not in text and "### Engine scores" in text and "strait_standoff" in text
+    assert (
+        "STALE-SECTION-TEXT" not in text
+        and "### Engine scores" in text
+        and "strait_standoff" in text
+    )
     write_section(out, doc)  # regenerating replaces the section, once
     assert doc.read_text().count(BEGIN) == 1
     md_args = ["--out", str(tmp_path / "md"), "--format", "md", "--quiet"]

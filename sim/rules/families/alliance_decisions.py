@@ -10,7 +10,7 @@ and the guarantor gives the highest level l (up to the promised one) whose proba
 link's fixed uniform draw u (drawn at setup by the commitments family). The link is *honoured* when
 that level is the promised one. Each term is centred on a reference situation (an equal adversary,
 a partner that answers the attack in kind and did not start it, a public as reluctant as the
-reference 0.3, half the guarantor's standing commitments at stake), so that credibility keeps its
+reference 0.3, no other commitment of the guarantor watching), so that credibility keeps its
 meaning of "the chance of support in the reference situation" and the honour rate moves with the
 situation. The decision is taken when the trigger fires and revisited every turn while the crisis
 runs, but support only rises (a guarantor that has gone to war stays); because u is fixed and z
@@ -100,7 +100,7 @@ def decision_terms(s: WorldState, c: CompiledScenario, fired: np.ndarray) -> dic
     public = s.domestic_constraint * np.exp(-s.opinion_relaxation * threat)
     out["opinion"] = -r["support_opinion"][:, None] * 2 * (public[:, c.link_g] - REF_OPINION)
     # reputation: the guarantor's other commitments watch how it treats this one
-    out["reputation"] = r["support_reputation"][:, None] * (2 * c.link_reputation - 1)
+    out["reputation"] = r["support_reputation"][:, None] * c.link_reputation
     return {k: v.astype(F32) for k, v in out.items()}
 
 
@@ -231,7 +231,7 @@ class AllianceDecisions(RuleFamily):
             "Resolution 44(5), 2000 (partial fulfilment); value: assumption",
         ),
     )
-    state_fields = ("decided", "decided_level", "support_chance", "honoured")
+    state_fields = ("decided", "decided_level", "support_chance")  # and revises `honoured`
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
         """Before any trigger, the prior: the promised level where u < credibility."""
