@@ -293,6 +293,12 @@ class WargameModel(mesa.Model):
             ks = [k for k, r in enumerate(c.link_relation) if r == rel]
             out[f"triggered.{rel}"] = s.triggered[:, ks].any(axis=1)
             out[f"honoured.{rel}"] = (s.triggered[:, ks] & s.honoured[:, ks]).any(axis=1)
+            for k in ks:  # per link: the support level decided (-1: never triggered), honoured
+                g, p = c.actors[c.link_g[k]], c.actors[c.link_p[k]]
+                out[f"link.{rel}.{g}.{p}.support"] = np.where(
+                    s.triggered[:, k], s.decided_level[:, k], -1
+                ).astype(np.int8)
+                out[f"link.{rel}.{g}.{p}.honoured"] = s.triggered[:, k] & s.honoured[:, k]
         out.update(theatre.result_columns(s, c))
         for path, values in s.sampled.items():
             out[f"param.{path}"] = values

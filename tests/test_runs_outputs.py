@@ -111,7 +111,13 @@ def test_outcomes_table_has_the_documented_columns(
     assert rels, "the scenario has commitments"
     assert {f"triggered.{r}" for r in rels} | {f"honoured.{r}" for r in rels} <= set(cols)
     assert any(k.startswith("param.") for k in cols)
+    assert {
+        f"link.{r}.{c.actors[g]}.{c.actors[p]}.{x}"
+        for r, g, p in zip(c.link_relation, c.link_g, c.link_p, strict=True)
+        for x in ("support", "honoured")
+    } <= set(cols)
     known = ("replicate", "block", "outcome", "turn_ended", "peak.", "triggered.", "honoured.")
+    known += ("link.", "horizontal.", "theatre.")
     vocabulary = ("violence", "ending", "ending_turn", "n_at_war", "fought.")
     assert all(k.startswith((*known, *vocabulary)) or k.startswith("param.") for k in cols), cols
     assert len(cols) == len(set(cols))

@@ -90,7 +90,7 @@ CASES: dict[str, list[tuple[int, str, str]]] = {
         (13, "injects.blockade.effects", "at least 1 item"),
     ],
     "several_references.yaml": [
-        (11, "relations.us_japan.covers.0", "unknown dispute 'senkaku'"),
+        (11, "relations.us_japan.covers.0", "unknown place or dispute 'senkaku'"),
         (14, "initial.China.Japan", "unknown rung 'grey_zoen' (did you mean 'grey_zone'?)"),
         (
             18,

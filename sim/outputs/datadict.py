@@ -133,6 +133,18 @@ REPLICATE_COLUMNS = (
         "pair that can use force).",
     ),
     Column(
+        "link.<relation.guarantor.protected>.support",
+        "int8",
+        "The support level the guarantor chose for this commitment link when its trigger fired "
+        "(index into none, statement, sanctions, intelligence, logistics, basing, combat); -1 if it "
+        "never fired (docs/model.md, alliance decisions).",
+    ),
+    Column(
+        "link.<relation.guarantor.protected>.honoured",
+        "bool",
+        "The link fired and the guarantor honoured it (gave the promised support or part of it).",
+    ),
+    Column(
         "horizontal.<rule>",
         "int16",
         "Dyads outside the crisis theatre that the horizontal-escalation rule `<rule>` "
@@ -274,6 +286,11 @@ SUMMARY = File(
         ("seed", "Root seed."),
         ("block", "Replicates per block."),
         ("blocks", "Blocks in the run."),
+        (
+            "alliances",
+            "Per commitment link: worlds where it triggered, worlds where it was honoured, the honour "
+            "rate when triggered with its 95% interval, and the support levels chosen.",
+        ),
         (
             "vocabulary",
             "The standard vocabulary (docs/validation.md): count, share and 95% interval of each "

@@ -164,6 +164,30 @@ def honour_rates(d: RunData) -> dict[str, tuple[int, int]]:
     return out
 
 
+def link_rows(d: RunData) -> list[list[str]]:
+    """Per commitment link: link, triggered (share of worlds), honoured when triggered (95%
+    interval), support chosen when triggered (from summary.json; empty for older runs)."""
+    rows = []
+    runs = max(d.summary.get("runs", 0), 1)
+    for key, r in (d.summary.get("alliances") or {}).items():
+        t = r["triggered"]
+        if not t:
+            continue
+        lo, hi = r["ci95"]
+        chosen = ", ".join(f"{lv} {n / t:.0%}" for lv, n in r["support"].items() if n)
+        rows.append(
+            [key, f"{t:,} ({t / runs:.1%})", f"{r['rate']:.0%} ({lo:.0%} – {hi:.0%})", chosen]
+        )
+    return rows
+
+
+LINK_NOTE = (
+    "Per commitment link (guarantor > protected): the guarantor decides when the trigger fires, "
+    "with its credibility as the prior (docs/model.md, 'Alliance decisions'). Leeds, Long and "
+    "Mitchell (2000) found 74.5% of invoked commitments honoured."
+)
+
+
 def network_chart(d: RunData) -> str:
     import networkx as nx
 
@@ -378,6 +402,16 @@ def render_html(
             f"<tr><td>{e(name)}</td><td>{t:,} ({t / d.summary['runs']:.1%})</td><td>{rate}</td></tr>"
         )
     parts.append("</table>")
+    rows = link_rows(d)
+    if rows:
+        parts.append(f"<p class='meta'>{e(LINK_NOTE)}</p>")
+        parts.append(
+            "<table><tr><th>link</th><th>triggered</th><th>honoured when triggered</th>"
+            "<th>support chosen</th></tr>"
+        )
+        for r in rows:
+            parts.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in r) + "</tr>")
+        parts.append("</table>")
     progress("parameters that separate the outcomes")
     parts.append("<h2>What separates the outcomes</h2>")
     if params.empty:
@@ -408,6 +442,15 @@ def render_markdown(d: RunData) -> str:
     lines += ["", "| alliance | triggered | honoured when triggered |", "|---|---:|---:|"]
     for name, (h, t) in honour_rates(d).items():
         lines.append(f"| {name} | {t:,} | {h / t:.0%} |" if t else f"| {name} | 0 | — |")
+    rows = link_rows(d)
+    if rows:
+        lines += [
+            "",
+            LINK_NOTE,
+            "",
+            "| link | triggered | honoured when triggered | support chosen |",
+        ]
+        lines += ["|---|---:|---:|---|"] + ["| " + " | ".join(r) + " |" for r in rows]
     if d.summary.get("vocabulary"):
         from sim.outputs.vocabulary import vocabulary_markdown
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.rules import places
 from sim.rules.relations import CommitmentLink, Context, DyadValue, Pair, rules_for
 from sim.rules.segments import Segments
 from sim.rules.theatre import TheatreTables, compile_theatre
@@ -103,6 +104,7 @@ class Dyads:
     reverse: np.ndarray
     index: dict[Pair, int]
     dispute_of: np.ndarray  # dispute index for claimant->holder dyads, -1 otherwise
+    abroad: set[Pair]  # (attacker, guarantor) pairs that exist only for the guarantor's partner
 
 
 @dataclass
@@ -144,6 +146,8 @@ class CompiledScenario:
     trigger_dyad: np.ndarray
     trigger_rung: np.ndarray
     trigger_guard: np.ndarray  # the guarantor's dyad toward the attacker, -1 if none
+    trigger_place: list[str]  # where an attack at the threshold falls (sim/rules/places.py)
+    places: places.Places
     obligation_dyad: np.ndarray  # obligation pairs (O): guarantor dyad, attacker dyad, link
     obligation_attack: np.ndarray
     obligation_link: np.ndarray
@@ -162,6 +166,26 @@ class CompiledScenario:
     def triggers_by_link(self) -> Segments:
         """Trigger tests grouped by commitment link."""
         return Segments(self.trigger_link, len(self.link_g))
+
+    @functools.cached_property
+    def link_dyad(self) -> np.ndarray:
+        """(K,) the guarantor's dyad toward the protected actor, -1 if none (trade, decisions)."""
+        index = {
+            (int(x), int(y)): d for d, (x, y) in enumerate(zip(self.src, self.dst, strict=True))
+        }
+        pairs = zip(self.link_g, self.link_p, strict=True)
+        return np.array([index.get((int(g), int(p)), -1) for g, p in pairs], dtype=np.int64)
+
+    @functools.cached_property
+    def link_reputation(self) -> np.ndarray:
+        """(K,) reputation at stake: 1 - 1 / (1 + the weight of the guarantor's other commitments)
+        (alliances weigh 1, partnerships their weight; docs/model.md, "Alliance decisions")."""
+        w = np.array([1.0 if lk.alliance else lk.weight for lk in self.links], dtype=np.float64)
+        out = np.zeros(len(self.links), dtype=np.float32)
+        for k, lk in enumerate(self.links):
+            others = (self.link_g == lk.guarantor) & (self.link_p != lk.protected)
+            out[k] = 1 - 1 / (1 + w[others].sum())
+        return out
 
     @functools.cached_property
     def obligations_by_dyad(self) -> Segments:
@@ -357,10 +381,12 @@ def _direct_pairs(s: Scenario, ctx: Context) -> tuple[set[Pair], dict[Pair, int]
 
 def _extended_pairs(
     s: Scenario, ctx: Context, links: list[CommitmentLink], direct: frozenset[Pair]
-) -> set[Pair]:
+) -> tuple[set[Pair], set[Pair]]:
     """One step (not transitively): a committed actor may escalate toward the actors that
     threaten the one it is committed to (a rivalry, or a claim on its territory) - never toward
-    its own allies and partners; an attacker may turn on the hosts of the guarantors' bases."""
+    its own allies and partners; an attacker may turn on the hosts of the guarantors' bases.
+    Also returns the (attacker, guarantor) pairs added for a partner (the guarantor's forces
+    abroad, sim/rules/places.py)."""
     ix = ctx.index
     hostile: set[Pair] = set()
     for rel in s.relations.values():
@@ -368,12 +394,15 @@ def _extended_pairs(
     friends = {(lk.guarantor, lk.protected) for lk in links}
     friends |= {(lk.protected, lk.guarantor) for lk in links}
     out: set[Pair] = set()
+    abroad: set[Pair] = set()
+    hosted: set[Pair] = set()
     for link in links:
         if link.support >= LEVEL["sanctions"] or link.alliance:
             g = link.guarantor
             for x, y in direct:
                 if y == link.protected and x != g and (x, y) in hostile and (g, x) not in friends:
                     out |= {(g, x), (x, g)}
+                    abroad.add((x, g))
     for rel in s.relations.values():
         handler = rules_for(rel)
         protected = {ix[p] for p in handler.protected(rel)}
@@ -381,13 +410,15 @@ def _extended_pairs(
             for x, y in direct:
                 if y in protected and x != h and (x, y) in hostile and (h, x) not in friends:
                     out |= {(x, h), (h, x)}
-    return out
+                    hosted.add((x, h))  # an attack on a host falls on its territory
+    return out, abroad - direct - hosted
 
 
 def _dyads(s: Scenario, ctx: Context, links: list[CommitmentLink]) -> Dyads:
     """Every directed pair that can escalate, sorted; reverse index and disputes per dyad."""
     pairs, dispute_of = _direct_pairs(s, ctx)
-    pairs |= _extended_pairs(s, ctx, links, frozenset(pairs))
+    extended, abroad = _extended_pairs(s, ctx, links, frozenset(pairs))
+    pairs |= extended
     dyads = sorted((x, y) for x, y in pairs if x != y)
     index = {d: k for k, d in enumerate(dyads)}
     disp = np.full(len(dyads), -1, dtype=np.int64)
@@ -399,6 +430,7 @@ def _dyads(s: Scenario, ctx: Context, links: list[CommitmentLink]) -> Dyads:
         reverse=np.array([index[(y, x)] for x, y in dyads], dtype=np.int64),
         index=index,
         dispute_of=disp,
+        abroad=abroad,
     )
 
 
@@ -418,28 +450,36 @@ def _dyad_values(s: Scenario, ctx: Context, dy: Dyads, u: Uncertainties) -> None
             u.place(v.key, (dy.index[v.pair],), v.value, v.path)  # costs nothing: no dyad to weigh
 
 
-def _triggers(links: list[CommitmentLink], dy: Dyads, ladder: Ladder) -> dict[str, np.ndarray]:
-    """Trigger tests (link, attacker dyad, threshold, guard) and obligation pairs, sorted."""
+def _triggers(s: Scenario, ctx: Context, links: list[CommitmentLink], dy: Dyads) -> dict[str, Any]:
+    """Trigger tests (link, attacker dyad, threshold, guard) and obligation pairs, sorted. The
+    threshold is the lowest rung at or above the link's trigger at which the attack falls on a
+    place the link covers (sim/rules/places.py)."""
+    pl = places.compile_places(s, ctx.index, ctx.disputes)
+    rungs = places.Ladder.of(s)
+    actors = list(s.actors)
+    for link in links:
+        places.coverage(link, s.relations[link.relation], pl, ctx.disputes)
     trig, oblig = [], []
     for k, link in enumerate(links):
         g, p = link.guarantor, link.protected
         for a in np.flatnonzero((dy.dst == p) & (dy.src != g)):
             a = int(a)
-            thr = link.trigger
-            uncovered = dy.dispute_of[a] >= 0 and dy.dispute_of[a] not in link.covers
-            if uncovered and thr <= ladder.first_force:  # an island clash is no attack on the ally
-                thr = min(ladder.first_force + 1, ladder.top)
+            thr, where = places.trigger_threshold(
+                link, int(dy.src[a]), pl, rungs, dy.abroad, actors
+            )
             gd = dy.index.get((g, int(dy.src[a])))
-            trig.append((k, a, thr, -1 if gd is None else gd))
+            trig.append((k, a, thr, -1 if gd is None else gd, where))
             if gd is not None:
                 oblig.append((gd, a, k))
     trig.sort()
     oblig.sort()
     return {
+        "places": pl,
         "trigger_link": np.array([t[0] for t in trig], dtype=np.int64),
         "trigger_dyad": np.array([t[1] for t in trig], dtype=np.int64),
         "trigger_rung": np.array([t[2] for t in trig], dtype=np.int8),
         "trigger_guard": np.array([t[3] for t in trig], dtype=np.int64),
+        "trigger_place": [t[4] for t in trig],
         "obligation_dyad": np.array([o[0] for o in oblig], dtype=np.int64),
         "obligation_attack": np.array([o[1] for o in oblig], dtype=np.int64),
         "obligation_link": np.array([o[2] for o in oblig], dtype=np.int64),
@@ -538,7 +578,7 @@ def compile_scenario(s: Scenario) -> CompiledScenario:
         link_alliance=np.array([lk.alliance for lk in links], dtype=bool),
         link_support=np.array([lk.support for lk in links], dtype=np.int8),
         link_relation=[lk.relation for lk in links],
-        **_triggers(links, dy, ladder),
+        **_triggers(s, ctx, links, dy),
         basing=basing,
         coalition_static=_coalition_weights(len(actors), links),
         dyads_of=[np.flatnonzero(dy.src == i) for i in range(len(actors))],

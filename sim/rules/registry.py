@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sim.rules.families import (
+    alliance_decisions,
     balance,
     basing,
     choice,
@@ -32,6 +33,7 @@ from sim.rules.family import RuleFamily, RuleParameter, UtilityTerm
 
 REGISTRY: list[RuleFamily] = [
     commitments.FAMILY,
+    alliance_decisions.FAMILY,
     perception.FAMILY,
     injects.FAMILY,
     basing.FAMILY,

@@ -33,8 +33,13 @@ class CommitmentLink:
     support: int  # support level index (sim.scenario.schema.SUPPORT_LEVELS)
     credibility: Any  # number or distribution
     trigger: int  # rung at which an attack on the protected actor fires the link
-    covers: set[int]  # disputes (by index) whose clashes count as an attack at ``trigger``
     weight: float  # weight of the alignment (security dilemma)
+    # coverage (filled by sim/rules/places.py): places (by index) covered by name; actors whose
+    # administered places are covered (None: the protected member's own territory, the legacy
+    # list form); whether an attack on the protected member's forces abroad counts
+    covers: set[int] = field(default_factory=set)
+    covers_admin: set[str] | None = None
+    covers_abroad: bool = True
 
 
 @dataclass
@@ -190,7 +195,6 @@ class AllianceRules(RelationRules):
                 support=ctx.levels[rel.support],
                 credibility=rel.credibility,
                 trigger=ctx.rung(rel.trigger, ctx.first_force),
-                covers={ctx.disputes.index(c) for c in rel.covers},
                 weight=1.0,
             )
             for g in rel.guarantors or rel.members
@@ -221,7 +225,6 @@ class PartnershipRules(RelationRules):
                 support=ctx.levels[rel.support],
                 credibility=rel.credibility,
                 trigger=ctx.first_force,
-                covers=set(range(len(ctx.disputes))),
                 weight=rel.weight,
             )
             for g in rel.members

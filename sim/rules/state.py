@@ -64,7 +64,16 @@ class WorldState:
     # commitment links
     credibility: np.ndarray = declared("(R, K)", "float32", "chance the guarantor honours it")
     honour_draw: np.ndarray = declared("(R, K)", "float32", "uniform draw: honoured if below cred.")
-    honoured: np.ndarray = declared("(R, K)", "bool", "the guarantor honours the link")
+    honoured: np.ndarray = declared(
+        "(R, K)", "bool", "the guarantor gives the promised support (the prior before a trigger)"
+    )
+    decided: np.ndarray = declared("(R, K)", "bool", "the guarantor has decided on a fired link")
+    decided_level: np.ndarray = declared(
+        "(R, K)", "int8", "support level the guarantor chose (the prior's before a trigger)"
+    )
+    support_chance: np.ndarray = declared(
+        "(R, K)", "float32", "P(promised support) at the decision (credibility before)"
+    )
     basing_factor: np.ndarray = declared(
         "(R, K)", "float32", "share of the guarantor's power usable (basing access)"
     )
@@ -72,6 +81,9 @@ class WorldState:
         "(R,) each", "float64", "chance hosts grant basing (per alliance)"
     )
     basing_granted: list = declared("(R,) each", "float32", "hosts grant basing (per alliance)")
+    basing_refused: np.ndarray = declared(
+        "(R, K)", "bool", "the link's guarantor is a host that refused its bases to the partner"
+    )
     triggered: np.ndarray = declared("(R, K)", "bool", "the link's trigger has fired")
     support: np.ndarray = declared("(R, K)", "int8", "support level given now")
     support_peak: np.ndarray = declared("(R, K)", "int8", "highest support level given")

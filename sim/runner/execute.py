@@ -431,6 +431,9 @@ def finalise(rd: RunDir, c: CompiledScenario, names: list[str], last: int) -> di
     from sim.rules.vocabulary import vocab_of
 
     summary["vocabulary"] = summarise_files(blocks, vocab_of(c))
+    from sim.outputs.alliances import summarise_links
+
+    summary["alliances"] = summarise_links(blocks)
     write_json_atomic(summary, rd.summary_path)
     m["status"] = "complete"
     m["finished"] = now()

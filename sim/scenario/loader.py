@@ -262,16 +262,48 @@ def _apply_cast(located: Located, shown: str) -> tuple[list[Problem], dict[str, 
                 "drop_relations"
             ] = []  # done: a resolved scenario holds the result, not the request
     problems += _cast(located, shown, dropped)
+    _cast_places(data, dropped)
     relations = data.get("relations")
     if dropped and isinstance(relations, dict):
+        gone = set(dropped) | {k.removeprefix("places.") for k in dropped}
         for rel in relations.values():
             if isinstance(rel, dict) and isinstance(rel.get("covers"), list):
-                rel["covers"] = [c for c in rel["covers"] if c not in dropped]
+                rel["covers"] = [c for c in rel["covers"] if c not in gone]
+            elif isinstance(rel, dict) and isinstance(rel.get("covers"), dict):
+                cov = rel["covers"] = dict(rel["covers"])
+                if isinstance(cov.get("places"), list):
+                    cov["places"] = [c for c in cov["places"] if c not in gone]
         theatre = data.get("theatre")  # a theatre's disputes and rivalries follow the cast too
         for key in ("disputes", "rivalries"):
             if isinstance(theatre, dict) and isinstance(theatre.get(key), list):
                 theatre[key] = [n for n in theatre[key] if n not in dropped]
     return problems, dropped
+
+
+def _cast_places(data: dict, dropped: dict[str, str]) -> None:
+    """With a cast: drop the places administered by an actor outside it (recorded in ``dropped``
+    as ``places.<name>``), keep the claimants and covering administrations in it."""
+    places, actors, cast = data.get("places"), data.get("actors"), data.get("cast")
+    if not isinstance(cast, list) or not isinstance(actors, dict):
+        return
+    if isinstance(places, dict):
+        kept = {}
+        for name, place in places.items():
+            admin = place.get("administered_by") if isinstance(place, dict) else None
+            if isinstance(admin, str) and admin not in actors:
+                dropped[f"places.{name}"] = f"its administrator {admin!r} is not in the cast"
+                continue
+            if isinstance(place, dict) and isinstance(place.get("claimed_by"), list):
+                place = {**place, "claimed_by": [a for a in place["claimed_by"] if a in actors]}
+            kept[name] = place
+        data["places"] = kept
+    relations = data.get("relations")
+    for rel in relations.values() if isinstance(relations, dict) else ():
+        cov = rel.get("covers") if isinstance(rel, dict) else None
+        if isinstance(cov, dict) and isinstance(cov.get("administered_by"), list | str):
+            names = cov["administered_by"]
+            names = [names] if isinstance(names, str) else names
+            rel["covers"] = {**cov, "administered_by": [a for a in names if a in actors]}
 
 
 def _cast(located: Located, shown: str, dropped: dict[str, str]) -> list[Problem]:
@@ -336,6 +368,8 @@ def _well_typed(rel: dict) -> bool:
     """Fields the cast touches hold names (lists of strings, string-keyed mappings, a string holder)."""
     for key in ("members", "guarantors", "protects", "claimants", "basing_hosts", "covers"):
         v = rel.get(key)
+        if key == "covers" and isinstance(v, dict):
+            continue  # a coverage mapping (administered_by, places): validated by the schema
         if v is not None and not (isinstance(v, list) and all(isinstance(m, str) for m in v)):
             return False
     for key in ("stake", "dependence"):

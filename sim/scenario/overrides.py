@@ -40,6 +40,7 @@ SECTIONS = {
     "injects": "inject",
     "outcomes": "outcome",
     "stop": "stop condition",
+    "places": "place",
 }
 # Keys resolved while loading; an override of them would be stored and do nothing.
 STRUCTURAL = {
@@ -196,6 +197,8 @@ def removed(refs: list[Ref], actors: Iterable[str], dropped: Mapping[str, str]) 
             return f"actor {name!r} is not in the cast: add it to `cast` to use it"
         if kind == "relation" and name in dropped:
             return f"relation {name!r} is not in the scenario: {dropped[name]}"
+        if kind == "place" and f"places.{name}" in dropped:
+            return f"place {name!r} is not in the scenario: {dropped[f'places.{name}']}"
     return None
 
 

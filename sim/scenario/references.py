@@ -7,7 +7,15 @@ from collections.abc import Iterable
 
 from sim.scenario.ladder import DEFAULT_LADDER
 from sim.scenario.predicates import Predicate
-from sim.scenario.schema import Alliance, Dispute, Interdependence, Partnership, Rivalry, Scenario
+from sim.scenario.schema import (
+    Alliance,
+    Coverage,
+    Dispute,
+    Interdependence,
+    Partnership,
+    Rivalry,
+    Scenario,
+)
 
 Found = list[tuple[tuple, str]]
 
@@ -76,16 +84,36 @@ def check_references(s: Scenario) -> Found:
                 for i, m in enumerate(getattr(rel, key) or []):
                     if m not in rel.members:
                         found.append(((*base, key, i), f"{m!r} is not a member of this alliance"))
-            for i, d in enumerate(rel.covers):
-                if d not in disputes:
-                    found.append(
-                        ((*base, "covers", i), f"unknown dispute {d!r}{_hint(d, disputes)}")
-                    )
+            where = set(s.places) | disputes
+            if isinstance(rel.covers, Coverage):
+                for i, a in enumerate(rel.covers.administered_by):
+                    actor((*base, "covers", "administered_by", i), a)
+                named = [
+                    ((*base, "covers", "places", i), d) for i, d in enumerate(rel.covers.places)
+                ]
+            else:
+                named = [((*base, "covers", i), d) for i, d in enumerate(rel.covers)]
+            for path, d in named:
+                if d not in where:
+                    found.append((path, f"unknown place or dispute {d!r}{_hint(d, where)}"))
             rung((*base, "trigger"), rel.trigger)
             for i, h in enumerate(rel.basing_hosts):
                 actor((*base, "basing_hosts", i), h)
         if isinstance(rel, Dispute):
             actor((*base, "holder"), rel.holder)
+            place = s.places.get(rel.place) if rel.place is not None else None
+            if rel.place is not None and place is None:
+                found.append(
+                    ((*base, "place"), f"unknown place {rel.place!r}{_hint(rel.place, s.places)}")
+                )
+            elif place is not None and place.administered_by != rel.holder:
+                found.append(
+                    (
+                        (*base, "place"),
+                        f"place {rel.place!r} is administered by {place.administered_by!r}, "
+                        f"not by the dispute's holder {rel.holder!r}",
+                    )
+                )
             for i, m in enumerate(rel.claimants):
                 actor((*base, "claimants", i), m)
                 if m == rel.holder:
@@ -108,6 +136,15 @@ def check_references(s: Scenario) -> Found:
         for i, n in enumerate(getattr(s.theatre, key)):
             if n not in known:
                 found.append((("theatre", key, i), f"unknown {what} {n!r}{_hint(n, known)}"))
+    for name, pl in s.places.items():
+        if pl.administered_by is not None:
+            actor(("places", name, "administered_by"), pl.administered_by)
+        for i, a in enumerate(pl.claimed_by):
+            actor(("places", name, "claimed_by", i), a)
+            if a == pl.administered_by:
+                found.append(
+                    (("places", name, "claimed_by", i), "the administrator cannot also claim it")
+                )
 
     for who, targets in s.initial.items():
         actor(("initial", who), who)

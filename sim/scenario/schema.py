@@ -245,6 +245,32 @@ class _Relation(Sourced):
     )
 
 
+class Coverage(Strict):
+    """What a treaty covers, by administration: an armed attack counts for the trigger only where
+    it falls on a covered place (docs/model.md, "Geography")."""
+
+    administered_by: list[Name] = Field(
+        default_factory=list,
+        description="Actors whose administered territory is covered: their own territory and the "
+        "places (disputed or not) they administer, e.g. [Japan] for US-Japan Article V.",
+    )
+    places: list[Name] = Field(
+        default_factory=list,
+        description="Further places (or disputes, meaning their place) covered by name.",
+    )
+    forces_abroad: bool = Field(
+        default=False,
+        description="An attack on a protected member's forces away from its territory counts.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_name(cls, data: object) -> object:
+        if isinstance(data, dict) and isinstance(data.get("administered_by"), str):
+            return {**data, "administered_by": [data["administered_by"]]}
+        return data
+
+
 class Alliance(_Relation):
     """A defence treaty: guarantors come to the aid of protected members when the trigger fires."""
 
@@ -255,9 +281,12 @@ class Alliance(_Relation):
     protects: list[Name] | None = Field(
         default=None, description="Whose territory is covered (default: all members)."
     )
-    covers: list[Name] = Field(
+    covers: list[Name] | Coverage = Field(
         default_factory=list,
-        description="Disputed territories (dispute names) the treaty covers, e.g. senkaku.",
+        description="Where an armed attack counts for the trigger. A list of places (or disputes, "
+        "meaning their place) covered besides the protected members' own territory and forces, "
+        "e.g. [senkaku]; or a mapping such as `{administered_by: Japan}`: the territories under "
+        "the named actors' administration (US-Japan Article V), plus `places` and `forces_abroad`.",
     )
     trigger: RungRef | None = Field(
         default=None,
@@ -309,6 +338,12 @@ class Dispute(Sourced):
     )
     holder: Name = Field(description="Actor administering the territory.")
     claimants: list[Name] = Field(min_length=1, description="Actors claiming it.")
+    place: Name | None = Field(
+        default=None,
+        description="The place in dispute (a name under `places:`, administered by the holder). "
+        "Default: a territory named after the dispute, administered by the holder and claimed by "
+        "the claimants.",
+    )
     stake: dict[Name, Unit] = Field(
         default_factory=dict, description="Value of the territory to each party, 0-1."
     )
@@ -335,6 +370,30 @@ class Interdependence(Sourced):
     members: list[Name] = Field(min_length=2, max_length=2, description="The two economies.")
     dependence: dict[Name, Unit] = Field(
         default_factory=dict, description="Each member's exposure to the tie, 0-1."
+    )
+
+
+class Place(Sourced):
+    """A territory or sea area: who administers it and who claims it. A use of force on a
+    dispute's dyad below full-scale war happens at the dispute's place; treaties say which
+    places they cover (docs/model.md, "Geography")."""
+
+    merge: bool | None = _merge_field()
+
+    title: str | None = Field(
+        default=None, description="Display name, e.g. 'Northern Territories'."
+    )
+    kind: Literal["territory", "sea"] = Field(
+        default="territory",
+        description="A land territory (with its territorial sea) or a sea area.",
+    )
+    administered_by: Name | None = Field(
+        default=None,
+        description="Actor administering the place (none: e.g. the high seas). Leaving the cast "
+        "drops the place.",
+    )
+    claimed_by: list[Name] = Field(
+        default_factory=list, description="Actors claiming it besides the administrator."
     )
 
 
@@ -466,6 +525,37 @@ class Rules(Sourced):
         "struck, threat at its existential threshold), times the attacker's share of power; also "
         "of answering nuclear use in kind.",
     )
+    support_interest: NonNegative = Field(
+        default=0.75,
+        description="Weight of the guarantor's stake: its own threat from the attacker and its "
+        "trade with the partner.",
+    )
+    support_cost: NonNegative = Field(
+        default=1.0,
+        description="Weight of the attacker's power against the guarantor's (nuclear attackers "
+        "cost more).",
+    )
+    support_opinion: NonNegative = Field(
+        default=1.0,
+        description="Weight of the guarantor's public reluctance (relaxed by the threat it feels).",
+    )
+    support_partner_fights: NonNegative = Field(
+        default=1.0,
+        description="Penalty when the partner does not answer the attack in kind (buck-passing).",
+    )
+    support_entrapment: NonNegative = Field(
+        default=1.5,
+        description="Penalty when the partner used force first (the guarantor avoids entrapment).",
+    )
+    support_reputation: NonNegative = Field(
+        default=0.5,
+        description="Weight of the reputation at stake: the guarantor's other commitments watching.",
+    )
+    support_partial: NonNegative = Field(
+        default=1.5,
+        description="How much likelier a guarantor is to give less than it promised (per unit of "
+        "support weight saved).",
+    )
 
 
 THEATRE_KINDS = ("maritime", "land", "mixed")
@@ -587,6 +677,10 @@ class Scenario(Sourced):
     )
     actors: dict[Name, Actor] = Field(default_factory=dict, description="Actors by name.")
     relations: dict[Name, Relation] = Field(default_factory=dict, description="Relations by name.")
+    places: dict[Name, Place] = Field(
+        default_factory=dict,
+        description="Territories and sea areas by name: who administers and who claims them.",
+    )
     initial: dict[Name, dict[Name, RungRef]] = Field(
         default_factory=dict,
         description="Starting rung of actor toward target, e.g. {China: {Taiwan: grey_zone}}.",
@@ -612,6 +706,7 @@ __all__ = [
     "SUPPORT_LEVELS",
     "Actor",
     "Alliance",
+    "Coverage",
     "Dispute",
     "Incident",
     "Inject",
@@ -619,6 +714,7 @@ __all__ = [
     "Ladder",
     "Outcome",
     "Partnership",
+    "Place",
     "Rivalry",
     "Rules",
     "Rung",

@@ -31,13 +31,14 @@ class Basing(RuleFamily):
 
     name = "basing"
     summary = "hosts grant or refuse basing access (per world), scaling the guarantor's power"
-    state_fields = ("basing_factor", "basing_granted")
+    state_fields = ("basing_factor", "basing_granted", "basing_refused")
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
         """One draw per world and alliance with hosts; reported as ``param.<key>_granted``."""
         R, K = s.worlds, len(c.link_g)
         s.basing_factor = np.ones((R, K), dtype=F32)
         s.basing_granted = []
+        s.basing_refused = np.zeros((R, K), dtype=bool)
         for b, access in zip(c.basing, s.basing_access, strict=True):
             granted = s.rng.random(R) < access
             s.basing_factor[:, b.links] = np.where(granted, 1.0, 1.0 - b.share)[:, None]
@@ -48,6 +49,7 @@ class Basing(RuleFamily):
             # combat operations from bases in Japan are "the subjects of prior consultation with
             # the Government of Japan" - the same decision in Tokyo as Japan's own entry.
             k = host_links(c, b)
+            s.basing_refused[:, k] |= ~granted[:, None]
             s.honoured[:, k] &= granted[:, None]
 
 

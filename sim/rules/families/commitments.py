@@ -10,6 +10,7 @@ import numpy as np
 
 from sim.rules.compile import LEVEL, THREE_NEW_CONDITIONS, TREATY, CompiledScenario
 from sim.rules.events import Event
+from sim.rules.families import alliance_decisions
 from sim.rules.family import RuleFamily
 from sim.rules.state import F32, WorldState
 from sim.scenario.schema import SUPPORT_LEVELS
@@ -32,11 +33,13 @@ def update_commitments(s: WorldState, c: CompiledScenario) -> None:
     """Fire treaty triggers on armed attacks and set each link's graded support level."""
     if not len(c.link_g):
         return
-    fired_now = c.triggers_by_link.any(s.rung[:, c.trigger_dyad] >= c.trigger_rung)
+    fired = s.rung[:, c.trigger_dyad] >= c.trigger_rung
+    fired_now = c.triggers_by_link.any(fired)
     s.triggered |= fired_now & ~s.triggered & s.alive[:, None]
-    # support: honoured -> the link's level (combat only where doctrine allows it); not honoured ->
-    # a statement; before any trigger, an honoured partner under pressure makes statements.
-    level = np.where(s.honoured, c.link_support, LEVEL["statement"]).astype(np.int8)
+    alliance_decisions.decide(s, c, fired)
+    # support: the level the guarantor decided (combat only where doctrine allows it); before any
+    # trigger, a partner under pressure whose guarantor honours by the prior makes statements.
+    level = s.decided_level.astype(np.int8)
     barred = combat_barred(s, c)
     rear = np.where(c.rear_area[c.link_g], LEVEL["basing"], LEVEL["intelligence"]).astype(np.int8)
     level = np.where(barred & (level >= LEVEL["combat"]), rear, level)
@@ -62,7 +65,9 @@ class Commitments(RuleFamily):
     )
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
-        """Draw honouring once per world and link (common random numbers across settings)."""
+        """Draw each link's uniform once per world (common random numbers across settings); the
+        prior honours it where the draw is below the credibility (alliance_decisions decides when the
+        trigger fires)."""
         R, K = s.worlds, len(c.link_g)
         s.honour_draw = s.rng.random((R, K), dtype=F32)
         s.honoured = s.honour_draw < s.credibility
@@ -86,8 +91,14 @@ class Commitments(RuleFamily):
 
 def log_triggers(s: WorldState, c: CompiledScenario, before: np.ndarray) -> None:
     """One event per link whose trigger fired this turn in world 0."""
+    fired = np.flatnonzero(s.rung[0, c.trigger_dyad] >= c.trigger_rung)
     for k in np.flatnonzero(s.triggered[0] & ~before[0]):
         g, p = c.actors[c.link_g[k]], c.actors[c.link_p[k]]
+        at = [
+            f"by {c.actors[c.src[c.trigger_dyad[q]]]} on {c.trigger_place[q]}"
+            for q in fired
+            if c.trigger_link[q] == k
+        ]
         verdict = "honours it" if s.honoured[0, k] else "does not honour it"
         lvl = SUPPORT_LEVELS[s.support[0, k]]
         s.log.append(
@@ -95,7 +106,8 @@ def log_triggers(s: WorldState, c: CompiledScenario, before: np.ndarray) -> None
                 s.turn,
                 "trigger",
                 g,
-                f"Trigger of {c.link_relation[k]} fired ({p} attacked): {g} {verdict} "
+                f"Trigger of {c.link_relation[k]} fired ({p} attacked {', '.join(at)}): "
+                f"{g} {verdict} "
                 f"(support: {lvl})",
             )
         )

@@ -1,0 +1,68 @@
+"""The alliance summary: per commitment link, how often it fired and how often the guarantor
+honoured it, with the support it chose (docs/model.md, "Alliance decisions").
+
+The honour rate is a result of the decision rule, to be compared with the literature: allies
+honoured 74.5% of the commitments that were invoked in Leeds, Long and Mitchell, 'Reevaluating
+Alliance Reliability', Journal of Conflict Resolution 44(5), 2000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from sim.runner.stats import wilson
+from sim.scenario.schema import SUPPORT_LEVELS
+
+PREFIX = "link."
+LEEDS_2000 = 0.745  # share of invoked commitments honoured (Leeds, Long and Mitchell 2000)
+
+
+def summarise_links(paths: Iterable[Path]) -> dict[str, Any]:
+    """``{"<relation> <G>><P>": {relation, guarantor, protected, triggered, honoured, rate,
+    ci95, support: {level: count}}}`` from Parquet block files (empty for older runs)."""
+    out: dict[str, dict[str, Any]] = {}
+    for p in paths:
+        names = [n for n in pq.read_schema(p).names if n.startswith(PREFIX)]
+        if not names:
+            continue
+        table = pq.read_table(p, columns=names)
+        for n in names:
+            if not n.endswith(".support"):
+                continue
+            _, rel, g, prot, _ = n.split(".")
+            level = table.column(n).to_numpy()
+            honoured = table.column(n.removesuffix(".support") + ".honoured").to_numpy()
+            row = out.setdefault(
+                f"{rel} {g}>{prot}",
+                {
+                    "relation": rel,
+                    "guarantor": g,
+                    "protected": prot,
+                    "triggered": 0,
+                    "honoured": 0,
+                    "support": dict.fromkeys(SUPPORT_LEVELS, 0),
+                },
+            )
+            row["triggered"] += int((level >= 0).sum())
+            row["honoured"] += int(honoured.sum())
+            counts = np.bincount(level[level >= 0].astype(np.int64), minlength=len(SUPPORT_LEVELS))
+            for i, lv in enumerate(SUPPORT_LEVELS):
+                row["support"][lv] += int(counts[i])
+    for row in out.values():
+        t, h = row["triggered"], row["honoured"]
+        row["rate"] = h / t if t else None
+        row["ci95"] = list(wilson(h, t)) if t else None
+    return out
+
+
+def pooled_rate(links: dict[str, Any]) -> tuple[int, int]:
+    """(honoured, triggered) over every link: comparable with Leeds, Long and Mitchell (2000)."""
+    return (
+        sum(r["honoured"] for r in links.values()),
+        sum(r["triggered"] for r in links.values()),
+    )
