@@ -91,9 +91,7 @@ def test_only_the_engines_workers_skip_the_main_module() -> None:
         assert keys & theirs.keys()
 
 
-def test_a_failed_api_run_leaves_no_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failed_api_run_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object) -> dict:
         raise RuntimeError("engine failure")
 

@@ -3,8 +3,9 @@
 Blocks are submitted to a ``concurrent.futures`` executor (a spawn-context process pool, or this
 process when one worker is asked for). Each finished block is written to ``blocks/`` under a temporary
 name and renamed; the manifest says ``incomplete`` until every block is there and the outcome table has
-been assembled in block order. Ctrl-C or a dead worker leaves the finished blocks in place, and
-``resume`` runs only the missing ones.
+been assembled in block order. Ctrl-C, a dead worker or a full or read-only disk leaves the finished
+blocks in place (one line says what was kept), and ``resume`` runs only the missing ones. The folder is
+locked while a run executes, so two resumes of it cannot interleave.
 """
 
 from __future__ import annotations
