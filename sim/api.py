@@ -64,7 +64,12 @@ def run(
     max_runs: int = 200_000,
     quiet: bool = True,
 ) -> RunResult:
-    """Run ``scenario`` (a path or a ``sim.Scenario``) and return the finished run."""
+    """Run ``scenario`` (a path or a ``sim.Scenario``) and return the finished run.
+
+    Works as written in a plain script (no ``if __name__ == "__main__":`` needed) and in a
+    notebook: the worker processes do not re-run the caller's main module. A bad argument is
+    refused before any folder is created; a run that fails before any block finished leaves no
+    folder behind."""
     from sim.runner.execute import Plan, execute, start_run
     from sim.scenario import Scenario, load_scenario
     from sim.scenario.loader import validate_data
@@ -97,9 +102,22 @@ def run(
         max_runs=max_runs,
         trajectories=trajectories,
     )
+    workers = _workers(workers)
     rd = start_run(resolved, path, overrides_list, plan, out, base_scenario=base)
     execute(rd, workers=workers, quiet=quiet)
     return RunResult(rd.path)
+
+
+def _workers(workers: int | None) -> int:
+    """Worker processes for ``workers`` (refused below 1; capped to the cores, with a warning)."""
+    import warnings
+
+    from sim.runner.execute import check_workers
+
+    n, note = check_workers(workers)
+    if note:
+        warnings.warn(note, stacklevel=3)
+    return n
 
 
 def load_run(path: str | os.PathLike[str]) -> RunResult:
@@ -115,9 +133,14 @@ def sweep(
     out: str | os.PathLike[str] | None = None,
     quiet: bool = True,
 ) -> Any:
-    """Run a sweep file; return its points table (pandas DataFrame; ``.attrs["path"]`` is the folder)."""
+    """Run a sweep file; return its points table (pandas DataFrame; ``.attrs["path"]`` is the folder).
+
+    Like :func:`run`, needs no main guard in a script and leaves no folder behind when it fails
+    before any batch finished."""
     from sim.sweeps.run import execute_sweep, start_sweep
 
+    if executor != "dask" or not scheduler:
+        workers = _workers(workers)
     sd = start_sweep(Path(sweep_file), out)
     points = execute_sweep(sd, workers=workers, executor=executor, scheduler=scheduler, quiet=quiet)
     points.attrs["path"] = sd.path

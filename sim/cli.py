@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 from sim import __version__
 from sim.errors import WargameError
@@ -23,6 +24,50 @@ examples:
 
 Docs: README.md, docs/scenario-format.md (the format), docs/model.md (the rules).
 """
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors on one line (exit status 2), like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _at_least(least: int) -> tuple[Callable[[Any], bool], str]:
+    return (lambda v: v >= least), f"give a whole number of {least} or more"
+
+
+# Every numeric option of every subcommand, by argparse ``dest``: what it accepts, and what to say.
+_NUMBERS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "runs": _at_least(1),
+    "block": _at_least(1),
+    "max_runs": _at_least(1),
+    "batch_runs": _at_least(1),
+    "aar_runs": _at_least(1),
+    "workers": (lambda v: v >= 1, "give 1 or more worker processes (default: all cores)"),
+    "seed": _at_least(0),
+    "turn_seconds": (lambda v: v >= 0, "give 0 (no timer) or more"),
+    "precision": (lambda v: 0 < v < 0.5, "a half-width between 0 and 0.5, e.g. 0.01 for one point"),
+    "alpha": (lambda v: 0 < v < 1, "a significance level between 0 and 1, e.g. 0.05"),
+    "port": (lambda v: 0 < v < 65536, "not a port number (1 to 65535)"),
+}
+
+
+def check_numbers(args: argparse.Namespace) -> None:
+    """Refuse a numeric option out of its range in one line, before anything is created; cap
+    ``--workers`` at the number of cores with a one-line note on stderr (more processes than
+    cores only compete for them; the results do not depend on the number of workers)."""
+    for dest, (ok, words) in _NUMBERS.items():
+        value = getattr(args, dest, None)
+        if value is not None and not ok(value):  # every range is finite: NaN and inf fail too
+            raise WargameError(f"--{dest.replace('_', '-')} {value}: {words}")
+    if getattr(args, "workers", None) is not None:
+        from sim.runner.execute import check_workers
+
+        remote = getattr(args, "executor", None) == "dask" and getattr(args, "scheduler", None)
+        args.workers, note = check_workers(args.workers, "--workers", cap=not remote)
+        if note:
+            print(f"wargame: {note}", file=sys.stderr)
 
 
 def _add_set(p: argparse.ArgumentParser) -> None:
@@ -116,12 +161,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(timeline(m.log, verbose=args.verbose))
         print(f"\nOutcome: {m.outcome_names[m.outcome[0]]} (turn {m.end_turn[0]})")
         return 0
-    if args.runs < 1 or args.block < 1:
-        raise WargameError("--runs and --block must be at least 1")
-    if args.max_runs < 1:
-        raise WargameError("--max-runs must be at least 1")
-    if args.precision is not None and not 0 < args.precision < 0.5:
-        raise WargameError("--precision is a half-width between 0 and 0.5, e.g. 0.01 for one point")
     from sim.runner.execute import Plan, start_run
     from sim.scenario import load_scenario
 
@@ -277,6 +316,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
     if find_spec("solara") is None:
         raise WargameError('wargame viz needs the viz extra: pip install -e ".[viz]"')
     _load(args)  # validate first: errors as one clear line, not a server traceback
+    _check_port(args.host, args.port)
     env = {
         **os.environ,
         "WARGAME_SCENARIO": args.scenario,
@@ -315,15 +355,34 @@ def _public_host(host: str) -> str:
 
 
 def _check_port(host: str, port: int) -> None:
-    """Refuse a port already taken (one line, before anything is printed or served)."""
+    """Refuse an address this machine cannot listen on (one line, before anything is printed or
+    served), saying whether --host or --port is the problem."""
+    import errno
     import socket
 
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a valid address"
+        raise WargameError(
+            f"--host {host}: not an address or host name this machine can listen on ({why})"
+        ) from None
+    family, _, _, _, address = infos[0]
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            s.bind((host, port))
+            s.bind(address)
         except OSError as exc:
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise WargameError(
+                    f"--host {host}: not an address of this machine ({exc.strerror}); "
+                    "use 127.0.0.1, 0.0.0.0 (every network) or one of its addresses"
+                ) from None
+            if exc.errno == errno.EACCES:
+                raise WargameError(
+                    f"cannot listen on port {port} ({exc.strerror}): "
+                    "ports below 1024 need administrator rights; choose another --port"
+                ) from None
             raise WargameError(
                 f"cannot listen on {host}:{port} ({exc.strerror}): choose another --port"
             ) from None
@@ -338,10 +397,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise WargameError('wargame serve needs the viz extra: pip install -e ".[viz]"')
     if args.scenario:
         _load(args)  # validate first: errors as one clear line, not a server traceback
-    if not 0 < args.port < 65536:
-        raise WargameError(f"--port {args.port}: not a port number")
-    if args.turn_seconds < 0:
-        raise WargameError(f"--turn-seconds {args.turn_seconds}: give 0 (no timer) or more")
     _check_port(args.host, args.port)
     token = args.token or os.environ.get("WARGAME_TOKEN") or secrets.token_urlsafe(16)
     url = (args.url or f"http://{_public_host(args.host)}:{args.port}").rstrip("/")
@@ -462,7 +517,7 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="wargame",
         description="alliance-wargame: run Indo-Pacific crisis scenarios (YAML) as agent-based "
         "simulations and get outcome distributions over many replications.",
@@ -748,6 +803,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        check_numbers(args)
         return int(args.func(args) or 0)
     except WargameError as exc:
         print(
@@ -760,6 +816,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file or folder the command could not read or write: one line
+        from sim.outputs.rundir import describe_os_error
+
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"wargame: {where}{describe_os_error(exc)[0]}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

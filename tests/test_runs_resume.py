@@ -292,7 +292,7 @@ def test_a_failed_write_leaves_no_file_under_the_final_name(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(tables.pq, "write_table", half_write)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(RunError, match="the disk is full; 2 finished block"):
         execute_mod.execute(rd, workers=1, quiet=True)
     assert not rd.block_file(2).exists()
     assert rd.finished_blocks() == {0, 1}

@@ -7,16 +7,23 @@ Layout of ``runs/<scenario>-<UTC time>-<hash>/``::
     outcomes.parquet     one row per replicate, in block order (when complete)
     trajectories.parquet rung per actor per turn per replicate (with --trajectories)
     summary.json         count, share, 95% Wilson interval and standard error per outcome
+
+While a run (or sweep) is under way its folder is locked (``fcntl.flock`` on the folder itself, so no
+lock file is left behind; the operating system releases it when the process ends, even on
+``kill -9``): a second process resuming the same folder is refused in one line.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import platform
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -56,10 +63,14 @@ def write_text_atomic(text: str, path: Path, mode: int | None = None) -> Path:
     """Write ``text`` to a hidden temporary name beside ``path``, then rename it: a reader never sees
     a half-written file. ``mode`` sets the permissions before the rename (e.g. 0o600)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    if mode is not None:
-        os.chmod(tmp, mode)
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a cut-off write (disk full) leaves nothing, frees its space
+        raise
     return path
 
 
@@ -67,11 +78,50 @@ def write_json_atomic(data: Any, path: Path) -> None:
     write_text_atomic(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", path)
 
 
+def describe_os_error(exc: OSError) -> tuple[str, str]:
+    """(what went wrong, what to do about it), in words, for an error while writing outputs."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full", "free some space"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"not writable ({exc.strerror or 'permission denied'})", "make it writable"
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}", "fix that"
+
+
 @dataclass
 class RunDir:
-    """Paths inside a run folder and its manifest."""
+    """Paths inside a run folder and its manifest. ``created``: the topmost folder that starting
+    this run created (None for a folder that already existed, e.g. one being resumed)."""
 
     path: Path
+    created: Path | None = field(default=None, compare=False, repr=False)
+    unit = "block"
+
+    def kept(self) -> int:
+        """Finished blocks on disk (what a resume would not run again)."""
+        return len(self.finished_blocks())
+
+    @contextmanager
+    def lock(self, resume: str) -> Iterator[None]:
+        """Hold an exclusive lock on the folder while the body runs; refuse (one line) if another
+        process holds it. ``resume`` names the command, for the message."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no advisory locks, run unlocked
+            yield
+            return
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RunError(
+                    f"{self.path}: already being run or resumed by another process "
+                    f"(`{resume}` refused); wait for it to finish, or stop it and resume again"
+                ) from None
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
 
     @property
     def manifest_path(self) -> Path:

@@ -3,23 +3,24 @@
 Blocks are submitted to a ``concurrent.futures`` executor (a spawn-context process pool, or this
 process when one worker is asked for). Each finished block is written to ``blocks/`` under a temporary
 name and renamed; the manifest says ``incomplete`` until every block is there and the outcome table has
-been assembled in block order. Ctrl-C or a dead worker leaves the finished blocks in place, and
-``resume`` runs only the missing ones.
+been assembled in block order. Ctrl-C, a dead worker or a full or read-only disk leaves the finished
+blocks in place (one line says what was kept), and ``resume`` runs only the missing ones. The folder is
+locked while a run executes, so two resumes of it cannot interleave.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import shutil
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,20 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from sim.errors import RunError
-from sim.outputs.rundir import RunDir, canonical_json, command_line, now, short_hash, versions
+from sim.outputs.rundir import (
+    RunDir,
+    canonical_json,
+    command_line,
+    describe_os_error,
+    now,
+    short_hash,
+    versions,
+)
 from sim.outputs.summary import max_half_width, summarise
 from sim.outputs.tables import concat_blocks, scenario_labels, to_table, write_atomic
 from sim.rules.compile import CompiledScenario, compile_scenario
 from sim.runner.montecarlo import outcome_names
+from sim.runner.pool import process_pool
 from sim.runner.worker import run_block
 from sim.scenario.schema import Scenario
 
@@ -56,6 +66,25 @@ class Plan:
     def size(self, i: int) -> int:
         total = self.max_runs if self.precision is not None else self.runs
         return min(self.block, total - i * self.block)
+
+    def check(self) -> None:
+        """Refuse, in one line and before any folder exists, a plan that cannot run."""
+        for name in ("runs", "block", "max_runs"):
+            if not _whole(getattr(self, name), 1):
+                raise RunError(f"{name}={getattr(self, name)!r}: give a whole number of 1 or more")
+        if not _whole(self.seed, 0):
+            raise RunError(f"seed={self.seed!r}: give a whole number of 0 or more")
+        p = self.precision
+        if p is not None and (isinstance(p, bool) or not isinstance(p, Real) or not 0 < p < 0.5):
+            raise RunError(f"precision={p!r}: give a half-width between 0 and 0.5, e.g. 0.01")
+        self.runs, self.seed, self.block = int(self.runs), int(self.seed), int(self.block)
+        self.max_runs = int(self.max_runs)
+        self.precision = None if p is None else float(p)
+
+
+def _whole(value: Any, least: int) -> bool:
+    """``value`` is an integer (Python or NumPy, not a bool) of at least ``least``."""
+    return isinstance(value, Integral) and not isinstance(value, bool) and value >= least
 
 
 @dataclass
@@ -158,17 +187,13 @@ class _InProcess(Executor):
         return fut
 
 
-def _ignore_sigint() -> None:  # pragma: no cover - runs in the worker processes
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def make_executor(workers: int) -> Executor:
     """In-process for one worker; otherwise a spawn-context process pool whose workers ignore Ctrl-C
-    (the parent handles it and keeps what has finished)."""
+    (the parent handles it and keeps what has finished) and do not re-run ``__main__``, so a plain
+    script or a notebook needs no ``if __name__ == "__main__":`` guard (``sim.runner.pool``)."""
     if workers <= 1:
         return _InProcess()
-    ctx = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+    return process_pool(workers)
 
 
 def in_flight(workers: int) -> int:
@@ -208,26 +233,115 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def check_workers(workers: int | None, name: str = "workers", cap: bool = True) -> tuple[int, str]:
+    """The number of worker processes to start for ``workers`` (None: every core), and a one-line
+    note when it was capped ("" otherwise). Fewer than 1 is refused. More than the cores is
+    capped to the cores (``cap``): extra processes only compete for them, and the results do
+    not depend on the number of workers."""
+    if workers is None:
+        return default_workers(), ""
+    if not _whole(workers, 1):
+        raise RunError(f"{name} {workers!r}: give 1 or more worker processes (default: all cores)")
+    cores = default_workers()
+    if cap and workers > cores:
+        return (
+            cores,
+            f"{name} {workers} is more than the {cores} cores of this machine: using {cores}",
+        )
+    return workers, ""
+
+
 def new_run_dir(scenario_name: str, identity: dict, out: str | os.PathLike[str] | None) -> RunDir:
-    """``runs/<scenario>-<UTC time>-<hash>/`` (or ``out``), created empty."""
+    """``runs/<scenario>-<UTC time>-<hash>/`` (or ``out``), created empty. ``RunDir.created`` is the
+    topmost folder this call created (removed again by :func:`discard_if_nothing_kept`)."""
     if out is not None:
         path = Path(out)
         if path.exists() and not path.is_dir():
             raise RunError(f"{path}: --out names a file, not a folder")
         if path.exists() and any(path.iterdir()):
             raise RunError(f"{path}: output folder exists and is not empty")
-        path.mkdir(parents=True, exist_ok=True)
-        return RunDir(path)
+        top = first_missing(path)
+        make_folder(path, exist_ok=True)
+        return RunDir(path, created=top)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     for attempt in range(100):  # the hash tells runs apart; the counter, two started in one second
         salt = {"identity": identity, "attempt": attempt, "ns": time.time_ns()}
         path = Path("runs") / f"{scenario_name}-{stamp}-{short_hash(salt)}"
+        top = first_missing(path)
         try:
-            path.mkdir(parents=True, exist_ok=False)
-            return RunDir(path)
+            make_folder(path, exist_ok=False)
+            return RunDir(path, created=top)
         except FileExistsError:
             continue
     raise RunError("could not create a new run folder under runs/")
+
+
+def first_missing(path: Path) -> Path | None:
+    """The topmost of ``path`` and its parents that does not exist yet (None if ``path`` exists)."""
+    top = None
+    for p in [path, *path.parents]:
+        if p.exists():
+            break
+        top = p
+    return top
+
+
+def make_folder(path: Path, exist_ok: bool) -> None:
+    """``path.mkdir(parents=True)``, a one-line error when the place is not writable or full."""
+    try:
+        path.mkdir(parents=True, exist_ok=exist_ok)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        why, _ = describe_os_error(exc)
+        raise RunError(f"cannot create the folder {path}: {why}") from None
+
+
+def discard_if_nothing_kept(rd: RunDir) -> bool:
+    """After a failed fresh run or sweep: remove the folders it created if no finished block or
+    batch is in them (nothing to resume), so a failure leaves nothing behind. True if removed."""
+    if rd.created is None or not rd.created.exists() or rd.kept():
+        return False
+    try:
+        if rd.manifest().get("status") == "complete":
+            return False
+    except RunError:
+        pass  # no readable manifest: nothing to keep either
+    shutil.rmtree(rd.created, ignore_errors=True)
+    return True
+
+
+@contextmanager
+def failures_keep_work(rd: RunDir, command: str) -> Iterator[None]:
+    """Turn a dead worker, a full or read-only disk and an exhausted memory into one ``RunError``
+    line saying what was kept in ``rd`` and how to finish (``command`` is the resume command). A
+    fresh folder in which nothing finished is removed on any failure but Ctrl-C."""
+
+    def kept_and_next() -> tuple[str, str]:
+        if discard_if_nothing_kept(rd):
+            return f"nothing had finished, so {rd.path} was removed", "start again"
+        return (
+            f"{rd.kept()} finished {rd.unit}(s) kept in {rd.path}",
+            f"finish with `{command} {rd.path}`",
+        )
+
+    try:
+        yield
+    except BrokenProcessPool:
+        kept, then = kept_and_next()
+        raise RunError(f"a worker process died; {kept}; {then}") from None
+    except MemoryError:
+        kept, then = kept_and_next()
+        raise RunError(
+            f"out of memory; {kept}; use a smaller block or fewer workers, then {then}"
+        ) from None
+    except OSError as exc:
+        why, fix = describe_os_error(exc)
+        kept, then = kept_and_next()
+        raise RunError(f"cannot write to {rd.path}: {why}; {kept}; {fix}, then {then}") from None
+    except Exception:
+        discard_if_nothing_kept(rd)
+        raise
 
 
 def start_run(
@@ -238,7 +352,9 @@ def start_run(
     out: str | os.PathLike[str] | None = None,
     base_scenario: Scenario | None = None,
 ) -> RunDir:
-    """Create the run folder and its manifest (status ``incomplete``)."""
+    """Create the run folder and its manifest (status ``incomplete``). A plan that cannot run is
+    refused first, and a folder whose manifest cannot be written is removed again."""
+    plan.check()
     resolved = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     base = (base_scenario or scenario).model_dump(mode="json", by_alias=True, exclude_none=True)
     file_hash = None
@@ -273,7 +389,12 @@ def start_run(
         "resolved_scenario": resolved,
         "base_scenario": base,
     }
-    rd.save_manifest(manifest)
+    try:
+        rd.save_manifest(manifest)
+    except OSError as exc:
+        discard_if_nothing_kept(rd)
+        why, _ = describe_os_error(exc)
+        raise RunError(f"cannot write the run folder {rd.path}: {why}") from None
     return rd
 
 
@@ -307,14 +428,26 @@ def _block_counts(rd: RunDir, i: int, names: list[str]) -> dict[str, int]:
 def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict:
     """Run every missing block of the run in ``rd`` and finalise it; return the summary.
 
-    Raises ``KeyboardInterrupt`` (after keeping finished blocks) on Ctrl-C and ``RunError`` when a
-    worker dies; either way the manifest stays ``incomplete`` and ``--resume`` picks up from there.
+    The run folder is locked while this runs: a second ``execute`` of the same folder (two
+    ``--resume`` at once) is refused with a one-line ``RunError``. Raises ``KeyboardInterrupt``
+    (after keeping finished blocks) on Ctrl-C and a one-line ``RunError`` when a worker dies, the
+    disk is full or read-only; either way the manifest stays ``incomplete`` and ``--resume`` picks
+    up from there.
     """
     m = rd.manifest()
     if m.get("kind", "run") != "run":
         raise RunError(
             f"{rd.path}: a {m.get('kind')} folder, not a run (use `wargame sweep --resume`)"
         )
+    if m.get("status") == "complete":
+        return rd.summary()
+    workers, _ = check_workers(workers)
+    with rd.lock("wargame run --resume"), failures_keep_work(rd, "wargame run --resume"):
+        return _execute_locked(rd, workers, quiet)
+
+
+def _execute_locked(rd: RunDir, workers: int, quiet: bool) -> dict:
+    m = rd.manifest()  # again, under the lock: another process may have finished the run
     if m.get("status") == "complete":
         return rd.summary()
     plan = _plan_of(m, rd.path)
@@ -334,7 +467,6 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
     counts = {i: _block_counts(rd, i, names) for i in sorted(done)}
     target = _precision_target(counts, plan) if plan.precision is not None else None
     n_blocks = plan.n_blocks()
-    workers = workers or default_workers()
     progress = Progress(
         sum(plan.size(i) for i in range(n_blocks)) if plan.precision is None else plan.max_runs,
         quiet=quiet,
@@ -362,11 +494,6 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
             executor, tasks, in_flight(workers), on_result, lambda: target is not None
         ):
             fut.cancel()  # blocks past the precision target are not needed
-    except BrokenProcessPool:
-        raise RunError(
-            f"a worker process died; {len(rd.finished_blocks())} finished block(s) kept in {rd.path}; "
-            f"finish with `wargame run --resume {rd.path}`"
-        ) from None
     finally:
         progress.close()
         executor.shutdown(wait=True, cancel_futures=True)

@@ -32,13 +32,24 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import RunError
-from sim.outputs.rundir import RunDir, now, short_hash, versions, write_json_atomic
+from sim.outputs.rundir import (
+    RunDir,
+    describe_os_error,
+    now,
+    short_hash,
+    versions,
+    write_json_atomic,
+)
 from sim.outputs.tables import concat_blocks, scenario_labels, to_table, write_atomic
 from sim.runner.execute import (
     Progress,
-    default_workers,
+    check_workers,
+    discard_if_nothing_kept,
+    failures_keep_work,
+    first_missing,
     in_flight,
     make_executor,
+    make_folder,
     new_run_dir,
     run_tasks,
 )
@@ -97,6 +108,11 @@ def run_points(base: dict, rows: list[tuple[int, dict]], replicates: int, seed: 
 class SweepDir(RunDir):
     """Paths of a sweep folder."""
 
+    unit = "batch"
+
+    def kept(self) -> int:
+        return len(self.finished_batches())
+
     @property
     def design(self) -> Path:
         return self.path / "design.parquet"
@@ -131,12 +147,35 @@ def start_sweep(spec_path: Path, out: str | os.PathLike[str] | None = None) -> S
     identity = {"spec": spec.model_dump(mode="json", warnings=False), "scenario": base_dict}
     if out is not None:
         path = Path(out)
+        if path.exists() and not path.is_dir():
+            raise RunError(f"{path}: --out names a file, not a folder")
         if path.exists() and any(path.iterdir()):
             raise RunError(f"{path}: output folder exists and is not empty")
+        created = first_missing(path)
+        make_folder(path, exist_ok=True)
     else:
-        path = new_run_dir(f"sweep-{Path(spec_path).stem}", identity, None).path
-    path.mkdir(parents=True, exist_ok=True)
-    sd = SweepDir(path)
+        rd = new_run_dir(f"sweep-{Path(spec_path).stem}", identity, None)
+        path, created = rd.path, rd.created
+    sd = SweepDir(path, created=created)
+    try:
+        _write_start(sd, spec, spec_path, scenario_path, base, base_dict, design)
+    except OSError as exc:
+        discard_if_nothing_kept(sd)
+        why, _ = describe_os_error(exc)
+        raise RunError(f"cannot write the sweep folder {sd.path}: {why}") from None
+    return sd
+
+
+def _write_start(
+    sd: SweepDir,
+    spec: Any,
+    spec_path: Path,
+    scenario_path: Any,
+    base: Any,
+    base_dict: dict,
+    design: pd.DataFrame,
+) -> None:
+    """The design table and the manifest (status ``incomplete``) of a new sweep folder."""
 
     params = [c for c in design.columns if c != "point"]
     columns = {k: _col(design[k]) for k in design.columns}
@@ -160,7 +199,6 @@ def start_sweep(spec_path: Path, out: str | os.PathLike[str] | None = None) -> S
         "base_scenario": base_dict,
     }
     sd.save_manifest(manifest)
-    return sd
 
 
 def make_dask_executor(scheduler: str | None, workers: int) -> tuple[Executor, Any]:
@@ -192,8 +230,22 @@ def execute_sweep(
     scheduler: str | None = None,
     quiet: bool = False,
 ) -> pd.DataFrame:
-    """Run the missing batches of the sweep in ``sd``; finalise; return the points table."""
+    """Run the missing batches of the sweep in ``sd``; finalise; return the points table.
+
+    The folder is locked meanwhile (a second ``--resume`` of it is refused in one line); a dead
+    worker, a full or read-only disk give a one-line ``RunError`` saying what was kept."""
     m = sd.manifest()
+    if m["status"] == "complete":
+        return pd.read_parquet(sd.points)
+    workers, _ = check_workers(workers, cap=not (executor == "dask" and scheduler))
+    with sd.lock("wargame sweep --resume"), failures_keep_work(sd, "wargame sweep --resume"):
+        return _execute_locked(sd, workers, executor, scheduler, quiet)
+
+
+def _execute_locked(
+    sd: SweepDir, workers: int, executor: str, scheduler: str | None, quiet: bool
+) -> pd.DataFrame:
+    m = sd.manifest()  # again, under the lock: another process may have finished the sweep
     if m["status"] == "complete":
         return pd.read_parquet(sd.points)
     spec = m["spec"]
@@ -209,7 +261,6 @@ def execute_sweep(
         stale.unlink()
     done = sd.finished_batches()
     todo = iter([b for b in range(n_batches) if b not in done])
-    workers = workers or default_workers()
     progress = Progress(len(design) * spec["replicates"], quiet=quiet, label=str(sd.path))
     progress.resumed(sum(min(batch, len(design) - b * batch) for b in done) * spec["replicates"])
     from sim.rules.compile import compile_scenario
