@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from sim.rules.families import (
     balance,
+    bargaining,
     basing,
     choice,
     coalition,
@@ -21,9 +22,12 @@ from sim.rules.families import (
     doctrine,
     endings,
     injects,
+    mediation,
     perception,
+    settlement,
     threat,
     utility,
+    weariness,
 )
 from sim.rules.family import RuleFamily, RuleParameter, UtilityTerm
 
@@ -38,6 +42,10 @@ REGISTRY: list[RuleFamily] = [
     doctrine.FAMILY,
     utility.FAMILY,
     choice.FAMILY,
+    weariness.FAMILY,
+    bargaining.FAMILY,
+    mediation.FAMILY,
+    settlement.FAMILY,
     endings.FAMILY,
 ]
 

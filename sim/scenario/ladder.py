@@ -29,6 +29,7 @@ DEFAULT_LADDER = Ladder.model_validate(
                 "name": "show_of_force",
                 "label": "Show of force",
                 "cost": 0.25,
+                "military": True,
                 "description": "Exercises, deployments, missile tests near the rival.",
             },
             {

@@ -1,0 +1,103 @@
+"""Bargaining: the settlement range of every pair, and what standing firm reveals (model.md, 11.2).
+
+Fearon (1995): two sides who expect a contest to cost something always have a range of deals both
+prefer to fighting, unless each is optimistic enough about its chances. Here side s of a pair
+demands ``d_s = p_s - c_s / V_s``: its perceived chance ``p_s`` (the same balance the utility's
+deterrence uses) less the cost of continuing ``c_s`` (the ladder cost at the pair's level, as the
+utility weighs it, plus war weariness) over its stake ``V_s``. A deal exists when the demands fit
+in one issue: ``surplus = 1 - d_a - d_b >= 0``. A side with no stake demands nothing (-1).
+
+Optimism comes from misperceived resolve; it fades as rivals reveal themselves (Slantchev 2003,
+"the principle of convergence"; Powell 2004, learning while fighting): every week a rival stands
+firm at a military rung, the gap between perceived and true resolve closes by ``learning``, twice
+as fast under fire.
+
+A side **wants out** when continuing is worth less than backing down, counting its face
+(audience costs, Fearon 1994: backing down from rung L costs ``audience_cost x L / top``) and,
+for the holder of a disputed territory, the territory itself (backing down gives it up):
+``d_s < -face_s - [holder]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.rules.compile import CompiledScenario
+from sim.rules.family import RuleFamily, RuleParameter
+from sim.rules.pairs import pairs_of, per_turn, quiet_rung, turn_weeks
+from sim.rules.state import F32, WorldState
+
+FEARON = "Fearon, 'Rationalist Explanations for War', International Organization 49(3), 1995"
+CONVERGENCE = (
+    "Slantchev, 'The Principle of Convergence in Wartime Negotiations', APSR 97(4), 2003; Powell, "
+    "'Bargaining and Learning While Fighting', AJPS 48(2), 2004"
+)
+
+
+def p_win(s: WorldState, c: CompiledScenario) -> np.ndarray:
+    """(R, P) the source's perceived chance against the target and its committed coalition."""
+    k = s.committed_power[:, c.dst]
+    return s.source_strength / (
+        s.source_strength + s.target_strength + s.rules["deterrence"][:, None] * k + 1e-6
+    )
+
+
+def learn(s: WorldState, c: CompiledScenario) -> None:
+    """Perceived resolve moves toward true resolve where the target stood firm this turn."""
+    weeks = turn_weeks(c.scenario)
+    firm = s.rung[:, c.reverse] > quiet_rung(c)  # the target holds a military rung toward source
+    fire = s.rung[:, c.reverse] >= c.first_force
+    rate = s.rules["learning"]
+    step = per_turn(rate, weeks)[:, None] * firm
+    step = np.where(fire, per_turn(1 - (1 - rate) ** 2, weeks)[:, None], step)
+    if not step.any():
+        return
+    truth = s.resolve[:, c.dst]
+    s.perceived_resolve = (s.perceived_resolve + step * (truth - s.perceived_resolve)).astype(F32)
+    s.target_strength = (s.target_power * s.perceived_resolve).astype(F32)
+
+
+def demands(s: WorldState, c: CompiledScenario) -> np.ndarray:
+    """(R, P) each dyad source's demand d = p - c / V (unclipped; -1e3 without a stake)."""
+    level = np.maximum(s.rung, s.rung[:, c.reverse]).astype(np.int64)  # the pair's level
+    cost = s.cost_weight * c.rung_cost[level] + s.weariness_weight * (level / c.top)
+    stake = s.claim_stake + s.holder_stake
+    demand = np.where(stake > 1e-3, p_win(s, c) - cost / np.maximum(stake, 1e-3), -1e3)
+    return demand.astype(F32)
+
+
+class Bargaining(RuleFamily):
+    """Learning from standing firm, the settlement range and who wants out, after every turn."""
+
+    name = "bargaining"
+    summary = "settlement range of each pair (Fearon 1995); resolve revealed by standing firm"
+    parameters = (
+        RuleParameter(
+            "learning",
+            0.2,
+            "Share of the gap between perceived and true resolve closed per week a rival "
+            "stands firm (twice that under fire).",
+            f"{CONVERGENCE}; value: assumption: a misperception halves in about three weeks "
+            "of standing firm",
+        ),
+    )
+    state_fields = ("bargaining_surplus", "wants_out")
+
+    def setup(self, s: WorldState, c: CompiledScenario) -> None:
+        """No settlement range is known before the first turn."""
+        s.bargaining_surplus = np.zeros((s.worlds, pairs_of(c).size), dtype=F32)
+        s.wants_out = np.zeros((s.worlds, len(c.src)), dtype=bool)
+
+    def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
+        """Learn from the turn, then each pair's surplus and each side's wish to back down."""
+        learn(s, c)
+        P = pairs_of(c)
+        demand = demands(s, c)
+        fit = np.clip(demand, -1.0, 1.0)
+        s.bargaining_surplus = (1.0 - fit[:, P.a] - fit[:, P.b]).astype(F32)
+        face = s.rules["audience_cost"][:, None] * s.rung / F32(c.top)
+        holder = (s.holder_stake > 1e-3).astype(F32)
+        s.wants_out = demand < -face - holder
+
+
+FAMILY = Bargaining()
