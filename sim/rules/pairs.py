@@ -68,7 +68,7 @@ def pairs_of(c: CompiledScenario) -> Pairs:
 
 def quiet_rung(c: CompiledScenario) -> int:
     """Highest rung at which a crisis is not active: the rung below the first rung that is
-    ``military``, a blockade or force (the default ladder: grey-zone coercion)."""
+    ``coercive``, a blockade or force (the default ladder: diplomatic protest)."""
     rungs = (c.scenario.ladder or DEFAULT_LADDER).rungs
-    active = [k for k, r in enumerate(rungs) if r.military or r.blockade or r.force]
+    active = [k for k, r in enumerate(rungs) if r.coercive or r.blockade or r.force]
     return max((active[0] if active else len(rungs)) - 1, 0)

@@ -98,11 +98,11 @@ class Rung(Strict):
     sanctions: bool = Field(
         default=False, description="Economic measures: costs scale with trade ties."
     )
-    military: bool = Field(
+    coercive: bool = Field(
         default=False,
-        description="A military move short of force (a show of force): from the first rung that "
-        "is military, a blockade or force, a pair's crisis is active; below it a crisis can fade "
-        "(docs/model.md, 11).",
+        description="Coercion beyond words short of a blockade or force (grey-zone pressure, a "
+        "show of force): from the first rung that is coercive, a blockade or force, a pair's "
+        "crisis is active; below it a crisis can fade (docs/model.md, 11).",
     )
     violence: Violence | None = Field(
         default=None,

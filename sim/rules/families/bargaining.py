@@ -4,12 +4,13 @@ Fearon (1995): two sides who expect a contest to cost something always have a ra
 prefer to fighting, unless each is optimistic enough about its chances. Here side s of a pair
 demands ``d_s = p_s - c_s / V_s``: its perceived chance ``p_s`` (the same balance the utility's
 deterrence uses) less the cost of continuing ``c_s`` (the ladder cost at the pair's level, as the
-utility weighs it, plus war weariness) over its stake ``V_s``. A deal exists when the demands fit
+utility weighs it, plus war weariness) over its stake ``V_s`` as the utility values it
+(``3 x resolve x stake``, the gain term's multiplier). A deal exists when the demands fit
 in one issue: ``surplus = 1 - d_a - d_b >= 0``. A side with no stake demands nothing (-1).
 
 Optimism comes from misperceived resolve; it fades as rivals reveal themselves (Slantchev 2003,
 "the principle of convergence"; Powell 2004, learning while fighting): every week a rival stands
-firm at a military rung, the gap between perceived and true resolve closes by ``learning``, twice
+firm at a coercive rung, the gap between perceived and true resolve closes by ``learning``, twice
 as fast under fire.
 
 A side **wants out** when continuing is worth less than backing down, counting its face
@@ -45,7 +46,7 @@ def p_win(s: WorldState, c: CompiledScenario) -> np.ndarray:
 def learn(s: WorldState, c: CompiledScenario) -> None:
     """Perceived resolve moves toward true resolve where the target stood firm this turn."""
     weeks = turn_weeks(c.scenario)
-    firm = s.rung[:, c.reverse] > quiet_rung(c)  # the target holds a military rung toward source
+    firm = s.rung[:, c.reverse] > quiet_rung(c)  # the target coerces the source (or worse)
     fire = s.rung[:, c.reverse] >= c.first_force
     rate = s.rules["learning"]
     step = per_turn(rate, weeks)[:, None] * firm
@@ -58,11 +59,15 @@ def learn(s: WorldState, c: CompiledScenario) -> None:
 
 
 def demands(s: WorldState, c: CompiledScenario) -> np.ndarray:
-    """(R, P) each dyad source's demand d = p - c / V (unclipped; -1e3 without a stake)."""
+    """(R, P) each dyad source's demand d = p - c / V (unclipped; -1e3 without a stake).
+
+    V is the issue as the utility values it (the gain term's 3 x resolve x stake), c the cost of
+    continuing at the pair's level as the utility weighs it, plus war weariness."""
     level = np.maximum(s.rung, s.rung[:, c.reverse]).astype(np.int64)  # the pair's level
     cost = s.cost_weight * c.rung_cost[level] + s.weariness_weight * (level / c.top)
     stake = s.claim_stake + s.holder_stake
-    demand = np.where(stake > 1e-3, p_win(s, c) - cost / np.maximum(stake, 1e-3), -1e3)
+    value = 3.0 * s.resolve[:, c.src] * stake
+    demand = np.where(value > 1e-3, p_win(s, c) - cost / np.maximum(value, 1e-3), -1e3)
     return demand.astype(F32)
 
 
