@@ -145,6 +145,9 @@ class WorldState:
     bargaining_surplus: np.ndarray = declared(
         "(R, Q)", "float32", "size of the pair's settlement range (negative: none)"
     )
+    settlement_pressure: np.ndarray = declared(
+        "(R, Q)", "float32", "what continuing costs both sides over their stakes (0: no range)"
+    )
     wants_out: np.ndarray = declared(
         "(R, P)", "bool", "the source values continuing below backing down (after face)"
     )

@@ -437,9 +437,9 @@ class Rules(Sourced):
         "stands firm (twice that under fire).",
     )
     settlement_rate: Unit = Field(
-        default=0.15,
-        description="Weekly chance that a pair with a wide settlement range settles (scaled by "
-        "1 - exp(-surplus)).",
+        default=0.3,
+        description="Weekly chance that a pair with an open settlement range settles, times "
+        "1 - exp(-pressure) (what continuing costs both sides over their stakes).",
     )
     concession_rate: Unit = Field(
         default=0.15,

@@ -13,10 +13,15 @@ Optimism comes from misperceived resolve; it fades as rivals reveal themselves (
 firm at a coercive rung, the gap between perceived and true resolve closes by ``learning``, twice
 as fast under fire.
 
-A side **wants out** when continuing is worth less than backing down, counting its face
-(audience costs, Fearon 1994: backing down from rung L costs ``audience_cost x L / top``) and,
-for the holder of a disputed territory, the territory itself (backing down gives it up):
-``d_s < -face_s - [holder]``.
+What pushes a pair with an open range to settle is what continuing costs both sides over their
+stakes, the **settlement pressure** ``c_a / V_a + c_b / V_b`` (Fearon: the costlier the contest,
+the wider the range; Slantchev: costs that mount drive the sides to terms). A cheap grey-zone
+standoff can run for a year; a war presses hard.
+
+A side **wants out** when continuing (prevailing with chance p, at cost c) is worth less than
+backing down (giving up the issue), counting its face (audience costs, Fearon 1994: backing down
+from rung L costs ``audience_cost x L / top``): ``d_s < -face_s``. Claimant and holder alike: the
+claimant gives up its demand, the holder the territory; the weaker side gets there first.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from sim.rules.family import RuleFamily, RuleParameter
 from sim.rules.pairs import pairs_of, per_turn, quiet_rung, turn_weeks
 from sim.rules.state import F32, WorldState
 
+MAX_SHARE = 5.0  # cost over stake of a side with (next to) no stake: it wants out at any cost
 FEARON = "Fearon, 'Rationalist Explanations for War', International Organization 49(3), 1995"
 CONVERGENCE = (
     "Slantchev, 'The Principle of Convergence in Wartime Negotiations', APSR 97(4), 2003; Powell, "
@@ -58,8 +64,9 @@ def learn(s: WorldState, c: CompiledScenario) -> None:
     s.target_strength = (s.target_power * s.perceived_resolve).astype(F32)
 
 
-def demands(s: WorldState, c: CompiledScenario) -> np.ndarray:
-    """(R, P) each dyad source's demand d = p - c / V (unclipped; -1e3 without a stake).
+def demands(s: WorldState, c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
+    """(R, P) each dyad source's demand d = p - c / V (unclipped; -1e3 without a stake) and its
+    cost share c / V (at most ``MAX_SHARE``).
 
     V is the issue as the utility values it (the gain term's 3 x resolve x stake), c the cost of
     continuing at the pair's level as the utility weighs it, plus war weariness."""
@@ -67,8 +74,9 @@ def demands(s: WorldState, c: CompiledScenario) -> np.ndarray:
     cost = s.cost_weight * c.rung_cost[level] + s.weariness_weight * (level / c.top)
     stake = s.claim_stake + s.holder_stake
     value = 3.0 * s.resolve[:, c.src] * stake
-    demand = np.where(value > 1e-3, p_win(s, c) - cost / np.maximum(value, 1e-3), -1e3)
-    return demand.astype(F32)
+    share = np.minimum(cost / np.maximum(value, 1e-3), MAX_SHARE)
+    demand = np.where(value > 1e-3, p_win(s, c) - share, -1e3)
+    return demand.astype(F32), share.astype(F32)
 
 
 class Bargaining(RuleFamily):
@@ -86,23 +94,25 @@ class Bargaining(RuleFamily):
             "of standing firm",
         ),
     )
-    state_fields = ("bargaining_surplus", "wants_out")
+    state_fields = ("bargaining_surplus", "settlement_pressure", "wants_out")
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
         """No settlement range is known before the first turn."""
         s.bargaining_surplus = np.zeros((s.worlds, pairs_of(c).size), dtype=F32)
+        s.settlement_pressure = np.zeros((s.worlds, pairs_of(c).size), dtype=F32)
         s.wants_out = np.zeros((s.worlds, len(c.src)), dtype=bool)
 
     def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
         """Learn from the turn, then each pair's surplus and each side's wish to back down."""
         learn(s, c)
         P = pairs_of(c)
-        demand = demands(s, c)
+        demand, share = demands(s, c)
         fit = np.clip(demand, -1.0, 1.0)
         s.bargaining_surplus = (1.0 - fit[:, P.a] - fit[:, P.b]).astype(F32)
+        pressure = share[:, P.a] + share[:, P.b]
+        s.settlement_pressure = np.where(s.bargaining_surplus >= 0, pressure, 0).astype(F32)
         face = s.rules["audience_cost"][:, None] * s.rung / F32(c.top)
-        holder = (s.holder_stake > 1e-3).astype(F32)
-        s.wants_out = demand < -face - holder
+        s.wants_out = demand < -face
 
 
 FAMILY = Bargaining()

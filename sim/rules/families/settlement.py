@@ -7,7 +7,7 @@ one uniform draw per pair and world falling into one of three bands (weekly rate
 - **imposed**: the pair is fighting and a far stronger neutral presses it (mediation family),
   at ``imposition_rate``;
 - **settled**: the settlement range is open (bargaining family), at ``settlement_rate x (1 -
-  exp(-surplus))``, times ``mediation_effect`` while mediated; when both sides want out, at
+  exp(-pressure))`` (the settlement pressure: costs over stakes), times ``mediation_effect`` while mediated; when both sides want out, at
   least at ``concession_rate`` (a mutual step-down). A mediated settlement is a formal agreement;
   an unmediated one is formal with chance ``direct_agreement``, else a tacit understanding;
 - **conceded**: exactly one side wants out, at ``concession_rate``: it backs down.
@@ -64,8 +64,7 @@ def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
     level = np.maximum(s.rung[:, P.a], s.rung[:, P.b])
     out_a, out_b = s.wants_out[:, P.a], s.wants_out[:, P.b]
     col = lambda k: rules[k][:, None]  # noqa: E731 - a per-world rule as a column
-    surplus = np.maximum(s.bargaining_surplus, 0)
-    settle = col("settlement_rate") * (1.0 - np.exp(-surplus))
+    settle = col("settlement_rate") * (1.0 - np.exp(-s.settlement_pressure))
     settle = np.where(s.mediated, settle * col("mediation_effect"), settle)
     settle = np.where(out_a & out_b, np.maximum(settle, col("concession_rate")), settle)
     settle = np.where(s.bargaining_surplus >= 0, settle, 0.0)
@@ -135,12 +134,13 @@ class Settlement(RuleFamily):
     parameters = (
         RuleParameter(
             "settlement_rate",
-            0.15,
-            "Weekly chance that a pair with a wide settlement range settles (scaled by "
-            "1 - exp(-surplus)).",
+            0.3,
+            "Weekly chance that a pair with an open settlement range settles, times "
+            "1 - exp(-pressure) (what continuing costs both sides over their stakes).",
             f"{FEARON95} (a range of deals exists unless optimism exceeds costs); {FORTNA} "
-            "(cease-fires after fighting); value: assumption: with a typical range a "
-            "settlement takes a few months, the span of most ICB crises",
+            "(cease-fires after fighting); value: assumption: a confrontation that costs both "
+            "sides their stakes settles in about five weeks; a cheap grey-zone standoff runs "
+            "for many months",
         ),
         RuleParameter(
             "concession_rate",
