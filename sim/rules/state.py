@@ -148,6 +148,9 @@ class WorldState:
     settlement_pressure: np.ndarray = declared(
         "(R, Q)", "float32", "what continuing costs both sides over their stakes (0: no range)"
     )
+    demand: np.ndarray = declared(
+        "(R, P)", "float32", "the source's demand in a settlement: p - c / V, clipped to [-1, 1]"
+    )
     wants_out: np.ndarray = declared(
         "(R, P)", "bool", "the source values continuing below backing down (after face)"
     )

@@ -453,6 +453,11 @@ class Rules(Sourced):
     mediation_effect: NonNegative = Field(
         default=2.0, description="Multiplier on the settlement rate while a dispute is mediated."
     )
+    concession_share: Unit = Field(
+        default=0.15,
+        description="Share of the issue below which a side's settlement is its unilateral "
+        "concession.",
+    )
     direct_agreement: Unit = Field(
         default=0.5,
         description="Share of unmediated settlements that are formal agreements (else tacit).",

@@ -94,13 +94,14 @@ class Bargaining(RuleFamily):
             "of standing firm",
         ),
     )
-    state_fields = ("bargaining_surplus", "settlement_pressure", "wants_out")
+    state_fields = ("bargaining_surplus", "settlement_pressure", "demand", "wants_out")
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
         """No settlement range is known before the first turn."""
         s.bargaining_surplus = np.zeros((s.worlds, pairs_of(c).size), dtype=F32)
         s.settlement_pressure = np.zeros((s.worlds, pairs_of(c).size), dtype=F32)
         s.wants_out = np.zeros((s.worlds, len(c.src)), dtype=bool)
+        s.demand = np.zeros((s.worlds, len(c.src)), dtype=F32)
 
     def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
         """Learn from the turn, then each pair's surplus and each side's wish to back down."""
@@ -108,6 +109,7 @@ class Bargaining(RuleFamily):
         P = pairs_of(c)
         demand, share = demands(s, c)
         fit = np.clip(demand, -1.0, 1.0)
+        s.demand = fit.astype(F32)
         s.bargaining_surplus = (1.0 - fit[:, P.a] - fit[:, P.b]).astype(F32)
         pressure = share[:, P.a] + share[:, P.b]
         s.settlement_pressure = np.where(s.bargaining_surplus >= 0, pressure, 0).astype(F32)

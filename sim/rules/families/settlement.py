@@ -12,6 +12,10 @@ one uniform draw per pair and world falling into one of three bands (weekly rate
   an unmediated one is formal with chance ``direct_agreement``, else a tacit understanding;
 - **conceded**: exactly one side wants out, at ``concession_rate``: it backs down.
 
+A settlement splits the surplus (side a gets ``x_a = d_a + surplus / 2`` of the issue); without a
+mediator, a side left with less than ``concession_share`` has capitulated: the ending is its
+unilateral concession (mediated crises end in compromise: Wilkenfeld et al. 2003).
+
 A settled or imposed pair steps down at once, several rungs if need be, to at most the quiet level
 (a face-saving mutual stand-down: neither backs down alone, so neither pays the audience cost of
 Fearon 1994). A conceding side drops to cooperation and its rival to at most the quiet level.
@@ -76,11 +80,23 @@ def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
     imposed = open_ & (u < p_i)
     settled = open_ & ~imposed & (u < p_i + p_s)
     conceded = open_ & ~imposed & ~settled & (u < p_i + p_s + p_c)
+    # the deal splits the surplus (x_a = d_a + surplus / 2): a side left with almost nothing
+    # capitulates - the settlement is its unilateral concession, not an agreement - unless a
+    # mediator brokers a compromise (Wilkenfeld et al. 2003)
+    x_a = s.demand[:, P.a] + 0.5 * s.bargaining_surplus
+    floor = col("concession_share")
+    alone = settled & ~s.mediated
+    a_gives = alone & (x_a < floor) & (x_a < 1 - x_a)
+    b_gives = alone & (1 - x_a < floor) & ~a_gives
+    deal = settled & ~a_gives & ~b_gives
     s.resolution = np.where(imposed, IMPOSED, s.resolution).astype(np.int8)
     kind = np.where(formal, FORMAL, TACIT)
-    s.resolution = np.where(settled, kind, s.resolution).astype(np.int8)
-    s.resolution = np.where(conceded, CONCESSION, s.resolution).astype(np.int8)
-    stand_down(s, c, imposed | settled, conceded & out_a, conceded & out_b)
+    s.resolution = np.where(deal, kind, s.resolution).astype(np.int8)
+    gave = conceded | a_gives | b_gives
+    s.resolution = np.where(gave, CONCESSION, s.resolution).astype(np.int8)
+    a_yields = (conceded & out_a) | a_gives
+    b_yields = (conceded & out_b) | b_gives
+    stand_down(s, c, imposed | deal, a_yields, b_yields)
     return imposed | settled | conceded
 
 
@@ -150,6 +166,14 @@ class Settlement(RuleFamily):
             f"{ICB}: unilateral acts end many crises; Fearon, 'Domestic Political Audiences "
             "and the Escalation of International Disputes', APSR 88(3), 1994 (backing down costs "
             "face); value: assumption: as fast as a settlement",
+        ),
+        RuleParameter(
+            "concession_share",
+            0.15,
+            "Share of the issue below which a side's settlement is its unilateral concession.",
+            f"{FEARON95} (the deal reflects the balance); {ICB}: a unilateral act ends a crisis "
+            "when one side gives in; value: assumption: a side left with less than a sixth of "
+            "the issue has capitulated",
         ),
         RuleParameter(
             "direct_agreement",
