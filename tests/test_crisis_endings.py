@@ -41,7 +41,9 @@ def test_most_crises_end_before_the_turn_limit_each_recorded_with_its_type_and_t
     assert share(r, "still_running") < 0.5
     ruled = s.stop_reason == -2  # ended by a crisis-ending rule
     assert ruled.any()
-    assert (s.ending[ruled] >= 0).all() and (s.ending[ruled] != ENDINGS.index("still_running")).all()
+    assert (s.ending[ruled] >= 0).all() and (
+        s.ending[ruled] != ENDINGS.index("still_running")
+    ).all()
     assert (r["ending_turn"][ruled] == r["turn_ended"][ruled]).all()
     assert (r["turn_ended"][ruled] <= m.c.scenario.turns.limit).all()
     assert np.median(r["turn_ended"][ruled]) < m.c.scenario.turns.limit / 2
@@ -88,9 +90,7 @@ def test_only_a_far_stronger_neutral_imposes_an_end_to_fighting() -> None:
     fight = {"initial.Bigland.Smallland": "limited_strikes", "rules.imposition_rate": 0.5}
     strong = played(STANDOFF, R=400, seed=13, **fight).results()
     assert share(strong, "imposed") > 0.05
-    weak = played(
-        STANDOFF, R=400, seed=13, **fight, **{"rules.imposition_ratio": 10.0}
-    ).results()
+    weak = played(STANDOFF, R=400, seed=13, **fight, **{"rules.imposition_ratio": 10.0}).results()
     assert share(weak, "imposed") == 0.0
 
 

@@ -39,7 +39,13 @@ from sim.scenario.history import ENDINGS
 
 FORMAL, TACIT, CONCESSION, IMPOSED, FADED = (
     ENDINGS.index(e)
-    for e in ("formal_agreement", "tacit_understanding", "unilateral_concession", "imposed", "faded")
+    for e in (
+        "formal_agreement",
+        "tacit_understanding",
+        "unilateral_concession",
+        "imposed",
+        "faded",
+    )
 )
 FEARON95 = "Fearon, 'Rationalist Explanations for War', International Organization 49(3), 1995"
 FORTNA = "Fortna, Peace Time: Cease-Fire Agreements and the Durability of Peace (Princeton, 2004)"
@@ -101,7 +107,11 @@ def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
 
 
 def stand_down(
-    s: WorldState, c: CompiledScenario, mutual: np.ndarray, a_yields: np.ndarray, b_yields: np.ndarray
+    s: WorldState,
+    c: CompiledScenario,
+    mutual: np.ndarray,
+    a_yields: np.ndarray,
+    b_yields: np.ndarray,
 ) -> None:
     """Mutual: both sides to at most the quiet level. A side yielding drops to cooperation; its
     rival to at most the quiet level."""
@@ -185,8 +195,7 @@ class Settlement(RuleFamily):
         RuleParameter(
             "imposition_rate",
             0.1,
-            "Weekly chance that a far stronger neutral third party imposes an end to "
-            "fighting.",
+            "Weekly chance that a far stronger neutral third party imposes an end to fighting.",
             f"{ICB} ('imposed'); value: assumption: pressure takes weeks to bite",
         ),
         RuleParameter(
