@@ -302,7 +302,7 @@ class WargameModel(mesa.Model):
         out.update(theatre.result_columns(s, c))
         for path, values in s.sampled.items():
             out[f"param.{path}"] = values
-        v = (s.peak, s.violent_turns, s.stop_reason, s.end_turn)
+        v = (s.peak, s.violent_turns, s.stop_reason, s.end_turn, s.ending)
         out.update(vocabulary.classify(vocabulary.vocab_of(c), *v))
         return out
 

@@ -107,7 +107,7 @@ def test_removing_the_us_japan_treaty_removes_its_trigger_and_obligations() -> N
 
     # the US obligation to fight for Japan drove US escalation against China
     us_base, us_gone = force_share(base, "US", "China"), force_share(gone, "US", "China")
-    assert us_base > 0.1
+    assert us_base > 0.03  # crises end (model.md 11), so fewer worlds reach a US-China war
     assert us_gone < us_base - tolerance(us_base, us_gone, 3000)
     d_base, d_gone = base.c.dyad_index("US", "China"), gone.c.dyad_index("US", "China")
     assert gone.peak[:, d_gone].mean() < base.peak[:, d_base].mean()

@@ -40,7 +40,7 @@ def test_a_toy_family_changes_decisions_with_one_registry_entry() -> None:
 def test_a_toy_family_explains_itself() -> None:
     """Its term is among every decision's terms, and the timeline names it as a reason."""
     with registry.registered(toy_family.FAMILY):
-        m = WargameModel(SENKAKU, R=1, rng=5)
+        m = WargameModel(SENKAKU, R=1, rng=6)  # a world whose crisis runs ten turns
         m.run()
     moves = [e for e in m.log if e.kind in ("move", "hold")]
     assert moves and all("weariness" in e.details["terms"] for e in moves)

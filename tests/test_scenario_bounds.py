@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 from helpers import one_line
+from pydantic import ValidationError
 
 import sim
 from sim.cli import main
@@ -128,12 +129,21 @@ def _ladder(cost: float) -> str:
     return f"ladder: {{rungs: [{rungs}]}}\n"
 
 
+def _largest(rule: str) -> float:
+    """The largest value the schema admits for a rule weight (MAX_NUMBER, or 1 for shares)."""
+    try:
+        Rules.model_validate({rule: MAX_NUMBER})
+    except ValidationError:
+        return 1.0
+    return MAX_NUMBER
+
+
 @pytest.mark.parametrize("temperature", [MAX_NUMBER, 0.0, 1e-40])
 @pytest.mark.parametrize("ladder", ["", _ladder(MAX_NUMBER)])
 def test_engine_runs_without_overflow_at_the_bounds(temperature: float, ladder: str) -> None:
     text = TINY.read_text(encoding="utf-8") + ladder
     sets = [
-        f"rules.{k}={MAX_NUMBER}"
+        f"rules.{k}={_largest(k)}"
         for k in Rules.model_fields
         if k not in ("sources", "assumption", "threat_memory")
     ]

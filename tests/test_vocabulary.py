@@ -14,6 +14,7 @@ import sim
 from sim.errors import ScenarioError
 from sim.model import compiled
 from sim.rules.vocabulary import classify, vocab_of
+from sim.scenario.history import ENDINGS
 from sim.scenario.ladder import DEFAULT_LADDER
 from sim.scenario.loader import load_scenario_text
 from sim.scenario.vocabulary import ladder_violence
@@ -158,7 +159,8 @@ def test_endings_of_hand_built_worlds(vocab) -> None:
     assert deal["ending"][0] == "formal_agreement" and deal["ending_turn"][0] == 4
     bomb = _classify(v, peak, turns, stop=2, end=2)  # "nuclear use ends the game": not an ending
     assert bomb["ending"][0] == "still_running" and bomb["ending_turn"][0] == -1
-    assert v.mechanisms == ["formal_agreement", "faded", "still_running"]
+    # every ending type has a mechanism: the stops' and the crisis-ending rule families' (model.md 11)
+    assert v.mechanisms == list(ENDINGS)
 
 
 @pytest.fixture(scope="module")
@@ -191,9 +193,9 @@ def test_outcomes_table_and_summary_carry_the_vocabulary(run_folder: Path) -> No
     running = t.ending == "still_running"
     assert t.loc[running, "ending_turn"].isna().all()
     assert (t.loc[~running, "ending_turn"] == t.loc[~running, "turn_ended"]).all()
-    assert s["ending"]["formal_agreement"]["mechanism"] is False
-    assert "formal_agreement" in s["endings_without_mechanism"]
-    assert s["ending"]["faded"]["mechanism"] is True  # the fixture stops on calm
+    # the crisis-ending rules give every ending type a mechanism (docs/model.md, 11)
+    assert all(s["ending"][e]["mechanism"] for e in ENDINGS)
+    assert s["endings_without_mechanism"] == []
     assert s["fought"]["China>Japan"] == int(t["fought.China.Japan"].sum())
     # a scenario outcome label cannot hide a war: every world where China fought Japan has violence
     assert (t.loc[t["fought.China.Japan"], "violence"] != "none").all()
@@ -204,9 +206,8 @@ def test_report_and_compare_show_the_vocabulary(run_folder: Path, tmp_path: Path
     from sim.outputs.report import write_report
 
     md = write_report(run_folder, "md").read_text()
-    assert (
-        "## Standard vocabulary" in md and "| used force \\ on |" in md and "no mechanism yet" in md
-    )
+    assert "## Standard vocabulary" in md and "| used force \\ on |" in md
+    assert "no mechanism yet" not in md  # every ending type has a rule behind it now
     other = tmp_path / "b"
     sim.run(
         ROOT / "tests/fixtures/model/senkaku_provocation.yaml",
@@ -236,7 +237,8 @@ def test_after_action_review_sets_the_game_beside_the_simulations() -> None:
     a = after_action(g, runs=200)
     v = a["vocabulary"]
     m = g.model
-    expected = classify(m.vocab, m.peak, m.state.violent_turns, m.state.stop_reason, m.end_turn)
+    st = m.state
+    expected = classify(m.vocab, m.peak, st.violent_turns, st.stop_reason, m.end_turn, st.ending)
     assert v["violence"] == expected["violence"][0] and v["ending"] == expected["ending"][0]
     assert sum(o["count"] for o in v["simulated"]["violence"].values()) == 200
     assert f"{v['violence']} in your game" in summary_text(a)

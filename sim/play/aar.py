@@ -85,7 +85,7 @@ def game_vocabulary(game: Game, simulated: dict[str, Any]) -> dict[str, Any]:
 
     m = game.model
     st = m.state
-    cols = classify(m.vocab, st.peak, st.violent_turns, st.stop_reason, st.end_turn)
+    cols = classify(m.vocab, st.peak, st.violent_turns, st.stop_reason, st.end_turn, st.ending)
     turn = int(cols["ending_turn"][0])
     return {
         "violence": str(cols["violence"][0]),

@@ -85,6 +85,7 @@ class RuleFamily:
     parameters: tuple[RuleParameter, ...] = ()
     state_fields: tuple[str, ...] = ()
     terms: tuple[UtilityTerm, ...] = ()
+    endings: tuple[str, ...] = ()  # standard ending types the family can give a world
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
         """Create this family's fixed per-world draws and initial quantities."""

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from sim.rules.families import (
     alliance_decisions,
     balance,
+    bargaining,
     basing,
     choice,
     coalition,
@@ -23,11 +24,14 @@ from sim.rules.families import (
     endings,
     incidents,
     injects,
+    mediation,
     nuclear,
     perception,
+    settlement,
     theatre,
     threat,
     utility,
+    weariness,
 )
 from sim.rules.family import RuleFamily, RuleParameter, UtilityTerm
 
@@ -46,6 +50,10 @@ REGISTRY: list[RuleFamily] = [
     nuclear.FAMILY,
     incidents.FAMILY,
     choice.FAMILY,
+    weariness.FAMILY,
+    bargaining.FAMILY,
+    mediation.FAMILY,
+    settlement.FAMILY,
     endings.FAMILY,
 ]
 

@@ -1,7 +1,8 @@
 """The declared state of R worlds: every per-world array the rules read or write, with its meaning.
 
 Shapes use R (worlds, the replicate axis), N (actors), P (dyads: directed pairs along which an actor
-may escalate), K (commitment links: guarantor -> protected pair), I (injects). Rule code reads and
+may escalate), Q (pairs: a dyad and its reverse), K (commitment links: guarantor -> protected
+pair), I (injects). Rule code reads and
 writes only these fields; the class has ``__slots__``, so an undeclared attribute is an error. A
 rule family that is not (yet) part of the core keeps its arrays in ``family_arrays`` under names it
 declares (``RuleFamily.state_fields``); see docs/architecture.md, "Add a rule family".
@@ -166,10 +167,47 @@ class WorldState:
     )
     obligation_weight: np.ndarray = declared("(R, P)", "float32", "honouring a commitment")
     domestic_weight: np.ndarray = declared("(R, P)", "float32", "public reluctance")
+    # crises that end (docs/model.md, 11): weariness, bargaining, mediation, settlement; Q pairs
+    cumulative_cost: np.ndarray = declared(
+        "(R, N)", "float32", "weeks x ladder cost of the rungs an actor held or suffered so far"
+    )
+    weariness_weight: np.ndarray = declared(
+        "(R, P)", "float32", "war weariness of the dyad's source: weariness x ln(1 + cost)"
+    )
+    bargaining_surplus: np.ndarray = declared(
+        "(R, Q)", "float32", "size of the pair's settlement range (negative: none)"
+    )
+    settlement_pressure: np.ndarray = declared(
+        "(R, Q)", "float32", "what continuing costs both sides over their stakes (0: no range)"
+    )
+    demand: np.ndarray = declared(
+        "(R, P)", "float32", "the source's demand in a settlement: p - c / V, clipped to [-1, 1]"
+    )
+    wants_out: np.ndarray = declared(
+        "(R, P)", "bool", "the source values continuing below backing down (after face)"
+    )
+    mediated: np.ndarray = declared("(R, Q)", "bool", "a third party mediates the pair's dispute")
+    imposer: np.ndarray = declared(
+        "(R, Q)", "bool", "a far stronger neutral third party presses the pair to stop fighting"
+    )
+    resolution: np.ndarray = declared(
+        "(R, Q)", "int8", "how the pair's confrontation ended (ENDINGS index, -1: not yet)"
+    )
+    quiet_turns: np.ndarray = declared(
+        "(R,)", "int16", "turns in a row with no pair's crisis active and unresolved"
+    )
+    crisis_ending: np.ndarray = declared(
+        "(R,)", "int8", "ending type a crisis-ending rule declared this turn (-1: none)"
+    )
     # endings
     alive: np.ndarray = declared("(R,)", "bool", "the world is still running")
     end_turn: np.ndarray = declared("(R,)", "int16", "turn the world ended")
-    stop_reason: np.ndarray = declared("(R,)", "int16", "stop condition that ended it (-1: limit)")
+    stop_reason: np.ndarray = declared(
+        "(R,)", "int16", "stop condition that ended it (-1: limit, -2: a crisis-ending rule)"
+    )
+    ending: np.ndarray = declared(
+        "(R,)", "int8", "standard ending type of an ended world (ENDINGS index, -1: running)"
+    )
     outcome: np.ndarray = declared("(R,)", "int16", "outcome index (-1 while running)")
     calm_turns: dict = declared("(R,) each", "int16", "turns in a row every rung <= key", None)
     family_arrays: dict = declared(

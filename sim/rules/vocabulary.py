@@ -43,9 +43,13 @@ class Vocab:
 
     @property
     def mechanisms(self) -> list[str]:
-        """Ending types this scenario can produce: its stops' endings, and still_running (the turn
-        limit). The others have no mechanism in this scenario: their count is zero by construction."""
+        """Ending types this scenario can produce: its stops' endings, those of the registered
+        crisis-ending rule families (docs/model.md, 11) and still_running (the turn limit). Any
+        other has no mechanism: its count is zero by construction."""
+        from sim.rules.registry import families  # the registry imports the families, not this
+
         have = {ENDINGS[int(i)] for i in self.stop_ending} | {"still_running"}
+        have |= {e for f in families() for e in f.endings}
         return [e for e in ENDINGS if e in have]
 
     def fought_columns(self) -> list[str]:
@@ -81,6 +85,7 @@ def classify(
     violent_turns: np.ndarray,
     stop_reason: np.ndarray,
     end_turn: np.ndarray,
+    ending: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The vocabulary columns of R worlds.
 
@@ -88,8 +93,11 @@ def classify(
         v: the scenario's :class:`Vocab`.
         peak: (R, P) highest rung each dyad reached.
         violent_turns: (R, P) turns each dyad ended at a violent rung (class minor_clashes or more).
-        stop_reason: (R,) index of the stop condition that ended each world, -1 for the turn limit.
+        stop_reason: (R,) index of the stop condition that ended each world, -1 for the turn limit
+            (-2: a crisis-ending rule; then ``ending`` says how).
         end_turn: (R,) turn each world ended.
+        ending: (R,) the ending type the model recorded (index into ENDINGS, -1 still running);
+            without it, the ending is derived from ``stop_reason`` alone.
 
     Returns ``violence`` and ``ending`` (names), ``ending_turn`` (int16; -1 when still running,
     written as null in Parquet), ``n_at_war`` (actors that used force or had force used on them)
@@ -114,11 +122,14 @@ def classify(
         incident &= ~violent[:, v.reverse]
     only_incidents = violent.any(axis=1) & ~(violent & ~incident).any(axis=1)
     world = np.where((world == SERIOUS) & only_incidents, MINOR, world).astype(np.int8)
-    reason = np.asarray(stop_reason)
-    ending = np.full(R, STILL_RUNNING, dtype=np.int8)
-    stopped = reason >= 0
-    if stopped.any():
-        ending[stopped] = v.stop_ending[reason[stopped]]
+    if ending is not None:
+        ending = np.where(np.asarray(ending) >= 0, ending, STILL_RUNNING).astype(np.int8)
+    else:
+        reason = np.asarray(stop_reason)
+        ending = np.full(R, STILL_RUNNING, dtype=np.int8)
+        stopped = reason >= 0
+        if stopped.any():
+            ending[stopped] = v.stop_ending[reason[stopped]]
     ended = ending != STILL_RUNNING
     at_war = np.zeros((R, len(v.actors)), dtype=bool)
     if violent.shape[1]:

@@ -23,12 +23,14 @@ DEFAULT_LADDER = Ladder.model_validate(
                 "name": "grey_zone",
                 "label": "Grey-zone coercion",
                 "cost": 0.12,
+                "coercive": True,
                 "description": "Coast-guard and militia pressure, airspace and water incursions, cyber.",
             },
             {
                 "name": "show_of_force",
                 "label": "Show of force",
                 "cost": 0.25,
+                "coercive": True,
                 "description": "Exercises, deployments, missile tests near the rival.",
             },
             {

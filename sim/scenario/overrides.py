@@ -251,6 +251,9 @@ def _set(located: Located, i: int, key: str, value: Any) -> None:
         if isinstance(node, dict) and not isinstance(node.get(idx), dict | list):
             node[idx] = {}
             located.where[(*path, idx)] = ("--set", i, 1)
+        elif isinstance(node, list) and not isinstance(node[idx], dict | list):
+            node[idx] = {}  # an empty (null) list entry: the override writes into a new mapping
+            located.where[(*path, idx)] = ("--set", i, 1)
         node = node[idx]
         path.append(idx)
     last: str | int = int(parts[-1]) if isinstance(node, list) else parts[-1]

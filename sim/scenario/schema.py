@@ -100,6 +100,12 @@ class Rung(Strict):
     sanctions: bool = Field(
         default=False, description="Economic measures: costs scale with trade ties."
     )
+    coercive: bool = Field(
+        default=False,
+        description="Coercion beyond words short of a blockade or force (grey-zone pressure, a "
+        "show of force): from the first rung that is coercive, a blockade or force, a pair's "
+        "crisis is active; below it a crisis can fade (docs/model.md, 11).",
+    )
     violence: Violence | None = Field(
         default=None,
         description="Violence class on the standard vocabulary (ICB scale plus nuclear use). Default "
@@ -225,6 +231,14 @@ class Actor(Sourced):
     )
     economy: Economy = Field(default_factory=Economy, description="Economic exposure.")
     doctrine: Doctrine = Field(default_factory=Doctrine, description="Doctrine masks.")
+    mediation: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Standing as a mediator in crises it has no stake in, 0-1 (the weight of its "
+        "offers of good offices). Default: a state's power relative to the stronger party; an "
+        "organisation does not mediate unless this is set.",
+    )
 
 
 # --- relations ------------------------------------------------------------------------------------
@@ -555,6 +569,56 @@ class Rules(Sourced):
         default=1.5,
         description="How much likelier a guarantor is to give less than it promised (per unit of "
         "support weight saved).",
+    )
+    # crises that end (docs/model.md, 11)
+    weariness: NonNegative = Field(
+        default=0.3,
+        description="War weariness: weight of ln(1 + weeks x cost borne) on every rung's utility.",
+    )
+    learning: Unit = Field(
+        default=0.2,
+        description="Share of the gap between perceived and true resolve closed per week a rival "
+        "stands firm (twice that under fire).",
+    )
+    settlement_rate: Unit = Field(
+        default=0.3,
+        description="Weekly chance that a pair with an open settlement range settles, times "
+        "1 - exp(-pressure) (what continuing costs both sides over their stakes).",
+    )
+    concession_rate: Unit = Field(
+        default=0.15,
+        description="Weekly chance that a side for which continuing is worth less than backing "
+        "down concedes.",
+    )
+    mediation_rate: Unit = Field(
+        default=0.05,
+        description="Weekly chance that an eligible third party of full standing starts mediating.",
+    )
+    mediation_effect: NonNegative = Field(
+        default=2.0, description="Multiplier on the settlement rate while a dispute is mediated."
+    )
+    concession_share: Unit = Field(
+        default=0.15,
+        description="Share of the issue below which a side's settlement is its unilateral "
+        "concession.",
+    )
+    direct_agreement: Unit = Field(
+        default=0.5,
+        description="Share of unmediated settlements that are formal agreements (else tacit).",
+    )
+    imposition_rate: Unit = Field(
+        default=0.1,
+        description="Weekly chance that a far stronger neutral third party imposes an end to "
+        "fighting.",
+    )
+    imposition_ratio: NonNegative = Field(
+        default=1.5,
+        description="How many times stronger than the stronger party a third party must be to "
+        "impose an ending.",
+    )
+    fade_weeks: NonNegative = Field(
+        default=4.0,
+        description="Weeks with no active, unresolved crisis after which the crisis has faded.",
     )
 
 

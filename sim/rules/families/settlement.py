@@ -1,0 +1,255 @@
+"""How crises end: agreement, tacit stand-down, concession, imposition, fading (model.md, 11.4).
+
+After every turn, each engaged pair that has not ended its confrontation (a pair is *engaged*
+when it is active - a rung above the quiet level - or both sides at least protest) may end it, with
+one uniform draw per pair and world falling into one of three bands (weekly rates made per turn):
+
+- **imposed**: the pair is fighting and a far stronger neutral presses it (mediation family),
+  at ``imposition_rate``;
+- **settled**: the settlement range is open (bargaining family), at ``settlement_rate x (1 -
+  exp(-pressure))`` (the settlement pressure: costs over stakes), times ``mediation_effect`` while mediated; when both sides want out, at
+  least at ``concession_rate`` (a mutual step-down). A mediated settlement is a formal agreement;
+  an unmediated one is formal with chance ``direct_agreement``, else a tacit understanding;
+- **conceded**: exactly one side wants out, at ``concession_rate``: it backs down.
+
+A settlement splits the surplus (side a gets ``x_a = d_a + surplus / 2`` of the issue); without a
+mediator, a side left with less than ``concession_share`` has capitulated: the ending is its
+unilateral concession (mediated crises end in compromise: Wilkenfeld et al. 2003).
+
+A settled or imposed pair steps down at once, several rungs if need be, to at most the quiet level
+(a face-saving mutual stand-down: neither backs down alone, so neither pays the audience cost of
+Fearon 1994). A conceding side drops to cooperation and its rival to at most the quiet level.
+An ended pair stays capped at the quiet level while the rest of the crisis runs.
+
+A world's crisis is over when no pair is active and unresolved. It then ends with the ending of
+its principal resolved pair (the one that climbed highest), or, if none was resolved, once it has
+been over for ``fade_weeks``: it **faded**. The endings family stops the world and classifies it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.rules.compile import CompiledScenario
+from sim.rules.events import Event
+from sim.rules.family import RuleFamily, RuleParameter
+from sim.rules.pairs import pairs_of, per_turn, quiet_rung, turn_weeks
+from sim.rules.state import F32, WorldState
+from sim.scenario.history import ENDINGS
+
+FORMAL, TACIT, CONCESSION, IMPOSED, FADED = (
+    ENDINGS.index(e)
+    for e in (
+        "formal_agreement",
+        "tacit_understanding",
+        "unilateral_concession",
+        "imposed",
+        "faded",
+    )
+)
+FEARON95 = "Fearon, 'Rationalist Explanations for War', International Organization 49(3), 1995"
+FORTNA = "Fortna, Peace Time: Cease-Fire Agreements and the Durability of Peace (Princeton, 2004)"
+ICB = (
+    "ICB form of outcome (formal agreement, tacit understanding, unilateral act, imposed, faded; "
+    "Brecher, Wilkenfeld et al., ICB Data Codebook v12, 2017)"
+)
+PROTEST = 1
+
+
+def engaged(s: WorldState, c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
+    """(R, Q) engaged pairs and active pairs (a rung above the quiet level)."""
+    P = pairs_of(c)
+    ra, rb = s.rung[:, P.a], s.rung[:, P.b]
+    active = np.maximum(ra, rb) > quiet_rung(c)
+    return active | ((ra >= PROTEST) & (rb >= PROTEST)), active
+
+
+def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
+    """Draw the pairs that end their confrontation this turn; step their rungs down. Returns the
+    (R, Q) mask of pairs resolved now."""
+    P = pairs_of(c)
+    rules, weeks = s.rules, turn_weeks(c.scenario)
+    engage, _ = engaged(s, c)
+    open_ = engage & (s.resolution < 0) & s.alive[:, None]
+    level = np.maximum(s.rung[:, P.a], s.rung[:, P.b])
+    out_a, out_b = s.wants_out[:, P.a], s.wants_out[:, P.b]
+    col = lambda k: rules[k][:, None]  # noqa: E731 - a per-world rule as a column
+    settle = col("settlement_rate") * (1.0 - np.exp(-s.settlement_pressure))
+    settle = np.where(s.mediated, settle * col("mediation_effect"), settle)
+    settle = np.where(out_a & out_b, np.maximum(settle, col("concession_rate")), settle)
+    settle = np.where(s.bargaining_surplus >= 0, settle, 0.0)
+    concede = np.where(out_a ^ out_b, col("concession_rate"), 0.0)
+    impose = np.where(s.imposer & (level >= c.first_force), col("imposition_rate"), 0.0)
+    p_i, p_s, p_c = (per_turn(x, weeks) for x in (impose, settle, concede))
+    u = s.rng.random(open_.shape, dtype=F32)
+    formal = s.mediated | (s.rng.random(open_.shape, dtype=F32) < col("direct_agreement"))
+    imposed = open_ & (u < p_i)
+    settled = open_ & ~imposed & (u < p_i + p_s)
+    conceded = open_ & ~imposed & ~settled & (u < p_i + p_s + p_c)
+    # the deal splits the surplus (x_a = d_a + surplus / 2): a side left with almost nothing
+    # capitulates - the settlement is its unilateral concession, not an agreement - unless a
+    # mediator brokers a compromise (Wilkenfeld et al. 2003)
+    x_a = s.demand[:, P.a] + 0.5 * s.bargaining_surplus
+    floor = col("concession_share")
+    alone = settled & ~s.mediated
+    a_gives = alone & (x_a < floor) & (x_a < 1 - x_a)
+    b_gives = alone & (1 - x_a < floor) & ~a_gives
+    deal = settled & ~a_gives & ~b_gives
+    s.resolution = np.where(imposed, IMPOSED, s.resolution).astype(np.int8)
+    kind = np.where(formal, FORMAL, TACIT)
+    s.resolution = np.where(deal, kind, s.resolution).astype(np.int8)
+    gave = conceded | a_gives | b_gives
+    s.resolution = np.where(gave, CONCESSION, s.resolution).astype(np.int8)
+    a_yields = (conceded & out_a) | a_gives
+    b_yields = (conceded & out_b) | b_gives
+    stand_down(s, c, imposed | deal, a_yields, b_yields)
+    return imposed | settled | conceded
+
+
+def stand_down(
+    s: WorldState,
+    c: CompiledScenario,
+    mutual: np.ndarray,
+    a_yields: np.ndarray,
+    b_yields: np.ndarray,
+) -> None:
+    """Mutual: both sides to at most the quiet level. A side yielding drops to cooperation; its
+    rival to at most the quiet level."""
+    P = pairs_of(c)
+    quiet = np.int8(quiet_rung(c))
+    ra, rb = s.rung[:, P.a], s.rung[:, P.b]
+    any_end = mutual | a_yields | b_yields
+    new_a = np.where(any_end, np.minimum(ra, quiet), ra)
+    new_b = np.where(any_end, np.minimum(rb, quiet), rb)
+    new_a = np.where(a_yields, 0, new_a)
+    new_b = np.where(b_yields, 0, new_b)
+    s.rung[:, P.a] = new_a.astype(np.int8)
+    s.rung[:, P.b] = new_b.astype(np.int8)
+
+
+def world_endings(s: WorldState, c: CompiledScenario) -> None:
+    """Declare the ending of the worlds whose crisis is over (``crisis_ending``)."""
+    P = pairs_of(c)
+    _, active = engaged(s, c)
+    unresolved = s.resolution < 0
+    over = ~(active & unresolved).any(axis=1)
+    s.quiet_turns = np.where(over & s.alive, s.quiet_turns + 1, 0).astype(np.int16)
+    resolved = ~unresolved
+    peak = np.maximum(s.peak[:, P.a], s.peak[:, P.b]).astype(np.int16)
+    principal = np.argmax(np.where(resolved, peak, -1), axis=1)
+    ending = s.resolution[np.arange(s.worlds), principal]
+    done = s.alive & over & resolved.any(axis=1)
+    weeks = F32(turn_weeks(c.scenario))
+    faded = s.alive & over & ~resolved.any(axis=1)
+    faded &= s.quiet_turns * weeks >= s.rules["fade_weeks"] - 1e-6
+    s.crisis_ending = np.where(done, ending, np.where(faded, FADED, -1)).astype(np.int8)
+
+
+class Settlement(RuleFamily):
+    """End pairs' confrontations and declare the ending of worlds whose crisis is over."""
+
+    name = "settlement"
+    summary = "agreements, tacit stand-downs, concessions, impositions and fading end crises"
+    endings = (
+        "formal_agreement",
+        "tacit_understanding",
+        "unilateral_concession",
+        "imposed",
+        "faded",
+    )
+    parameters = (
+        RuleParameter(
+            "settlement_rate",
+            0.3,
+            "Weekly chance that a pair with an open settlement range settles, times "
+            "1 - exp(-pressure) (what continuing costs both sides over their stakes).",
+            f"{FEARON95} (a range of deals exists unless optimism exceeds costs); {FORTNA} "
+            "(cease-fires after fighting); value: assumption: a confrontation that costs both "
+            "sides their stakes settles in about five weeks; a cheap grey-zone standoff runs "
+            "for many months",
+        ),
+        RuleParameter(
+            "concession_rate",
+            0.15,
+            "Weekly chance that a side for which continuing is worth less than backing "
+            "down concedes.",
+            f"{ICB}: unilateral acts end many crises; Fearon, 'Domestic Political Audiences "
+            "and the Escalation of International Disputes', APSR 88(3), 1994 (backing down costs "
+            "face); value: assumption: as fast as a settlement",
+        ),
+        RuleParameter(
+            "concession_share",
+            0.15,
+            "Share of the issue below which a side's settlement is its unilateral concession.",
+            f"{FEARON95} (the deal reflects the balance); {ICB}: a unilateral act ends a crisis "
+            "when one side gives in; value: assumption: a side left with less than a sixth of "
+            "the issue has capitulated",
+        ),
+        RuleParameter(
+            "direct_agreement",
+            0.5,
+            "Share of unmediated settlements that are formal agreements (else tacit).",
+            f"{ICB}; value: assumption: no source ranks formal against tacit endings of "
+            "unmediated crises, so even odds",
+        ),
+        RuleParameter(
+            "imposition_rate",
+            0.1,
+            "Weekly chance that a far stronger neutral third party imposes an end to fighting.",
+            f"{ICB} ('imposed'); value: assumption: pressure takes weeks to bite",
+        ),
+        RuleParameter(
+            "fade_weeks",
+            4.0,
+            "Weeks with no active, unresolved crisis after which the crisis has faded.",
+            f"{ICB} ('faded'); value: assumption: the calm stops of the shipped scenarios "
+            "use three to four weeks",
+        ),
+    )
+    state_fields = ("resolution", "quiet_turns", "crisis_ending")
+
+    def setup(self, s: WorldState, c: CompiledScenario) -> None:
+        """No pair has ended its confrontation; no world is over."""
+        s.resolution = np.full((s.worlds, pairs_of(c).size), -1, dtype=np.int8)
+        s.quiet_turns = np.zeros(s.worlds, dtype=np.int16)
+        s.crisis_ending = np.full(s.worlds, -1, dtype=np.int8)
+
+    def update(self, s: WorldState, c: CompiledScenario) -> None:
+        """An ended pair stays at most at the quiet level while the crisis runs."""
+        P = pairs_of(c)
+        if not P.size or not (s.resolution >= 0).any():
+            return
+        ended = s.resolution >= 0
+        quiet = np.int8(quiet_rung(c))
+        for d in (P.a, P.b):
+            s.highest_rung[:, d] = np.where(
+                ended, np.minimum(s.highest_rung[:, d], quiet), s.highest_rung[:, d]
+            )
+
+    def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
+        """Resolve pairs, then declare the ending of worlds whose crisis is over."""
+        s.crisis_ending = np.full(s.worlds, -1, dtype=np.int8)
+        if pairs_of(c).size:
+            now = resolve_pairs(s, c)
+            if s.explain and now[0].any():
+                log_resolutions(s, c, now[0])
+        world_endings(s, c)
+
+    def reasons(self, s: WorldState, c: CompiledScenario, dyad: int) -> list[str]:
+        """An ended pair is held at the quiet level."""
+        q = pairs_of(c).of_dyad[dyad]
+        if s.resolution[0, q] >= 0:
+            return [f"confrontation ended ({ENDINGS[s.resolution[0, q]]}): held at the quiet level"]
+        return []
+
+
+def log_resolutions(s: WorldState, c: CompiledScenario, now: np.ndarray) -> None:
+    """Events of world 0 for the pairs that ended their confrontation this turn."""
+    P = pairs_of(c)
+    for q in np.flatnonzero(now):
+        a, b = c.actors[P.i[q]], c.actors[P.j[q]]
+        how = ENDINGS[s.resolution[0, q]].replace("_", " ")
+        s.log.append(Event(s.turn, "settlement", a, f"{a} and {b}: {how}"))
+
+
+FAMILY = Settlement()

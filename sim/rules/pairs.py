@@ -1,0 +1,74 @@
+"""Pairs, the clock and the quiet level: what the crisis-ending families share (docs/model.md, 11).
+
+A **pair** is a dyad and its reverse (A -> B with B -> A): the two sides of one confrontation.
+Bargaining, mediation and settlement work on pairs, laid out (R, Q). Rates are given per week and
+turned into per-turn chances with the scenario's turn length, so that a crisis played in days and
+one played in months end at the same pace in calendar time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.rules.compile import CompiledScenario
+from sim.scenario.ladder import DEFAULT_LADDER
+from sim.scenario.schema import Scenario
+
+DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
+STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*(day|week|month|year)s?\b", re.IGNORECASE)
+
+
+def turn_weeks(s: Scenario) -> float:
+    """Weeks one turn stands for: ``turns.days`` if given, else read from ``turns.step``
+    ("1 week", "3 days", "1 month"); a step that names no unit counts as a week (assumption: the
+    shipped scenarios' default turn)."""
+    if s.turns.days is not None:
+        return float(s.turns.days) / 7.0
+    m = STEP.match(s.turns.step)
+    if not m:
+        return 1.0
+    return float(m.group(1) or 1.0) * DAYS[m.group(2).lower()] / 7.0
+
+
+def per_turn(weekly: np.ndarray, weeks: float) -> np.ndarray:
+    """A weekly chance as a per-turn chance: 1 - (1 - p)^weeks (p clipped below 1)."""
+    p = np.clip(np.asarray(weekly, dtype=np.float64), 0.0, 0.999)
+    return (1.0 - (1.0 - p) ** weeks).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """The Q pairs of a compiled scenario: dyads a (i -> j, i < j by dyad order) and b (j -> i)."""
+
+    a: np.ndarray  # (Q,) dyad i -> j
+    b: np.ndarray  # (Q,) dyad j -> i
+    i: np.ndarray  # (Q,) actor i
+    j: np.ndarray  # (Q,) actor j
+    of_dyad: np.ndarray  # (P,) pair of each dyad
+
+    @property
+    def size(self) -> int:
+        """Number of pairs (Q)."""
+        return len(self.a)
+
+
+def pairs_of(c: CompiledScenario) -> Pairs:
+    """Every pair of the scenario (dyads come in both directions, so each pair appears once)."""
+    d = np.arange(len(c.src))
+    a = d[d < c.reverse]
+    b = c.reverse[a]
+    of = np.empty(len(d), dtype=np.int64)
+    of[a] = np.arange(len(a))
+    of[b] = np.arange(len(a))
+    return Pairs(a=a, b=b, i=c.src[a], j=c.dst[a], of_dyad=of)
+
+
+def quiet_rung(c: CompiledScenario) -> int:
+    """Highest rung at which a crisis is not active: the rung below the first rung that is
+    ``coercive``, a blockade or force (the default ladder: diplomatic protest)."""
+    rungs = (c.scenario.ladder or DEFAULT_LADDER).rungs
+    active = [k for k, r in enumerate(rungs) if r.coercive or r.blockade or r.force]
+    return max((active[0] if active else len(rungs)) - 1, 0)
