@@ -80,10 +80,11 @@ def test_a_partner_that_started_the_fight_gets_less_support() -> None:
 
     t0, h0, started = at_turn_2(0.0)
     t1, h1, _ = at_turn_2(1.5)
-    assert t0.all() and t1.all() and started.sum() > 50
-    assert (h1 <= h0).all()
-    assert not (h1 != h0)[~started].any()
-    assert (h0 & ~h1)[started].sum() > 10
+    both = t0 & t1  # worlds where Article 5 fired in both arms (nearly all: the crisis may end)
+    assert both.sum() > 350 and (started & both).sum() > 50
+    assert (h1 <= h0)[both].all()
+    assert not (h1 != h0)[both & ~started].any()
+    assert (h0 & ~h1)[both & started].sum() > 10
 
 
 def test_honour_rates_per_link_are_in_the_summary_and_the_report(tmp_path: Path) -> None:
