@@ -1,5 +1,5 @@
-"""The ``wargame backtest`` subcommand (registered by ``sim.cli``). Light to import: the work is
-imported when the command runs."""
+"""``wargame backtest``: score the engine against a deck of real crises. Light to import: the
+work is imported when the command runs."""
 
 from __future__ import annotations
 
@@ -7,18 +7,19 @@ import argparse
 import sys
 from pathlib import Path
 
+NAME = "backtest"
+HELP = "score the engine against a deck of real crises (and --checks: face-validity checks)"
+DESCRIPTION = (
+    "Run every case of DECK (scenarios with a history: block) and report the "
+    "probability the engine gave to what happened, with log and Brier scores against uniform "
+    "and leave-one-out base-rate baselines. Writes runs/backtest-<deck>-<time>-<hash>/."
+)
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Add ``backtest`` to the ``wargame`` subcommands."""
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The deck, the size and seed of the run, the executor, the report and ``--checks``."""
     from sim.backtest.deck import DEFAULT_DECK
 
-    p = sub.add_parser(
-        "backtest",
-        help="score the engine against a deck of real crises (and --checks: face-validity checks)",
-        description="Run every case of DECK (scenarios with a history: block) and report the "
-        "probability the engine gave to what happened, with log and Brier scores against uniform "
-        "and leave-one-out base-rate baselines. Writes runs/backtest-<deck>-<time>-<hash>/.",
-    )
     p.add_argument(
         "deck", nargs="?", default=DEFAULT_DECK, metavar="DECK", help=f"default {DEFAULT_DECK}"
     )
@@ -52,10 +53,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="also write the engine-scores section of this file (e.g. docs/validation.md)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=cmd_backtest)
 
 
-def cmd_backtest(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Run the deck, print the overall scores (and checks) and write the report."""
     from sim.backtest.checks import format_checks
     from sim.backtest.report import OVERALL_HEAD, overall_rows, write_backtest_report
     from sim.backtest.run import run_backtest
