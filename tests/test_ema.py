@@ -25,10 +25,10 @@ from ema_workbench import (  # noqa: E402
 )
 from ema_workbench.analysis import cart, prim  # noqa: E402
 
-from sim.ema import ema_model, ema_name, uncertain_parameters  # noqa: E402
 from sim.errors import ScenarioError  # noqa: E402
 from sim.model import WargameModel, compiled  # noqa: E402
 from sim.runner.montecarlo import outcome_names  # noqa: E402
+from sim.sweeps.ema import ema_model, ema_name, uncertain_parameters  # noqa: E402
 
 # EMA 3.0's PRIM calls DataFrame.drop(inplace=True), deprecated in pandas 3.1: not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword:DeprecationWarning")

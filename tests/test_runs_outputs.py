@@ -22,7 +22,7 @@ import pytest
 
 from sim.cli import main
 from sim.model import compiled
-from sim.runner.stats import mc_standard_error, wilson
+from sim.outputs.stats import mc_standard_error, wilson
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVOCATION = ROOT / "tests" / "fixtures" / "model" / "senkaku_provocation.yaml"

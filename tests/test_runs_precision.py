@@ -16,7 +16,7 @@ from helpers import assert_same_file
 
 import sim.runner.execute as execute_mod
 from sim.cli import main
-from sim.runner.stats import wilson
+from sim.outputs.stats import wilson
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVOCATION = ROOT / "tests" / "fixtures" / "model" / "senkaku_provocation.yaml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.runner.stats import mc_standard_error, wilson
+from sim.outputs.stats import mc_standard_error, wilson
 
 
 @pytest.mark.parametrize(

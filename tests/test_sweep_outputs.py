@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import sim.api
-from sim.runner.stats import wilson
+from sim.outputs.stats import wilson
 from sim.sweeps.run import SweepDir, execute_sweep, start_sweep
 
 ROOT = Path(__file__).resolve().parents[1]

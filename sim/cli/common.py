@@ -74,7 +74,7 @@ _add_set = add_set  # the former private name
 
 def load(args: argparse.Namespace):
     """The compiled scenario of ``args.scenario`` with ``args.overrides`` applied."""
-    from sim.model import compiled
+    from sim.rules.pipeline import compiled
 
     return compiled(args.scenario, args.overrides)
 
@@ -166,7 +166,7 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
     except BrokenPipeError:
         return 0
     except OSError as exc:  # a file or folder the command could not read or write: one line
-        from sim.outputs.rundir import describe_os_error
+        from sim.files import describe_os_error
 
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"wargame: {where}{describe_os_error(exc)[0]}", file=sys.stderr)

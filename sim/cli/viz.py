@@ -22,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate the scenario and the address, then start ``solara run sim.viz_app``."""
+    """Validate the scenario and the address, then start ``solara run sim.serve.viz_app``."""
     import os
     import subprocess
     from importlib.util import find_spec
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         "-m",
         "solara",
         "run",
-        "sim.viz_app",
+        "sim.serve.viz_app",
         "--host",
         args.host,
         "--port",
