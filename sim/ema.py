@@ -1,6 +1,8 @@
 """Public name of the EMA Workbench adapter, which lives with the sweeps in ``sim.sweeps.ema``
-(see docs/ema.md)."""
+(see docs/ema.md): ``sim.ema`` is that very module, so every name (and monkeypatching) works."""
 
-from sim.sweeps.ema import INSTALL_HINT, ema_model, ema_name, uncertain_parameters
+import sys
 
-__all__ = ["INSTALL_HINT", "ema_model", "ema_name", "uncertain_parameters"]
+from sim.sweeps import ema as _ema
+
+sys.modules[__name__] = _ema

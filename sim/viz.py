@@ -1,6 +1,8 @@
 """Public name of the one-world SolaraViz front end, which lives beside the classroom app in
-``sim.serve.viz`` (needs the ``viz`` extra)."""
+``sim.serve.viz`` (needs the ``viz`` extra): ``sim.viz`` is that very module."""
 
-from sim.serve.viz import Rungs, Timeline, page, rung_rows
+import sys
 
-__all__ = ["Rungs", "Timeline", "page", "rung_rows"]
+from sim.serve import viz as _viz
+
+sys.modules[__name__] = _viz
