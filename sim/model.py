@@ -9,58 +9,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import mesa
 import numpy as np
 
 from sim.rules import registry, vocabulary, worlds
-from sim.rules.compile import LEVEL, RULE_KEYS, CompiledScenario, compile_scenario
+from sim.rules.compile import LEVEL, RULE_KEYS, CompiledScenario
 from sim.rules.events import Event
 from sim.rules.explain import describe_decision
 from sim.rules.families import theatre
 from sim.rules.families.choice import MOVES, decide
+from sim.rules.pipeline import compiled  # the pipeline's front door, re-exported here
 from sim.rules.state import WorldState, release
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario
 
 TERMS = tuple(registry.listed_terms(registry.families()))  # the shipped utility terms
-
-
-_CACHE: dict[tuple, CompiledScenario] = {}
-
-
-def compiled(
-    scenario: str | os.PathLike[str] | Scenario | CompiledScenario,
-    overrides: Mapping[str, Any] | Iterable[str] | None = None,
-) -> CompiledScenario:
-    """Compile a scenario given as a path, a ``Scenario`` or already compiled.
-
-    Scenarios read from a file are cached by path, modification time and overrides, so that
-    ``mesa.batch_run`` building one model per replicate does not re-read the YAML every time.
-    """
-    if isinstance(scenario, CompiledScenario):
-        if overrides:
-            raise ValueError(
-                "pass overrides with the scenario path or Scenario, not a compiled scenario"
-            )
-        return scenario
-    if isinstance(scenario, Scenario):
-        if overrides:
-            from sim.scenario.loader import validate_data
-            from sim.scenario.yamlsource import Located
-
-            data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-            scenario = validate_data(Located(data), scenario.name, overrides)
-        return compile_scenario(scenario)
-    path = Path(scenario)
-    items = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides or ())
-    key = (str(path.resolve()), path.stat().st_mtime if path.exists() else 0.0, repr(items))
-    if key not in _CACHE:
-        if len(_CACHE) > 32:
-            _CACHE.clear()
-        _CACHE[key] = compile_scenario(load_scenario(path, overrides))
-    return _CACHE[key]
 
 
 class ActorAgent(mesa.Agent):

@@ -1,10 +1,5 @@
-"""Entry point for ``solara run``: the scenario and seed come from WARGAME_SCENARIO / WARGAME_SEED."""
+"""Compatibility name of ``sim.serve.viz_app`` (``solara run sim.viz_app`` still works)."""
 
-import os
+from sim.serve.viz_app import page
 
-from sim.viz import page as _page
-
-page = _page(
-    os.environ.get("WARGAME_SCENARIO", "scenarios/senkaku_grey_zone.yaml"),
-    int(os.environ.get("WARGAME_SEED", "0")),
-)
+__all__ = ["page"]

@@ -1,4 +1,5 @@
-"""Helpers shared by the test modules (imported as ``helpers``: pytest puts tests/ on sys.path)."""
+"""Helpers shared by the test modules, imported as ``helpers`` from every tests/<package>/ folder
+(pyproject's ``[tool.pytest.ini_options] pythonpath = ["tests"]`` puts tests/ on sys.path)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1]  # the repository
+FIXTURES = ROOT / "tests" / "fixtures"  # shared input files (scenarios, sweeps, history cases)
 
 
 def sim_digest() -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.runner.stats import wilson
+from sim.outputs.stats import wilson
 
 ROOT = Path(__file__).resolve().parents[2]
 Z95 = 1.959963984540054

@@ -22,7 +22,7 @@ from sim.backtest.report import (
     overall_rows,
 )
 from sim.errors import WargameError
-from sim.outputs.rundir import write_text_atomic
+from sim.files import write_text_atomic
 
 BEGIN = "<!-- backtest:begin -->"
 END = "<!-- backtest:end -->"

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow.parquet as pq
 
-from sim.runner.stats import wilson
+from sim.outputs.stats import wilson
 from sim.scenario.schema import SUPPORT_LEVELS
 
 PREFIX = "link."

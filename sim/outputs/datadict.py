@@ -479,6 +479,6 @@ def render() -> str:
 
 def write(docs_dir: Path) -> Path:
     """Rewrite ``docs_dir``/data.md; return its path."""
-    from sim.outputs.rundir import write_text_atomic
+    from sim.files import write_text_atomic
 
     return write_text_atomic(render(), docs_dir / "data.md")

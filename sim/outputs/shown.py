@@ -170,7 +170,7 @@ def regenerate(root: Path = ROOT, slow: bool = True, check: bool = False, log=pr
                     stale.append(s.label)
                     text = text[: s.start] + body + text[s.end :]
             if not check and text != path.read_text(encoding="utf-8"):
-                from sim.outputs.rundir import write_text_atomic
+                from sim.files import write_text_atomic
 
                 write_text_atomic(text, path)
     return stale

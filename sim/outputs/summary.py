@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.runner.stats import mc_standard_error, wilson
+from sim.outputs.stats import mc_standard_error, wilson
 
 
 def summarise(counts: dict[str, int], extra: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pyarrow.parquet as pq
 
+from sim.outputs.stats import wilson
 from sim.rules.vocabulary import FOUGHT, Vocab
-from sim.runner.stats import wilson
 from sim.scenario.vocabulary import ENDINGS, VIOLENCE
 
 

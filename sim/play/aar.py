@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.outputs.rundir import write_text_atomic
+from sim.files import write_text_atomic
 from sim.outputs.summary import summarise
 from sim.play.game import Game
 from sim.runner.montecarlo import run_montecarlo

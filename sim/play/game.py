@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import WargameError
+from sim.files import write_text_atomic
 from sim.model import WargameModel, compiled
-from sim.outputs.rundir import write_text_atomic
 from sim.rules.compile import CompiledScenario
 
 

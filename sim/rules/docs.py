@@ -1,7 +1,7 @@
 """Tables of docs/model.md and docs/architecture.md generated from the rule families' declarations.
 
 Each table sits between ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``.
-``python -m sim.rules.docs`` rewrites them; tests/test_rules_registry.py fails when they are stale.
+``python -m sim.rules.docs`` rewrites them; tests/rules/test_rules_registry.py fails when they are stale.
 """
 
 from __future__ import annotations

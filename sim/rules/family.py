@@ -23,7 +23,7 @@ class RuleParameter:
 
     ``source`` is a seed file quote or a public reference, or starts with ``assumption:``.
     Parameters also in ``sim.scenario.schema.Rules`` may be set per scenario and with ``--set``
-    (tests/test_rules_registry.py checks that both agree); others take their default.
+    (tests/rules/test_rules_registry.py checks that both agree); others take their default.
     """
 
     name: str

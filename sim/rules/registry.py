@@ -4,7 +4,7 @@ explanation and docs/model.md's parameter tables all iterate this one list.
 The order is the order of the draws at setup (honouring, perceived resolve, injects, basing) and
 of the shared quantities in a turn (commitments react to injects, perception, balance, coalition,
 threat, doctrine, utility weights); the utility adds the families' terms in this order. Changing
-it changes results: tests/test_golden_outputs.py says so.
+it changes results: tests/runner/test_golden_outputs.py says so.
 """
 
 from __future__ import annotations

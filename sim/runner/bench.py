@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from sim.model import compiled
+from sim.rules.pipeline import compiled
 from sim.runner.batch import batch_run
 from sim.runner.montecarlo import run_montecarlo
 

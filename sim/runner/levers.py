@@ -228,7 +228,7 @@ def screen(
 ) -> list[Effect]:
     """Screen every lever of the scenario file (after ``overrides``) whose path starts with
     ``prefix``: two runs of ``runs`` worlds with seed ``seed`` per lever."""
-    from sim.model import compiled
+    from sim.rules.pipeline import compiled
     from sim.runner.montecarlo import run_montecarlo
     from sim.scenario.loader import load_merged
     from sim.scenario.overrides import apply_overrides, parse_overrides

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from sim.outputs.rundir import write_text_atomic
+from sim.files import write_text_atomic
 from sim.scenario import distributions as dist
 from sim.scenario import predicates as pred
 from sim.scenario import schema as sch

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import WargameError
-from sim.model import compiled
 from sim.outputs.rundir import write_text_atomic
 from sim.play.game import Game, GameError, InputError, TokenError, check_seed, same_token
+from sim.rules.pipeline import compiled
 from sim.serve.jobs import Job, distribution_job
 
 

@@ -40,6 +40,7 @@ from sim.outputs.rundir import (
     versions,
     write_json_atomic,
 )
+from sim.outputs.stats import wilson
 from sim.outputs.tables import concat_blocks, scenario_labels, to_table, write_atomic
 from sim.runner.execute import (
     Progress,
@@ -53,7 +54,6 @@ from sim.runner.execute import (
     new_run_dir,
     run_tasks,
 )
-from sim.runner.stats import wilson
 
 _BASE_CACHE: dict[str, Any] = {}
 

@@ -1,0 +1,46 @@
+"""``wargame bench``: replicates per second of the engine, against ``mesa.batch_run``."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "bench"
+HELP = "replicates per second, against mesa.batch_run"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The scenario and the sizes of both runs."""
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        default="scenarios/taiwan_contingency.yaml",
+        metavar="SCENARIO",
+        help="scenario YAML file (default: scenarios/taiwan_contingency.yaml)",
+    )
+    p.add_argument(
+        "--runs", type=int, default=5000, help="replicates run by the engine (default 5000)"
+    )
+    p.add_argument(
+        "--batch-runs",
+        type=int,
+        default=40,
+        help="replicates run through mesa.batch_run, one model each (default 40)",
+    )
+    p.add_argument(
+        "--block", type=int, default=1000, help="engine replicates per block (default 1000)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Time both and print the rates."""
+    from sim.runner.bench import bench
+
+    r = bench(args.scenario, runs=args.runs, batch_runs=args.batch_runs, block=args.block)
+    print(f"scenario {r['scenario']}: {r['actors']} actors, {r['dyads']} dyads, {r['turns']} turns")
+    print(f"engine: {r['runs']} replicates in blocks of {r['block']}")
+    print(f"mesa.batch_run: {r['batch_runs']} replicates, one model each")
+    print(
+        f"bench: {r['engine_rate']:.0f} replicates/s, batch_run {r['batch_run_rate']:.1f} replicates/s, "
+        f"ratio {r['ratio']:.0f}x"
+    )
+    return 0

@@ -1,0 +1,140 @@
+"""Crises that end (docs/model.md, 11): properties of the ending mechanisms, from the public API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import ROOT
+
+from sim.model import WargameModel
+from sim.rules.vocabulary import vocab_of
+from sim.scenario.history import ENDINGS
+
+STANDOFF = ROOT / "tests/fixtures/model/island_standoff.yaml"
+TAIWAN = ROOT / "scenarios/taiwan_contingency.yaml"
+ENDLESS = {  # every crisis-ending rule off
+    "rules.settlement_rate": 0,
+    "rules.concession_rate": 0,
+    "rules.imposition_rate": 0,
+    "rules.fade_weeks": 1000,
+}
+
+
+def played(path: Path, R: int = 400, seed: int = 3, **overrides: object) -> WargameModel:
+    """R worlds played to the end."""
+    m = WargameModel(path, R=R, rng=seed, overrides=overrides or None)
+    m.run()
+    return m
+
+
+def share(results: dict[str, np.ndarray], ending: str) -> float:
+    """Share of worlds with ``ending``."""
+    return float((results["ending"] == ending).mean())
+
+
+def test_most_crises_end_before_the_turn_limit_each_recorded_with_its_type_and_turn() -> None:
+    m = played(STANDOFF)
+    r, s = m.results(), m.state
+    assert set(r["ending"]) <= set(ENDINGS)
+    assert share(r, "still_running") < 0.5
+    ruled = s.stop_reason == -2  # ended by a crisis-ending rule
+    assert ruled.any()
+    assert (s.ending[ruled] >= 0).all() and (
+        s.ending[ruled] != ENDINGS.index("still_running")
+    ).all()
+    assert (r["ending_turn"][ruled] == r["turn_ended"][ruled]).all()
+    assert (r["turn_ended"][ruled] <= m.c.scenario.turns.limit).all()
+    assert np.median(r["turn_ended"][ruled]) < m.c.scenario.turns.limit / 2
+
+
+def test_a_world_that_ends_is_no_longer_played() -> None:
+    m = WargameModel(STANDOFF, R=300, rng=5)
+    frozen: dict[int, np.ndarray] = {}
+    while m.running:
+        m.step()
+        for w in np.flatnonzero(~m.state.alive):
+            frozen.setdefault(int(w), m.state.rung[w].copy())
+    assert frozen
+    for w, rungs in frozen.items():
+        assert (m.state.rung[w] == rungs).all()
+
+
+def test_without_the_crisis_ending_rules_crises_only_stop_at_the_limit() -> None:
+    r = played(STANDOFF, **ENDLESS).results()
+    assert set(r["ending"]) == {"still_running"}
+    assert share(played(STANDOFF).results(), "still_running") < 0.5
+
+
+def test_a_settlement_steps_both_sides_down_several_rungs_at_once() -> None:
+    m = WargameModel(STANDOFF, R=400, rng=7, overrides={"rules.concession_rate": 0})
+    a = m.c.dyad_index("Bigland", "Smallland")
+    drops = []
+    while m.running:
+        before = m.state.rung[:, a].copy()
+        alive = m.state.alive.copy()
+        m.step()
+        drops.append(np.where(alive, before - m.state.rung[:, a], 0))
+    assert np.max(drops) >= 2  # one turn, two rungs or more: a mutual stand-down, not the ladder
+
+
+def test_a_neutral_mediator_makes_formal_agreements_more_likely() -> None:
+    with_forum = played(STANDOFF, R=600, seed=11).results()
+    without = played(STANDOFF, R=600, seed=11, **{"actors.Forum.mediation": 0.0}).results()
+    formal = share(with_forum, "formal_agreement") - share(without, "formal_agreement")
+    assert formal > 0.05
+
+
+def test_only_a_far_stronger_neutral_imposes_an_end_to_fighting() -> None:
+    fight = {"initial.Bigland.Smallland": "limited_strikes", "rules.imposition_rate": 0.5}
+    strong = played(STANDOFF, R=400, seed=13, **fight).results()
+    assert share(strong, "imposed") > 0.05
+    weak = played(STANDOFF, R=400, seed=13, **fight, **{"rules.imposition_ratio": 10.0}).results()
+    assert share(weak, "imposed") == 0.0
+
+
+def test_the_weaker_side_is_the_one_that_concedes() -> None:
+    m = played(STANDOFF, R=600, seed=17, **{"rules.settlement_rate": 0})
+    r, s, c = m.results(), m.state, m.c
+    conceded = r["ending"] == "unilateral_concession"
+    assert conceded.sum() > 20
+    big, small = c.dyad_index("Bigland", "Smallland"), c.dyad_index("Smallland", "Bigland")
+    small_yields = s.rung[conceded, small] == 0
+    big_yields = s.rung[conceded, big] == 0
+    assert small_yields.mean() > big_yields.mean()
+
+
+def test_a_crisis_that_stays_at_protests_fades_after_the_fade_weeks() -> None:
+    quiet = {
+        "initial": {"Bigland": {"Smallland": "protest"}, "Smallland": {"Bigland": "protest"}},
+        "relations.island.stake.Bigland": 0,  # nothing left to coerce for
+        "relations.island.stake.Smallland": 0,
+        "rules.settlement_rate": 0,
+        "rules.concession_rate": 0,
+        "rules.observation_noise": 0,
+        "rules.fade_weeks": 3,
+    }
+    r = played(STANDOFF, R=200, seed=19, **quiet).results()
+    faded = r["ending"] == "faded"
+    assert faded.mean() > 0.5
+    assert (r["ending_turn"][faded] >= 3).all()  # never before three quiet weeks
+    assert (r["ending_turn"][faded] == 3).mean() > 0.5  # quiet from the start: exactly then
+
+
+def test_every_ending_type_has_a_mechanism() -> None:
+    m = WargameModel(TAIWAN, R=1, rng=1)
+    assert vocab_of(m.c).mechanisms == list(ENDINGS)
+
+
+@pytest.mark.parametrize("seed", [1])
+def test_the_shipped_taiwan_crisis_ends_in_most_worlds(seed: int) -> None:
+    r = played(TAIWAN, R=300, seed=seed).results()
+    assert share(r, "still_running") < 0.5
+    ended = r["ending_turn"] >= 0
+    assert np.median(r["ending_turn"][ended]) < m_limit(TAIWAN)
+
+
+def m_limit(path: Path) -> int:
+    """The scenario's turn limit."""
+    return WargameModel(path, R=1, rng=0).c.scenario.turns.limit
