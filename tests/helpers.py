@@ -115,9 +115,12 @@ def assert_rows_are_the_direct_run(rows: list[dict], direct: object) -> None:
     steps = {r["Step"] for r in rows}
     assert len(steps) == 1
     step = steps.pop()
-    assert direct.turn - 1 <= step <= direct.turn  # type: ignore[attr-defined]
-    assert {r["turn"] for r in rows} == {int(recorded["turn"].iloc[int(step)])}
-    assert {r["max_rung"] for r in rows} == {int(recorded["max_rung"].iloc[int(step)])}
+    # sim.runner.batch.BatchModel takes one extra step after its world ends (its final state is
+    # recorded twice), so on Mesa 3.5 the Step is one past the direct run's last turn
+    assert direct.turn - 1 <= step <= direct.turn + 1  # type: ignore[attr-defined]
+    at = min(int(step), len(recorded) - 1)
+    assert {r["turn"] for r in rows} == {int(recorded["turn"].iloc[at])}
+    assert {r["max_rung"] for r in rows} == {int(recorded["max_rung"].iloc[at])}
 
 
 def one_line(capsys: pytest.CaptureFixture[str]) -> str:

