@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.cli.common import add_executor
+
 NAME = "backtest"
 HELP = "score the engine against a deck of real crises (and --checks: face-validity checks)"
 DESCRIPTION = (
@@ -26,20 +28,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--runs", type=int, default=1000, help="worlds per case (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     p.add_argument("--block", type=int, default=1000, help="worlds per task (default 1000)")
-    p.add_argument(
-        "--workers", type=int, default=None, help="worker processes (default: all cores)"
-    )
-    p.add_argument(
-        "--executor",
-        choices=["local", "dask"],
-        default="local",
-        help="run cases on local processes (default) or a Dask cluster",
-    )
-    p.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="Dask scheduler (default: LocalCluster)",
+    add_executor(
+        p,
+        local="run cases on local processes (default) or a Dask cluster",
+        scheduler="Dask scheduler (default: LocalCluster)",
     )
     p.add_argument("--format", choices=["html", "md"], default="html", help="report format")
     p.add_argument("--checks", action="store_true", help="also run the face-validity checks")

@@ -72,6 +72,16 @@ def add_set(p: argparse.ArgumentParser) -> None:
 _add_set = add_set  # the former private name
 
 
+def add_executor(p: argparse.ArgumentParser, local: str, scheduler: str) -> None:
+    """``--workers``, ``--executor local|dask`` and ``--scheduler`` (runs of many tasks: sweeps,
+    backtests), with the command's own wording of the executor and scheduler help."""
+    p.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: all cores)"
+    )
+    p.add_argument("--executor", choices=["local", "dask"], default="local", help=local)
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help=scheduler)
+
+
 def load(args: argparse.Namespace):
     """The compiled scenario of ``args.scenario`` with ``args.overrides`` applied."""
     from sim.rules.pipeline import compiled

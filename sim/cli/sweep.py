@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sim.cli.common import add_executor
 from sim.errors import WargameError
 
 NAME = "sweep"
@@ -14,20 +15,10 @@ HELP = "run a parameter sweep (sweep file) on local processes or Dask"
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The sweep file, the executor, ``--out`` and ``--resume``."""
     p.add_argument("sweep", metavar="SWEEP", nargs="?", help="sweep YAML file (not with --resume)")
-    p.add_argument(
-        "--workers", type=int, default=None, help="worker processes (default: all cores)"
-    )
-    p.add_argument(
-        "--executor",
-        choices=["local", "dask"],
-        default="local",
-        help="local process pool (default) or a Dask cluster (needs the dask extra)",
-    )
-    p.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster on 127.0.0.1)",
+    add_executor(
+        p,
+        local="local process pool (default) or a Dask cluster (needs the dask extra)",
+        scheduler="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster on 127.0.0.1)",
     )
     p.add_argument(
         "--out", default=None, help="sweep folder (default: runs/sweep-<name>-<time>-<hash>)"
