@@ -48,10 +48,7 @@ from sim.outputs.tables import write_atomic
 from sim.runner.execute import (
     Progress,
     default_workers,
-    in_flight,
-    make_executor,
     new_run_dir,
-    run_tasks,
 )
 from sim.runner.montecarlo import block_sizes
 
@@ -129,23 +126,12 @@ def run_backtest(
         results[key] = value
         progress.update(1)
 
-    closers: list[Any] = []
-    if executor == "dask":
-        from sim.sweeps.run import make_dask_executor
+    from sim.sweeps.run import run_tasks_on
 
-        ex, closers = make_dask_executor(scheduler, workers)
-        limit = 2 * workers
-    else:
-        ex, limit = make_executor(workers), in_flight(workers)
     try:
-        run_tasks(ex, iter(tasks), limit, on_result)
+        run_tasks_on(executor, scheduler, workers, tasks, on_result)
     finally:
         progress.close()
-        if executor == "dask":
-            for c in closers:
-                c.close()
-        else:
-            ex.shutdown(wait=True, cancel_futures=True)
 
     scores, predictions = score_cases(cases, results, len(sizes))
     write_atomic(_table(scores), rd.path / "scores.parquet")

@@ -223,6 +223,28 @@ def make_dask_executor(scheduler: str | None, workers: int) -> tuple[Executor, A
     return client.get_executor(pure=False), closers
 
 
+def run_tasks_on(
+    executor: str, scheduler: str | None, workers: int, tasks: Any, on_result: Any
+) -> None:
+    """Run ``tasks`` (index, function, arguments) on a local process pool or a Dask cluster,
+    calling ``on_result(index, result)`` as each finishes; the executor is shut down after (sweeps
+    and backtests share this)."""
+    closers: list[Any] = []
+    if executor == "dask":
+        ex, closers = make_dask_executor(scheduler, workers)
+        limit = 2 * workers
+    else:
+        ex, limit = make_executor(workers), in_flight(workers)
+    try:
+        run_tasks(ex, iter(tasks), limit, on_result)
+    finally:
+        if executor == "dask":
+            for c in closers:
+                c.close()
+        else:
+            ex.shutdown(wait=True, cancel_futures=True)
+
+
 def execute_sweep(
     sd: SweepDir,
     workers: int | None = None,
@@ -267,11 +289,6 @@ def _execute_locked(
     from sim.scenario.schema import Scenario
 
     labels = scenario_labels(compile_scenario(Scenario.model_validate(m["base_scenario"])))
-    closers: list[Any] = []
-    if executor == "dask":
-        ex, closers = make_dask_executor(scheduler, workers)
-    else:
-        ex = make_executor(workers)
     (sd.path / "points").mkdir(exist_ok=True)
 
     def rows_of(b: int) -> list[tuple[int, dict]]:
@@ -302,16 +319,10 @@ def _execute_locked(
         (b, run_points, (m["base_scenario"], rows_of(b), spec["replicates"], spec["seed"]))
         for b in todo
     )
-    limit = 2 * workers if executor == "dask" else in_flight(workers)
     try:
-        run_tasks(ex, tasks, limit, on_result)
+        run_tasks_on(executor, scheduler, workers, tasks, on_result)
     finally:
         progress.close()
-        if executor == "dask":
-            for c in closers:
-                c.close()
-        else:
-            ex.shutdown(wait=True, cancel_futures=True)
     files = [sd.point_file(b) for b in range(n_batches)]
     concat_blocks(files, sd.points)
     progress.finish(
