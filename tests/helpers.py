@@ -123,6 +123,16 @@ def assert_rows_are_the_direct_run(rows: list[dict], direct: object) -> None:
     assert {r["max_rung"] for r in rows} == {int(recorded["max_rung"].iloc[at])}
 
 
+def worker_pids(pid: int) -> list[int]:
+    """Pool workers among the children of ``pid`` (not the resource tracker)."""
+    kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [
+        int(k)
+        for k in kids
+        if "spawn_main" in Path(f"/proc/{k}/cmdline").read_bytes().decode(errors="replace")
+    ]
+
+
 def one_line(capsys: pytest.CaptureFixture[str]) -> str:
     """The one non-blank line a command wrote on stderr (and no traceback)."""
     err = capsys.readouterr().err

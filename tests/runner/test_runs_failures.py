@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, one_line
+from helpers import ROOT, one_line, worker_pids
 
 import sim.outputs.tables as tables
 from sim.cli import main
@@ -192,16 +192,6 @@ def test_a_read_only_out_folder(read_only_dir: Path, capsys: pytest.CaptureFixtu
 
 
 # --- 12: a killed sweep worker ----------------------------------------------------------------------
-
-
-def worker_pids(pid: int) -> list[int]:
-    """Pool workers among the children of ``pid`` (not the resource tracker)."""
-    kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [
-        int(k)
-        for k in kids
-        if "spawn_main" in Path(f"/proc/{k}/cmdline").read_bytes().decode(errors="replace")
-    ]
 
 
 @contextlib.contextmanager

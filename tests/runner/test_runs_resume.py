@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from helpers import ROOT, assert_same_file
+from helpers import ROOT, assert_same_file, worker_pids
 
 import sim.runner.execute as execute_mod
 from sim.cli import main
@@ -94,16 +94,6 @@ def wait_for_blocks(
             pytest.fail(f"run ended (status {proc.returncode}) before {n} blocks: {err}")
         time.sleep(0.01)
     pytest.fail(f"no {n} finished blocks within {timeout} s")
-
-
-def worker_pids(pid: int) -> list[int]:
-    """Pool workers among the children of ``pid`` (not the resource tracker)."""
-    kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [
-        int(k)
-        for k in kids
-        if "spawn_main" in Path(f"/proc/{k}/cmdline").read_bytes().decode(errors="replace")
-    ]
 
 
 def manifest(out: Path) -> dict:
