@@ -47,8 +47,9 @@ class RunResult:
     def report(self, fmt: str = "html") -> Path:
         """Write report.html (or report.md) into the run folder."""
         from sim.outputs.report import write_report
+        from sim.runner.worker import run_block
 
-        return write_report(self.path, fmt)
+        return write_report(self.path, fmt, replay_block=run_block)
 
 
 def run(
@@ -112,7 +113,7 @@ def _workers(workers: int | None) -> int:
     """Worker processes for ``workers`` (refused below 1; capped to the cores, with a warning)."""
     import warnings
 
-    from sim.runner.execute import check_workers
+    from sim.runner.executor import check_workers
 
     n, note = check_workers(workers)
     if note:

@@ -45,11 +45,7 @@ from sim.outputs.rundir import (
     write_json_atomic,
 )
 from sim.outputs.tables import write_atomic
-from sim.runner.execute import (
-    Progress,
-    default_workers,
-    new_run_dir,
-)
+from sim.runner.executor import Progress, default_workers, new_run_dir, run_tasks_on
 from sim.runner.montecarlo import block_sizes
 
 MODELS = ("engine", "uniform", "base_rate")
@@ -125,8 +121,6 @@ def run_backtest(
     def on_result(key: tuple[int, ...], value: Any) -> None:
         results[key] = value
         progress.update(1)
-
-    from sim.sweeps.run import run_tasks_on
 
     try:
         run_tasks_on(executor, scheduler, workers, tasks, on_result)

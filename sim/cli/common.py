@@ -49,7 +49,7 @@ def check_numbers(args: argparse.Namespace) -> None:
         if value is not None and not ok(value):  # every range is finite: NaN and inf fail too
             raise WargameError(f"--{dest.replace('_', '-')} {value}: {words}")
     if getattr(args, "workers", None) is not None:
-        from sim.runner.execute import check_workers
+        from sim.runner.executor import check_workers
 
         remote = getattr(args, "executor", None) == "dask" and getattr(args, "scheduler", None)
         args.workers, note = check_workers(args.workers, "--workers", cap=not remote)

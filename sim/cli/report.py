@@ -26,13 +26,14 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from sim.outputs.report import write_report
+    from sim.runner.worker import run_block
 
     start = time.monotonic()
 
     def progress(step: str) -> None:
         print(f"report: {step} ({time.monotonic() - start:.0f} s)", file=sys.stderr, flush=True)
 
-    path = write_report(Path(args.run_dir), args.format, progress=progress)
+    path = write_report(Path(args.run_dir), args.format, progress=progress, replay_block=run_block)
     progress("done")
     print(f"wrote {path}")
     return 0

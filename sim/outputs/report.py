@@ -3,6 +3,10 @@
 The report reads the run folder only, and regenerates what the run did not keep from the run's own
 seeds (the scenario's blocks are deterministic): trajectories for the fan chart when the run was made
 without ``--trajectories``, and one explained world per outcome for the timelines.
+
+Replaying a block is the runner's job (``sim.runner.worker.run_block``): the caller passes it in as
+``replay_block`` (``wargame report`` and ``RunResult.report`` do), so this layer never imports the
+runner (tests/test_layers.py).
 """
 
 from __future__ import annotations
@@ -18,9 +22,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.errors import RunError
 from sim.outputs.rundir import RunDir, require_complete, write_text_atomic
 from sim.rules.compile import CompiledScenario, compile_scenario
 from sim.scenario.schema import Alliance, Partnership, Rivalry, Scenario
+
+ReplayBlock = Callable[..., dict]
+"""``run_block(c, index, size, seed, block, trajectories=True)`` (sim.runner.worker): one block of a
+run played again, its per-replicate columns and trajectories."""
 
 SIDE_COLOURS = {"blue": "#3b6fb6", "red": "#c0392b", "neutral": "#8e8e8e"}
 
@@ -59,9 +68,13 @@ def rung_codes(df: pd.DataFrame) -> pd.DataFrame:
 
 
 class RunData:
-    """Everything a report needs from one complete run folder."""
+    """Everything a report needs from one complete run folder.
 
-    def __init__(self, path: Path) -> None:
+    ``replay_block`` plays block 0 again for its trajectories when the run kept none (see the
+    module docstring); without it, such a run has no fan chart."""
+
+    def __init__(self, path: Path, replay_block: ReplayBlock | None = None) -> None:
+        self.replay_block = replay_block
         self.rd: RunDir = require_complete(path)
         self.manifest = self.rd.manifest()
         self.summary = self.rd.summary()
@@ -79,11 +92,14 @@ class RunData:
                 self._traj = rung_codes(pd.read_parquet(self.rd.trajectories))
                 self.traj_note = "all replicates"
             else:
-                from sim.runner.worker import run_block
-
+                if self.replay_block is None:
+                    raise RunError(
+                        f"{self.rd.path}: run without --trajectories, and no replay_block was "
+                        "given to replay block 0 (pass sim.runner.worker.run_block)"
+                    )
                 m = self.manifest
                 size = min(m["block"], m["runs"])
-                res = run_block(self.c, 0, size, m["seed"], m["block"], trajectories=True)
+                res = self.replay_block(self.c, 0, size, m["seed"], m["block"], trajectories=True)
                 self._traj = pd.DataFrame(res["trajectories"])
                 self.traj_note = f"block 0 replayed ({size} replicates; run without --trajectories)"
         return self._traj
@@ -472,12 +488,14 @@ def write_report(
     out: Path | None = None,
     timeline_budget: float = 8.0,
     progress: Callable[[str], None] = _quiet,
+    replay_block: ReplayBlock | None = None,
 ) -> Path:
     """Write report.html (or report.md) into the run folder (or ``out``) and return its path.
 
     ``timeline_budget`` bounds the seconds spent finding one explained world per outcome;
-    ``progress`` is told each step as it starts."""
-    d = RunData(path)
+    ``progress`` is told each step as it starts; ``replay_block`` (``sim.runner.worker.run_block``)
+    replays block 0 for the fan chart of an HTML report of a run kept without trajectories."""
+    d = RunData(path, replay_block)
     progress(f"read {d.summary['runs']:,} replicates")
     text = render_html(d, timeline_budget, progress) if fmt == "html" else render_markdown(d)
     target = out or (path / f"report.{'html' if fmt == 'html' else 'md'}")

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.outputs.datadict import TABLES, TableLabels
+from sim.scenario.outcomes import outcome_names
 
 COMPRESSION = "zstd"
 NULL_IF_NEGATIVE = frozenset({"ending_turn"})
@@ -29,9 +30,7 @@ FIRST = ("batch", "point", "replicate", "turn", "block", "outcome", "turn_ended"
 def scenario_labels(c: Any) -> TableLabels:
     """The labels of a compiled scenario: its outcomes (with the implicit ``other`` if any) and
     its escalation ladder."""
-    from sim.runner.montecarlo import outcome_names
-
-    return TableLabels(outcomes=outcome_names(c), rungs=list(c.rung_names))
+    return TableLabels(outcomes=outcome_names(c.scenario), rungs=list(c.rung_names))
 
 
 def _codes(values: np.ndarray, labels: list[str]) -> np.ndarray:

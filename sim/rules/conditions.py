@@ -11,6 +11,7 @@ import numpy as np
 
 from sim.rules.compile import LEVEL, CompiledScenario
 from sim.rules.state import WorldState
+from sim.scenario.outcomes import outcome_names
 from sim.scenario.predicates import Predicate, RungTest
 
 Check = Callable[[WorldState], np.ndarray]
@@ -122,10 +123,9 @@ def compile_endings(c: CompiledScenario) -> Endings:
     stops = [
         (s.after_turn, compile_condition(c, s.when, calm_keys)) for s in c.scenario.stop.values()
     ]
-    outs = list(c.scenario.outcomes.items())
-    names = [name for name, _ in outs]
-    checks = [None if o.when is None else compile_condition(c, o.when, calm_keys) for _, o in outs]
-    if checks and checks[-1] is not None:
-        names.append("other")
+    outs = c.scenario.outcomes.values()
+    checks = [None if o.when is None else compile_condition(c, o.when, calm_keys) for o in outs]
+    names = outcome_names(c.scenario)
+    if len(names) > len(checks):  # the implicit catch-all
         checks.append(None)
     return Endings(stops, names, checks, list(dict.fromkeys(r for _, r in calm_keys)))

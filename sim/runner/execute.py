@@ -1,11 +1,15 @@
-"""Run a scenario to a run folder: blocks on a process pool, streamed to disk, resumable.
+"""One run of a scenario to a run folder: blocks on the shared executor, streamed to disk, resumable.
 
-Blocks are submitted to a ``concurrent.futures`` executor (a spawn-context process pool, or this
-process when one worker is asked for). Each finished block is written to ``blocks/`` under a temporary
-name and renamed; the manifest says ``incomplete`` until every block is there and the outcome table has
-been assembled in block order. Ctrl-C, a dead worker or a full or read-only disk leaves the finished
-blocks in place (one line says what was kept), and ``resume`` runs only the missing ones. The folder is
-locked while a run executes, so two resumes of it cannot interleave.
+What is specific to a single run lives here: the plan (replicates or a precision target, seed,
+block size), the manifest, writing each finished block, the precision stop and the final tables.
+The executor, progress, worker counts, folder creation, the lock and the failure handling are
+shared with sweeps and backtests (``sim.runner.executor``).
+
+Each finished block is written to ``blocks/`` under a temporary name and renamed; the manifest says
+``incomplete`` until every block is there and the outcome table has been assembled in block order.
+Ctrl-C, a dead worker or a full or read-only disk leaves the finished blocks in place (one line says
+what was kept), and ``resume`` runs only the missing ones. The folder is locked while a run
+executes, so two resumes of it cannot interleave.
 """
 
 from __future__ import annotations
@@ -13,37 +17,33 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import sys
-import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from numbers import Integral, Real
+from dataclasses import dataclass
+from numbers import Real
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pyarrow.parquet as pq
 
 from sim.errors import RunError
-from sim.outputs.rundir import (
-    RunDir,
-    canonical_json,
-    command_line,
-    describe_os_error,
-    now,
-    short_hash,
-    versions,
-)
+from sim.outputs.rundir import RunDir, command_line, describe_os_error, now, short_hash, versions
 from sim.outputs.summary import max_half_width, summarise
 from sim.outputs.tables import concat_blocks, scenario_labels, to_table, write_atomic
 from sim.rules.compile import CompiledScenario, compile_scenario
-from sim.runner.montecarlo import outcome_names
-from sim.runner.pool import process_pool
+from sim.runner.executor import (
+    Progress,
+    check_workers,
+    discard_if_nothing_kept,
+    in_flight,
+    make_executor,
+    new_run_dir,
+    run_tasks,
+    whole_number,
+    working_in,
+)
 from sim.runner.worker import run_block
+from sim.scenario.outcomes import outcome_names
 from sim.scenario.schema import Scenario
+
+__all__ = ["DEFAULT_MAX_RUNS", "Plan", "execute", "finalise", "identity_of", "start_run"]
 
 DEFAULT_MAX_RUNS = 1_000_000
 
@@ -70,9 +70,9 @@ class Plan:
     def check(self) -> None:
         """Refuse, in one line and before any folder exists, a plan that cannot run."""
         for name in ("runs", "block", "max_runs"):
-            if not _whole(getattr(self, name), 1):
+            if not whole_number(getattr(self, name), 1):
                 raise RunError(f"{name}={getattr(self, name)!r}: give a whole number of 1 or more")
-        if not _whole(self.seed, 0):
+        if not whole_number(self.seed, 0):
             raise RunError(f"seed={self.seed!r}: give a whole number of 0 or more")
         p = self.precision
         if p is not None and (isinstance(p, bool) or not isinstance(p, Real) or not 0 < p < 0.5):
@@ -80,268 +80,6 @@ class Plan:
         self.runs, self.seed, self.block = int(self.runs), int(self.seed), int(self.block)
         self.max_runs = int(self.max_runs)
         self.precision = None if p is None else float(p)
-
-
-def _whole(value: Any, least: int) -> bool:
-    """``value`` is an integer (Python or NumPy, not a bool) of at least ``least``."""
-    return isinstance(value, Integral) and not isinstance(value, bool) and value >= least
-
-
-@dataclass
-class Progress:
-    """Progress on stderr: a tqdm bar on a terminal; off a terminal (a log, a pipe, CI) a plain line
-    at every tenth of the work or every ``every`` seconds, whichever comes first; then a final line.
-    Nothing when quiet.
-
-    ``label`` starts every line (e.g. the run folder); ``unit`` names what is counted."""
-
-    total: int
-    quiet: bool = False
-    label: str = "wargame"
-    unit: str = "replicates"
-    every: float = 10.0
-    done: int = 0
-    _bar: Any = field(default=None, init=False)
-    _start: float = field(default=0.0, init=False)
-    _start_done: int = field(default=0, init=False)
-    _last_time: float = field(default=0.0, init=False)
-    _last_tenth: int = field(default=0, init=False)
-
-    def __post_init__(self) -> None:
-        self._start = self._last_time = time.monotonic()
-        if self.quiet:
-            return
-        if sys.stderr.isatty():
-            from tqdm import tqdm
-
-            self._bar = tqdm(
-                total=self.total, unit="rep", unit_scale=True, dynamic_ncols=True, file=sys.stderr
-            )
-        else:
-            self._line(f"{self.label}: {self.total:,} {self.unit} to run")
-
-    def _line(self, text: str) -> None:
-        print(text, file=sys.stderr, flush=True)
-
-    def resumed(self, n: int) -> None:
-        """Count ``n`` already finished before this process started (a resumed run)."""
-        self.done += n
-        self._start_done = self.done
-        self._last_tenth = self._tenth()
-        if self._bar is not None:
-            self._bar.update(n)
-        elif n and not self.quiet:
-            self._line(f"{self.label}: {n:,} of {self.total:,} {self.unit} already done")
-
-    def _tenth(self) -> int:
-        return 10 * self.done // self.total if self.total else 10
-
-    def update(self, n: int) -> None:
-        self.done += n
-        if self._bar is not None:
-            self._bar.update(n)
-            return
-        if self.quiet:
-            return
-        now = time.monotonic()
-        if self._tenth() > self._last_tenth or now - self._last_time >= self.every:
-            self._last_tenth, self._last_time = self._tenth(), now
-            share = self.done / self.total if self.total else 1.0
-            self._line(
-                f"{self.label}: {self.done:,} of {self.total:,} {self.unit} ({share:.0%}), "
-                f"{now - self._start:.0f} s"
-            )
-
-    def close(self) -> None:
-        """Close the bar (also when the work stopped early)."""
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-
-    def elapsed(self) -> float:
-        """Seconds since the progress started."""
-        return time.monotonic() - self._start
-
-    def finish(self, final: str | None = None) -> None:
-        """The final line: ``final``, or the count and the time taken."""
-        self.close()
-        if self.quiet:
-            return
-        took = time.monotonic() - self._start
-        ran = self.done - self._start_done
-        rate = f", {ran / took:,.0f} {self.unit}/s" if took > 0 and ran else ""
-        self._line(final or f"{self.label}: {self.done:,} {self.unit} done in {took:.1f} s{rate}")
-
-
-class _InProcess(Executor):
-    """A one-worker executor that runs each task when submitted (no pool start-up cost)."""
-
-    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
-        fut: Future = Future()
-        try:
-            fut.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            fut.set_exception(exc)
-        return fut
-
-
-def make_executor(workers: int) -> Executor:
-    """In-process for one worker; otherwise a spawn-context process pool whose workers ignore Ctrl-C
-    (the parent handles it and keeps what has finished) and do not re-run ``__main__``, so a plain
-    script or a notebook needs no ``if __name__ == "__main__":`` guard (``sim.runner.pool``)."""
-    if workers <= 1:
-        return _InProcess()
-    return process_pool(workers)
-
-
-def in_flight(workers: int) -> int:
-    """Tasks to keep submitted on ``make_executor(workers)``: one in-process (it runs on submit, so
-    its result must be written before the next starts), two per worker on a pool."""
-    return 1 if workers <= 1 else 2 * workers
-
-
-def run_tasks(
-    executor: Executor,
-    tasks: Iterator[tuple[Any, Callable, tuple]],
-    limit: int,
-    on_result: Callable[[Any, Any], None],
-    stop: Callable[[], bool] = lambda: False,
-) -> list[Future]:
-    """Submit ``(key, fn, args)`` tasks keeping at most ``limit`` in flight; hand each result to
-    ``on_result(key, result)`` (in key order among those finishing together). Returns the futures
-    still running when ``stop()`` became true (none when every task ran)."""
-    running: dict[Future, Any] = {}
-    while True:
-        while len(running) < limit and not stop():
-            task = next(tasks, None)
-            if task is None:
-                break
-            key, fn, args = task
-            running[executor.submit(fn, *args)] = key
-        if not running:
-            return []
-        finished, _ = wait(running, return_when=FIRST_COMPLETED)
-        for fut in sorted(finished, key=running.__getitem__):
-            on_result(running.pop(fut), fut.result())
-        if stop():
-            return list(running)
-
-
-def default_workers() -> int:
-    return os.cpu_count() or 1
-
-
-def check_workers(workers: int | None, name: str = "workers", cap: bool = True) -> tuple[int, str]:
-    """The number of worker processes to start for ``workers`` (None: every core), and a one-line
-    note when it was capped ("" otherwise). Fewer than 1 is refused. More than the cores is
-    capped to the cores (``cap``): extra processes only compete for them, and the results do
-    not depend on the number of workers."""
-    if workers is None:
-        return default_workers(), ""
-    if not _whole(workers, 1):
-        raise RunError(f"{name} {workers!r}: give 1 or more worker processes (default: all cores)")
-    cores = default_workers()
-    if cap and workers > cores:
-        return (
-            cores,
-            f"{name} {workers} is more than the {cores} cores of this machine: using {cores}",
-        )
-    return workers, ""
-
-
-def new_run_dir(scenario_name: str, identity: dict, out: str | os.PathLike[str] | None) -> RunDir:
-    """``runs/<scenario>-<UTC time>-<hash>/`` (or ``out``), created empty. ``RunDir.created`` is the
-    topmost folder this call created (removed again by :func:`discard_if_nothing_kept`)."""
-    if out is not None:
-        path = Path(out)
-        if path.exists() and not path.is_dir():
-            raise RunError(f"{path}: --out names a file, not a folder")
-        if path.exists() and any(path.iterdir()):
-            raise RunError(f"{path}: output folder exists and is not empty")
-        top = first_missing(path)
-        make_folder(path, exist_ok=True)
-        return RunDir(path, created=top)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    for attempt in range(100):  # the hash tells runs apart; the counter, two started in one second
-        salt = {"identity": identity, "attempt": attempt, "ns": time.time_ns()}
-        path = Path("runs") / f"{scenario_name}-{stamp}-{short_hash(salt)}"
-        top = first_missing(path)
-        try:
-            make_folder(path, exist_ok=False)
-            return RunDir(path, created=top)
-        except FileExistsError:
-            continue
-    raise RunError("could not create a new run folder under runs/")
-
-
-def first_missing(path: Path) -> Path | None:
-    """The topmost of ``path`` and its parents that does not exist yet (None if ``path`` exists)."""
-    top = None
-    for p in [path, *path.parents]:
-        if p.exists():
-            break
-        top = p
-    return top
-
-
-def make_folder(path: Path, exist_ok: bool) -> None:
-    """``path.mkdir(parents=True)``, a one-line error when the place is not writable or full."""
-    try:
-        path.mkdir(parents=True, exist_ok=exist_ok)
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        why, _ = describe_os_error(exc)
-        raise RunError(f"cannot create the folder {path}: {why}") from None
-
-
-def discard_if_nothing_kept(rd: RunDir) -> bool:
-    """After a failed fresh run or sweep: remove the folders it created if no finished block or
-    batch is in them (nothing to resume), so a failure leaves nothing behind. True if removed."""
-    if rd.created is None or not rd.created.exists() or rd.kept():
-        return False
-    try:
-        if rd.manifest().get("status") == "complete":
-            return False
-    except RunError:
-        pass  # no readable manifest: nothing to keep either
-    shutil.rmtree(rd.created, ignore_errors=True)
-    return True
-
-
-@contextmanager
-def failures_keep_work(rd: RunDir, command: str) -> Iterator[None]:
-    """Turn a dead worker, a full or read-only disk and an exhausted memory into one ``RunError``
-    line saying what was kept in ``rd`` and how to finish (``command`` is the resume command). A
-    fresh folder in which nothing finished is removed on any failure but Ctrl-C."""
-
-    def kept_and_next() -> tuple[str, str]:
-        if discard_if_nothing_kept(rd):
-            return f"nothing had finished, so {rd.path} was removed", "start again"
-        return (
-            f"{rd.kept()} finished {rd.unit}(s) kept in {rd.path}",
-            f"finish with `{command} {rd.path}`",
-        )
-
-    try:
-        yield
-    except BrokenProcessPool:
-        kept, then = kept_and_next()
-        raise RunError(f"a worker process died; {kept}; {then}") from None
-    except MemoryError:
-        kept, then = kept_and_next()
-        raise RunError(
-            f"out of memory; {kept}; use a smaller block or fewer workers, then {then}"
-        ) from None
-    except OSError as exc:
-        why, fix = describe_os_error(exc)
-        kept, then = kept_and_next()
-        raise RunError(f"cannot write to {rd.path}: {why}; {kept}; {fix}, then {then}") from None
-    except Exception:
-        discard_if_nothing_kept(rd)
-        raise
 
 
 def start_run(
@@ -442,7 +180,7 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
     if m.get("status") == "complete":
         return rd.summary()
     workers, _ = check_workers(workers)
-    with rd.lock("wargame run --resume"), failures_keep_work(rd, "wargame run --resume"):
+    with working_in(rd, "wargame run --resume"):
         return _execute_locked(rd, workers, quiet)
 
 
@@ -458,7 +196,7 @@ def _execute_locked(rd: RunDir, workers: int, quiet: bool) -> dict:
             f"{rd.path}/manifest.json: damaged resolved scenario ({str(exc).splitlines()[0]})"
         ) from None
     c = compile_scenario(scenario)
-    names = outcome_names(c)
+    names = outcome_names(c.scenario)
     labels = scenario_labels(c)
     rd.blocks.mkdir(exist_ok=True)
     for stale in [*rd.blocks.glob(".*.tmp"), *rd.path.glob(".*.tmp")]:
@@ -573,6 +311,3 @@ def finalise(rd: RunDir, c: CompiledScenario, names: list[str], last: int) -> di
 def identity_of(manifest: dict) -> str:
     """Hash of what decides a run's numbers (resolved scenario, seed, block size)."""
     return short_hash({k: manifest[k] for k in ("resolved_scenario", "seed", "block")}, 16)
-
-
-__all__ = ["Plan", "canonical_json", "execute", "finalise", "np", "start_run"]

@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.rules.compile import CompiledScenario
 from sim.runner.worker import run_block
+from sim.scenario.outcomes import outcome_names
 
 DEFAULT_BLOCK = 1000
 
@@ -34,15 +35,6 @@ class MonteCarlo:
     def counts(self) -> dict[str, int]:
         out = self.columns["outcome"]
         return {name: int((out == name).sum()) for name in self.outcome_names}
-
-
-def outcome_names(c: CompiledScenario) -> list[str]:
-    """Outcome names in priority order, including the implicit catch-all ``other`` if needed."""
-    names = list(c.scenario.outcomes)
-    outs = list(c.scenario.outcomes.values())
-    if outs and outs[-1].when is not None:
-        names.append("other")
-    return names
 
 
 def block_sizes(runs: int, block: int) -> list[int]:
@@ -77,4 +69,6 @@ def run_montecarlo(
     acted = np.logical_or.reduce([p["acted"] for p in parts])
     cols = [p["columns"] for p in parts]
     columns = {k: np.concatenate([p[k] for p in cols]) for k in cols[0]}
-    return MonteCarlo(columns, outcome_names(c), dict(zip(c.actors, map(bool, acted), strict=True)))
+    return MonteCarlo(
+        columns, outcome_names(c.scenario), dict(zip(c.actors, map(bool, acted), strict=True))
+    )

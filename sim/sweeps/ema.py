@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.model import RULE_KEYS, compiled
-from sim.runner.montecarlo import outcome_names, run_montecarlo
+from sim.runner.montecarlo import run_montecarlo
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.distributions import Choice, is_distribution
+from sim.scenario.outcomes import outcome_names
 from sim.scenario.overrides import unresolved
 
 if TYPE_CHECKING:
@@ -224,7 +225,7 @@ def ema_model(
         paths[key] = path
     params = [_parameter(key, specs[path]) for key, path in paths.items()]
 
-    names = outcome_names(compiled(scenario))
+    names = outcome_names(compiled(scenario).scenario)
     wanted = names if outcomes is None else list(outcomes)
     unknown = [o for o in wanted if o not in names]
     if unknown:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 import os
 import shutil
-from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -32,27 +31,16 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import RunError
-from sim.outputs.rundir import (
-    RunDir,
-    describe_os_error,
-    now,
-    short_hash,
-    versions,
-    write_json_atomic,
-)
+from sim.outputs.rundir import RunDir, describe_os_error, now, short_hash, versions
 from sim.outputs.stats import wilson
 from sim.outputs.tables import concat_blocks, scenario_labels, to_table, write_atomic
-from sim.runner.execute import (
+from sim.runner.executor import (
     Progress,
     check_workers,
     discard_if_nothing_kept,
-    failures_keep_work,
-    first_missing,
-    in_flight,
-    make_executor,
-    make_folder,
     new_run_dir,
-    run_tasks,
+    run_tasks_on,
+    working_in,
 )
 
 _BASE_CACHE: dict[str, Any] = {}
@@ -145,18 +133,8 @@ def start_sweep(spec_path: Path, out: str | os.PathLike[str] | None = None) -> S
     design = make_design(spec)
     base_dict = base.model_dump(mode="json", by_alias=True, exclude_none=True)
     identity = {"spec": spec.model_dump(mode="json", warnings=False), "scenario": base_dict}
-    if out is not None:
-        path = Path(out)
-        if path.exists() and not path.is_dir():
-            raise RunError(f"{path}: --out names a file, not a folder")
-        if path.exists() and any(path.iterdir()):
-            raise RunError(f"{path}: output folder exists and is not empty")
-        created = first_missing(path)
-        make_folder(path, exist_ok=True)
-    else:
-        rd = new_run_dir(f"sweep-{Path(spec_path).stem}", identity, None)
-        path, created = rd.path, rd.created
-    sd = SweepDir(path, created=created)
+    rd = new_run_dir(f"sweep-{Path(spec_path).stem}", identity, out)
+    sd = SweepDir(rd.path, created=rd.created)
     try:
         _write_start(sd, spec, spec_path, scenario_path, base, base_dict, design)
     except OSError as exc:
@@ -201,50 +179,6 @@ def _write_start(
     sd.save_manifest(manifest)
 
 
-def make_dask_executor(scheduler: str | None, workers: int) -> tuple[Executor, Any]:
-    """A ``concurrent.futures`` executor on Dask: the scheduler at ``scheduler``, or a LocalCluster."""
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise RunError('the Dask executor needs the dask extra: pip install -e ".[dask]"') from None
-    if scheduler:
-        client = Client(scheduler)
-        closers = [client]
-    else:
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        )
-        client = Client(cluster)
-        closers = [client, cluster]
-    return client.get_executor(pure=False), closers
-
-
-def run_tasks_on(
-    executor: str, scheduler: str | None, workers: int, tasks: Any, on_result: Any
-) -> None:
-    """Run ``tasks`` (index, function, arguments) on a local process pool or a Dask cluster,
-    calling ``on_result(index, result)`` as each finishes; the executor is shut down after (sweeps
-    and backtests share this)."""
-    closers: list[Any] = []
-    if executor == "dask":
-        ex, closers = make_dask_executor(scheduler, workers)
-        limit = 2 * workers
-    else:
-        ex, limit = make_executor(workers), in_flight(workers)
-    try:
-        run_tasks(ex, iter(tasks), limit, on_result)
-    finally:
-        if executor == "dask":
-            for c in closers:
-                c.close()
-        else:
-            ex.shutdown(wait=True, cancel_futures=True)
-
-
 def execute_sweep(
     sd: SweepDir,
     workers: int | None = None,
@@ -260,7 +194,7 @@ def execute_sweep(
     if m["status"] == "complete":
         return pd.read_parquet(sd.points)
     workers, _ = check_workers(workers, cap=not (executor == "dask" and scheduler))
-    with sd.lock("wargame sweep --resume"), failures_keep_work(sd, "wargame sweep --resume"):
+    with working_in(sd, "wargame sweep --resume"):
         return _execute_locked(sd, workers, executor, scheduler, quiet)
 
 
@@ -342,7 +276,3 @@ def _py(v: Any) -> Any:
 
 def _col(s: pd.Series) -> np.ndarray:
     return s.to_numpy(dtype=object) if s.dtype == object else s.to_numpy()
-
-
-def write_json(data: Any, path: Path) -> None:
-    write_json_atomic(data, path)

@@ -12,7 +12,7 @@ import pytest
 from helpers import ROOT, one_line
 
 import sim
-import sim.runner.execute as execute_mod
+import sim.runner.executor as executor
 from sim.cli import main
 from sim.errors import RunError
 
@@ -84,7 +84,7 @@ def test_a_value_that_is_not_a_number_is_one_line(capsys: pytest.CaptureFixture[
 def test_more_workers_than_cores_are_capped_with_a_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(execute_mod, "default_workers", lambda: 1)  # a one-core machine
+    monkeypatch.setattr(executor, "default_workers", lambda: 1)  # a one-core machine
     out = tmp_path / "run"
     assert main([*SMALL_RUN, "--workers", "500", "--out", str(out)]) == 0
     out_text, err = capsys.readouterr()

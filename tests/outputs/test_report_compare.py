@@ -14,6 +14,7 @@ import sim
 from sim.cli import main
 from sim.outputs.compare import compare_runs
 from sim.outputs.report import write_report
+from sim.runner.worker import run_block
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
@@ -28,7 +29,7 @@ def small_run(tmp: Path, scenario: Path, seed: int = 1, runs: int = 600, **kw) -
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.stem)
 def test_report_for_each_shipped_scenario_has_its_figures(tmp_path: Path, scenario: Path) -> None:
     result = small_run(tmp_path / "run", scenario)
-    path = write_report(result.path, timeline_budget=1.5)
+    path = write_report(result.path, timeline_budget=1.5, replay_block=run_block)
     text = path.read_text(encoding="utf-8")
     images = re.findall(
         r"<img alt='([^']+)' src='data:image/png;base64,([A-Za-z0-9+/=]{200,})'", text

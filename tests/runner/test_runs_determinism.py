@@ -23,6 +23,7 @@ import pytest
 from helpers import ROOT, assert_same_file
 
 import sim.runner.execute as execute_mod
+import sim.runner.executor as executor
 from sim.cli import main
 
 PROVOCATION = ROOT / "tests" / "fixtures" / "model" / "senkaku_provocation.yaml"
@@ -210,7 +211,7 @@ def test_default_run_folders_of_two_runs_never_collide(
 
     monkeypatch.chdir(tmp_path)
     frozen = time.gmtime()
-    monkeypatch.setattr(execute_mod.time, "gmtime", lambda *a: frozen)  # same second, for sure
+    monkeypatch.setattr(executor.time, "gmtime", lambda *a: frozen)  # same second, for sure
     c = compiled(str(PROVOCATION), [])
     first = start_run(c.scenario, str(PROVOCATION), [], Plan(runs=100, seed=1, block=50))
     second = start_run(c.scenario, str(PROVOCATION), [], Plan(runs=5000, seed=1, block=50))
