@@ -118,7 +118,8 @@ CHECK_HEAD = ["check", "expected", "measured (95% interval)", "verdict", "source
 
 def reliability_chart(summary: dict[str, Any]) -> str:
     """The reliability diagram as base64 PNG: observed frequency against mean prediction per bin."""
-    from sim.outputs.report import _figure, _png
+    from sim.outputs.charts import figure as _figure
+    from sim.outputs.charts import png as _png
 
     fig, ax = _figure(5.5, 5)
     ax.plot([0, 1], [0, 1], color="#999", linestyle="--", label="perfect calibration")
@@ -156,7 +157,8 @@ def scores_chart(summary: dict[str, Any]) -> str:
     """Mean log score per kind of dimension and forecaster (base64 PNG)."""
     import numpy as np
 
-    from sim.outputs.report import _figure, _png
+    from sim.outputs.charts import figure as _figure
+    from sim.outputs.charts import png as _png
 
     kinds = list(summary["by_kind"])
     fig, ax = _figure(6.5, 3.2)

@@ -11,18 +11,18 @@ runner (tests/test_layers.py).
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.errors import RunError
+from sim.outputs.charts import figure as _figure
+from sim.outputs.charts import png as _png
+from sim.outputs.charts import pyplot as _plt
 from sim.outputs.rundir import RunDir, require_complete, write_text_atomic
 from sim.rules.compile import CompiledScenario, compile_scenario
 from sim.scenario.schema import Alliance, Partnership, Rivalry, Scenario
@@ -32,27 +32,6 @@ ReplayBlock = Callable[..., dict]
 run played again, its per-replicate columns and trajectories."""
 
 SIDE_COLOURS = {"blue": "#3b6fb6", "red": "#c0392b", "neutral": "#8e8e8e"}
-
-
-def _plt() -> Any:
-    """matplotlib.pyplot on the non-interactive Agg backend (no display needed)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _png(fig: Any) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    _plt().close(fig)
-    return base64.b64encode(buf.getvalue()).decode()
-
-
-def _figure(w: float, h: float) -> tuple[Any, Any]:
-    return _plt().subplots(figsize=(w, h))
 
 
 # --- data ------------------------------------------------------------------------------------------

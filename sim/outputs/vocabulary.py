@@ -154,7 +154,7 @@ def fought_matrix(vocab: dict[str, Any], runs: int) -> tuple[list[str], list[lis
 
 def fought_chart(vocab: dict[str, Any], runs: int) -> Any:
     """A heat map of who fought whom (a matplotlib figure), or None when nobody fought."""
-    from sim.outputs.report import _figure
+    from sim.outputs.charts import figure as _figure
 
     actors, matrix = fought_matrix(vocab, runs)
     if not actors:

@@ -225,12 +225,16 @@ def _resolve_includes(
     return merged
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """How messages name a file: relative to the working folder when it is inside it."""
     try:
         rel = os.path.relpath(path)
     except ValueError:
         return str(path)
     return str(path) if rel.startswith("..") else rel
+
+
+_display = display_path  # the name used inside this module
 
 
 def _apply_cast(located: Located, shown: str) -> tuple[list[Problem], dict[str, str]]:

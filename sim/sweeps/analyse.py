@@ -16,7 +16,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.outputs.report import CSS, _figure, _plt, _png
+from sim.outputs.charts import figure as _figure
+from sim.outputs.charts import png as _png
+from sim.outputs.charts import pyplot as _plt
+from sim.outputs.report import CSS
 from sim.outputs.rundir import write_json_atomic, write_text_atomic
 from sim.sweeps.spec import SweepSpec
 

@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from sim.errors import Problem, ScenarioError
-from sim.scenario.loader import _display, read_file, validation_problems
+from sim.scenario.loader import display_path, read_file, validation_problems
 from sim.scenario.overrides import did_you_mean, unresolved
 from sim.scenario.schema import Scenario
 
@@ -119,7 +119,7 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
     Every problem is reported at once where possible: the parameter paths are checked against the
     scenario even when other fields of the sweep file are wrong."""
     path = Path(path)
-    shown = _display(path)
+    shown = display_path(path)
     if not path.exists():
         raise ScenarioError([Problem(shown, 1, 1, "", "file not found")])
     located = read_file(path, shown)
