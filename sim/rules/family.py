@@ -2,8 +2,11 @@
 the hooks the turn loop calls (in registry order, sim/rules/registry.py).
 
 A family is a plug-in: one module with one ``RuleFamily`` subclass instance, listed once in the
-registry. Hooks take the declared state (sim/rules/state.py) and the compiled scenario, never the
-Mesa model. docs/architecture.md ("Add a rule family") walks through writing one.
+registry. A shipped family's parameters are declared in ``sim/scenario/rule_parameters.py`` (pure
+data, so the scenario format is built from them) and taken with ``parameters = declared(name)``; a
+plug-in may list ``RuleParameter`` objects of its own (they take their default). Hooks take the
+declared state (sim/rules/state.py) and the compiled scenario, never the Mesa model.
+docs/architecture.md ("Add a rule family") walks through writing one.
 """
 
 from __future__ import annotations
@@ -15,21 +18,9 @@ import numpy as np
 
 from sim.rules.compile import CompiledScenario, RungTables
 from sim.rules.state import WorldState
+from sim.scenario.rule_parameters import RuleParameter
 
-
-@dataclass(frozen=True)
-class RuleParameter:
-    """A number of the ``rules:`` block: name, default, meaning and where it comes from.
-
-    ``source`` is a seed file quote or a public reference, or starts with ``assumption:``.
-    Parameters also in ``sim.scenario.schema.Rules`` may be set per scenario and with ``--set``
-    (tests/rules/test_rules_registry.py checks that both agree); others take their default.
-    """
-
-    name: str
-    default: float
-    meaning: str
-    source: str
+__all__ = ["Candidates", "RuleFamily", "RuleParameter", "TermValue", "UtilityTerm"]
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,29 @@ can override any library entry field by field and ``--set relations.us_japan.cre
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    create_model,
+    model_validator,
+)
 
-from sim.scenario.distributions import MAX_NUMBER, NonNegative, Probability, Uncertain, Unit
+from sim.scenario.distributions import (
+    MAX_NUMBER,
+    NonNegative,
+    Probability,
+    Uncertain,
+    Unit,
+    bounded,
+)
 from sim.scenario.history import Ending, History, Violence
 from sim.scenario.predicates import MAX_TURNS, Predicate
+from sim.scenario.rule_parameters import RULE_PARAMETERS, RuleParameter
 
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
 RungRef = int | str
@@ -477,149 +493,19 @@ class Inject(Strict):
 # --- rules, outcomes, stops -----------------------------------------------------------------------
 
 
-class Rules(Sourced):
+def rules_model(params: Sequence[RuleParameter], name: str = "RuleFields") -> type[Sourced]:
+    """A model with one field per rule parameter, in order: a number or a distribution within the
+    parameter's bounds, with its default and its meaning as the description."""
+    fields: dict[str, Any] = {
+        p.name: (bounded(*p.bounds), Field(default=p.default, description=p.meaning))
+        for p in params
+    }
+    return create_model(name, __base__=Sourced, **fields)
+
+
+# The fields are the rule families' declared parameters: a new parameter needs no edit here.
+class Rules(rules_model(RULE_PARAMETERS)):  # type: ignore[misc]
     """Weights of the rule families (see docs/model.md for each equation)."""
-
-    temperature: NonNegative = Field(
-        default=0.05, description="Logit choice temperature; 0 = always the best move."
-    )
-    observation_noise: NonNegative = Field(
-        default=0.4,
-        description="SD (in rungs) of the noise with which actors observe rivals' rungs.",
-    )
-    resolve_noise: NonNegative = Field(
-        default=0.1, description="SD of the noise on perceived rival resolve."
-    )
-    security_dilemma: NonNegative = Field(
-        default=0.3,
-        description="Threat added per unit of coalition capability partnered against the perceiver.",
-    )
-    reciprocity: NonNegative = Field(
-        default=1.0, description="Weight of answering a rival's rung in kind."
-    )
-    deterrence: NonNegative = Field(
-        default=1.0, description="Weight of the committed coalition in a challenger's calculus."
-    )
-    obligation: NonNegative = Field(
-        default=1.0, description="Weight of an honoured commitment on the guarantor's choice."
-    )
-    cost_scale: NonNegative = Field(default=1.0, description="Multiplier on every escalation cost.")
-    economic_cost: NonNegative = Field(
-        default=1.0, description="Weight of sea-lane and trade exposure in costs."
-    )
-    inertia: NonNegative = Field(
-        default=0.15, description="Cost of changing rung at all (status-quo bias)."
-    )
-    audience_cost: NonNegative = Field(
-        default=0.4,
-        description="Cost of backing down, times the rung left (Fearon 1994 audience costs).",
-    )
-    threat_memory: Unit = Field(
-        default=0.7, description="Share of last turn's threat kept (0 = no memory)."
-    )
-    opportunism: NonNegative = Field(
-        default=0.02,
-        description="Horizontal escalation: rate (per 30 days) at which a dormant rivalry wakes "
-        "while the rival is at war elsewhere.",
-    )
-    retaliation: NonNegative = Field(
-        default=2.0,
-        description="Horizontal escalation: rate (per 30 days) at which an attacker turns on the "
-        "basing hosts of a guarantor that has used force against it.",
-    )
-    second_front: NonNegative = Field(
-        default=0.02,
-        description="Horizontal escalation: rate (per 30 days) at which an ally of a belligerent "
-        "opens a dormant rivalry against the enemy's side.",
-    )
-
-    last_resort: NonNegative = Field(
-        default=2.0,
-        description="Value of a nuclear rung to an actor whose existence is at stake (its homeland "
-        "struck, threat at its existential threshold), times the attacker's share of power; also "
-        "of answering nuclear use in kind.",
-    )
-    support_interest: NonNegative = Field(
-        default=0.75,
-        description="Weight of the guarantor's stake: its own threat from the attacker and its "
-        "trade with the partner.",
-    )
-    support_cost: NonNegative = Field(
-        default=1.0,
-        description="Weight of the attacker's power against the guarantor's (nuclear attackers "
-        "cost more).",
-    )
-    support_opinion: NonNegative = Field(
-        default=1.0,
-        description="Weight of the guarantor's public reluctance (relaxed by the threat it feels).",
-    )
-    support_partner_fights: NonNegative = Field(
-        default=1.0,
-        description="Penalty when the partner does not answer the attack in kind (buck-passing).",
-    )
-    support_entrapment: NonNegative = Field(
-        default=1.5,
-        description="Penalty when the partner used force first (the guarantor avoids entrapment).",
-    )
-    support_reputation: NonNegative = Field(
-        default=0.5,
-        description="Weight of the reputation at stake: the guarantor's other commitments watching.",
-    )
-    support_partial: NonNegative = Field(
-        default=1.5,
-        description="How much likelier a guarantor is to give less than it promised (per unit of "
-        "support weight saved).",
-    )
-    # crises that end (docs/model.md, 11)
-    weariness: NonNegative = Field(
-        default=0.3,
-        description="War weariness: weight of ln(1 + weeks x cost borne) on every rung's utility.",
-    )
-    learning: Unit = Field(
-        default=0.2,
-        description="Share of the gap between perceived and true resolve closed per week a rival "
-        "stands firm (twice that under fire).",
-    )
-    settlement_rate: Unit = Field(
-        default=0.3,
-        description="Weekly chance that a pair with an open settlement range settles, times "
-        "1 - exp(-pressure) (what continuing costs both sides over their stakes).",
-    )
-    concession_rate: Unit = Field(
-        default=0.15,
-        description="Weekly chance that a side for which continuing is worth less than backing "
-        "down concedes.",
-    )
-    mediation_rate: Unit = Field(
-        default=0.05,
-        description="Weekly chance that an eligible third party of full standing starts mediating.",
-    )
-    mediation_effect: NonNegative = Field(
-        default=2.0, description="Multiplier on the settlement rate while a dispute is mediated."
-    )
-    concession_share: Unit = Field(
-        default=0.15,
-        description="Share of the issue below which a side's settlement is its unilateral "
-        "concession.",
-    )
-    direct_agreement: Unit = Field(
-        default=0.5,
-        description="Share of unmediated settlements that are formal agreements (else tacit).",
-    )
-    imposition_rate: Unit = Field(
-        default=0.1,
-        description="Weekly chance that a far stronger neutral third party imposes an end to "
-        "fighting.",
-    )
-    imposition_ratio: NonNegative = Field(
-        default=1.5,
-        description="How many times stronger than the stronger party a third party must be to "
-        "impose an ending.",
-    )
-    fade_weeks: NonNegative = Field(
-        default=4.0,
-        description="Weeks with no active, unresolved crisis after which the crisis has faded.",
-    )
 
 
 THEATRE_KINDS = ("maritime", "land", "mixed")
@@ -785,4 +671,5 @@ __all__ = [
     "Scenario",
     "Theatre",
     "Uncertain",
+    "rules_model",
 ]

@@ -27,14 +27,11 @@ import numpy as np
 
 from sim.rules.compile import LEVEL, SUPPORT_WEIGHT, CompiledScenario
 from sim.rules.events import Event
-from sim.rules.family import RuleFamily, RuleParameter
+from sim.rules.family import RuleFamily
 from sim.rules.state import F32, WorldState
+from sim.scenario.rule_parameters import declared
 from sim.scenario.schema import SUPPORT_LEVELS
 
-SNYDER = (
-    "Snyder, 'The Security Dilemma in Alliance Politics', World Politics 36(4), 1984 "
-    "(abandonment and entrapment)"
-)
 # Reference situation on which every term is centred (assumptions, docs/model.md).
 REF_OPINION = 0.3  # the reference public's reluctance (the library's US value)
 
@@ -184,59 +181,7 @@ class AllianceDecisions(RuleFamily):
 
     name = "alliance_decisions"
     summary = "a fired commitment is a decision: credibility is the prior, the situation moves it"
-    parameters = (
-        RuleParameter(
-            "support_interest",
-            0.75,
-            "Weight of the guarantor's stake: its own threat from the attacker and its trade with "
-            "the partner.",
-            "Walt, The Origins of Alliances (1987): balance of threat; Fordham, 'Trade and "
-            "Asymmetric Alliances', Journal of Peace Research 47(6), 2010; value: assumption",
-        ),
-        RuleParameter(
-            "support_cost",
-            1.0,
-            "Weight of the attacker's power against the guarantor's (nuclear attackers cost more).",
-            f'{SNYDER}; seed 002: \'transition from primarily relying on the "nuclear umbrella" of '
-            "the US'; value: assumption",
-        ),
-        RuleParameter(
-            "support_opinion",
-            1.0,
-            "Weight of the guarantor's public reluctance (relaxed by the threat it feels).",
-            "seed 000: 'the reluctance of the Japanese public opinion in the military universe'; "
-            "value: assumption",
-        ),
-        RuleParameter(
-            "support_partner_fights",
-            1.0,
-            "Penalty when the partner does not answer the attack in kind (buck-passing).",
-            "Christensen and Snyder, 'Chain Gangs and Passed Bucks', International Organization "
-            "44(2), 1990; value: assumption",
-        ),
-        RuleParameter(
-            "support_entrapment",
-            1.5,
-            "Penalty when the partner used force first (the guarantor avoids entrapment).",
-            f"{SNYDER}; Kim, 'Why Alliances Entangle But Seldom Entrap States', Security Studies "
-            "20(3), 2011; value: assumption",
-        ),
-        RuleParameter(
-            "support_reputation",
-            0.5,
-            "Weight of the reputation at stake: the guarantor's other commitments watching.",
-            "Schelling, Arms and Influence (1966): the interdependence of commitments; value: "
-            "assumption",
-        ),
-        RuleParameter(
-            "support_partial",
-            1.5,
-            "How much likelier a guarantor is to give less than it promised (per unit of support "
-            "weight saved).",
-            "Leeds, Long and Mitchell, 'Reevaluating Alliance Reliability', Journal of Conflict "
-            "Resolution 44(5), 2000 (partial fulfilment); value: assumption",
-        ),
-    )
+    parameters = declared(name)
     state_fields = ("decided", "decided_level", "support_chance")  # and revises `honoured`
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:

@@ -29,16 +29,13 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.family import RuleFamily, RuleParameter
+from sim.rules.family import RuleFamily
 from sim.rules.pairs import pairs_of, per_turn, quiet_rung, turn_weeks
 from sim.rules.state import F32, WorldState
+from sim.scenario.rule_parameters import declared
 
 MAX_SHARE = 5.0  # cost over stake of a side with (next to) no stake: it wants out at any cost
 FEARON = "Fearon, 'Rationalist Explanations for War', International Organization 49(3), 1995"
-CONVERGENCE = (
-    "Slantchev, 'The Principle of Convergence in Wartime Negotiations', APSR 97(4), 2003; Powell, "
-    "'Bargaining and Learning While Fighting', AJPS 48(2), 2004"
-)
 
 
 def p_win(s: WorldState, c: CompiledScenario) -> np.ndarray:
@@ -84,16 +81,7 @@ class Bargaining(RuleFamily):
 
     name = "bargaining"
     summary = "settlement range of each pair (Fearon 1995); resolve revealed by standing firm"
-    parameters = (
-        RuleParameter(
-            "learning",
-            0.2,
-            "Share of the gap between perceived and true resolve closed per week a rival "
-            "stands firm (twice that under fire).",
-            f"{CONVERGENCE}; value: assumption: a misperception halves in about three weeks "
-            "of standing firm",
-        ),
-    )
+    parameters = declared(name)
     state_fields = ("bargaining_surplus", "settlement_pressure", "demand", "wants_out")
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.family import Candidates, RuleFamily, RuleParameter, UtilityTerm
+from sim.rules.family import Candidates, RuleFamily, UtilityTerm
 from sim.rules.state import WorldState
+from sim.scenario.rule_parameters import declared
 
 MOVES = np.array([-1, 0, 1, 2], dtype=np.int16)
 
@@ -113,14 +114,7 @@ class LogitChoice(RuleFamily):
 
     name = "choice"
     summary = "logit choice over four moves (down one, hold, up one, up two) after the masks"
-    parameters = (
-        RuleParameter(
-            "temperature",
-            0.05,
-            "Logit choice temperature; 0 = always the best move.",
-            "McFadden (1974), conditional logit; value: assumption",
-        ),
-    )
+    parameters = declared(name)
 
 
 FAMILY = LogitChoice()

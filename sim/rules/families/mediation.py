@@ -20,16 +20,11 @@ import numpy as np
 
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
-from sim.rules.family import RuleFamily, RuleParameter
+from sim.rules.family import RuleFamily
 from sim.rules.pairs import Pairs, pairs_of, per_turn, quiet_rung, turn_weeks
 from sim.rules.state import F32, WorldState
+from sim.scenario.rule_parameters import declared
 
-WILKENFELD = (
-    "Wilkenfeld, Young, Asal and Quinn, 'Mediating International Crises: Cross-National and "
-    "Experimental Perspectives', JCR 47(3), 2003: mediated crises 'are more likely to end in "
-    "agreements'"
-)
-BEARDSLEY = "Beardsley, The Mediation Dilemma (Cornell, 2011)"
 PROTEST = 1  # assumption: a protest is words, not a stake in the fight (default ladder's rung 1)
 
 
@@ -77,30 +72,7 @@ class Mediation(RuleFamily):
 
     name = "mediation"
     summary = "third parties with no stake mediate (ASEAN, neutral powers) or impose an end"
-    parameters = (
-        RuleParameter(
-            "mediation_rate",
-            0.05,
-            "Weekly chance that an eligible third party of full standing starts mediating.",
-            f"{WILKENFELD}; value: assumption: mediation is the exception, not the rule, in "
-            "ICB crises (a full-standing mediator starts in about one week in twenty)",
-        ),
-        RuleParameter(
-            "mediation_effect",
-            2.0,
-            "Multiplier on the settlement rate while a dispute is mediated.",
-            f"{WILKENFELD}; {BEARDSLEY}; value: assumption: the direction is sourced, the "
-            "size is not",
-        ),
-        RuleParameter(
-            "imposition_ratio",
-            1.5,
-            "How many times stronger than the stronger party a third party must be to "
-            "impose an ending.",
-            "ICB form of outcome 'imposed' (Brecher and Wilkenfeld, A Study of Crisis, 1997); "
-            "value: assumption: only a clearly superior power can impose",
-        ),
-    )
+    parameters = declared(name)
     state_fields = ("mediated", "imposer")
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:

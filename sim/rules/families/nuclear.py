@@ -21,18 +21,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.family import Candidates, RuleFamily, RuleParameter, UtilityTerm
+from sim.rules.family import Candidates, RuleFamily, UtilityTerm
 from sim.rules.state import F32, WorldState
-
-SOURCES = (
-    "China, Statement of 16 October 1964 ('China will never at any time and under any "
-    "circumstances be the first to use nuclear weapons'); State Council, China's National Defense "
-    "in the New Era (2019); DPRK, Law on the State Policy on Nuclear Forces (8 September 2022: use "
-    "when an attack on the state leadership or important strategic objects is launched or "
-    "imminent); Russia, Basic Principles of State Policy on Nuclear Deterrence (2020: conventional "
-    "aggression 'when the very existence of the state is in jeopardy'); US Nuclear Posture Review "
-    "2022 ('only ... in extreme circumstances to defend the vital interests')"
-)
+from sim.scenario.rule_parameters import NUCLEAR_DOCTRINES, declared
 
 
 def nuclear_rungs(c: CompiledScenario) -> np.ndarray:
@@ -70,18 +61,7 @@ class Nuclear(RuleFamily):
 
     name = "nuclear"
     summary = "declared nuclear doctrines: no first use, first use only as a last resort"
-    parameters = (
-        RuleParameter(
-            "last_resort",
-            2.0,
-            "Value of a nuclear rung to an actor whose existence is at stake (its homeland "
-            "struck, threat at its existential threshold), times the attacker's share of power; "
-            "also of answering nuclear use in kind.",
-            SOURCES + "; value: assumption: about the extra cost of the nuclear rung over "
-            "homeland strikes for a weak, risk-tolerant actor, so that first use is a live "
-            "option only for a state that is losing a war on its own territory",
-        ),
-    )
+    parameters = declared(name)
     state_fields = ("last_resort_weight",)
     terms = (
         UtilityTerm(
@@ -89,7 +69,7 @@ class Nuclear(RuleFamily):
             +1,
             last_resort,
             "last_resort · E: nuclear answer to nuclear use, or first use with existence at stake",
-            SOURCES,
+            NUCLEAR_DOCTRINES,
         ),
     )
 

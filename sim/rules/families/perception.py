@@ -9,10 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.family import RuleFamily, RuleParameter
+from sim.rules.family import RuleFamily
 from sim.rules.state import F32, WorldState
-
-JERVIS = "Jervis, Perception and Misperception in International Politics (1976)"
+from sim.scenario.rule_parameters import declared
 
 
 class Perception(RuleFamily):
@@ -20,20 +19,7 @@ class Perception(RuleFamily):
 
     name = "perception"
     summary = "noisy observation of rivals' rungs (per turn) and resolve (per world)"
-    parameters = (
-        RuleParameter(
-            "observation_noise",
-            0.4,
-            "SD (in rungs) of the noise with which actors observe rivals' rungs.",
-            f"{JERVIS}; value: assumption: large enough that fog can start a spiral",
-        ),
-        RuleParameter(
-            "resolve_noise",
-            0.1,
-            "SD of the noise on perceived rival resolve.",
-            f"{JERVIS}; value: assumption",
-        ),
-    )
+    parameters = declared(name)
     state_fields = ("perceived_resolve", "perceived_rung")
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:

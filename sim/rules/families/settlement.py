@@ -32,10 +32,11 @@ import numpy as np
 
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
-from sim.rules.family import RuleFamily, RuleParameter
+from sim.rules.family import RuleFamily
 from sim.rules.pairs import pairs_of, per_turn, quiet_rung, turn_weeks
 from sim.rules.state import F32, WorldState
 from sim.scenario.history import ENDINGS
+from sim.scenario.rule_parameters import declared
 
 FORMAL, TACIT, CONCESSION, IMPOSED, FADED = (
     ENDINGS.index(e)
@@ -46,12 +47,6 @@ FORMAL, TACIT, CONCESSION, IMPOSED, FADED = (
         "imposed",
         "faded",
     )
-)
-FEARON95 = "Fearon, 'Rationalist Explanations for War', International Organization 49(3), 1995"
-FORTNA = "Fortna, Peace Time: Cease-Fire Agreements and the Durability of Peace (Princeton, 2004)"
-ICB = (
-    "ICB form of outcome (formal agreement, tacit understanding, unilateral act, imposed, faded; "
-    "Brecher, Wilkenfeld et al., ICB Data Codebook v12, 2017)"
 )
 PROTEST = 1
 
@@ -157,55 +152,7 @@ class Settlement(RuleFamily):
         "imposed",
         "faded",
     )
-    parameters = (
-        RuleParameter(
-            "settlement_rate",
-            0.3,
-            "Weekly chance that a pair with an open settlement range settles, times "
-            "1 - exp(-pressure) (what continuing costs both sides over their stakes).",
-            f"{FEARON95} (a range of deals exists unless optimism exceeds costs); {FORTNA} "
-            "(cease-fires after fighting); value: assumption: a confrontation that costs both "
-            "sides their stakes settles in about five weeks; a cheap grey-zone standoff runs "
-            "for many months",
-        ),
-        RuleParameter(
-            "concession_rate",
-            0.15,
-            "Weekly chance that a side for which continuing is worth less than backing "
-            "down concedes.",
-            f"{ICB}: unilateral acts end many crises; Fearon, 'Domestic Political Audiences "
-            "and the Escalation of International Disputes', APSR 88(3), 1994 (backing down costs "
-            "face); value: assumption: as fast as a settlement",
-        ),
-        RuleParameter(
-            "concession_share",
-            0.15,
-            "Share of the issue below which a side's settlement is its unilateral concession.",
-            f"{FEARON95} (the deal reflects the balance); {ICB}: a unilateral act ends a crisis "
-            "when one side gives in; value: assumption: a side left with less than a sixth of "
-            "the issue has capitulated",
-        ),
-        RuleParameter(
-            "direct_agreement",
-            0.5,
-            "Share of unmediated settlements that are formal agreements (else tacit).",
-            f"{ICB}; value: assumption: no source ranks formal against tacit endings of "
-            "unmediated crises, so even odds",
-        ),
-        RuleParameter(
-            "imposition_rate",
-            0.1,
-            "Weekly chance that a far stronger neutral third party imposes an end to fighting.",
-            f"{ICB} ('imposed'); value: assumption: pressure takes weeks to bite",
-        ),
-        RuleParameter(
-            "fade_weeks",
-            4.0,
-            "Weeks with no active, unresolved crisis after which the crisis has faded.",
-            f"{ICB} ('faded'); value: assumption: the calm stops of the shipped scenarios "
-            "use three to four weeks",
-        ),
-    )
+    parameters = declared(name)
     state_fields = ("resolution", "quiet_turns", "crisis_ending")
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:

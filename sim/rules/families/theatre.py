@@ -28,9 +28,10 @@ import numpy as np
 
 from sim.rules.compile import LEVEL, CompiledScenario
 from sim.rules.events import Event
-from sim.rules.family import RuleFamily, RuleParameter
+from sim.rules.family import RuleFamily
 from sim.rules.state import F32, WorldState
 from sim.rules.theatre import HORIZONTAL, SOURCE_GROUPS
+from sim.scenario.rule_parameters import declared
 
 THEATRE, INJECT, CHAIN = 0, 1, 2
 RULE_CODE = {name: SOURCE_GROUPS.index(name) for name in HORIZONTAL}
@@ -39,12 +40,6 @@ CLOCK = "theatre.clock"  # (3, R, P) exponential draws: a rule activates once ex
 USED = "theatre.used_force"  # (R, P) bool: the dyad's peak is a force rung (as last seen)
 FIRST = "theatre.first_use"  # (R, P) bool: the source used force before the target did
 CHAIN_SUPPORT = "theatre.chain_support"  # (R, P) int8: support behind a chain dyad (-1: none)
-
-MOST_STARR = (
-    "Most and Starr, 'Diffusion, Reinforcement, Geopolitics, and the Spread of War', APSR 74(4), "
-    "1980; Siverson and Starr, The Diffusion of War: A Study of Opportunity and Willingness "
-    "(University of Michigan Press, 1991)"
-)
 
 
 def activate(s: WorldState, c: CompiledScenario, new: np.ndarray, cause: int) -> None:
@@ -191,33 +186,7 @@ class Theatre(RuleFamily):
 
     name = "theatre"
     summary = "crisis theatre: dyads in play, commitment chains, horizontal escalation"
-    parameters = (
-        RuleParameter(
-            "opportunism",
-            0.02,
-            "Horizontal escalation: rate (per 30 days) at which a dormant rivalry wakes while the "
-            "rival is at war elsewhere.",
-            f"{MOST_STARR}; value: assumption: joining a neighbour's war is rare (a few per cent "
-            "of opportunities), so a small monthly hazard",
-        ),
-        RuleParameter(
-            "retaliation",
-            2.0,
-            "Horizontal escalation: rate (per 30 days) at which an attacker turns on the basing "
-            "hosts of a guarantor that has used force against it.",
-            "Cancian, Cancian and Heginbotham, The First Battle of the Next War (CSIS, 2023): "
-            "China struck US bases in Japan in most iterations; value: assumption: within weeks "
-            "of the guarantor's first strike",
-        ),
-        RuleParameter(
-            "second_front",
-            0.02,
-            "Horizontal escalation: rate (per 30 days) at which an ally of a belligerent opens a "
-            "dormant rivalry against the enemy's side.",
-            f"{MOST_STARR}: warring alliance partners are the main channel of diffusion; value: "
-            "assumption: as rare as opportunism",
-        ),
-    )
+    parameters = declared(name)
     state_fields = ("crisis", "active", "activated_by")
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:

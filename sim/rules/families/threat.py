@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.family import RuleFamily, RuleParameter
+from sim.rules.family import RuleFamily
 from sim.rules.state import F32, WorldState
+from sim.scenario.rule_parameters import declared
 
 
 def update_threat(s: WorldState, c: CompiledScenario) -> None:
@@ -36,22 +37,7 @@ class Threat(RuleFamily):
 
     name = "threat"
     summary = "threat perception: rivalry, observed moves, security dilemma, sea lanes"
-    parameters = (
-        RuleParameter(
-            "security_dilemma",
-            0.3,
-            "Threat added per unit of coalition capability partnered against the perceiver.",
-            "seed 002: closer ties with G7/NATO 'could lead to increased tensions between Japan "
-            "and its neighbouring countries'; Jervis, 'Cooperation under the Security Dilemma', "
-            "World Politics 30(2), 1978; value: assumption",
-        ),
-        RuleParameter(
-            "threat_memory",
-            0.7,
-            "Share of last turn's threat kept (0 = no memory).",
-            "assumption: threat builds over a few turns rather than at once",
-        ),
-    )
+    parameters = declared(name)
     state_fields = ("threat",)
 
     def update(self, s: WorldState, c: CompiledScenario) -> None:

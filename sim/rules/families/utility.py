@@ -12,8 +12,9 @@ import numpy as np
 
 from sim.rules.compile import CompiledScenario
 from sim.rules.families.threat import max_threat
-from sim.rules.family import Candidates, RuleFamily, RuleParameter, UtilityTerm
+from sim.rules.family import Candidates, RuleFamily, UtilityTerm
 from sim.rules.state import F32, WorldState
+from sim.scenario.rule_parameters import declared
 
 MULTIPLIERS = (
     "assumption: multipliers 3, 1.6, 4 and 0.7 set so that defenders match coercion, claimants "
@@ -113,53 +114,7 @@ class Utility(RuleFamily):
 
     name = "utility"
     summary = "deterrence, costs, economic exposure, response, obligation, opinion, inertia"
-    parameters = (
-        RuleParameter(
-            "reciprocity",
-            1.0,
-            "Weight of answering a rival's rung in kind.",
-            "Richardson, Arms and Insecurity (1960): reciprocal escalation",
-        ),
-        RuleParameter(
-            "deterrence",
-            1.0,
-            "Weight of the committed coalition in a challenger's calculus.",
-            "Schelling, Arms and Influence (1966); Huth, Extended Deterrence and the "
-            "Prevention of War (1988)",
-        ),
-        RuleParameter(
-            "obligation",
-            1.0,
-            "Weight of an honoured commitment on the guarantor's choice.",
-            "seed 000 (alliances and partners); value: assumption",
-        ),
-        RuleParameter(
-            "cost_scale",
-            1.0,
-            "Multiplier on every escalation cost.",
-            "assumption: the ladder's costs are relative; 1 keeps them as listed",
-        ),
-        RuleParameter(
-            "economic_cost",
-            1.0,
-            "Weight of sea-lane and trade exposure in costs.",
-            "seed 000: Japan 'owes its economic and energy survival to the maritime routes'; "
-            "value: assumption",
-        ),
-        RuleParameter(
-            "inertia",
-            0.15,
-            "Cost of changing rung at all (status-quo bias).",
-            "assumption: status-quo bias",
-        ),
-        RuleParameter(
-            "audience_cost",
-            0.4,
-            "Cost of backing down, times the rung left (Fearon 1994 audience costs).",
-            "Fearon, 'Domestic Political Audiences and the Escalation of International "
-            "Disputes', APSR 88(3), 1994; value: assumption",
-        ),
-    )
+    parameters = declared(name)
     state_fields = (
         "gain_weight",
         "cost_weight",

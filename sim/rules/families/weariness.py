@@ -13,15 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.family import Candidates, RuleFamily, RuleParameter, UtilityTerm
+from sim.rules.family import Candidates, RuleFamily, UtilityTerm
 from sim.rules.pairs import turn_weeks
 from sim.rules.state import F32, WorldState
-
-MUELLER = (
-    "Mueller, 'Trends in Popular Support for the Wars in Korea and Vietnam', APSR 65(2), 1971, and "
-    "War, Presidents and Public Opinion (1973): support falls with the log of cumulative "
-    "casualties"
-)
+from sim.scenario.rule_parameters import MUELLER, declared
 
 
 def war_weariness(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
@@ -42,17 +37,7 @@ class Weariness(RuleFamily):
 
     name = "weariness"
     summary = "war weariness: ln(1 + cumulative cost) weighs on every rung"
-    parameters = (
-        RuleParameter(
-            "weariness",
-            0.3,
-            "War weariness: weight of ln(1 + weeks x cost borne) on every rung's utility.",
-            f"{MUELLER}; Slantchev, 'The Principle of Convergence in Wartime Negotiations', "
-            "APSR 97(4), 2003 (costs of continuing); value: assumption: after ten weeks of "
-            "blockade-level crisis (ln(1 + C) near 2) it weighs like the domestic term of a "
-            "reluctant public",
-        ),
-    )
+    parameters = declared(name)
     state_fields = ("cumulative_cost", "weariness_weight")
     terms = (
         UtilityTerm(
