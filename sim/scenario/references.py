@@ -75,7 +75,7 @@ class _Checker:
             self.add(path, f"unknown rung {ref!r}{_hint(ref, rungs)}")
 
     def basics(self) -> None:
-        """At least one actor, no actor cast twice, no rung named twice, doctrine caps on the ladder."""
+        """Some actors, none cast twice, no rung named twice, doctrine caps on the ladder."""
         s = self.s
         if not s.actors:
             self.add((), "a scenario needs at least one actor (define some or include the library)")
@@ -119,7 +119,7 @@ class _Checker:
             )
 
     def alliance(self, base: tuple, rel: Alliance) -> None:
-        """Guarantors and protected are members; covered places/disputes, trigger and hosts exist."""
+        """Guarantors and protected are members; covered places, trigger and hosts exist."""
         for key in ("guarantors", "protects"):
             for i, m in enumerate(getattr(rel, key) or []):
                 if m not in rel.members:
@@ -172,7 +172,7 @@ class _Checker:
                     self.add(("theatre", key, i), f"unknown {what} {n!r}{_hint(n, known)}")
 
     def places(self) -> None:
-        """A place's administrator and claimants are actors, and the administrator does not claim it."""
+        """A place's administrator and claimants are actors; the administrator does not claim it."""
         for name, pl in self.s.places.items():
             if pl.administered_by is not None:
                 self.actor(("places", name, "administered_by"), pl.administered_by)
@@ -210,7 +210,7 @@ class _Checker:
                     self.rung((*base, "to"), eff.to)
 
     def outcomes(self) -> None:
-        """At least one outcome, only the last without `when`; outcome and stop predicates resolve."""
+        """Some outcomes, only the last without `when`; outcome and stop predicates resolve."""
         s = self.s
         names = list(s.outcomes)
         for i, (name, out) in enumerate(s.outcomes.items()):

@@ -122,7 +122,7 @@ def run_client(
     stop: threading.Event,
     plan: ClientPlan,
 ) -> None:
-    """Poll the seat's view every ``plan.period`` seconds; every ``plan.move_every``-th poll, move."""
+    """Poll the seat's view every ``plan.period`` seconds; every ``move_every``-th poll, move."""
     rng = random.Random(index)
     team = sorted(seats)[index % len(seats)]
     client = Client(host, port)
