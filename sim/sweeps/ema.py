@@ -193,12 +193,7 @@ def ema_model(
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(INSTALL_HINT) from exc
 
-    paths: dict[str, str] = {}
-    for path in specs:
-        key = ema_name(path)
-        if key in paths:
-            raise ValueError(f"{path} and {paths[key]} have the same EMA name {key}")
-        paths[key] = path
+    paths = _uncertainty_names(specs)
     params = [_parameter(key, specs[path]) for key, path in paths.items()]
     outs = _outcomes(scenario, outcomes)
     # fail now, not in experiment 37, if a path is wrong or a range leaves the field's bounds
@@ -250,6 +245,17 @@ def _specs(
             spec = uncertain[path]
         specs[path] = spec
     return specs
+
+
+def _uncertainty_names(specs: Mapping[str, Any]) -> dict[str, str]:
+    """EMA uncertainty name -> dotted path; two paths with one EMA name are an error."""
+    paths: dict[str, str] = {}
+    for path in specs:
+        key = ema_name(path)
+        if key in paths:
+            raise ValueError(f"{path} and {paths[key]} have the same EMA name {key}")
+        paths[key] = path
+    return paths
 
 
 def _outcomes(scenario: Scenario, outcomes: Iterable[str] | None) -> dict[str, str]:
