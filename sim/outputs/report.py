@@ -93,6 +93,7 @@ class RunData:
 
 
 def outcome_chart(d: RunData) -> str:
+    """Outcome shares as horizontal bars with their 95% intervals (base64 PNG)."""
     out = d.summary["outcomes"]
     names = list(out)[::-1]
     share = np.array([out[n]["share"] for n in names])
@@ -128,6 +129,9 @@ def key_actors(d: RunData, n: int = 4) -> list[str]:
 
 
 def fan_chart(d: RunData, actors: list[str]) -> str:
+    """Per key actor, the 10-90% and 25-75% bands and the median of its highest rung per
+    turn, so the reader sees how fast and how far worlds escalate (base64 PNG).
+    """
     t = d.trajectories()
     limit = int(d.scenario.turns.limit)
     fig, axes = _plt().subplots(
@@ -293,6 +297,7 @@ def parameter_table(d: RunData) -> pd.DataFrame:
 
 
 def separation_chart(table: pd.DataFrame) -> str:
+    """Bars of the eight sampled parameters that best separate the outcomes (base64 PNG)."""
     top = table["separation (max−min)/sd"].head(8)[::-1]
     fig, ax = _figure(7.5, 0.4 * len(top) + 1)
     ax.barh(list(top.index), top.values, color="#6c5b7b")
@@ -470,6 +475,7 @@ def _separation_html(params: pd.DataFrame) -> list[str]:
 
 
 def render_markdown(d: RunData) -> str:
+    """The Markdown summary: the report's tables without images or timelines (fast, diffable)."""
     lines = [f"# {d.scenario.title or d.scenario.name}", "", f"_{_meta(d)}_", ""]
     if d.scenario.briefing:
         lines += [d.scenario.briefing.strip(), ""]
