@@ -37,8 +37,7 @@ class RunResult:
     @property
     def trajectories(self) -> Any:
         """trajectories.parquet as a DataFrame (rung per actor per turn); only for
-        runs made with trajectories.
-        """
+        runs made with trajectories."""
         import pandas as pd
 
         rd = RunDir(self.path)

@@ -197,8 +197,7 @@ def _html_table(head: list[str], rows: list[list[str]]) -> str:
 
 def render_html(d: BacktestData) -> str:
     """The backtest report page: scores overall and per case, the reliability diagram,
-    and the face-validity checks when they ran.
-    """
+    and the face-validity checks when they ran."""
     e = html.escape
     parts = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>Backtest</title><style>{CSS}"

@@ -130,8 +130,7 @@ def key_actors(d: RunData, n: int = 4) -> list[str]:
 
 def fan_chart(d: RunData, actors: list[str]) -> str:
     """Per key actor, the 10-90% and 25-75% bands and the median of its highest rung per
-    turn, so the reader sees how fast and how far worlds escalate (base64 PNG).
-    """
+    turn, so the reader sees how fast and how far worlds escalate (base64 PNG)."""
     t = d.trajectories()
     limit = int(d.scenario.turns.limit)
     fig, axes = _plt().subplots(

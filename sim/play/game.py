@@ -334,8 +334,7 @@ class Game:
 
     def facilitator_view(self, token: str) -> dict[str, Any]:
         """Everything the facilitator sees (true rungs, teams, waiting, events,
-        commitments), as JSON-ready data; facilitator only.
-        """
+        commitments), as JSON-ready data; facilitator only."""
         self.check_facilitator(token)
         with self._lock:
             return {
@@ -353,8 +352,7 @@ class Game:
 
     def commitments(self) -> list[dict[str, Any]]:
         """Every commitment link: its relation, guarantor, protected actor, whether it
-        is triggered and the support chosen.
-        """
+        is triggered and the support chosen."""
         c = self.c
         from sim.scenario.schema import SUPPORT_LEVELS
 

@@ -98,8 +98,7 @@ class Normal(_Dist):
     @property
     def bounds(self) -> tuple[float, float]:
         """``low``/``high`` if given, else 6 sd either side of the mean (checked against
-        the field's range).
-        """
+        the field's range)."""
         lo = self.mean - 6 * self.sd if self.low is None else self.low
         hi = self.mean + 6 * self.sd if self.high is None else self.high
         return (lo, hi)

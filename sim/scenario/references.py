@@ -197,8 +197,7 @@ class _Checker:
         """Inject effects name actors and rungs that exist.
 
         An inject after the turn limit is allowed: it never fires (so a shortened game stays
-        valid); `wargame check` reports injects that never fired.
-        """
+        valid); `wargame check` reports injects that never fired."""
         for name, inj in self.s.injects.items():
             for i, eff in enumerate(inj.effects):
                 base = ("injects", name, "effects", i)
