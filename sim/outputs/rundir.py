@@ -52,7 +52,7 @@ def canonical_json(data: Any) -> str:
 
 
 def short_hash(data: Any, n: int = 8) -> str:
-    """The first ``n`` hex digits of the SHA-256 of ``data``'s canonical JSON: a stable name part."""
+    """The first ``n`` hex digits of the SHA-256 of ``data``'s canonical JSON (stable names)."""
     return hashlib.sha256(canonical_json(data).encode()).hexdigest()[:n]
 
 

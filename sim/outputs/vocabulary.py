@@ -69,7 +69,7 @@ class Tally:
 
     def summary(self) -> dict[str, Any]:
         """The tallied vocabulary as summary.json's ``vocabulary``: shares with Wilson
-        intervals per violence class and ending, ending turns, actors at war, and who fought whom."""
+        intervals per violence class and ending, ending turns, actors at war, who fought whom."""
 
         def shares(counts: dict[str, int]) -> dict[str, dict[str, Any]]:
             out = {}
