@@ -19,20 +19,25 @@ class RunResult:
 
     @property
     def manifest(self) -> dict[str, Any]:
+        """The run's manifest.json (what was asked, versions, status)."""
         return RunDir(self.path).manifest()
 
     @property
     def summary(self) -> dict[str, Any]:
+        """The run's summary.json (outcome shares with intervals, vocabulary)."""
         return RunDir(self.path).summary()
 
     @property
     def outcomes(self) -> Any:
+        """outcomes.parquet as a pandas DataFrame, one row per replicate."""
         import pandas as pd
 
         return pd.read_parquet(RunDir(self.path).outcomes)
 
     @property
     def trajectories(self) -> Any:
+        """trajectories.parquet as a DataFrame (rung per actor per turn); only for
+        runs made with trajectories."""
         import pandas as pd
 
         rd = RunDir(self.path)

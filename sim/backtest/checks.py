@@ -41,6 +41,7 @@ class Check:
         object.__setattr__(self, "arms", ("A",) if self.changed is None else ("A", "B"))
 
     def overrides(self, arm: str) -> list[str]:
+        """The ``--set`` overrides of one arm: ``base`` for A, ``base`` plus ``changed`` for B."""
         return list(self.base) + (list(self.changed or ()) if arm == "B" else [])
 
 

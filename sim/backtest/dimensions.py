@@ -41,6 +41,7 @@ class Dimension:
 
     @property
     def classes(self) -> tuple[str, ...]:
+        """The classes a forecast of this dimension spreads its probability over."""
         return CLASSES[self.kind]
 
 

@@ -198,6 +198,8 @@ def _html_table(head: list[str], rows: list[list[str]]) -> str:
 
 
 def render_html(d: BacktestData) -> str:
+    """The backtest report page: scores overall and per case, the reliability diagram,
+    and the face-validity checks when they ran."""
     e = html.escape
     parts = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>Backtest</title><style>{CSS}"
@@ -229,6 +231,7 @@ def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def render_markdown(d: BacktestData) -> str:
+    """The backtest report as Markdown tables (no images), for docs and diffs."""
     lines = ["# Backtest against history", "", f"_{_meta(d)}_", "", EXPLAIN, "", "## Scores", ""]
     lines += _md_table(OVERALL_HEAD, overall_rows(d.summary))
     lines += ["", "## Per case and dimension", ""]

@@ -52,6 +52,7 @@ MODELS = ("engine", "uniform", "base_rate")
 
 
 def _resolved(case: Case) -> dict:
+    """The case's scenario as plain JSON data, to send to a worker."""
     return case.scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
@@ -72,7 +73,6 @@ def run_backtest(
     checks; write the backtest folder (without the report) and return it."""
     cases, skipped = load_deck(deck)
     arms = check_scenarios(check_list) if checks else {}
-    deck_name = Path(deck).stem or "deck"
     identity = {
         "cases": {c.name: c.file_sha256 for c in cases},
         "runs": runs,
@@ -80,63 +80,18 @@ def run_backtest(
         "block": block,
         "checks": checks,
     }
-    rd = new_run_dir(f"backtest-{deck_name}", identity, out)
-    manifest: dict[str, Any] = {
-        "format_version": 1,
-        "kind": "backtest",
-        "status": "incomplete",
-        "deck": str(deck),
-        "cases": [
-            {"name": c.name, "path": str(c.path), "file_sha256": c.file_sha256, "spawn_key": c.key}
-            for c in cases
-        ],
-        "skipped": skipped,
-        "runs": runs,
-        "seed": seed,
-        "block": block,
-        "checks": checks,
-        "versions": versions(),
-        "command": command_line(),
-        "started": now(),
-        "finished": None,
-        "identity": short_hash(identity, 16),
-    }
+    rd = new_run_dir(f"backtest-{Path(deck).stem or 'deck'}", identity, out)
+    manifest = _manifest(deck, cases, skipped, identity)
     rd.save_manifest(manifest)
-    workers = workers or default_workers()
     sizes = block_sizes(runs, block)
-    tasks: list[tuple[tuple[int, ...], Any, tuple]] = []
-    for i, case in enumerate(cases):
-        scen = _resolved(case)
-        for b, size in enumerate(sizes):
-            args = (scen, case.dimensions, case.days, size, seed, case.key, b)
-            tasks.append(((0, i, 0, b), run_case_block, args))
-    for j, ch in enumerate(check_list if checks else ()):
-        for a, arm in enumerate(ch.arms):
-            for b, size in enumerate(sizes):
-                args = (arms[(ch.name, arm)], ch.metric, size, seed, b)
-                tasks.append(((1, j, a, b), run_check_arm, args))
-    results: dict[tuple[int, ...], Any] = {}
-    progress = Progress(len(tasks), quiet=quiet)
-
-    def on_result(key: tuple[int, ...], value: Any) -> None:
-        results[key] = value
-        progress.update(1)
-
-    try:
-        run_tasks_on(executor, scheduler, workers, tasks, on_result)
-    finally:
-        progress.close()
+    chosen = check_list if checks else ()
+    tasks = _tasks(cases, chosen, arms, sizes, seed)
+    results = _run(tasks, executor, scheduler, workers or default_workers(), quiet)
 
     scores, predictions = score_cases(cases, results, len(sizes))
     write_atomic(_table(scores), rd.path / "scores.parquet")
     write_atomic(_table(predictions), rd.path / "predictions.parquet")
-    check_rows = []
-    for j, ch in enumerate(check_list if checks else ()):
-        per_arm = {
-            arm: np.concatenate([results[(1, j, a, b)] for b in range(len(sizes))])
-            for a, arm in enumerate(ch.arms)
-        }
-        check_rows.append(evaluate(ch, per_arm))
+    check_rows = _check_rows(chosen, results, len(sizes))
     if checks:
         flat = [
             {k: (", ".join(v) if isinstance(v, list) else v) for k, v in r.items()}
@@ -150,6 +105,90 @@ def run_backtest(
     manifest["finished"] = now()
     rd.save_manifest(manifest)
     return rd
+
+
+def _manifest(
+    deck: str | os.PathLike[str], cases: list[Case], skipped: Any, identity: dict[str, Any]
+) -> dict[str, Any]:
+    """The manifest of a backtest just started (``incomplete`` until all tables are written)."""
+    return {
+        "format_version": 1,
+        "kind": "backtest",
+        "status": "incomplete",
+        "deck": str(deck),
+        "cases": [
+            {"name": c.name, "path": str(c.path), "file_sha256": c.file_sha256, "spawn_key": c.key}
+            for c in cases
+        ],
+        "skipped": skipped,
+        "runs": identity["runs"],
+        "seed": identity["seed"],
+        "block": identity["block"],
+        "checks": identity["checks"],
+        "versions": versions(),
+        "command": command_line(),
+        "started": now(),
+        "finished": None,
+        "identity": short_hash(identity, 16),
+    }
+
+
+Task = tuple[tuple[int, ...], Any, tuple]
+
+
+def _tasks(
+    cases: list[Case],
+    checks: tuple[Check, ...],
+    arms: dict[tuple[str, str], Any],
+    sizes: list[int],
+    seed: int,
+) -> list[Task]:
+    """One task per case block, keyed (0, case, 0, block), then one per check arm block, keyed
+    (1, check, arm, block): the keys put the results back in deck order."""
+    tasks: list[Task] = []
+    for i, case in enumerate(cases):
+        scen = _resolved(case)
+        for b, size in enumerate(sizes):
+            args = (scen, case.dimensions, case.days, size, seed, case.key, b)
+            tasks.append(((0, i, 0, b), run_case_block, args))
+    for j, ch in enumerate(checks):
+        for a, arm in enumerate(ch.arms):
+            for b, size in enumerate(sizes):
+                args = (arms[(ch.name, arm)], ch.metric, size, seed, b)
+                tasks.append(((1, j, a, b), run_check_arm, args))
+    return tasks
+
+
+def _run(
+    tasks: list[Task], executor: str, scheduler: str | None, workers: int, quiet: bool
+) -> dict[tuple[int, ...], Any]:
+    """Every task's result by key, on the local pool or Dask, with a progress bar."""
+    results: dict[tuple[int, ...], Any] = {}
+    progress = Progress(len(tasks), quiet=quiet)
+
+    def on_result(key: tuple[int, ...], value: Any) -> None:
+        results[key] = value
+        progress.update(1)
+
+    try:
+        run_tasks_on(executor, scheduler, workers, tasks, on_result)
+    finally:
+        progress.close()
+    return results
+
+
+def _check_rows(
+    checks: tuple[Check, ...], results: dict[tuple[int, ...], Any], n_blocks: int
+) -> list[dict[str, Any]]:
+    """One evaluated row per check, from its arms' metric values over all blocks."""
+    rows = []
+    for j, ch in enumerate(checks):
+        per_arm = {
+            arm: np.concatenate([results[(1, j, a, b)] for b in range(n_blocks)])
+            for a, arm in enumerate(ch.arms)
+        }
+        rows.append(evaluate(ch, per_arm))
+    return rows
 
 
 def score_cases(

@@ -90,6 +90,8 @@ def write_section(folder: Path, doc: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.backtest.validation BACKTEST_DIR DOC``: write the backtest's section
+    into the doc; exit status 2 with one line on bad input."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
         print(

@@ -103,6 +103,8 @@ def compare_counts(
 
 
 def format_comparison(r: dict[str, Any]) -> str:
+    """A ``compare_runs`` result as text: both runs, then the test of outcome
+    shares and of the standard vocabulary."""
     lines = [
         f"A: {r['run_a']} ({r['runs_a']:,} runs; overrides: {r['overrides_a'] or 'none'})",
         f"B: {r['run_b']} ({r['runs_b']:,} runs; overrides: {r['overrides_b'] or 'none'})",

@@ -33,6 +33,8 @@ class Column:
     labels: Labels | None = None
 
     def matches(self, column: str) -> bool:
+        """Whether a table column is this entry; a name with ``<...>`` (such as
+        ``fought.<A>.<B>``) stands for every column with that prefix and suffix."""
         if "<" not in self.name:
             return column == self.name
         pre, rest = self.name.split("<", 1)
@@ -375,6 +377,8 @@ class TableLabels:
     rungs: list[str] = field(default_factory=list)
 
     def metadata(self) -> dict[bytes, bytes]:
+        """The labels as Parquet schema metadata, so a table names its own
+        outcomes and rungs in order."""
         return {
             b"wargame.outcomes": json.dumps(self.outcomes).encode(),
             b"wargame.rungs": json.dumps(self.rungs).encode(),

@@ -15,6 +15,7 @@ import html
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,6 +89,7 @@ class RunData:
 
 
 def outcome_chart(d: RunData) -> str:
+    """Outcome shares as horizontal bars with their 95% intervals (base64 PNG)."""
     out = d.summary["outcomes"]
     names = list(out)[::-1]
     share = np.array([out[n]["share"] for n in names])
@@ -123,6 +125,8 @@ def key_actors(d: RunData, n: int = 4) -> list[str]:
 
 
 def fan_chart(d: RunData, actors: list[str]) -> str:
+    """Per key actor, the 10-90% and 25-75% bands and the median of its highest rung per
+    turn, so the reader sees how fast and how far worlds escalate (base64 PNG)."""
     t = d.trajectories()
     limit = int(d.scenario.turns.limit)
     fig, axes = _plt().subplots(
@@ -183,50 +187,23 @@ LINK_NOTE = (
 )
 
 
+Edge = tuple[str, str, str, str, str]  # (actor, actor, line style, label, colour)
+
+
 def network_chart(d: RunData) -> str:
+    """The alliance network as a PNG: actors coloured by side, alliances labelled with how often
+    the guarantor honoured them, partnerships dashed, rivalries dotted red."""
     import networkx as nx
 
     g = nx.Graph()
     for a, act in d.scenario.actors.items():
         g.add_node(a, side=act.side)
-    rates = honour_rates(d)
-    edges = []
-    for name, rel in d.scenario.relations.items():
-        if isinstance(rel, Alliance | Partnership):
-            h, t = rates.get(name, (0, 0))
-            label = f"{h / t:.0%} of {t:,}" if t else "not triggered"
-            style = "solid" if isinstance(rel, Alliance) else "dashed"
-            for i, x in enumerate(rel.members):
-                for y in rel.members[i + 1 :]:
-                    edges.append(
-                        (x, y, style, label if isinstance(rel, Alliance) else "", "#3b6fb6")
-                    )
-        elif isinstance(rel, Rivalry):
-            edges.append((rel.members[0], rel.members[1], "dotted", "", "#c0392b"))
+    edges = _network_edges(d)
     for x, y, *_ in edges:
         g.add_edge(x, y)
     pos = nx.spring_layout(g, seed=7, k=1.2)
     fig, ax = _figure(8, 6.5)
-    for x, y, style, label, colour in edges:
-        ax.plot(
-            [pos[x][0], pos[y][0]],
-            [pos[x][1], pos[y][1]],
-            linestyle=style,
-            color=colour,
-            lw=1.6 if style == "solid" else 0.9,
-            alpha=0.8,
-            zorder=1,
-        )
-        if label:
-            ax.text(
-                (pos[x][0] + pos[y][0]) / 2,
-                (pos[x][1] + pos[y][1]) / 2,
-                label,
-                fontsize=7,
-                ha="center",
-                bbox={"boxstyle": "round", "fc": "white", "ec": "none", "alpha": 0.8},
-                zorder=3,
-            )
+    _draw_edges(ax, pos, edges)
     for node, (x, y) in pos.items():
         side = g.nodes[node].get("side", "neutral")
         ax.scatter(
@@ -252,6 +229,49 @@ def network_chart(d: RunData) -> str:
     return _png(fig)
 
 
+def _network_edges(d: RunData) -> list[Edge]:
+    """One edge per pair of alliance or partnership members and per rivalry, in scenario order."""
+    rates = honour_rates(d)
+    edges: list[Edge] = []
+    for name, rel in d.scenario.relations.items():
+        if isinstance(rel, Alliance | Partnership):
+            h, t = rates.get(name, (0, 0))
+            label = f"{h / t:.0%} of {t:,}" if t else "not triggered"
+            style = "solid" if isinstance(rel, Alliance) else "dashed"
+            for i, x in enumerate(rel.members):
+                for y in rel.members[i + 1 :]:
+                    edges.append(
+                        (x, y, style, label if isinstance(rel, Alliance) else "", "#3b6fb6")
+                    )
+        elif isinstance(rel, Rivalry):
+            edges.append((rel.members[0], rel.members[1], "dotted", "", "#c0392b"))
+    return edges
+
+
+def _draw_edges(ax: Any, pos: dict[str, Any], edges: list[Edge]) -> None:
+    """Draw the edges between the laid-out actors, with their labels mid-way."""
+    for x, y, style, label, colour in edges:
+        ax.plot(
+            [pos[x][0], pos[y][0]],
+            [pos[x][1], pos[y][1]],
+            linestyle=style,
+            color=colour,
+            lw=1.6 if style == "solid" else 0.9,
+            alpha=0.8,
+            zorder=1,
+        )
+        if label:
+            ax.text(
+                (pos[x][0] + pos[y][0]) / 2,
+                (pos[x][1] + pos[y][1]) / 2,
+                label,
+                fontsize=7,
+                ha="center",
+                bbox={"boxstyle": "round", "fc": "white", "ec": "none", "alpha": 0.8},
+                zorder=3,
+            )
+
+
 def parameter_table(d: RunData) -> pd.DataFrame:
     """Mean of each sampled parameter per outcome, and how strongly it separates outcomes."""
     cols = [c for c in d.outcomes.columns if c.startswith("param.") and d.outcomes[c].std() > 0]
@@ -272,6 +292,7 @@ def parameter_table(d: RunData) -> pd.DataFrame:
 
 
 def separation_chart(table: pd.DataFrame) -> str:
+    """Bars of the eight sampled parameters that best separate the outcomes (base64 PNG)."""
     top = table["separation (max−min)/sd"].head(8)[::-1]
     fig, ax = _figure(7.5, 0.4 * len(top) + 1)
     ax.barh(list(top.index), top.values, color="#6c5b7b")
@@ -360,7 +381,33 @@ def render_html(
     if d.scenario.briefing:
         parts.append(f"<h2>Briefing</h2><p>{e(d.scenario.briefing.strip())}</p>")
     progress("outcome distribution")
-    parts.append("<h2>Outcome distribution</h2>")
+    parts += _outcomes_html(d)
+    progress(
+        "escalation fan chart"
+        + ("" if d.rd.trajectories.exists() else " (replaying block 0 for its trajectories)")
+    )
+    parts.append("<h2>Escalation over time</h2>")
+    fan = fan_chart(d, actors)
+    parts.append(
+        f"<img alt='escalation fan chart' src='data:image/png;base64,{fan}'>"
+        f"<p class='meta'>Trajectories: {e(d.traj_note)}.</p>"
+    )
+    progress("alliance network")
+    parts += _alliances_html(d)
+    progress("parameters that separate the outcomes")
+    parts += _separation_html(params)
+    progress(f"one explained world per outcome (at most {timeline_budget:.0f} s)")
+    parts.append("<h2>A representative world per outcome</h2>")
+    for name, text in representative_timelines(d, budget_s=timeline_budget).items():
+        parts.append(f"<details><summary>{e(name)}</summary><pre>{e(text)}</pre></details>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _outcomes_html(d: RunData) -> list[str]:
+    """The outcome section: chart, table with intervals, the Monte Carlo error, the vocabulary."""
+    e = html.escape
+    parts = ["<h2>Outcome distribution</h2>"]
     parts.append(f"<img alt='outcome distribution' src='data:image/png;base64,{outcome_chart(d)}'>")
     parts.append(
         "<table><tr><th>outcome</th><th>count</th><th>share</th><th>95% interval</th><th>meaning</th></tr>"
@@ -375,18 +422,13 @@ def render_html(
         from sim.outputs.vocabulary import vocabulary_html
 
         parts.append(vocabulary_html(d.summary["vocabulary"], d.summary["runs"], _png))
-    progress(
-        "escalation fan chart"
-        + ("" if d.rd.trajectories.exists() else " (replaying block 0 for its trajectories)")
-    )
-    parts.append("<h2>Escalation over time</h2>")
-    fan = fan_chart(d, actors)
-    parts.append(
-        f"<img alt='escalation fan chart' src='data:image/png;base64,{fan}'>"
-        f"<p class='meta'>Trajectories: {e(d.traj_note)}.</p>"
-    )
-    progress("alliance network")
-    parts.append("<h2>Alliance network</h2>")
+    return parts
+
+
+def _alliances_html(d: RunData) -> list[str]:
+    """The alliance section: the network chart, honour rates per alliance and per link."""
+    e = html.escape
+    parts = ["<h2>Alliance network</h2>"]
     parts.append(f"<img alt='alliance network' src='data:image/png;base64,{network_chart(d)}'>")
     parts.append(
         "<table><tr><th>alliance</th><th>triggered</th><th>honoured when triggered</th></tr>"
@@ -407,28 +449,28 @@ def render_html(
         for r in rows:
             parts.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in r) + "</tr>")
         parts.append("</table>")
-    progress("parameters that separate the outcomes")
-    parts.append("<h2>What separates the outcomes</h2>")
+    return parts
+
+
+def _separation_html(params: pd.DataFrame) -> list[str]:
+    """The section on which sampled parameters separate the outcomes (chart and mean table)."""
+    parts = ["<h2>What separates the outcomes</h2>"]
     if params.empty:
         parts.append("<p>No uncertain parameters were sampled.</p>")
-    else:
-        parts.append(
-            f"<img alt='parameter separation' src='data:image/png;base64,{separation_chart(params)}'>"
-        )
-        parts.append(
-            "<p class='meta'>Mean of each sampled parameter among the replicates ending in each "
-            "outcome.</p>"
-        )
-        parts.append(params.head(12).to_html(float_format=lambda v: f"{v:.3f}", border=0))
-    progress(f"one explained world per outcome (at most {timeline_budget:.0f} s)")
-    parts.append("<h2>A representative world per outcome</h2>")
-    for name, text in representative_timelines(d, budget_s=timeline_budget).items():
-        parts.append(f"<details><summary>{e(name)}</summary><pre>{e(text)}</pre></details>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+        return parts
+    parts.append(
+        f"<img alt='parameter separation' src='data:image/png;base64,{separation_chart(params)}'>"
+    )
+    parts.append(
+        "<p class='meta'>Mean of each sampled parameter among the replicates ending in each "
+        "outcome.</p>"
+    )
+    parts.append(params.head(12).to_html(float_format=lambda v: f"{v:.3f}", border=0))
+    return parts
 
 
 def render_markdown(d: RunData) -> str:
+    """The Markdown summary: the report's tables without images or timelines (fast, diffable)."""
     lines = [f"# {d.scenario.title or d.scenario.name}", "", f"_{_meta(d)}_", ""]
     if d.scenario.briefing:
         lines += [d.scenario.briefing.strip(), ""]

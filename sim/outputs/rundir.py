@@ -52,6 +52,7 @@ def canonical_json(data: Any) -> str:
 
 
 def short_hash(data: Any, n: int = 8) -> str:
+    """The first ``n`` hex digits of the SHA-256 of ``data``'s canonical JSON (stable names)."""
     return hashlib.sha256(canonical_json(data).encode()).hexdigest()[:n]
 
 
@@ -103,28 +104,35 @@ class RunDir:
 
     @property
     def manifest_path(self) -> Path:
+        """manifest.json: what was asked, the versions and the status."""
         return self.path / "manifest.json"
 
     @property
     def blocks(self) -> Path:
+        """The folder of finished blocks, the units a run is resumed from."""
         return self.path / "blocks"
 
     @property
     def outcomes(self) -> Path:
+        """outcomes.parquet: one row per replicate."""
         return self.path / "outcomes.parquet"
 
     @property
     def trajectories(self) -> Path:
+        """trajectories.parquet: rung per actor per turn (runs with --trajectories)."""
         return self.path / "trajectories.parquet"
 
     @property
     def summary_path(self) -> Path:
+        """summary.json: the outcome shares with intervals and the vocabulary."""
         return self.path / "summary.json"
 
     def block_file(self, i: int) -> Path:
+        """Block ``i``'s outcome rows, named so that blocks sort in order."""
         return self.blocks / f"block-{i:06d}.parquet"
 
     def trajectory_file(self, i: int) -> Path:
+        """Block ``i``'s trajectory rows."""
         return self.blocks / f"traj-{i:06d}.parquet"
 
     def finished_blocks(self) -> set[int]:
@@ -134,12 +142,15 @@ class RunDir:
         return {int(p.stem.split("-")[1]) for p in self.blocks.glob("block-*.parquet")}
 
     def manifest(self) -> dict[str, Any]:
+        """The manifest, read and checked (a one-line error if it is missing or broken)."""
         return read_manifest(self.path)
 
     def save_manifest(self, manifest: dict[str, Any]) -> None:
+        """Write the manifest atomically (a reader never sees half of it)."""
         write_json_atomic(manifest, self.manifest_path)
 
     def summary(self) -> dict[str, Any]:
+        """summary.json as data; a one-line error if it cannot be read."""
         try:
             return json.loads(self.summary_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -178,4 +189,5 @@ def require_complete(path: Path) -> RunDir:
 
 
 def command_line() -> list[str]:
+    """The command as typed (program name and arguments), recorded in manifests."""
     return [Path(sys.argv[0]).name, *sys.argv[1:]]

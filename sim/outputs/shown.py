@@ -56,6 +56,7 @@ class Shown:
 
     @property
     def slow(self) -> bool:
+        """Whether the block is marked ``slow`` (left out of the quick docs check)."""
         return "slow" in self.options
 
     def missing(self) -> str | None:
@@ -67,6 +68,7 @@ class Shown:
 
     @property
     def label(self) -> str:
+        """File and first command, to name the block in a failure message."""
         return f"{self.file}: {self.commands[0] if self.commands else 'python example'}"
 
 

@@ -68,6 +68,9 @@ class Tally:
                 self.fought[key] = self.fought.get(key, 0) + int(np.asarray(cols[name]).sum())
 
     def summary(self) -> dict[str, Any]:
+        """The tallied vocabulary as summary.json's ``vocabulary``: shares with Wilson
+        intervals per violence class and ending, ending turns, actors at war, who fought whom."""
+
         def shares(counts: dict[str, int]) -> dict[str, dict[str, Any]]:
             out = {}
             for name, k in counts.items():

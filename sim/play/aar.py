@@ -124,6 +124,8 @@ def _vocabulary_lines(a: dict[str, Any]) -> list[str]:
 
 
 def summary_text(a: dict[str, Any]) -> str:
+    """An ``after_action`` result as the text the terminal game prints: how the game
+    ended, how often the simulated games did, and the whole distribution."""
     lines = [
         f"Your game ended in {a['outcome']} after {a['turns']} turns"
         + (f" ({a['description']})" if a["description"] else "")

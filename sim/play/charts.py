@@ -42,37 +42,8 @@ def network(game: Game, frame: dict[str, Any] | None = None) -> Figure:
     ax = fig.subplots()
     ax.set_axis_off()
     ax.set_aspect("equal")
-    pairs: dict[frozenset[str], dict[str, Any]] = {}  # both directions of a treaty drawn once
-    for k in frame["commitments"]:
-        pair = frozenset((k["guarantor"], k["protects"]))
-        rank = (k["triggered"], SUPPORT_LEVELS.index(k["support"]))
-        if pair not in pairs or rank > pairs[pair]["rank"]:
-            pairs[pair] = {**k, "rank": rank}
-    for k in pairs.values():
-        (x0, y0), (x1, y1) = pos[k["guarantor"]], pos[k["protects"]]
-        if k["triggered"]:
-            level = SUPPORT_LEVELS.index(k["support"]) / (len(SUPPORT_LEVELS) - 1)
-            ax.plot([x0, x1], [y0, y1], "-", color="#1f5f99", lw=1.2 + 3 * level, zorder=1)
-        else:
-            ax.plot([x0, x1], [y0, y1], ":", color="#95a5a6", lw=1.0, zorder=1)
-    for r in sorted(frame["rungs"], key=lambda r: c.rung_index(r["rung"])):
-        level = c.rung_index(r["rung"])
-        if level == 0:
-            continue
-        ax.annotate(
-            "",
-            xy=tuple(pos[r["toward"]]),
-            xytext=tuple(pos[r["actor"]]),
-            arrowprops={
-                "arrowstyle": "-|>",
-                "color": RUNG_COLOURS(level / top),
-                "lw": 0.6 + 2.4 * level / top,
-                "shrinkA": 11,
-                "shrinkB": 11,
-                "connectionstyle": "arc3,rad=0.15",
-            },
-            zorder=2,
-        )
+    _commitment_lines(ax, pos, frame["commitments"])
+    _rung_arrows(ax, pos, game, frame["rungs"], top)
     for a in c.actors:
         x, y = pos[a]
         ax.scatter([x], [y], s=380, color=RUNG_COLOURS(rung_of[a] / top), ec="#222", zorder=3)
@@ -96,6 +67,50 @@ def network(game: Game, frame: dict[str, Any] | None = None) -> Figure:
     bar.set_ticks(range(top + 1), labels=c.rung_labels, fontsize=7)
     bar.set_label("rung (actor: highest; arrow: toward that rival)", fontsize=7)
     return fig
+
+
+def _commitment_lines(ax: Any, pos: dict[str, np.ndarray], commitments: list[dict]) -> None:
+    """One line per treaty pair (both directions drawn once, the stronger state wins): dotted
+    grey while not triggered, solid blue once triggered, wider for more support."""
+    pairs: dict[frozenset[str], dict[str, Any]] = {}
+    for k in commitments:
+        pair = frozenset((k["guarantor"], k["protects"]))
+        rank = (k["triggered"], SUPPORT_LEVELS.index(k["support"]))
+        if pair not in pairs or rank > pairs[pair]["rank"]:
+            pairs[pair] = {**k, "rank": rank}
+    for k in pairs.values():
+        (x0, y0), (x1, y1) = pos[k["guarantor"]], pos[k["protects"]]
+        if k["triggered"]:
+            level = SUPPORT_LEVELS.index(k["support"]) / (len(SUPPORT_LEVELS) - 1)
+            ax.plot([x0, x1], [y0, y1], "-", color="#1f5f99", lw=1.2 + 3 * level, zorder=1)
+        else:
+            ax.plot([x0, x1], [y0, y1], ":", color="#95a5a6", lw=1.0, zorder=1)
+
+
+def _rung_arrows(
+    ax: Any, pos: dict[str, np.ndarray], game: Game, rungs: list[dict], top: int
+) -> None:
+    """An arrow for every rung above cooperation toward a rival, coloured and widened by rung
+    (lowest drawn first, so the highest lie on top)."""
+    c = game.c
+    for r in sorted(rungs, key=lambda r: c.rung_index(r["rung"])):
+        level = c.rung_index(r["rung"])
+        if level == 0:
+            continue
+        ax.annotate(
+            "",
+            xy=tuple(pos[r["toward"]]),
+            xytext=tuple(pos[r["actor"]]),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": RUNG_COLOURS(level / top),
+                "lw": 0.6 + 2.4 * level / top,
+                "shrinkA": 11,
+                "shrinkB": 11,
+                "connectionstyle": "arc3,rad=0.15",
+            },
+            zorder=2,
+        )
 
 
 def timeline(game: Game) -> Figure:

@@ -70,6 +70,8 @@ def same_token(expected: str, given: object) -> bool:
 
 @dataclass
 class Team:
+    """One team of a game: the actors it plays, its seat token, and its moves of this turn."""
+
     name: str
     actors: list[str]
     token: str
@@ -141,21 +143,25 @@ class Game:
 
     # -- access ---------------------------------------------------------------------------------
     def team_of(self, token: str) -> Team:
+        """The team holding ``token``; a ``TokenError`` if no team does."""
         for t in self.teams.values():
             if same_token(t.token, token):
                 return t
         raise TokenError("unknown or wrong token")
 
     def check_facilitator(self, token: str) -> None:
+        """Refuse (``TokenError``) unless ``token`` is the facilitator's."""
         if not same_token(self.facilitator_token, token):
             raise TokenError("this needs the facilitator's token")
 
     @property
     def over(self) -> bool:
+        """Whether the game has ended: no more turns can be played."""
         return not self.model.running
 
     @property
     def turn(self) -> int:
+        """Turns played so far."""
         return self.model.turn
 
     # -- what a team may do ---------------------------------------------------------------------
@@ -214,6 +220,7 @@ class Game:
             return self._play_turn()
 
     def set_paused(self, token: str, paused: bool) -> None:
+        """Pause or resume (facilitator only): while paused, teams submit but no turn is played."""
         self.check_facilitator(token)
         with self._lock:
             self.paused = paused
@@ -253,6 +260,7 @@ class Game:
     # -- views ----------------------------------------------------------------------------------
     @property
     def outcome(self) -> str | None:
+        """The outcome's name once the game has one, else None."""
         o = int(self.model.outcome[0])
         return self.model.outcome_names[o] if o >= 0 else None
 
@@ -268,6 +276,7 @@ class Game:
         return out
 
     def rungs(self) -> list[dict[str, Any]]:
+        """Every actor's current rung toward each other actor it faces, by name."""
         c = self.c
         return [
             {
@@ -324,6 +333,8 @@ class Game:
             }
 
     def facilitator_view(self, token: str) -> dict[str, Any]:
+        """Everything the facilitator sees (true rungs, teams, waiting, events,
+        commitments), as JSON-ready data; facilitator only."""
         self.check_facilitator(token)
         with self._lock:
             return {
@@ -340,6 +351,8 @@ class Game:
             }
 
     def commitments(self) -> list[dict[str, Any]]:
+        """Every commitment link: its relation, guarantor, protected actor, whether it
+        is triggered and the support chosen."""
         c = self.c
         from sim.scenario.schema import SUPPORT_LEVELS
 

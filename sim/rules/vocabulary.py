@@ -53,6 +53,7 @@ class Vocab:
         return [e for e in ENDINGS if e in have]
 
     def fought_columns(self) -> list[str]:
+        """The ``fought.<A>.<B>`` column names, one per dyad that can use force."""
         return [
             f"{FOUGHT}{self.actors[self.src[d]]}.{self.actors[self.dst[d]]}"
             for d in self.fight_dyads
@@ -105,6 +106,30 @@ def classify(
     """
     peak = np.asarray(peak)
     R = peak.shape[0]
+    world, violent = _violence(v, peak, violent_turns)
+    ending = _endings(v, R, stop_reason, ending)
+    ended = ending != STILL_RUNNING
+    at_war = np.zeros((R, len(v.actors)), dtype=bool)
+    if violent.shape[1]:
+        rows, dyads = np.nonzero(violent)
+        at_war[rows, v.src[dyads]] = True
+        at_war[rows, v.dst[dyads]] = True
+    out: dict[str, np.ndarray] = {
+        "violence": np.array(VIOLENCE, dtype=object)[world],
+        "ending": np.array(ENDINGS, dtype=object)[ending],
+        "ending_turn": np.where(ended, np.asarray(end_turn), -1).astype(np.int16),
+        "n_at_war": at_war.sum(axis=1).astype(np.int16),
+    }
+    for name, d in zip(v.fought_columns(), v.fight_dyads, strict=True):
+        out[name] = violent[:, d].copy()
+    return out
+
+
+def _violence(
+    v: Vocab, peak: np.ndarray, violent_turns: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each world's violence class (R,) and which dyads were violent (R, P)."""
+    R = peak.shape[0]
     if peak.shape[1]:
         dyad_class = v.rung_class[peak.astype(np.int64)]  # (R, P)
         world = dyad_class.max(axis=1).astype(np.int8)
@@ -122,26 +147,17 @@ def classify(
         incident &= ~violent[:, v.reverse]
     only_incidents = violent.any(axis=1) & ~(violent & ~incident).any(axis=1)
     world = np.where((world == SERIOUS) & only_incidents, MINOR, world).astype(np.int8)
+    return world, violent
+
+
+def _endings(v: Vocab, R: int, stop_reason: np.ndarray, ending: np.ndarray | None) -> np.ndarray:
+    """Each world's ending (index into ENDINGS): the model's record if given, else from the stop
+    condition that ended it (still running when none did)."""
     if ending is not None:
-        ending = np.where(np.asarray(ending) >= 0, ending, STILL_RUNNING).astype(np.int8)
-    else:
-        reason = np.asarray(stop_reason)
-        ending = np.full(R, STILL_RUNNING, dtype=np.int8)
-        stopped = reason >= 0
-        if stopped.any():
-            ending[stopped] = v.stop_ending[reason[stopped]]
-    ended = ending != STILL_RUNNING
-    at_war = np.zeros((R, len(v.actors)), dtype=bool)
-    if violent.shape[1]:
-        rows, dyads = np.nonzero(violent)
-        at_war[rows, v.src[dyads]] = True
-        at_war[rows, v.dst[dyads]] = True
-    out: dict[str, np.ndarray] = {
-        "violence": np.array(VIOLENCE, dtype=object)[world],
-        "ending": np.array(ENDINGS, dtype=object)[ending],
-        "ending_turn": np.where(ended, np.asarray(end_turn), -1).astype(np.int16),
-        "n_at_war": at_war.sum(axis=1).astype(np.int16),
-    }
-    for name, d in zip(v.fought_columns(), v.fight_dyads, strict=True):
-        out[name] = violent[:, d].copy()
+        return np.where(np.asarray(ending) >= 0, ending, STILL_RUNNING).astype(np.int8)
+    reason = np.asarray(stop_reason)
+    out = np.full(R, STILL_RUNNING, dtype=np.int8)
+    stopped = reason >= 0
+    if stopped.any():
+        out[stopped] = v.stop_ending[reason[stopped]]
     return out

@@ -60,10 +60,12 @@ class Plan:
     trajectories: bool = False
 
     def n_blocks(self) -> int:
+        """Blocks the plan may run (up to ``max_runs`` with a precision stop)."""
         total = self.max_runs if self.precision is not None else self.runs
         return max(1, math.ceil(total / self.block))
 
     def size(self, i: int) -> int:
+        """Worlds in block ``i`` (the last may be smaller)."""
         total = self.max_runs if self.precision is not None else self.runs
         return min(self.block, total - i * self.block)
 

@@ -30,9 +30,11 @@ class MonteCarlo:
 
     @property
     def runs(self) -> int:
+        """Number of worlds played."""
         return len(self.columns["outcome"])
 
     def counts(self) -> dict[str, int]:
+        """Worlds per outcome, for every outcome name (zero included)."""
         out = self.columns["outcome"]
         return {name: int((out == name).sum()) for name in self.outcome_names}
 

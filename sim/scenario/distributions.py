@@ -39,10 +39,12 @@ class Fixed(_Dist):
     value: Number = Field(description="The constant value.")
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` copies of the value."""
         return np.full(n, self.value, dtype=np.float64)
 
     @property
     def bounds(self) -> tuple[float, float]:
+        """The value twice: nothing varies."""
         return (self.value, self.value)
 
 
@@ -60,10 +62,12 @@ class Uniform(_Dist):
         return self
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws from ``rng``."""
         return rng.uniform(self.low, self.high, n)
 
     @property
     def bounds(self) -> tuple[float, float]:
+        """The lowest and highest value a draw can take, checked against the field's range."""
         return (self.low, self.high)
 
 
@@ -86,12 +90,15 @@ class Normal(_Dist):
         return self
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws from ``rng``, clipped to ``bounds``."""
         x = rng.normal(self.mean, self.sd, n)
         lo, hi = self.bounds  # 6 sd when unbounded: the values checked against the field's range
         return np.clip(x, lo, hi)
 
     @property
     def bounds(self) -> tuple[float, float]:
+        """``low``/``high`` if given, else 6 sd either side of the mean (checked against
+        the field's range)."""
         lo = self.mean - 6 * self.sd if self.low is None else self.low
         hi = self.mean + 6 * self.sd if self.high is None else self.high
         return (lo, hi)
@@ -105,10 +112,12 @@ class Beta(_Dist):
     b: Positive = Field(description="Second shape parameter (> 0).")
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws from ``rng``."""
         return rng.beta(self.a, self.b, n)
 
     @property
     def bounds(self) -> tuple[float, float]:
+        """A beta draw lies in [0, 1]."""
         return (0.0, 1.0)
 
 
@@ -127,10 +136,12 @@ class Triangular(_Dist):
         return self
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws from ``rng``."""
         return rng.triangular(self.low, self.mode, self.high, n)
 
     @property
     def bounds(self) -> tuple[float, float]:
+        """The lowest and highest value a draw can take, checked against the field's range."""
         return (self.low, self.high)
 
 
@@ -153,6 +164,7 @@ class Choice(_Dist):
         return self
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws from ``rng``, by ``weights`` if given, else equally likely."""
         p = None
         if self.weights is not None:
             w = np.asarray(self.weights, dtype=np.float64)
@@ -161,6 +173,7 @@ class Choice(_Dist):
 
     @property
     def bounds(self) -> tuple[float, float]:
+        """The smallest and largest of the values, checked against the field's range."""
         return (min(self.values), max(self.values))
 
 

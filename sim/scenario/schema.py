@@ -80,6 +80,9 @@ class SourceRef(Strict):
 
 
 class Sourced(Strict):
+    """Base of every entry that carries numbers: where they come from (``sources``), or
+    why they were chosen without one (``assumption``)."""
+
     sources: list[SourceRef] = Field(
         default_factory=list, description="Where the entry's values come from."
     )

@@ -105,6 +105,22 @@ def _dotted(path: Path) -> str:
 
 def load_located(text_or_bytes: bytes | str, file: str) -> Located:
     """Parse one YAML document into plain data with positions; raise ``ScenarioError`` on any fault."""
+    node = _document(_text(text_or_bytes, file), file)
+    problems: list[Problem] = []
+    out = Located(None)
+    try:
+        out.data = _convert(node, (), file, out.where, problems)
+    except _TooDeep as exc:
+        raise ScenarioError(
+            [_problem(file, exc.mark, f"nesting deeper than {MAX_DEPTH} levels")]
+        ) from None
+    if problems:
+        raise ScenarioError(problems)
+    return out
+
+
+def _text(text_or_bytes: bytes | str, file: str) -> str:
+    """The file's text without a byte-order mark; bytes that are not UTF-8 are located exactly."""
     if isinstance(text_or_bytes, bytes):
         try:
             text = text_or_bytes.decode("utf-8")
@@ -127,6 +143,11 @@ def load_located(text_or_bytes: bytes | str, file: str) -> Located:
         text = text_or_bytes
     if text.startswith("\ufeff"):
         text = text[1:]
+    return text
+
+
+def _document(text: str, file: str) -> Any:
+    """The node tree of the text's one YAML document; every YAML fault as a located problem."""
     try:
         nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -155,17 +176,7 @@ def load_located(text_or_bytes: bytes | str, file: str) -> Located:
         raise ScenarioError(
             [_problem(file, nodes[1].start_mark, "expected one YAML document, found several")]
         )
-    problems: list[Problem] = []
-    out = Located(None)
-    try:
-        out.data = _convert(nodes[0], (), file, out.where, problems)
-    except _TooDeep as exc:
-        raise ScenarioError(
-            [_problem(file, exc.mark, f"nesting deeper than {MAX_DEPTH} levels")]
-        ) from None
-    if problems:
-        raise ScenarioError(problems)
-    return out
+    return nodes[0]
 
 
 MAX_DEPTH = 64
@@ -184,6 +195,8 @@ def _convert(
     problems: list[Problem],
     key_mark: Any = None,
 ) -> Any:
+    """A node as plain data, recording each path's position in ``where``; anything YAML can say
+    that a scenario must not (aliases, tags, merge keys, duplicate keys) becomes a problem."""
     mark = key_mark or node.start_mark
     where[path] = (file, mark.line + 1, mark.column + 1)
     if len(path) > MAX_DEPTH:
@@ -211,34 +224,35 @@ def _convert(
         )
         return None
     if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(
-                    _problem(file, key_node.start_mark, "YAML merge keys (<<) are not supported")
-                )
-                continue
-            if isinstance(key_node, _AliasNode):
-                _convert(key_node, path, file, {}, problems)
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(
-                    _problem(file, key_node.start_mark, "mapping keys must be plain names")
-                )
-                continue
-            key = str(_scalar(key_node, file, problems))
-            if key in result:
-                problems.append(
-                    _problem(file, key_node.start_mark, f"duplicate key {key!r}", _dotted(path))
-                )
-                continue
-            result[key] = _convert(
-                value_node, (*path, key), file, where, problems, key_node.start_mark
-            )
-        return result
+        return _mapping(node, path, file, where, problems)
     if isinstance(node, yaml.SequenceNode):
         return [_convert(v, (*path, i), file, where, problems) for i, v in enumerate(node.value)]
     return _scalar(node, file, problems)
+
+
+def _mapping(node: Any, path: Path, file: str, where: dict, problems: list[Problem]) -> dict:
+    """A mapping node as a dict of plain names; bad or repeated keys are problems, skipped."""
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            problems.append(
+                _problem(file, key_node.start_mark, "YAML merge keys (<<) are not supported")
+            )
+            continue
+        if isinstance(key_node, _AliasNode):
+            _convert(key_node, path, file, {}, problems)
+            continue
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(_problem(file, key_node.start_mark, "mapping keys must be plain names"))
+            continue
+        key = str(_scalar(key_node, file, problems))
+        if key in result:
+            problems.append(
+                _problem(file, key_node.start_mark, f"duplicate key {key!r}", _dotted(path))
+            )
+            continue
+        result[key] = _convert(value_node, (*path, key), file, where, problems, key_node.start_mark)
+    return result
 
 
 _CONSTRUCTOR = yaml.SafeLoader(stream="")

@@ -50,6 +50,7 @@ class SafeJSON(JSONResponse):
     """JSON without NaN or Infinity (which are not JSON): such numbers are sent as null."""
 
     def render(self, content: Any) -> bytes:
+        """The content as UTF-8 JSON; with NaN or Infinity inside, those numbers as null."""
         try:
             return json.dumps(content, ensure_ascii=False, allow_nan=False).encode("utf-8")
         except ValueError:
@@ -57,6 +58,7 @@ class SafeJSON(JSONResponse):
 
 
 def error(status: int, message: str) -> JSONResponse:
+    """A JSON error answer ``{"error": message}`` with that HTTP status."""
     return SafeJSON({"error": message}, status_code=status)
 
 
@@ -98,6 +100,8 @@ async def body_of(request: Request) -> dict[str, Any]:
 def field(
     data: dict[str, Any], name: str, kind: type | tuple[type, ...], default: Any = ...
 ) -> Any:
+    """``data[name]`` checked to be of ``kind`` (``default`` if absent and one is given);
+    a ``BadRequest`` naming the field otherwise."""
     if name not in data:
         if default is ...:
             raise BadRequest(f"missing field {name!r}")
@@ -151,6 +155,7 @@ def known_token(host: GameHost, token: str) -> None:
 
 
 async def view(host: GameHost, request: Request) -> Any:
+    """GET /api/view: the facilitator's view for the facilitator's token, else that team's view."""
     token = request.query_params.get("token", "")
     if host.role(token) == "facilitator":
         return host.facilitator_view(token)
@@ -158,6 +163,7 @@ async def view(host: GameHost, request: Request) -> Any:
 
 
 async def start(host: GameHost, request: Request) -> Any:
+    """POST /api/start: a new game (scenario, teams, seed, overrides); answers the seat links."""
     data = await body_of(request)
     teams = field(data, "teams", dict)
     if not all(isinstance(v, list) and all(isinstance(a, str) for a in v) for v in teams.values()):
@@ -179,6 +185,7 @@ async def start(host: GameHost, request: Request) -> Any:
 
 
 async def move(host: GameHost, request: Request) -> Any:
+    """POST /api/move: a team's moves for one of its actors; says whether the turn was played."""
     data = await body_of(request)
     token = field(data, "token", str)
     played = host.submit(token, field(data, "actor", str), field(data, "moves", dict))
@@ -186,6 +193,7 @@ async def move(host: GameHost, request: Request) -> Any:
 
 
 async def turn(host: GameHost, request: Request) -> Any:
+    """POST /api/turn: play the turn (``force``: even if teams are still thinking)."""
     data = await body_of(request)
     events = host.adjudicate(field(data, "token", str), bool(field(data, "force", bool, False)))
     game = host.need_game()
@@ -193,24 +201,28 @@ async def turn(host: GameHost, request: Request) -> Any:
 
 
 async def pause(host: GameHost, request: Request) -> Any:
+    """POST /api/pause: pause or resume the game."""
     data = await body_of(request)
     host.set_paused(field(data, "token", str), field(data, "paused", bool, True))
     return {"ok": True}
 
 
 async def inject(host: GameHost, request: Request) -> Any:
+    """POST /api/inject: fire one of the scenario's injects now."""
     data = await body_of(request)
     host.fire_inject(field(data, "token", str), field(data, "name", str))
     return {"ok": True}
 
 
 async def auto(host: GameHost, request: Request) -> Any:
+    """POST /api/auto: play the turn as soon as every team has moved, or not."""
     data = await body_of(request)
     host.set_auto_play(field(data, "token", str), field(data, "on", bool))
     return {"ok": True}
 
 
 async def timer(host: GameHost, request: Request) -> Any:
+    """POST /api/timer: the turn timer in seconds (0: none); answers the time left."""
     data = await body_of(request)
     seconds = field(data, "seconds", int)
     if isinstance(seconds, bool) or not 0 <= seconds <= 24 * 3600:
@@ -220,6 +232,7 @@ async def timer(host: GameHost, request: Request) -> Any:
 
 
 async def load(host: GameHost, request: Request) -> Any:
+    """POST /api/load: reload a saved game by its folder name (no paths: only the games folder)."""
     data = await body_of(request)
     token = field(data, "token", str)
     host.check(token)
@@ -234,6 +247,7 @@ async def load(host: GameHost, request: Request) -> Any:
 
 
 def routes(host: GameHost) -> list[Route]:
+    """The API's routes on ``host``, each behind ``guarded`` (errors as one-line JSON)."""
     return [
         Route("/api/view", guarded(host, view), methods=["GET"]),
         Route("/api/start", guarded(host, start), methods=["POST"]),

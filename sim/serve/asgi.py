@@ -38,6 +38,7 @@ class BodyLimit:
         self.limit = limit
 
     async def refuse(self, send: Send) -> None:
+        """Answer 413 with a JSON error and close the connection."""
         body = json.dumps({"error": f"request body over {self.limit} bytes"}).encode()
         await send(
             {
@@ -53,6 +54,8 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope: Message, receive: Receive, send: Send) -> None:
+        """Pass the request on, refusing it by its Content-Length or once the body
+        read so far is over the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -85,6 +88,7 @@ class BodyLimit:
 
 
 def build_app():
+    """The Starlette app: the JSON API routes first, then Solara's pages and assets."""
     from solara.server import starlette as solara_starlette
     from starlette.applications import Starlette
 
@@ -98,6 +102,7 @@ def build_app():
 
 
 def limited_app() -> BodyLimit:
+    """``build_app()`` behind the request body limit of the API (``MAX_BODY``)."""
     from sim.serve.api import MAX_BODY
 
     return BodyLimit(build_app(), MAX_BODY)

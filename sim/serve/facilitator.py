@@ -22,6 +22,8 @@ TEAM_NAMES = ["Blue", "Red", "Green", "Gold", "Purple", "Teal"]
 
 @solara.component
 def FacilitatorPage(token: str) -> None:
+    """The whole facilitator page: set-up while there is no game, else its controls and cards;
+    refused without the facilitator's token."""
     host = current()
     version = use_host_version(host)  # passed down: Solara skips children whose arguments are equal
     setting_up, set_setting_up = solara.use_state(False)
@@ -56,6 +58,8 @@ def FacilitatorPage(token: str) -> None:
 
 @solara.component
 def Setup(token: str, on_started: Callable[[], None]) -> None:
+    """The "New game" card: scenario, seed, changed parameters, team names and which team (or
+    the engine) plays each actor."""
     host = current()
     scenarios = host.scenarios()
     scenario, set_scenario = solara.use_state(host.scenario or (scenarios[0] if scenarios else ""))
@@ -107,35 +111,52 @@ def Setup(token: str, on_started: Callable[[], None]) -> None:
             continuous_update=True,
         )
         solara.Markdown("**Teams** (rename them here; actors left to the engine are played by it)")
-        with solara.Row():
-            for i, n in enumerate(names):
-
-                def rename(v: str, i: int = i) -> None:
-                    old = names[i]
-                    set_names(lambda ns: [v if k == i else x for k, x in enumerate(ns)])
-                    set_assign(lambda a: {k: (v if t == old else t) for k, t in a.items()})
-
-                solara.InputText(f"Team {i + 1}", value=n, on_value=rename)
-            if len(names) < len(TEAM_NAMES):
-                solara.Button(
-                    "Add team", on_click=lambda: set_names([*names, TEAM_NAMES[len(names)]])
-                )
-        for actor in actors:
-            with solara.Row(style={"align-items": "center"}):
-                solara.Text(actor, style={"width": "110px", "font-weight": "bold"})
-
-                def put(v: str, actor: str = actor) -> None:
-                    set_assign(lambda a: {**a, actor: v})
-
-                solara.ToggleButtonsSingle(
-                    value=assign.get(actor, "engine"),
-                    values=["engine", *names],
-                    on_value=put,
-                    dense=True,
-                )
+        _team_names(names, set_names, set_assign)
+        _actor_teams(actors, names, assign, set_assign)
         solara.Button("Start game", on_click=start, color="primary", classes=["wg-start"])
         if message or problem:
             solara.Error(message or problem)
+
+
+def _team_names(
+    names: list[str], set_names: Callable[[Any], None], set_assign: Callable[[Any], None]
+) -> None:
+    """The team name fields (a renamed team keeps its actors) and the "Add team" button.
+
+    A plain function drawn inside ``Setup``'s card: it holds no state of its own."""
+    with solara.Row():
+        for i, n in enumerate(names):
+
+            def rename(v: str, i: int = i) -> None:
+                old = names[i]
+                set_names(lambda ns: [v if k == i else x for k, x in enumerate(ns)])
+                set_assign(lambda a: {k: (v if t == old else t) for k, t in a.items()})
+
+            solara.InputText(f"Team {i + 1}", value=n, on_value=rename)
+        if len(names) < len(TEAM_NAMES):
+            solara.Button("Add team", on_click=lambda: set_names([*names, TEAM_NAMES[len(names)]]))
+
+
+def _actor_teams(
+    actors: list[str],
+    names: list[str],
+    assign: dict[str, str],
+    set_assign: Callable[[Any], None],
+) -> None:
+    """One row per playable actor: who plays it, the engine or one of the teams."""
+    for actor in actors:
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text(actor, style={"width": "110px", "font-weight": "bold"})
+
+            def put(v: str, actor: str = actor) -> None:
+                set_assign(lambda a: {**a, actor: v})
+
+            solara.ToggleButtonsSingle(
+                value=assign.get(actor, "engine"),
+                values=["engine", *names],
+                on_value=put,
+                dense=True,
+            )
 
 
 @solara.component
@@ -175,6 +196,8 @@ def LoadGame(token: str, on_loaded: Callable[[], None]) -> None:
 
 @solara.component
 def Controls(token: str, game: Game, version: int, on_new: Callable[[], None]) -> None:
+    """The game card: where the turn stands, play/force/pause, injects, auto-play and the timer.
+    ``version`` is unused but makes Solara redraw the card when the game changes."""
     host = current()
     message, set_message = solara.use_state("")
     injects = list(game.c.scenario.injects)
@@ -202,24 +225,7 @@ def Controls(token: str, game: Game, version: int, on_new: Callable[[], None]) -
             solara.Info(f"Waiting for: {', '.join(waiting)}", classes=["wg-waiting"])
         else:
             solara.Info("Every team has moved.", classes=["wg-waiting"])
-        with solara.Row():
-            solara.Button(
-                "Play turn",
-                on_click=do(lambda: host.adjudicate(token)),
-                color="primary",
-                disabled=game.over or game.paused or bool(waiting),
-            )
-            solara.Button(
-                "Force turn",
-                on_click=do(lambda: host.adjudicate(token, force=True)),
-                disabled=game.over or game.paused,
-            )
-            solara.Button(
-                "Resume" if game.paused else "Pause",
-                on_click=do(lambda: host.set_paused(token, not game.paused)),
-                disabled=game.over,
-            )
-            solara.Button("New game", on_click=on_new, outlined=True)
+        _turn_buttons(token, game, bool(waiting), do, on_new)
         if injects:
             with solara.Row(style={"align-items": "center"}):
                 solara.Select("Inject", values=injects, value=inject, on_value=set_inject)
@@ -228,23 +234,59 @@ def Controls(token: str, game: Game, version: int, on_new: Callable[[], None]) -
                     on_click=do(lambda: inject and host.fire_inject(token, inject)),
                     disabled=game.over,
                 )
-        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.Checkbox(
-                label="play the turn as soon as every team has moved",
-                value=host.auto_play,
-                on_value=lambda on: do(lambda: host.set_auto_play(token, on))(),
-            )
-            solara.InputInt(
-                "Turn timer, seconds (0: none)",
-                value=host.turn_seconds,
-                on_value=lambda v: do(lambda: host.set_timer(token, int(v or 0)))(),
-                style={"max-width": "220px"},
-            )
+        _pace(token, do)
         if message:
             solara.Error(message)
         solara.Text(
             "Force turn, or a timer running out: the engine plays the teams that have not moved.",
             classes=["wg-muted"],
+        )
+
+
+Guarded = Callable[[Callable[[], Any]], Callable[[], None]]
+
+
+def _turn_buttons(
+    token: str, game: Game, waiting: bool, do: Guarded, on_new: Callable[[], None]
+) -> None:
+    """Play turn (once every team moved), Force turn, Pause/Resume and New game.
+
+    A plain function drawn inside ``Controls``' card; ``do`` shows a refusal in that card."""
+    host = current()
+    with solara.Row():
+        solara.Button(
+            "Play turn",
+            on_click=do(lambda: host.adjudicate(token)),
+            color="primary",
+            disabled=game.over or game.paused or waiting,
+        )
+        solara.Button(
+            "Force turn",
+            on_click=do(lambda: host.adjudicate(token, force=True)),
+            disabled=game.over or game.paused,
+        )
+        solara.Button(
+            "Resume" if game.paused else "Pause",
+            on_click=do(lambda: host.set_paused(token, not game.paused)),
+            disabled=game.over,
+        )
+        solara.Button("New game", on_click=on_new, outlined=True)
+
+
+def _pace(token: str, do: Guarded) -> None:
+    """Auto-play (a turn as soon as every team moved) and the turn timer, for the whole game."""
+    host = current()
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Checkbox(
+            label="play the turn as soon as every team has moved",
+            value=host.auto_play,
+            on_value=lambda on: do(lambda: host.set_auto_play(token, on))(),
+        )
+        solara.InputInt(
+            "Turn timer, seconds (0: none)",
+            value=host.turn_seconds,
+            on_value=lambda v: do(lambda: host.set_timer(token, int(v or 0)))(),
+            style={"max-width": "220px"},
         )
 
 

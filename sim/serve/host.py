@@ -134,6 +134,7 @@ class GameHost:
 
     # -- change notification --------------------------------------------------------------------
     def changed(self) -> None:
+        """Bump ``version`` and wake every page waiting on it, so they redraw."""
         with self._cond:
             self.version += 1
             self._cond.notify_all()
@@ -146,10 +147,12 @@ class GameHost:
 
     # -- access ---------------------------------------------------------------------------------
     def check(self, token: object) -> None:
+        """Refuse (``TokenError``) unless ``token`` is the facilitator's."""
         if not same_token(self.token, token):
             raise TokenError("this needs the facilitator's token")
 
     def need_game(self) -> Game:
+        """The running game; ``NoGame`` if the facilitator has not started one."""
         if self.game is None:
             raise NoGame("no game is running: the facilitator has not started one")
         return self.game
@@ -161,6 +164,8 @@ class GameHost:
         return self.need_game().team_of(token).name  # type: ignore[arg-type]
 
     def scenarios(self) -> list[str]:
+        """The scenario files a facilitator can start (the served one first if it
+        is outside the scenarios folder)."""
         found = scenario_files(self.scenarios_dir)
         if self.scenario and self.scenario not in found:
             found.insert(0, self.scenario)
@@ -369,6 +374,8 @@ class GameHost:
         self.changed()
 
     def set_auto_play(self, token: object, on: bool) -> None:
+        """Turn auto-play on or off (facilitator only); switching it on plays a
+        turn at once if every team has already moved."""
         self.check(token)
         with self._cond:
             self.auto_play = bool(on)
@@ -434,6 +441,7 @@ class GameHost:
                     self._deadline = None
 
     def fire_inject(self, token: object, name: str) -> None:
+        """Fire an inject now (facilitator only), then save the game."""
         self.check(token)
         game = self.need_game()
         with self._cond:
@@ -442,11 +450,14 @@ class GameHost:
         self.changed()
 
     def team_view(self, token: object) -> dict[str, Any]:
+        """What the team holding ``token`` sees, with the time left on the turn timer."""
         view = self.need_game().team_view(token)  # type: ignore[arg-type]
         view["seconds_left"] = self.seconds_left()
         return view
 
     def facilitator_view(self, token: object) -> dict[str, Any]:
+        """The facilitator's view with the game id, the seat tokens, auto-play
+        and the time left (facilitator only)."""
         self.check(token)
         view = self.need_game().facilitator_view(self.token)
         view["game_id"] = self.game_id

@@ -33,12 +33,15 @@ class Job:
 
     @property
     def running(self) -> bool:
+        """Whether the work has not finished yet."""
         return not self.done.is_set()
 
     def start(self) -> None:
+        """Run the work in a daemon thread (a closed server does not wait for it)."""
         threading.Thread(target=self._run, daemon=True).start()
 
     def cancel(self) -> None:
+        """Ask the work to stop at its next check (between blocks)."""
         self.cancelled.set()
 
     def _progress(self, share: float) -> None:

@@ -41,6 +41,7 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, name: str, seconds: float, error: str | None) -> int:
+        """Record one request; answers the running total (so a client can stop at the limit)."""
         with self.lock:
             self.latencies.setdefault(name, []).append(seconds)
             if error:
@@ -66,6 +67,7 @@ class Client:
         self.conn = http.client.HTTPConnection(host, port, timeout=30)
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        """One JSON request: (status, decoded body); reconnects once if the server closed it."""
         data = None if body is None else json.dumps(body).encode()
         headers = {"Content-Type": "application/json"} if data is not None else {}
         for attempt in (0, 1):  # a keep-alive connection the server closed: reconnect once
@@ -82,6 +84,7 @@ class Client:
         raise AssertionError("unreachable")
 
     def close(self) -> None:
+        """Close the connection."""
         self.conn.close()
 
 
@@ -100,6 +103,16 @@ def start_game(client: Client, token: str, scenario: str, seed: int) -> dict[str
     return {name: link.split("token=")[1] for name, link in out["seats"].items()}
 
 
+@dataclass
+class ClientPlan:
+    """What every client thread does: its request limit, poll period and move habits."""
+
+    limit: int
+    period: float
+    move_every: int
+    keep: float
+
+
 def run_client(
     index: int,
     host: str,
@@ -107,65 +120,92 @@ def run_client(
     seats: dict[str, str],
     tally: Tally,
     stop: threading.Event,
-    limit: int,
-    period: float,
-    move_every: int,
-    keep: float,
+    plan: ClientPlan,
 ) -> None:
-    """Poll the seat's view every ``period`` seconds; every ``move_every``-th poll, move."""
+    """Poll the seat's view every ``plan.period`` seconds; every ``move_every``-th poll, move."""
     rng = random.Random(index)
     team = sorted(seats)[index % len(seats)]
     client = Client(host, port)
-    stop.wait(rng.random() * period)  # spread the clients over the first period
+    stop.wait(rng.random() * plan.period)  # spread the clients over the first period
     polls = 0
     try:
         while not stop.is_set():
             began = time.monotonic()
-            error = None
             token = seats[team]  # a new game (the last one ended) has new tokens
-            try:
-                status, view = client.call("GET", f"/api/view?token={urllib.parse.quote(token)}")
-                if status == 403 and seats[team] != token:
-                    status = 0  # the game was replaced meanwhile: not the server's fault
-                elif status != 200:
-                    error = f"view {status}: {view}"
-            except Exception as exc:
-                status, view, error = 0, None, f"view: {type(exc).__name__}: {exc}"
-            if tally.add("view", time.monotonic() - began, error) >= limit:
+            status, view, error = _read_view(client, token, seats, team)
+            if tally.add("view", time.monotonic() - began, error) >= plan.limit:
                 stop.set()
             polls += 1
-            if status == 200 and polls % move_every == 0 and view["options"] and not stop.is_set():
-                now = {(r["actor"], r["toward"]): r["rung"] for r in view["own"]}
-                for actor, targets in view["options"].items():
-                    moves = {  # mostly hold, now and then a change: games last ~20 turns
-                        t: now[(actor, t)]
-                        if now.get((actor, t)) in ok and rng.random() < keep
-                        else rng.choice(ok)
-                        for t, ok in targets.items()
-                        if ok
-                    }
-                    began = time.monotonic()
-                    error = None
-                    try:
-                        status, out = client.call(
-                            "POST", "/api/move", {"token": token, "actor": actor, "moves": moves}
-                        )
-                        # 409: the turn was played (or the game ended) since the view was read;
-                        # 403: a new game replaced this one meanwhile
-                        if status not in (200, 409) and not (
-                            status == 403 and seats[team] != token
-                        ):
-                            error = f"move {status}: {out}"
-                    except Exception as exc:
-                        error = f"move: {type(exc).__name__}: {exc}"
-                    if tally.add("move", time.monotonic() - began, error) >= limit:
-                        stop.set()
-            stop.wait(max(0.0, period - (time.monotonic() - began)))
+            if (
+                status == 200
+                and polls % plan.move_every == 0
+                and view["options"]
+                and not stop.is_set()
+            ):
+                last = _move_all(client, token, seats, team, view, rng, tally, stop, plan)
+                began = began if last is None else last
+            stop.wait(max(0.0, plan.period - (time.monotonic() - began)))
     finally:
         client.close()
 
 
+def _read_view(
+    client: Client, token: str, seats: dict[str, str], team: str
+) -> tuple[int, Any, str | None]:
+    """One poll of the seat's view: (status, view, error or None)."""
+    error = None
+    try:
+        status, view = client.call("GET", f"/api/view?token={urllib.parse.quote(token)}")
+        if status == 403 and seats[team] != token:
+            status = 0  # the game was replaced meanwhile: not the server's fault
+        elif status != 200:
+            error = f"view {status}: {view}"
+    except Exception as exc:
+        status, view, error = 0, None, f"view: {type(exc).__name__}: {exc}"
+    return status, view, error
+
+
+def _move_all(
+    client: Client,
+    token: str,
+    seats: dict[str, str],
+    team: str,
+    view: dict[str, Any],
+    rng: random.Random,
+    tally: Tally,
+    stop: threading.Event,
+    plan: ClientPlan,
+) -> float | None:
+    """Submit one move per actor the seat plays; answers when the last one began (None if none)."""
+    began = None
+    now = {(r["actor"], r["toward"]): r["rung"] for r in view["own"]}
+    for actor, targets in view["options"].items():
+        moves = {  # mostly hold, now and then a change: games last ~20 turns
+            t: now[(actor, t)]
+            if now.get((actor, t)) in ok and rng.random() < plan.keep
+            else rng.choice(ok)
+            for t, ok in targets.items()
+            if ok
+        }
+        began = time.monotonic()
+        error = None
+        try:
+            status, out = client.call(
+                "POST", "/api/move", {"token": token, "actor": actor, "moves": moves}
+            )
+            # 409: the turn was played (or the game ended) since the view was read;
+            # 403: a new game replaced this one meanwhile
+            if status not in (200, 409) and not (status == 403 and seats[team] != token):
+                error = f"move {status}: {out}"
+        except Exception as exc:
+            error = f"move: {type(exc).__name__}: {exc}"
+        if tally.add("move", time.monotonic() - began, error) >= plan.limit:
+            stop.set()
+    return began
+
+
 def free_port() -> int:
+    """A TCP port on loopback that no one listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -198,7 +238,8 @@ def launch_server(token: str, games: Path) -> tuple[subprocess.Popen[bytes], int
     raise SystemExit("loadtest: wargame serve did not start")
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command line: load (clients, duration, pace) and the server to aim at."""
     p = argparse.ArgumentParser(
         prog="python -m sim.serve.loadtest", description=__doc__.split("\n\n")[0]
     )
@@ -215,6 +256,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--url", help="a server already running on this machine (default: start one)")
     p.add_argument("--token", default="loadtest-facilitator", help="its facilitator token")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return p
+
+
+def _parse(p: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """The arguments, with the load kept within bounds and ``--url`` on loopback only."""
     args = p.parse_args(argv)
     if not 1 <= args.clients <= 500:
         p.error("--clients must be from 1 to 500")
@@ -222,77 +268,77 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--seconds must be above 0 and at most 600")
     if not 1 <= args.requests <= 1_000_000:
         p.error("--requests must be from 1 to 1000000")
+    if args.url and urllib.parse.urlsplit(args.url).hostname not in LOOPBACK:
+        p.error("--url must be a loopback address (127.0.0.1): this tool loads this machine only")
+    return args
 
-    proc = None
-    tmp = None
-    if args.url:
-        u = urllib.parse.urlsplit(args.url)
-        if u.hostname not in LOOPBACK:
-            p.error(
-                "--url must be a loopback address (127.0.0.1): this tool loads this machine only"
-            )
-        host, port = u.hostname, u.port or 80
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="wargame-loadtest-")
-        proc, port = launch_server(args.token, Path(tmp.name) / "games")
-        host = "127.0.0.1"
-    try:
-        admin = Client(host, port)
-        seats = start_game(admin, args.token, args.scenario, args.seed)
-        games = 1
-        tally = Tally()
-        stop = threading.Event()
-        threads = [
-            threading.Thread(
-                target=run_client,
-                args=(
-                    i,
-                    host,
-                    port,
-                    seats,
-                    tally,
-                    stop,
-                    args.requests,
-                    args.period,
-                    args.move_every,
-                    args.keep,
-                ),
-                daemon=True,
-            )
-            for i in range(args.clients)
-        ]
-        began = time.monotonic()
-        for t in threads:
-            t.start()
-        fac = f"/api/view?token={urllib.parse.quote(args.token)}"
-        while not stop.wait(1.0):
-            if time.monotonic() - began >= args.seconds:
-                stop.set()
-            elif admin.call("GET", fac)[1].get("over"):  # a class plays on: a new game
-                seats.update(start_game(admin, args.token, args.scenario, args.seed + games))
-                games += 1
-        for t in threads:
-            t.join(35)
-        elapsed = time.monotonic() - began
-        _, view = admin.call("GET", f"/api/view?token={urllib.parse.quote(args.token)}")
-        admin.close()
-    finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        if tmp is not None:
-            tmp.cleanup()
+
+@dataclass
+class Run:
+    """What one load run measured: the tally, games played, duration and the last game's view."""
+
+    tally: Tally
+    games: int
+    elapsed: float
+    view: Any
+
+
+def _drive(host: str, port: int, args: argparse.Namespace) -> Run:
+    """Start a game, run the client threads until the time or request limit, start a new game
+    whenever one ends (a class plays on)."""
+    admin = Client(host, port)
+    seats = start_game(admin, args.token, args.scenario, args.seed)
+    games = 1
+    tally = Tally()
+    stop = threading.Event()
+    plan = ClientPlan(args.requests, args.period, args.move_every, args.keep)
+    threads = [
+        threading.Thread(
+            target=run_client, args=(i, host, port, seats, tally, stop, plan), daemon=True
+        )
+        for i in range(args.clients)
+    ]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    fac = f"/api/view?token={urllib.parse.quote(args.token)}"
+    while not stop.wait(1.0):
+        if time.monotonic() - began >= args.seconds:
+            stop.set()
+        elif admin.call("GET", fac)[1].get("over"):  # a class plays on: a new game
+            seats.update(start_game(admin, args.token, args.scenario, args.seed + games))
+            games += 1
+    for t in threads:
+        t.join(35)
+    elapsed = time.monotonic() - began
+    _, view = admin.call("GET", f"/api/view?token={urllib.parse.quote(args.token)}")
+    admin.close()
+    return Run(tally, games, elapsed, view)
+
+
+def _stop_server(proc: subprocess.Popen[bytes] | None, tmp: Any) -> None:
+    """Stop the server this tool started (if any) and remove its games folder."""
+    if proc is not None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    if tmp is not None:
+        tmp.cleanup()
+
+
+def _figures(clients: int, run: Run) -> dict[str, Any]:
+    """The printed result: request counts, rate, games, and latency percentiles in ms."""
+    tally, elapsed, view = run.tally, run.elapsed, run.view
     every = [x for v in tally.latencies.values() for x in v]
-    result = {
-        "clients": args.clients,
+    return {
+        "clients": clients,
         "seconds": round(elapsed, 1),
         "requests": len(every),
         "errors": len(tally.errors),
         "requests_per_second": round(len(every) / elapsed, 1),
-        "games": games,
+        "games": run.games,
         "turns_in_last_game": view.get("turn") if isinstance(view, dict) else None,
         "ms": {
             name: {
@@ -307,22 +353,46 @@ def main(argv: list[str] | None = None) -> int:
         },
         "first_errors": tally.errors[:5],
     }
+
+
+def _print_text(result: dict[str, Any]) -> None:
+    """The figures as a few lines for a person."""
+    print(
+        f"{result['clients']} clients, {result['seconds']} s: {result['requests']} requests "
+        f"({result['requests_per_second']}/s), {result['errors']} errors, "
+        f"{result['games']} games ({result['turns_in_last_game']} turns in the last)"
+    )
+    for name, m in result["ms"].items():
+        print(
+            f"  {name:5} n={m['n']:<6} p50 {m['p50']} ms  p90 {m['p90']} ms  "
+            f"p99 {m['p99']} ms  max {m['max']} ms"
+        )
+    for e in result["first_errors"]:
+        print(f"  error: {e}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the load test; exit status 1 if any request failed."""
+    args = _parse(_parser(), argv)
+    proc = None
+    tmp = None
+    if args.url:
+        u = urllib.parse.urlsplit(args.url)
+        host, port = u.hostname, u.port or 80
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="wargame-loadtest-")
+        proc, port = launch_server(args.token, Path(tmp.name) / "games")
+        host = "127.0.0.1"
+    try:
+        run = _drive(host, port, args)
+    finally:
+        _stop_server(proc, tmp)
+    result = _figures(args.clients, run)
     if args.json:
         print(json.dumps(result, indent=1))
     else:
-        print(
-            f"{result['clients']} clients, {result['seconds']} s: {result['requests']} requests "
-            f"({result['requests_per_second']}/s), {result['errors']} errors, "
-            f"{result['games']} games ({result['turns_in_last_game']} turns in the last)"
-        )
-        for name, m in result["ms"].items():
-            print(
-                f"  {name:5} n={m['n']:<6} p50 {m['p50']} ms  p90 {m['p90']} ms  "
-                f"p99 {m['p99']} ms  max {m['max']} ms"
-            )
-        for e in result["first_errors"]:
-            print(f"  error: {e}")
-    return 1 if tally.errors else 0
+        _print_text(result)
+    return 1 if run.tally.errors else 0
 
 
 if __name__ == "__main__":

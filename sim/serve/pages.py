@@ -44,6 +44,7 @@ def Layout(children: list[Any] = []) -> None:  # noqa: B006 - Solara's layout si
 
 @solara.component
 def Home() -> None:
+    """The front page: points teams and facilitators to their links."""
     solara.Title("alliance-wargame")
     solara.Markdown(
         "# alliance-wargame\n\nTeams: open the link your facilitator gave you. "
@@ -53,11 +54,13 @@ def Home() -> None:
 
 @solara.component
 def Team() -> None:
+    """/team?token=T: the team's seat."""
     TeamPage(use_token())
 
 
 @solara.component
 def Facilitator() -> None:
+    """/facilitator?token=F: the facilitator's page."""
     FacilitatorPage(use_token())
 
 

@@ -4,6 +4,7 @@ changes (Solara skips a child whose arguments are unchanged)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import solara
@@ -50,6 +51,7 @@ def NetworkCard(game: Game, version: int) -> None:
 
 @solara.component
 def TimelineCard(game: Game, version: int) -> None:
+    """The escalation timeline chart, redrawn once per turn."""
     turn = game.turn
     fig = solara.use_memo(lambda: charts.timeline(game), [id(game), turn])
     with solara.Card("Escalation timeline"):
@@ -58,6 +60,7 @@ def TimelineCard(game: Game, version: int) -> None:
 
 @solara.component
 def EventLog(game: Game, version: int) -> None:
+    """The game's events, newest first (holds hidden unless asked for)."""
     holds, set_holds = solara.use_state(False)
     events = game.events()
     if not holds:
@@ -69,11 +72,13 @@ def EventLog(game: Game, version: int) -> None:
 
 
 def job_of(host: GameHost, name: str) -> Job | None:
+    """The host's background job of that name (``whatif``, ``aar``), if one was started."""
     return host.jobs.get(name)
 
 
 @solara.component
 def JobProgress(job: Job) -> None:
+    """A progress bar for a running job, polled (the job runs in its own thread)."""
     progress = use_poll(lambda: (job.progress, job.running))
     if progress[1]:
         solara.ProgressLinear(value=progress[0] * 100)
@@ -82,6 +87,8 @@ def JobProgress(job: Job) -> None:
 
 @solara.component
 def WhatIf(token: str, game: Game, version: int) -> None:
+    """The what-if card: change rule weights or any parameter, run a Monte Carlo in the
+    background, and compare its outcome shares with the scenario's."""
     host = current()
     rules = game.c.scenario.rules
     scalar = {k: float(v) for k in WHATIF_RULES if isinstance(v := getattr(rules, k), int | float)}
@@ -102,21 +109,7 @@ def WhatIf(token: str, game: Game, version: int) -> None:
             set_message(error_text(exc))
 
     with solara.Card("What if?", subtitle="The Monte Carlo distribution with changed parameters"):
-        for k, top in WHATIF_RULES.items():
-            if k not in scalar:
-                continue
-
-            def put(v: float, k: str = k) -> None:
-                set_values(lambda old: {**old, k: v})
-
-            solara.SliderFloat(
-                f"{k} (scenario: {getattr(rules, k):g})",
-                value=values.get(k, scalar[k]),
-                min=0.0,
-                max=max(top, float(getattr(rules, k)) * 2),
-                step=0.05,
-                on_value=put,
-            )
+        _rule_sliders(rules, scalar, values, set_values)
         if drawn:
             solara.Text(
                 "Drawn per game in this scenario (change them below as rules.NAME=VALUE): "
@@ -142,8 +135,35 @@ def WhatIf(token: str, game: Game, version: int) -> None:
                 WhatIfResult(job.result)
 
 
+def _rule_sliders(
+    rules: Any,
+    scalar: dict[str, float],
+    values: dict[str, float],
+    set_values: Callable[[Any], None],
+) -> None:
+    """One slider per what-if rule weight the scenario fixes to a number, from 0 up to twice its
+    value or its ``WHATIF_RULES`` maximum, whichever is larger. A plain function drawn inside
+    ``WhatIf``'s card."""
+    for k, top in WHATIF_RULES.items():
+        if k not in scalar:
+            continue
+
+        def put(v: float, k: str = k) -> None:
+            set_values(lambda old: {**old, k: v})
+
+        solara.SliderFloat(
+            f"{k} (scenario: {getattr(rules, k):g})",
+            value=values.get(k, scalar[k]),
+            min=0.0,
+            max=max(top, float(getattr(rules, k)) * 2),
+            step=0.05,
+            on_value=put,
+        )
+
+
 @solara.component
 def WhatIfResult(result: dict[str, Any]) -> None:
+    """The what-if's outcome shares, baseline against changed, with their differences."""
     rows = []
     for name, base in result["baseline"].items():
         new = result["changed"].get(name, {"share": 0.0})
@@ -161,6 +181,8 @@ def WhatIfResult(result: dict[str, Any]) -> None:
 
 @solara.component
 def AfterAction(token: str, game: Game, version: int) -> None:
+    """The after-action card once the game is over: computes (in the background) how
+    often simulated games ended as this one did."""
     host = current()
     job = job_of(host, "aar")
     with solara.Card("After-action review"):
@@ -179,6 +201,8 @@ def AfterAction(token: str, game: Game, version: int) -> None:
 
 @solara.component
 def AarResult(game: Game, a: dict[str, Any]) -> None:
+    """The after-action review: summary, outcome chart with this game's outcome marked,
+    and downloads of the report and the transcript."""
     host = current()
     solara.Div(children=[summary_text(a)], classes=["wg-log", "wg-aar"])
     dist = {"distribution": a["outcomes"]}

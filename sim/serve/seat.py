@@ -20,6 +20,8 @@ from sim.serve.widgets import Countdown, error_text, label_of, use_host_version
 
 @solara.component
 def TeamPage(token: str) -> None:
+    """A team's page: its moves, the events it knows of, its briefing, position and what it
+    observes; refused without a valid seat token."""
     host = current()
     use_host_version(host)
     try:

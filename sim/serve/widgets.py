@@ -53,6 +53,7 @@ def use_host_version(host: GameHost) -> int:
 
 
 def label_of(game: Game, rung: str) -> str:
+    """The display label of a rung given by name."""
     return game.c.rung_labels[game.c.rung_index(rung)]
 
 
@@ -68,10 +69,12 @@ def describe(value: Any) -> str:
 
 
 def error_text(exc: Exception) -> str:
+    """The first line of an error's message (its type if it has none), for a page."""
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def base_url() -> str:
+    """The server's public address from ``wargame serve`` (empty: links stay relative)."""
     return os.environ.get("WARGAME_URL", "").rstrip("/")
 
 

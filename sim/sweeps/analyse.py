@@ -165,31 +165,57 @@ def _bars(sens: dict[str, pd.DataFrame]) -> str:
 
 def analyse(path: Path, pair: list[str] | None = None) -> dict[str, Any]:
     """Write sensitivity.json and sweep-report.html into the sweep folder; return a text summary."""
-    from sim.sweeps.run import SweepDir
-
-    sd = SweepDir(path)
-    m = sd.manifest()
-    if m.get("kind") != "sweep":
-        from sim.errors import RunError
-
-        raise RunError(f"{path}: not a sweep folder (run `wargame sweep` first)")
-    if m["status"] != "complete":
-        from sim.errors import RunError
-
-        raise RunError(
-            f"{path}: sweep is incomplete; finish it with `wargame sweep --resume {path}`"
-        )
+    sd, m = _finished_sweep(path)
     spec = SweepSpec.model_validate(m["spec"])
     points = pd.read_parquet(sd.points)
     all_outcomes = [c.removesuffix(".share") for c in points.columns if c.endswith(".share")]
     outcomes = spec.outcomes or all_outcomes
     sens = sensitivity(points, spec, outcomes)
+    pa, pb = _pair(sens, list(spec.parameters), pair)
+    write_json_atomic(
+        {name: t.to_dict(orient="index") for name, t in sens.items()}, sd.path / "sensitivity.json"
+    )
+    page = _report_html(m["scenario"]["name"], spec, points, outcomes, sens, (pa, pb))
+    report = write_text_atomic(page, sd.path / "sweep-report.html")
+    lines = [f"{m['scenario']['name']}: {len(points)} points, design {spec.design}"]
+    kind = "total Sobol index ST" if spec.design == "saltelli" else "|Spearman rho|"
+    for name, table in sens.items():
+        order = table.sort_values("importance", ascending=False)
+        lines.append(
+            f"  {name}: "
+            + ", ".join(f"{p} {v:.2f}" for p, v in order["importance"].items())
+            + f" ({kind})"
+        )
+    return {"text": "\n".join(lines), "report": report, "sensitivity": sens}
+
+
+def _finished_sweep(path: Path) -> tuple[Any, dict[str, Any]]:
+    """The sweep folder at ``path`` and its manifest; a one-line error unless it is a finished
+    sweep."""
+    from sim.errors import RunError
+    from sim.sweeps.run import SweepDir
+
+    sd = SweepDir(path)
+    m = sd.manifest()
+    if m.get("kind") != "sweep":
+        raise RunError(f"{path}: not a sweep folder (run `wargame sweep` first)")
+    if m["status"] != "complete":
+        raise RunError(
+            f"{path}: sweep is incomplete; finish it with `wargame sweep --resume {path}`"
+        )
+    return sd, m
+
+
+def _pair(
+    sens: dict[str, pd.DataFrame], params: list[str], pair: list[str] | None
+) -> tuple[str, str]:
+    """The two parameters of the 2-D charts: ``pair`` if given (checked), else the two most
+    important (the same one twice if the sweep has one parameter: no 2-D charts then)."""
     ranking = (
         pd.concat([t["importance"] for t in sens.values()], axis=1)
         .max(axis=1)
         .sort_values(ascending=False)
     )
-    params = list(spec.parameters)
     if pair is not None:
         for p in pair:
             if p not in params:
@@ -199,18 +225,29 @@ def analyse(path: Path, pair: list[str] | None = None) -> dict[str, Any]:
                     f"--pair: {p!r} is not a parameter of this sweep ({', '.join(params)})"
                 )
         pa, pb = pair
-    else:
-        pa, pb = (
-            (list(ranking.index[:2]) + params)[:2] if len(params) > 1 else (params[0], params[0])
-        )
-    write_json_atomic(
-        {name: t.to_dict(orient="index") for name, t in sens.items()}, sd.path / "sensitivity.json"
-    )
+        return pa, pb
+    if len(params) <= 1:
+        return params[0], params[0]
+    pa, pb = (list(ranking.index[:2]) + params)[:2]
+    return pa, pb
+
+
+def _report_html(
+    scenario: str,
+    spec: SweepSpec,
+    points: pd.DataFrame,
+    outcomes: list[str],
+    sens: dict[str, pd.DataFrame],
+    pair: tuple[str, str],
+) -> str:
+    """sweep-report.html: sensitivity bars and tables, shares against each parameter, and for
+    a pair of parameters a heatmap per outcome and the dominance map."""
     e = html.escape
+    pa, pb = pair
     parts = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>{e(spec.title or 'sweep')}</title>"
         f"<style>{CSS}</style></head><body><h1>{e(spec.title or 'Parameter sweep')}</h1>",
-        f"<p class='meta'>{m['scenario']['name']} · {len(points)} points ({spec.design}) × {spec.replicates} "
+        f"<p class='meta'>{scenario} · {len(points)} points ({spec.design}) × {spec.replicates} "
         f"replicates · seed {spec.seed}</p>",
         "<h2>Sensitivity</h2>",
         f"<img alt='sensitivity' src='data:image/png;base64,{_bars(sens)}'>",
@@ -220,7 +257,7 @@ def analyse(path: Path, pair: list[str] | None = None) -> dict[str, Any]:
             f"<h3>{e(name)}</h3>" + table.to_html(float_format=lambda v: f"{v:.3f}", border=0)
         )
     parts.append("<h2>Shares against each parameter</h2>")
-    for p in params:
+    for p in spec.parameters:
         parts.append(
             f"<img alt='share vs {e(p)}' src='data:image/png;base64,{_scatter(points, outcomes, p, spec.replicates)}'>"
         )
@@ -235,14 +272,4 @@ def analyse(path: Path, pair: list[str] | None = None) -> dict[str, Any]:
             f"<img alt='dominance' src='data:image/png;base64,{_dominance(points, outcomes, pa, pb)}'>"
         )
     parts.append("</body></html>")
-    report = write_text_atomic("\n".join(parts), sd.path / "sweep-report.html")
-    lines = [f"{m['scenario']['name']}: {len(points)} points, design {spec.design}"]
-    kind = "total Sobol index ST" if spec.design == "saltelli" else "|Spearman rho|"
-    for name, table in sens.items():
-        order = table.sort_values("importance", ascending=False)
-        lines.append(
-            f"  {name}: "
-            + ", ".join(f"{p} {v:.2f}" for p, v in order["importance"].items())
-            + f" ({kind})"
-        )
-    return {"text": "\n".join(lines), "report": report, "sensitivity": sens}
+    return "\n".join(parts)

@@ -113,6 +113,7 @@ class ScenarioExperiment:
         }
 
     def __call__(self, seed: int | None = None, **values: Any) -> dict[str, float]:
+        """Play one experiment: ``replicates`` worlds with ``values`` set; outcome shares."""
         c = compiled(self.scenario, self.overrides(values))
         seed = self.seed if seed is None else int(seed)
         mc = run_montecarlo(c, self.replicates, seed, block=self.replicates)
@@ -187,56 +188,15 @@ def ema_model(
         ``model.wargame_outcomes`` EMA outcome names to outcome names.
     """
     scenario = load_scenario(scenario_path, base_overrides)
-    uncertain = uncertain_parameters(scenario)
-    if parameters is None:
-        specs: dict[str, Any] = dict(uncertain)
-    else:
-        chosen = (
-            dict(parameters)
-            if isinstance(parameters, Mapping)
-            else dict.fromkeys([parameters] if isinstance(parameters, str) else parameters)
-        )
-        # the same resolver as --set and sweep files: a misspelt or out-of-cast path is an error
-        wrong = unresolved(scenario_path, chosen, scenario, base_overrides)
-        if wrong:
-            path, why = next(iter(wrong.items()))
-            raise ValueError(f"parameters: {path}: {why}")
-        specs = {}
-        for path, spec in chosen.items():
-            if spec is None:
-                if path not in uncertain:
-                    raise ValueError(
-                        f"{path} is not an uncertain parameter of {scenario.name}; "
-                        f"give its range as parameters={{{path!r}: (low, high)}}"
-                    )
-                spec = uncertain[path]
-            specs[path] = spec
-
+    specs = _specs(scenario_path, scenario, parameters, base_overrides)
     try:  # after the checks of the arguments, which need no EMA
         from ema_workbench import ReplicatorModel, ScalarOutcome
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(INSTALL_HINT) from exc
 
-    paths: dict[str, str] = {}
-    for path in specs:
-        key = ema_name(path)
-        if key in paths:
-            raise ValueError(f"{path} and {paths[key]} have the same EMA name {key}")
-        paths[key] = path
+    paths = _uncertainty_names(specs)
     params = [_parameter(key, specs[path]) for key, path in paths.items()]
-
-    names = outcome_names(compiled(scenario).scenario)
-    wanted = names if outcomes is None else list(outcomes)
-    unknown = [o for o in wanted if o not in names]
-    if unknown:
-        raise ValueError(f"unknown outcome(s) {unknown}; {scenario.name} has {names}")
-    outs: dict[str, str] = {}
-    for outcome in wanted:
-        key = ema_name(outcome)
-        if key in outs:
-            raise ValueError(f"outcomes {outcome} and {outs[key]} have the same EMA name {key}")
-        outs[key] = outcome
-
+    outs = _outcomes(scenario, outcomes)
     # fail now, not in experiment 37, if a path is wrong or a range leaves the field's bounds
     for end in (0, 1):
         values = {paths[p.name]: _plain(_ends(p)[end]) for p in params}
@@ -252,3 +212,64 @@ def ema_model(
     model.wargame_paths = paths
     model.wargame_outcomes = outs
     return model
+
+
+def _specs(
+    scenario_path: str | os.PathLike[str],
+    scenario: Scenario,
+    parameters: Iterable[str] | Mapping[str, Any] | None,
+    base_overrides: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The uncertainties to declare, dotted path -> distribution or range, checked against the
+    scenario (see ``ema_model``'s ``parameters``)."""
+    uncertain = uncertain_parameters(scenario)
+    if parameters is None:
+        return dict(uncertain)
+    chosen = (
+        dict(parameters)
+        if isinstance(parameters, Mapping)
+        else dict.fromkeys([parameters] if isinstance(parameters, str) else parameters)
+    )
+    # the same resolver as --set and sweep files: a misspelt or out-of-cast path is an error
+    wrong = unresolved(scenario_path, chosen, scenario, base_overrides)
+    if wrong:
+        path, why = next(iter(wrong.items()))
+        raise ValueError(f"parameters: {path}: {why}")
+    specs: dict[str, Any] = {}
+    for path, spec in chosen.items():
+        if spec is None:
+            if path not in uncertain:
+                raise ValueError(
+                    f"{path} is not an uncertain parameter of {scenario.name}; "
+                    f"give its range as parameters={{{path!r}: (low, high)}}"
+                )
+            spec = uncertain[path]
+        specs[path] = spec
+    return specs
+
+
+def _uncertainty_names(specs: Mapping[str, Any]) -> dict[str, str]:
+    """EMA uncertainty name -> dotted path; two paths with one EMA name are an error."""
+    paths: dict[str, str] = {}
+    for path in specs:
+        key = ema_name(path)
+        if key in paths:
+            raise ValueError(f"{path} and {paths[key]} have the same EMA name {key}")
+        paths[key] = path
+    return paths
+
+
+def _outcomes(scenario: Scenario, outcomes: Iterable[str] | None) -> dict[str, str]:
+    """EMA outcome name -> outcome name, for the outcomes asked for (default: all)."""
+    names = outcome_names(compiled(scenario).scenario)
+    wanted = names if outcomes is None else list(outcomes)
+    unknown = [o for o in wanted if o not in names]
+    if unknown:
+        raise ValueError(f"unknown outcome(s) {unknown}; {scenario.name} has {names}")
+    outs: dict[str, str] = {}
+    for outcome in wanted:
+        key = ema_name(outcome)
+        if key in outs:
+            raise ValueError(f"outcomes {outcome} and {outs[key]} have the same EMA name {key}")
+        outs[key] = outcome
+    return outs

@@ -99,23 +99,29 @@ class SweepDir(RunDir):
     unit = "batch"
 
     def kept(self) -> int:
+        """Batches finished so far (what a failure keeps)."""
         return len(self.finished_batches())
 
     @property
     def design(self) -> Path:
+        """The design: one row per point with its parameter values."""
         return self.path / "design.parquet"
 
     @property
     def points(self) -> Path:
+        """The assembled per-point table, written when every batch is done."""
         return self.path / "points.parquet"
 
     def point_file(self, b: int) -> Path:
+        """Batch ``b``'s points, kept until the sweep is assembled."""
         return self.path / "points" / f"batch-{b:06d}.parquet"
 
     def replicate_file(self, b: int) -> Path:
+        """Batch ``b``'s per-replicate rows."""
         return self.path / "replicates" / f"batch-{b:06d}.parquet"
 
     def finished_batches(self) -> set[int]:
+        """Indices of the batches whose points are written (a resume skips them)."""
         folder = self.path / "points"
         if not folder.is_dir():
             return set()
@@ -201,20 +207,15 @@ def execute_sweep(
 def _execute_locked(
     sd: SweepDir, workers: int, executor: str, scheduler: str | None, quiet: bool
 ) -> pd.DataFrame:
+    """Run the sweep's missing batches (the caller holds the folder's lock), then assemble."""
     m = sd.manifest()  # again, under the lock: another process may have finished the sweep
     if m["status"] == "complete":
         return pd.read_parquet(sd.points)
     spec = m["spec"]
     design = pd.read_parquet(sd.design)
     params = [c for c in design.columns if c != "point"]
-    batch = spec["batch"]
-    n_batches = m["batches"]
-    if any((sd.path / "replicates").glob("batch=*")):
-        raise RunError(
-            f"{sd.path}: made by an older version (hive-partitioned replicates/); start it again"
-        )
-    for stale in list(sd.path.glob("points/.*.tmp")) + list(sd.path.glob("replicates/.*.tmp")):
-        stale.unlink()
+    batch, n_batches = spec["batch"], m["batches"]
+    _clear_stale(sd)
     done = sd.finished_batches()
     todo = iter([b for b in range(n_batches) if b not in done])
     progress = Progress(len(design) * spec["replicates"], quiet=quiet, label=str(sd.path))
@@ -225,40 +226,19 @@ def _execute_locked(
     labels = scenario_labels(compile_scenario(Scenario.model_validate(m["base_scenario"])))
     (sd.path / "points").mkdir(exist_ok=True)
 
-    def rows_of(b: int) -> list[tuple[int, dict]]:
-        chunk = design.iloc[b * batch : (b + 1) * batch]
-        columns = {
-            p: chunk[p].tolist() for p in ["point", *params]
-        }  # each column keeps its own type
-        return [
-            (int(columns["point"][i]), {p: _py(columns[p][i]) for p in params})
-            for i in range(len(chunk))
-        ]
-
     def on_result(b: int, result: dict) -> None:
-        rep = sd.replicate_file(b)
-        rep.parent.mkdir(parents=True, exist_ok=True)
-        reps = result["replicates"]
-        reps["batch"] = np.full(len(reps["point"]), b, dtype=np.int32)
-        write_atomic(to_table(reps, "replicates", labels, lead=params), rep)
-        pts = pd.DataFrame(result["points"])
-        stats = [f"{o}.{k}" for o in labels.outcomes for k in ("count", "share", "lo", "hi")]
-        points_table = to_table(
-            {k: _col(pts[k]) for k in pts.columns}, "points", lead=[*params, *stats]
-        )
-        write_atomic(points_table, sd.point_file(b))
+        _write_batch(sd, labels, params, b, result)
         progress.update(len(result["points"]) * spec["replicates"])
 
+    rows = (_batch_rows(design, params, batch, b) for b in todo)
     tasks = (
-        (b, run_points, (m["base_scenario"], rows_of(b), spec["replicates"], spec["seed"]))
-        for b in todo
+        (b, run_points, (m["base_scenario"], r, spec["replicates"], spec["seed"])) for b, r in rows
     )
     try:
         run_tasks_on(executor, scheduler, workers, tasks, on_result)
     finally:
         progress.close()
-    files = [sd.point_file(b) for b in range(n_batches)]
-    concat_blocks(files, sd.points)
+    concat_blocks([sd.point_file(b) for b in range(n_batches)], sd.points)
     progress.finish(
         f"{sd.path}: {len(design):,} points x {spec['replicates']:,} replicates done in "
         f"{progress.elapsed():.1f} s"
@@ -268,6 +248,43 @@ def _execute_locked(
     sd.save_manifest(m)
     shutil.rmtree(sd.path / "points", ignore_errors=True)
     return pd.read_parquet(sd.points)
+
+
+def _clear_stale(sd: SweepDir) -> None:
+    """Refuse a folder of the older layout; delete temporary files a killed run left."""
+    if any((sd.path / "replicates").glob("batch=*")):
+        raise RunError(
+            f"{sd.path}: made by an older version (hive-partitioned replicates/); start it again"
+        )
+    for stale in list(sd.path.glob("points/.*.tmp")) + list(sd.path.glob("replicates/.*.tmp")):
+        stale.unlink()
+
+
+def _batch_rows(
+    design: pd.DataFrame, params: list[str], batch: int, b: int
+) -> tuple[int, list[tuple[int, dict]]]:
+    """Batch ``b`` of the design as (point id, parameter values) rows, each column its own type."""
+    chunk = design.iloc[b * batch : (b + 1) * batch]
+    columns = {p: chunk[p].tolist() for p in ["point", *params]}
+    return b, [
+        (int(columns["point"][i]), {p: _py(columns[p][i]) for p in params})
+        for i in range(len(chunk))
+    ]
+
+
+def _write_batch(sd: SweepDir, labels: Any, params: list[str], b: int, result: dict) -> None:
+    """Write one finished batch: its replicates and its points (atomically)."""
+    rep = sd.replicate_file(b)
+    rep.parent.mkdir(parents=True, exist_ok=True)
+    reps = result["replicates"]
+    reps["batch"] = np.full(len(reps["point"]), b, dtype=np.int32)
+    write_atomic(to_table(reps, "replicates", labels, lead=params), rep)
+    pts = pd.DataFrame(result["points"])
+    stats = [f"{o}.{k}" for o in labels.outcomes for k in ("count", "share", "lo", "hi")]
+    points_table = to_table(
+        {k: _col(pts[k]) for k in pts.columns}, "points", lead=[*params, *stats]
+    )
+    write_atomic(points_table, sd.point_file(b))
 
 
 def _py(v: Any) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -25,6 +25,9 @@ from sim.errors import Problem, ScenarioError
 from sim.scenario.loader import display_path, read_file, validation_problems
 from sim.scenario.overrides import did_you_mean, unresolved
 from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.scenario.yamlsource import Located
 
 
 class _Strict(BaseModel):
@@ -139,19 +142,9 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
             Problem(f, line, col, "scenario", f"scenario file {data['scenario']!r} not found")
         )
         raise ScenarioError(problems)
-    from sim.scenario import load_scenario
-
     sets = data.get("set")
     sets = sets if isinstance(sets, list) and all(isinstance(x, str) for x in sets) else []
-    try:
-        base = load_scenario(scenario_path, sets)
-    except ScenarioError as exc:  # problems with a `set:` entry belong to the sweep file's line
-        for p in exc.problems:
-            if p.file == "--set":
-                f, line, col = located.locate(("set", p.line - 1), shown)
-                p = Problem(f, line, col, f"set.{p.line - 1}", f"{p.path}: {p.message}")
-            problems.append(p)
-        raise ScenarioError(problems) from None
+    base = _base_scenario(scenario_path, sets, located, shown, problems)
     parameters = data.get("parameters")
     names = [k for k in parameters if isinstance(k, str)] if isinstance(parameters, dict) else []
     wrong = unresolved(scenario_path, names, base, sets)
@@ -160,9 +153,39 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
         problems.append(Problem(f, line, col, f"parameters.{name}", why))
     if spec is None:
         raise ScenarioError(problems)
-    outcome_names = list(base.outcomes)
+    problems += _extreme_problems(spec, base, set(wrong), located, shown)
+    problems += _outcome_problems(spec, base, located, shown)
+    if problems:
+        raise ScenarioError(problems)
+    return spec, scenario_path
+
+
+def _base_scenario(
+    scenario_path: Path, sets: list[str], located: Located, shown: str, problems: list[Problem]
+) -> Scenario:
+    """The sweep's scenario with its ``set:`` overrides; on failure raise every problem so far,
+    a bad ``set:`` entry reported at its line of the sweep file."""
+    from sim.scenario import load_scenario
+
+    try:
+        return load_scenario(scenario_path, sets)
+    except ScenarioError as exc:
+        for p in exc.problems:
+            if p.file == "--set":
+                f, line, col = located.locate(("set", p.line - 1), shown)
+                p = Problem(f, line, col, f"set.{p.line - 1}", f"{p.path}: {p.message}")
+            problems.append(p)
+        raise ScenarioError(problems) from None
+
+
+def _extreme_problems(
+    spec: SweepSpec, base: Scenario, skip: set[str], located: Located, shown: str
+) -> list[Problem]:
+    """Each parameter's extreme values must make a valid scenario (checked now, not at point 37);
+    parameters in ``skip`` (paths that did not resolve) are already reported."""
+    problems: list[Problem] = []
     for name, param in spec.parameters.items():
-        if name in wrong:
+        if name in skip:
             continue
         extremes = [param.low, param.high] if isinstance(param, Range) else param.values
         for value in extremes:
@@ -175,6 +198,15 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
                     Problem(f, line, col, f"parameters.{name}", f"value {value!r}: {msg}")
                 )
                 break
+    return problems
+
+
+def _outcome_problems(
+    spec: SweepSpec, base: Scenario, located: Located, shown: str
+) -> list[Problem]:
+    """The sweep's ``outcomes:`` must name outcomes of the scenario (or ``other``)."""
+    outcome_names = list(base.outcomes)
+    problems: list[Problem] = []
     for i, name in enumerate(spec.outcomes or []):
         if name not in outcome_names and name != "other":
             f, line, col = located.locate(("outcomes", i), shown)
@@ -182,9 +214,7 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path]:
             problems.append(
                 Problem(f, line, col, f"outcomes.{i}", f"unknown outcome {name!r}{hint}")
             )
-    if problems:
-        raise ScenarioError(problems)
-    return spec, scenario_path
+    return problems
 
 
 def point_scenario(base: Scenario, values: dict[str, Any]) -> Scenario:
