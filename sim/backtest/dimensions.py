@@ -58,28 +58,47 @@ def band_index(days: np.ndarray) -> np.ndarray:
     return np.searchsorted(np.array(BAND_EDGES, dtype=float), days, side="left")
 
 
-def intervened(
-    columns: dict[str, np.ndarray],
-    support_peak: np.ndarray,
-    link_g: np.ndarray,
-    link_p: np.ndarray,
-    actors: list[str],
-    ally: str,
-    partner: str,
-) -> np.ndarray:
-    """(R,) the ally intervened for the partner: a commitment link ally -> partner reached combat
-    support, or the ally used force on an actor that used force on the partner. Deployments short
-    of force are not counted (a ladder's flags cannot tell a deployment from a statement)."""
-    g, p = actors.index(ally), actors.index(partner)
-    ks = np.flatnonzero((link_g == g) & (link_p == p))
+@dataclass(frozen=True)
+class Theatre:
+    """What :func:`intervened` reads of a played model besides its columns: commitment links,
+    each dyad's peak rung, the first deployment rung and the quiet level of the ladder."""
+
+    support_peak: np.ndarray  # (R, K)
+    link_g: np.ndarray  # (K,)
+    link_p: np.ndarray  # (K,)
+    actors: list[str]
+    peak: np.ndarray  # (R, P)
+    src: np.ndarray  # (P,)
+    dst: np.ndarray  # (P,)
+    first_deployment: int  # > top when the ladder flags no deployment rung
+    quiet: int
+
+
+def intervened(columns: dict[str, np.ndarray], t: Theatre, ally: str, partner: str) -> np.ndarray:
+    """(R,) the ally intervened for the partner, as the deck codes it (docs/validation.md: its
+    forces used force, or deployed into the theatre to defend or escort the partner): a
+    commitment link ally -> partner reached combat support; or the ally used force on an actor
+    that used force on the partner; or the ally's rung toward an actor coercing the partner (a rung
+    above the quiet level) reached the ladder's first ``deployment`` rung (a show of force)."""
+    g, p = t.actors.index(ally), t.actors.index(partner)
+    ks = np.flatnonzero((t.link_g == g) & (t.link_p == p))
     n = len(next(iter(columns.values())))
     out = np.zeros(n, dtype=bool)
     if ks.size:
-        out |= (support_peak[:, ks] >= COMBAT).any(axis=1)
-    for x in actors:
+        out |= (t.support_peak[:, ks] >= COMBAT).any(axis=1)
+    for x in t.actors:
         a, b = columns.get(f"fought.{ally}.{x}"), columns.get(f"fought.{x}.{partner}")
         if a is not None and b is not None:
             out |= a & b
+    for d in np.flatnonzero(t.src == g):
+        x = int(t.dst[d])
+        if x == p:
+            continue
+        toward_partner = np.flatnonzero((t.src == x) & (t.dst == p))
+        if not toward_partner.size:
+            continue
+        coerced = t.peak[:, toward_partner[0]] > t.quiet
+        out |= coerced & (t.peak[:, d] >= t.first_deployment)
     return out
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.backtest.dimensions import Dimension, intervened, world_classes
+from sim.backtest.dimensions import Dimension, Theatre, intervened, world_classes
 from sim.outputs.rundir import short_hash
 
 _CACHE: dict[str, Any] = {}
@@ -40,6 +40,27 @@ def play(scenario: dict, size: int, seed: int, key: tuple[int, ...]) -> tuple[An
     return m, m.results()
 
 
+def theatre(m: Any) -> Theatre:
+    """What the ally dimension reads of a played model (see :class:`Theatre`)."""
+    from sim.rules.pairs import quiet_rung
+    from sim.scenario.ladder import DEFAULT_LADDER
+
+    c = m.compiled
+    rungs = (c.scenario.ladder or DEFAULT_LADDER).rungs
+    deploy = [i for i, r in enumerate(rungs) if r.deployment]
+    return Theatre(
+        support_peak=m.state.support_peak,
+        link_g=c.link_g,
+        link_p=c.link_p,
+        actors=c.actors,
+        peak=m.state.peak,
+        src=c.src,
+        dst=c.dst,
+        first_deployment=deploy[0] if deploy else len(rungs),
+        quiet=quiet_rung(c),
+    )
+
+
 def run_case_block(
     scenario: dict, dims: list[Dimension], days: float, size: int, seed: int, key: int, index: int
 ) -> dict[str, list[int]]:
@@ -49,15 +70,7 @@ def run_case_block(
     for d in dims:
         mask = None
         if d.kind == "ally":
-            mask = intervened(
-                cols,
-                m.state.support_peak,
-                m.compiled.link_g,
-                m.compiled.link_p,
-                m.compiled.actors,
-                d.ally,
-                d.partner,
-            )
+            mask = intervened(cols, theatre(m), d.ally, d.partner)
         which = world_classes(d, cols, days, mask)
         counts[d.name] = np.bincount(which, minlength=len(d.classes)).tolist()
     m.release()

@@ -31,6 +31,7 @@ DEFAULT_LADDER = Ladder.model_validate(
                 "label": "Show of force",
                 "cost": 0.25,
                 "coercive": True,
+                "deployment": True,
                 "description": "Exercises, deployments, missile tests near the rival.",
             },
             {

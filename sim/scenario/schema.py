@@ -125,6 +125,12 @@ class Rung(Strict):
         "show of force): from the first rung that is coercive, a blockade or force, a pair's "
         "crisis is active; below it a crisis can fade (docs/model.md, 11).",
     )
+    deployment: bool = Field(
+        default=False,
+        description="Puts forces into the theatre (exercises, deployments near the rival): an ally "
+        "at or above the first such rung toward its partner's adversary has intervened for the "
+        "partner, in the backtest's ally dimension (docs/validation.md).",
+    )
     violence: Violence | None = Field(
         default=None,
         description="Violence class on the standard vocabulary (ICB scale plus nuclear use). Default "

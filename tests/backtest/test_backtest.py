@@ -190,3 +190,39 @@ def test_checks_run_with_common_random_numbers(tmp_path: Path) -> None:
     assert r["runs"] == 100 and r["lo"] <= r["effect"] <= r["hi"]
     assert r["effect"] == pytest.approx(r["mean_b"] - r["mean_a"])
     assert pd.read_parquet(rd.path / "checks.parquet").check.tolist() == [credibility.name]
+
+
+def test_an_ally_that_deploys_against_its_partners_adversary_has_intervened() -> None:
+    # the deck codes a deployment into the theatre as intervention (docs/validation.md): a
+    # show of force (the default ladder's first deployment rung) toward an actor coercing the
+    # partner counts; a protest does not, nor a deployment toward an actor leaving it alone
+    from sim.backtest.dimensions import Theatre, intervened
+    from sim.scenario.ladder import DEFAULT_LADDER
+
+    names = [r.name for r in DEFAULT_LADDER.rungs]
+    actors = ["Ally", "Partner", "Rival", "Other"]
+    src = np.array([0, 2, 0, 3])  # Ally->Rival, Rival->Partner, Ally->Other, Other->Partner
+    dst = np.array([2, 1, 3, 1])
+    show, protest, grey = (names.index(n) for n in ("show_of_force", "protest", "grey_zone"))
+    peak = np.array(
+        [
+            [show, grey, 0, 0],  # deploys against the rival coercing the partner: intervened
+            [protest, grey, 0, 0],  # only protests: stayed out
+            [0, grey, show, protest],  # deploys against an actor that only protests: stayed out
+        ],
+        dtype=np.int8,
+    )
+    t = Theatre(
+        support_peak=np.zeros((3, 0), dtype=np.int8),
+        link_g=np.array([], dtype=int),
+        link_p=np.array([], dtype=int),
+        actors=actors,
+        peak=peak,
+        src=src,
+        dst=dst,
+        first_deployment=show,
+        quiet=protest,
+    )
+    cols = {"violence": np.array(["none"] * 3)}
+    assert intervened(cols, t, "Ally", "Partner").tolist() == [True, False, False]
+    assert [r.name for r in DEFAULT_LADDER.rungs if r.deployment] == ["show_of_force"]

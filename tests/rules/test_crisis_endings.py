@@ -138,3 +138,38 @@ def test_the_shipped_taiwan_crisis_ends_in_most_worlds(seed: int) -> None:
 def m_limit(path: Path) -> int:
     """The scenario's turn limit."""
     return WargameModel(path, R=1, rng=0).c.scenario.turns.limit
+
+
+EC121 = ROOT / "scenarios/history/ec121_1969.yaml"
+KOREA = ROOT / "scenarios/history/korean_war_1950.yaml"
+
+
+def test_an_unanswered_use_of_force_that_goes_quiet_is_the_victims_concession() -> None:
+    # only acquiescence can end a crisis here: a world ends by it, or runs to the limit
+    m = played(EC121, **ENDLESS)
+    r = m.results()
+    conceded = r["ending"] == "unilateral_concession"
+    assert conceded.any() and set(r["ending"]) <= {"unilateral_concession", "still_running"}
+    # the shootdown went unanswered in every such world: the US never used force on the DPRK
+    assert not r["fought.US.DPRK1969"][conceded].any()
+    assert r["fought.DPRK1969.US"][conceded].all()
+
+
+def test_force_answered_with_force_is_never_an_acquiescence() -> None:
+    # the US answers the shootdown: the same calm is then a crisis that faded or still runs
+    answered = played(EC121, **ENDLESS, **{"rules.reciprocity": 50.0}).results()
+    both = answered["fought.US.DPRK1969"] & answered["fought.DPRK1969.US"]
+    assert both.any()
+    assert not (answered["ending"][both] == "unilateral_concession").any()
+
+
+def test_a_state_fighting_for_its_survival_concedes_no_more_often() -> None:
+    # ROK1950 under invasion: with its existence at stake (threshold reachable) it fights on;
+    # with the threshold out of reach the rule is off. Same seeds (common random numbers).
+    def rok_capitulates(threshold: float) -> float:
+        m = played(KOREA, R=600, seed=11, **{"actors.ROK1950.doctrine.existential_threshold": threshold})
+        a = m.c.dyad_index("ROK1950", "DPRK1950")
+        yielded = (m.state.rung[:, a] == 0) & (m.results()["ending"] == "unilateral_concession")
+        return float(yielded.mean())
+
+    assert rok_capitulates(0.5) < rok_capitulates(1.0)

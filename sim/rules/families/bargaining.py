@@ -102,7 +102,19 @@ class Bargaining(RuleFamily):
         pressure = share[:, P.a] + share[:, P.b]
         s.settlement_pressure = np.where(s.bargaining_surplus >= 0, pressure, 0).astype(F32)
         face = s.rules["audience_cost"][:, None] * s.rung / F32(c.top)
-        s.wants_out = demand < -face
+        s.wants_out = (demand < -face) & ~fights_for_survival(s, c)
+
+
+def fights_for_survival(s: WorldState, c: CompiledScenario) -> np.ndarray:
+    """(R, P) the source is under armed attack with its existence at stake (its threat from the
+    target at its existential threshold, as the nuclear family reads it): it does not back down
+    alone, since giving in would end the state, whatever its odds.
+
+    Reiter, How Wars End (Princeton, 2009): a side that fears the enemy would not honour a
+    limited peace (a commitment problem) fights on even while losing, rather than concede;
+    Goemans, War and Punishment (Princeton, 2000). It may still settle when a range opens."""
+    attacked = s.rung[:, c.reverse] >= c.first_force
+    return attacked & (s.threat >= s.existential_threshold[:, c.src])
 
 
 FAMILY = Bargaining()

@@ -10,6 +10,7 @@ import numpy as np
 
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
+from sim.rules.families.settlement import CONCESSION, FADED, unanswered
 from sim.rules.family import RuleFamily
 from sim.rules.state import WorldState
 from sim.rules.vocabulary import STILL_RUNNING, vocab_of
@@ -55,6 +56,8 @@ def check_stops(s: WorldState, c: CompiledScenario) -> None:
             hit = check(s) & s.alive & ~ending
             s.stop_reason[hit] = i
             s.ending[hit] = stop_ending[i]
+            if stop_ending[i] == FADED:  # calm after an unanswered use of force: acquiescence
+                s.ending[hit & unanswered(s, c)] = CONCESSION
             ending |= hit
     ruled = (s.crisis_ending >= 0) & s.alive & ~ending
     s.stop_reason[ruled] = RULED

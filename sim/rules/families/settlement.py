@@ -32,6 +32,7 @@ import numpy as np
 
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
+from sim.rules.families.bargaining import fights_for_survival
 from sim.rules.family import RuleFamily
 from sim.rules.pairs import pairs_of, per_turn, quiet_rung, turn_weeks
 from sim.rules.state import F32, WorldState
@@ -89,6 +90,12 @@ def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
     alone = settled & ~s.mediated
     a_gives = alone & (x_a < floor) & (x_a < 1 - x_a)
     b_gives = alone & (1 - x_a < floor) & ~a_gives
+    # a side fighting for its survival does not capitulate (Reiter 2009): no deal this turn
+    survival = fights_for_survival(s, c)
+    void = (a_gives & survival[:, P.a]) | (b_gives & survival[:, P.b])
+    settled &= ~void
+    a_gives &= ~void
+    b_gives &= ~void
     deal = settled & ~a_gives & ~b_gives
     s.resolution = np.where(imposed, IMPOSED, s.resolution).astype(np.int8)
     kind = np.where(formal, FORMAL, TACIT)
@@ -122,10 +129,49 @@ def stand_down(
     s.rung[:, P.b] = new_b.astype(np.int8)
 
 
+def one_sided_force(s: WorldState, c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
+    """(R, Q) masks: side a (resp. b) of the pair was hit by force it never answered with force."""
+    P = pairs_of(c)
+    b_hit = s.peak[:, P.a] >= c.first_force  # a has used force on b
+    a_hit = s.peak[:, P.b] >= c.first_force
+    return a_hit & ~b_hit, b_hit & ~a_hit
+
+
+def unanswered(s: WorldState, c: CompiledScenario) -> np.ndarray:
+    """(R,) worlds with an unresolved pair in which one side's use of force went unanswered: a
+    calm stop there is that side's acquiescence (:func:`acquiesce`), not a crisis that faded."""
+    if not pairs_of(c).size:
+        return np.zeros(s.worlds, dtype=bool)
+    a_hit, b_hit = one_sided_force(s, c)
+    return ((a_hit | b_hit) & (s.resolution < 0)).any(axis=1)
+
+
+def acquiesce(s: WorldState, c: CompiledScenario, active: np.ndarray) -> np.ndarray:
+    """Pairs that went quiet after one side used force and the other never answered with force:
+    the unanswered side has accepted it (a fait accompli or an unavenged attack), its unilateral
+    concession. Returns the (R, Q) mask of pairs resolved so now.
+
+    Altman, 'By Fait Accompli, Not Coercion: How States Wrest Territory from Their Adversaries',
+    International Studies Quarterly 61(4), 2017: most faits accomplis stand, the loser accepting
+    them rather than fighting to reverse them; ICB's form of outcome 'unilateral act' (one side's
+    decision, such as not retaliating, ends the crisis). A pair that answered force with force and
+    then went quiet is left to fade (or to a settlement)."""
+    hit_a, hit_b = one_sided_force(s, c)
+    accepted = (hit_a | hit_b) & ~active & (s.resolution < 0) & s.alive[:, None]
+    if not accepted.any():
+        return accepted
+    s.resolution = np.where(accepted, CONCESSION, s.resolution).astype(np.int8)
+    stand_down(s, c, np.zeros_like(accepted), accepted & hit_a, accepted & hit_b)
+    return accepted
+
+
 def world_endings(s: WorldState, c: CompiledScenario) -> None:
     """Declare the ending of the worlds whose crisis is over (``crisis_ending``)."""
     P = pairs_of(c)
     _, active = engaged(s, c)
+    now = acquiesce(s, c, active)
+    if s.explain and now[0].any():
+        log_resolutions(s, c, now[0])
     unresolved = s.resolution < 0
     over = ~(active & unresolved).any(axis=1)
     s.quiet_turns = np.where(over & s.alive, s.quiet_turns + 1, 0).astype(np.int16)
