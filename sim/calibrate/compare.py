@@ -26,15 +26,27 @@ from sim.calibrate.optimise import cma_fit
 from sim.calibrate.spec import Param
 from sim.calibrate.synthetic import make_synthetic_deck
 
-TRUTH = {"rules.direct_agreement": 0.8, "rules.settlement_rate": 0.15}
-BOUNDS = {"rules.direct_agreement": (0.0, 1.0), "rules.settlement_rate": (0.02, 0.9)}
-START = {"rules.direct_agreement": 0.5, "rules.settlement_rate": 0.3}  # the hand-set values
+PROBLEMS = {
+    # path: (truth, low, high, start = the hand-set value)
+    "2d": {
+        "rules.direct_agreement": (0.8, 0.0, 1.0, 0.5),
+        "rules.settlement_rate": (0.15, 0.02, 0.9, 0.3),
+    },
+    "5d": {
+        "rules.direct_agreement": (0.8, 0.0, 1.0, 0.5),
+        "rules.settlement_rate": (0.15, 0.02, 0.9, 0.3),
+        "rules.concession_rate": (0.3, 0.01, 0.6, 0.15),
+        "rules.weariness": (0.6, 0.02, 1.5, 0.3),
+        "rules.fade_weeks": (4.0, 1.0, 12.0, 4.0),  # changes no world of these fixtures: flat
+    },
+}
 WEIGHTS = dict.fromkeys(("violence", "ending", "duration", "ally"), 1.0)
 
 
-def _params(names: list[str]) -> tuple[Param, ...]:
+def _params(problem: str, names: list[str]) -> tuple[Param, ...]:
     return tuple(
-        Param(k, *BOUNDS[k], {"dist": "uniform"}, START[k], tuple(names), "") for k in TRUTH
+        Param(k, lo, hi, {"dist": "uniform"}, start, tuple(names), "")
+        for k, (_, lo, hi, start) in PROBLEMS[problem].items()
     )
 
 
@@ -78,20 +90,28 @@ def _nelder_mead(params: tuple[Param, ...], batch: Callable, budget: int, seed: 
     def f(u: np.ndarray) -> float:
         if len(out) >= budget:
             return out[-1]
-        v = {p.path: rounded(p.low + float(np.clip(x, 0, 1)) * p.width) for p, x in zip(params, u, strict=True)}
+        v = {
+            p.path: rounded(p.low + float(np.clip(x, 0, 1)) * p.width)
+            for p, x in zip(params, u, strict=True)
+        }
         (y,) = batch([v])
         out.append(y)
         return y
 
-    minimize(f, np.clip(x0, 0, 1), method="Nelder-Mead", options={"maxfev": budget, "xatol": 1e-3, "fatol": 1e-4})
+    minimize(
+        f,
+        np.clip(x0, 0, 1),
+        method="Nelder-Mead",
+        options={"maxfev": budget, "xatol": 1e-3, "fatol": 1e-4},
+    )
     return out
 
 
 METHODS = {
-    "cma (CMA-ES, pycma)": _cma,
-    "optuna TPE": _optuna("tpe"),
-    "optuna random": _optuna("random"),
-    "scipy Nelder-Mead": _nelder_mead,
+    "cma-es": _cma,
+    "optuna-tpe": _optuna("tpe"),
+    "optuna-random": _optuna("random"),
+    "nelder-mead": _nelder_mead,
 }
 
 
@@ -103,33 +123,42 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--tol", type=float, default=0.01)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--problem", choices=sorted(PROBLEMS), default="2d")
+    ap.add_argument("--methods", default=",".join(METHODS), help="comma-separated")
     a = ap.parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="calibrate-compare-"))
     repo = Path(__file__).resolve().parents[2]
-    make_synthetic_deck(repo / "tests/fixtures/history", root / "deck", TRUTH, a.copies, seed=1)
+    truth = {k: v[0] for k, v in PROBLEMS[a.problem].items()}
+    make_synthetic_deck(repo / "tests/fixtures/history", root / "deck", truth, a.copies, seed=1)
     cases, _ = load_deck(root / "deck")
     names = [c.name for c in cases]
-    params = _params(names)
+    params = _params(a.problem, names)
     (root / "evals").mkdir()
     pool = Pool("local", None, a.workers)
     ev = Evaluator({c.name: c for c in cases}, params, a.runs, 0, a.runs, root / "evals", pool)
 
     def batch(cands: list[dict[str, float]]) -> list[float]:
         got = ev.counts([(v, names) for v in cands])
-        return [objective(params, v, rows(ev.cases, c), WEIGHTS, 0.0)[0] for v, c in zip(cands, got, strict=True)]
+        return [
+            objective(params, v, rows(ev.cases, c), WEIGHTS, 0.0)[0]
+            for v, c in zip(cands, got, strict=True)
+        ]
 
     traces: dict[str, list[tuple[list[float], float, int]]] = {}
     try:
-        for name, method in METHODS.items():
+        for name in a.methods.split(","):
+            method = METHODS[name]
             for seed in range(a.seeds):
                 t0, played0 = time.monotonic(), ev.played
                 trace = method(params, batch, a.budget, seed)
-                traces.setdefault(name, []).append((trace, time.monotonic() - t0, ev.played - played0))
+                traces.setdefault(name, []).append(
+                    (trace, time.monotonic() - t0, ev.played - played0)
+                )
     finally:
         pool.close()
     best = min(min(t) for runs in traces.values() for t, _, _ in runs)
     print(
-        f"synthetic deck: {len(cases)} cases ({a.copies} worlds of each of 3 fixtures at {TRUTH}), "
+        f"synthetic deck: {len(cases)} cases ({a.copies} worlds of each of 3 fixtures at {truth}), "
         f"{a.runs} worlds per case, budget {a.budget}, best objective {best:.4f}; evaluations to "
         f"come within {a.tol} nats of it (- = never), per seed"
     )

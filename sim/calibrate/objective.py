@@ -48,7 +48,9 @@ def rounded(value: float) -> float:
     return float(f"{float(value):.{SIGNIFICANT}g}")
 
 
-def case_overrides(params: Sequence[Param], values: dict[str, float], case: str) -> dict[str, float]:
+def case_overrides(
+    params: Sequence[Param], values: dict[str, float], case: str
+) -> dict[str, float]:
     """The values of the parameters that apply to ``case``."""
     return {p.path: values[p.path] for p in params if case in p.cases and p.path in values}
 

@@ -11,7 +11,12 @@ from typing import Any
 from sim.errors import RunError
 from sim.outputs.rundir import read_manifest, write_text_atomic
 
-LABELS = {"fitted": "fitted", "defaults": "hand-set", "base_rate": "base rates", "uniform": "uniform"}
+LABELS = {
+    "fitted": "fitted",
+    "defaults": "hand-set",
+    "base_rate": "base rates",
+    "uniform": "uniform",
+}
 MODELS = tuple(LABELS)
 EXPLAIN = (
     "Scores are mean log scores -ln p(what happened), in nats (lower is better): per kind of "
@@ -172,7 +177,9 @@ WORST_HEAD = [
 
 def _reliability_rows(bins: list[dict[str, float]]) -> list[str]:
     return [
-        "" if not b["n"] else f"{b['mean_predicted']:.2f} → {b['observed_frequency']:.2f} ({b['n']})"
+        ""
+        if not b["n"]
+        else f"{b['mean_predicted']:.2f} → {b['observed_frequency']:.2f} ({b['n']})"
         for b in bins
     ]
 
@@ -243,9 +250,21 @@ def values_chart(fitted: dict[str, Any]) -> str:
             alpha=0.6,
             label="folds" if i == 0 else None,
         )
-        ax.plot([(p["fitted"] - p["low"]) / w], [y], "D", color="#c0392b", label="final" if i == 0 else None)
+        ax.plot(
+            [(p["fitted"] - p["low"]) / w],
+            [y],
+            "D",
+            color="#c0392b",
+            label="final" if i == 0 else None,
+        )
         if p["hand_set"] is not None:
-            ax.plot([(p["hand_set"] - p["low"]) / w], [y], "x", color="#222", label="hand-set" if i == 0 else None)
+            ax.plot(
+                [(p["hand_set"] - p["low"]) / w],
+                [y],
+                "x",
+                color="#222",
+                label="hand-set" if i == 0 else None,
+            )
     ax.set_yticks(range(len(params)), [p["path"] for p in reversed(params)], fontsize=7)
     ax.set_xlim(-0.02, 1.02)
     ax.set_xlabel("position in [low, high]")
@@ -322,10 +341,10 @@ def render_markdown(fitted: dict[str, Any]) -> str:
     title = fitted.get("title") or "Calibration against history"
     lines = [f"# {title}", "", f"_{_meta(fitted)}_", "", EXPLAIN, "", "## Scores", ""]
     lines += _md_table(SCORE_HEAD, score_rows(fitted))
-    lines += ["", "## Scores by fold", ""] + _md_table(FOLD_HEAD, fold_rows(fitted))
-    lines += ["", "## Fitted values and their spread", ""] + _md_table(PARAM_HEAD, param_rows(fitted))
+    lines += ["", "## Scores by fold", "", *_md_table(FOLD_HEAD, fold_rows(fitted))]
+    lines += ["", "## Fitted values and their spread", "", *_md_table(PARAM_HEAD, param_rows(fitted))]
     lines += ["", "### Flat directions", ""] + [f"- {t}" for t in _directions(fitted)]
-    lines += ["", "## Reliability before and after", ""] + _md_table(REL_HEAD, reliability_rows(fitted))
+    lines += ["", "## Reliability before and after", "", *_md_table(REL_HEAD, reliability_rows(fitted))]
     lines += ["", "## What the model still gets wrong (out of sample)", ""]
     lines += _md_table(WORST_HEAD, worst_rows(fitted))
     return "\n".join(lines) + "\n"

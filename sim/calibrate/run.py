@@ -39,7 +39,6 @@ from sim.calibrate.objective import (
     Counts,
     Evaluator,
     Pool,
-    Row,
     objective,
     rounded,
     rows,
@@ -163,7 +162,9 @@ def start_calibration(
         "settings": vars(s),
         "fitted_cases": fit,
         "held_out": list(spec.held_out),
-        "folds": [{"index": f.index, "train": list(f.train), "test": list(f.test)} for f in fold_list],
+        "folds": [
+            {"index": f.index, "train": list(f.train), "test": list(f.test)} for f in fold_list
+        ],
         "versions": _versions(),
         "command": command_line(),
         "started": now(),
@@ -311,8 +312,12 @@ def _calibrate(
         (test_counts,) = ev.counts([(f.best_values, fold.test)])
         fits.append(f)
         train_obs = _observations(by_name, fold.train)
-        score_rows += _score_rows(by_name, str(fold.index), "train", train_counts, defaults, train_obs)
-        score_rows += _score_rows(by_name, str(fold.index), "test", test_counts, defaults, train_obs)
+        score_rows += _score_rows(
+            by_name, str(fold.index), "train", train_counts, defaults, train_obs
+        )
+        score_rows += _score_rows(
+            by_name, str(fold.index), "test", test_counts, defaults, train_obs
+        )
         fold_info.append({"index": fold.index, "train": list(fold.train), "test": list(fold.test)})
     final, final_counts = fit_on("final", len(folds), tuple(fit_cases))
     fits.append(final)
@@ -341,7 +346,9 @@ def _score_rows(
     """Rows of the scores table for the cases of ``counts``: the fitted and hand-set engine's,
     the base rates' (of the fit's training cases) and the uniform forecast of what happened."""
     out = []
-    default_rows = {(r.case, r.dimension): r for r in rows(by_name, {n: defaults[n] for n in counts})}
+    default_rows = {
+        (r.case, r.dimension): r for r in rows(by_name, {n: defaults[n] for n in counts})
+    }
     for r in rows(by_name, counts):
         d = default_rows[(r.case, r.dimension)]
         forecasts = {
@@ -430,8 +437,7 @@ def _means(rows_: list[dict[str, Any]], weights: dict[str, float]) -> dict[str, 
     for mdl in MODELS:
         score, by_kind, _ = weighted_score([(r["kind"], r[f"log_{mdl}"]) for r in rows_], weights)
         brier = {
-            k: float(np.mean([r[f"brier_{mdl}"] for r in rows_ if r["kind"] == k]))
-            for k in by_kind
+            k: float(np.mean([r[f"brier_{mdl}"] for r in rows_ if r["kind"] == k])) for k in by_kind
         }
         out[mdl] = {
             "score": score,
@@ -528,7 +534,9 @@ def _summary(
         "provenance": {
             "deck": m["deck"],
             "deck_sha256": m["deck_sha256"],
-            "cases": [{k: c[k] for k in ("name", "file_sha256", "resolved_sha256")} for c in m["cases"]],
+            "cases": [
+                {k: c[k] for k in ("name", "file_sha256", "resolved_sha256")} for c in m["cases"]
+            ],
             "spec": m["spec_path"],
             "spec_sha256": m["spec_sha256"],
             "spec_content": m["spec"],

@@ -150,9 +150,7 @@ class CalibrationSpec(_Strict):
         description="Cross-validation folds (default: leave-one-out up to 10 fitted cases, "
         "else 5).",
     )
-    budget: int = Field(
-        default=120, ge=4, le=100_000, description="Candidate evaluations per fit."
-    )
+    budget: int = Field(default=120, ge=4, le=100_000, description="Candidate evaluations per fit.")
 
     @model_validator(mode="after")
     def _weights(self) -> CalibrationSpec:
@@ -293,6 +291,7 @@ def load_spec(path: str | os.PathLike[str], cases: list[Any]) -> Calibration:
         if name not in by_name:
             unknown_case(name, "held_out", i)
     parameters = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
+    applies: dict[str, list[Any]] = {}
     for key, entry in parameters.items():
         if not isinstance(key, str):
             continue
@@ -302,8 +301,9 @@ def load_spec(path: str | os.PathLike[str], cases: list[Any]) -> Calibration:
             for i, name in enumerate(subset):
                 if name not in by_name:
                     unknown_case(name, "parameters", key, "cases", i)
-            names = [n for n in subset if n in by_name]
-        problems += _check_path(key, entry, [by_name[n] for n in names], at)
+            names = [n for n in subset if isinstance(n, str) and n in by_name]
+        applies[key] = [by_name[n] for n in names]
+    problems += _check_paths(parameters, applies, at)
     fit = [n for n in by_name if n not in held]
     if spec is not None and len(fit) < 2:
         f, line, col = at("held_out")
@@ -335,37 +335,48 @@ def load_spec(path: str | os.PathLike[str], cases: list[Any]) -> Calibration:
     return Calibration(path, spec, tuple(params), hashlib.sha256(path.read_bytes()).hexdigest())
 
 
-def _check_path(key: str, entry: Any, cases: list[Any], at: Any) -> list[Problem]:
-    """Problems of one parameter path: it must resolve in each case and its bounds must validate."""
+def _check_paths(parameters: dict, applies: dict[str, list[Any]], at: Any) -> list[Problem]:
+    """Problems of the parameter paths: each must resolve in every case it applies to, and both of
+    its bounds must give a valid scenario there. One line per parameter (the first case that
+    shows what is wrong); each case is loaded once, whatever the number of parameters."""
     from sim.sweeps.spec import point_scenario
 
-    problems = []
-    f, line, col = at("parameters", key)
-    for case in cases:
-        why = unresolved(case.path, [key], case.scenario).get(key)
-        if why:
-            problems.append(Problem(f, line, col, f"parameters.{key}", f"case {case.name}: {why}"))
-            return problems  # one line per parameter: the first case says what is wrong
-    if not isinstance(entry, dict):
-        return problems
+    problems: dict[str, Problem] = {}
+    cases = {c.name: c for group in applies.values() for c in group}
+    for case in cases.values():
+        keys = [k for k, group in applies.items() if case in group and k not in problems]
+        for key, why in unresolved(case.path, keys, case.scenario).items():
+            f, line, col = at("parameters", key)
+            problems[key] = Problem(f, line, col, f"parameters.{key}", f"case {case.name}: {why}")
     for bound in ("low", "high"):
-        value = entry.get(bound)
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            continue
-        for case in cases:
+        for case in cases.values():
+            values = {}
+            for key, group in applies.items():
+                value = parameters[key].get(bound) if isinstance(parameters[key], dict) else None
+                if case in group and key not in problems and _is_number(value):
+                    values[key] = float(value)
+            if not values:
+                continue
             try:
-                point_scenario(case.scenario, {key: float(value)})
-            except ScenarioError as exc:
-                msg = exc.problems[0].message if exc.problems else "invalid"
-                bf, bl, bc = at("parameters", key, bound)
-                problems.append(
-                    Problem(
-                        bf,
-                        bl,
-                        bc,
+                point_scenario(case.scenario, values)  # all at once: the usual case is no problem
+                continue
+            except ScenarioError:
+                pass
+            for key, value in values.items():  # then one by one, to name the culprit
+                try:
+                    point_scenario(case.scenario, {key: value})
+                except ScenarioError as exc:
+                    msg = exc.problems[0].message if exc.problems else "invalid"
+                    f, line, col = at("parameters", key, bound)
+                    problems[key] = Problem(
+                        f,
+                        line,
+                        col,
                         f"parameters.{key}.{bound}",
-                        f"value {value!r} in case {case.name}: {msg}",
+                        f"value {parameters[key][bound]!r} in case {case.name}: {msg}",
                     )
-                )
-                break
-    return problems
+    return list(problems.values())
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import numpy as np
 import yaml
 
 from sim.backtest.deck import load_deck
@@ -38,7 +37,7 @@ def make_synthetic_deck(
         data = yaml.safe_load(case.path.read_text(encoding="utf-8"))
         for j in range(copies):
             turns = cols["ending_turn"][j] if cols["ending_turn"][j] >= 0 else cols["turn_ended"][j]
-            days = int(round(float(turns) * case.days))
+            days = round(float(turns) * case.days)
             allies = []
             for a in case.scenario.history.allies:  # type: ignore[union-attr]
                 mask = intervened(
@@ -50,9 +49,7 @@ def make_synthetic_deck(
                     a.ally,
                     a.partner,
                 )
-                allies.append(
-                    {"ally": a.ally, "partner": a.partner, "intervened": bool(mask[j])}
-                )
+                allies.append({"ally": a.ally, "partner": a.partner, "intervened": bool(mask[j])})
             start = dt.date(2001, 1, 1)
             data["history"] = {
                 "case": f"synthetic {case.name} {j}",
