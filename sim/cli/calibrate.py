@@ -70,12 +70,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         if not args.params:
             raise WargameError("--params SPEC is required (the parameters to fit)")
-        for name in ("folds",):
-            value = getattr(args, name)
-            if value is not None and value < 2:
-                raise WargameError(f"--{name} {value}: give 2 or more")
-        if args.budget is not None and args.budget < 4:
-            raise WargameError(f"--budget {args.budget}: give 4 or more evaluations")
         rd = start_calibration(
             args.deck,
             args.params,
