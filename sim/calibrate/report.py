@@ -111,7 +111,9 @@ def param_rows(fitted: dict[str, Any]) -> list[list[str]]:
                 f"[{p['low']:g}, {p['high']:g}]",
                 f"{prior['dist']}{' (' + shown + ')' if shown else ''}",
                 _g(p["hand_set"]),
-                _g(p["fitted"]) + (" (at a bound)" if p["at_bound"] else ""),
+                _g(p["fitted"])
+                + (" (at a bound)" if p["at_bound"] else "")
+                + (" (a profile step scores better: raise --budget)" if p["not_converged"] else ""),
                 f"{_g(p['fold_mean'])} ± {_g(p['fold_sd'])}",
                 _f(p["spread_ratio"], 2),
                 f"{_f(prof['rise_low'], 2)} / {_f(prof['rise_high'], 2)}",
@@ -342,9 +344,19 @@ def render_markdown(fitted: dict[str, Any]) -> str:
     lines = [f"# {title}", "", f"_{_meta(fitted)}_", "", EXPLAIN, "", "## Scores", ""]
     lines += _md_table(SCORE_HEAD, score_rows(fitted))
     lines += ["", "## Scores by fold", "", *_md_table(FOLD_HEAD, fold_rows(fitted))]
-    lines += ["", "## Fitted values and their spread", "", *_md_table(PARAM_HEAD, param_rows(fitted))]
+    lines += [
+        "",
+        "## Fitted values and their spread",
+        "",
+        *_md_table(PARAM_HEAD, param_rows(fitted)),
+    ]
     lines += ["", "### Flat directions", ""] + [f"- {t}" for t in _directions(fitted)]
-    lines += ["", "## Reliability before and after", "", *_md_table(REL_HEAD, reliability_rows(fitted))]
+    lines += [
+        "",
+        "## Reliability before and after",
+        "",
+        *_md_table(REL_HEAD, reliability_rows(fitted)),
+    ]
     lines += ["", "## What the model still gets wrong (out of sample)", ""]
     lines += _md_table(WORST_HEAD, worst_rows(fitted))
     return "\n".join(lines) + "\n"

@@ -154,9 +154,11 @@ def start_calibration(
         "kind": "calibration",
         "status": "incomplete",
         "deck": deck,
+        "deck_resolved": str(Path(deck).resolve()),
         "deck_sha256": short_hash([c["resolved_sha256"] for c in deck_cases], 64),
         "cases": deck_cases,
         "spec_path": str(spec_path),
+        "spec_resolved": str(Path(spec_path).resolve()),
         "spec_sha256": cal.sha256,
         "spec": spec.model_dump(mode="json"),
         "settings": vars(s),
@@ -192,7 +194,7 @@ def read_calibration(path: str | os.PathLike[str]) -> tuple[CalibrationDir, dict
     m = read_manifest(rd.path)
     if m.get("kind") != "calibration":
         raise RunError(f"{rd.path}: not a calibration folder")
-    cases, _ = load_deck(m["deck"])
+    cases, _ = load_deck(m["deck_resolved"])
     now_ids = {c["name"]: c["resolved_sha256"] for c in _deck_identity(cases)}
     for c in m["cases"]:
         if now_ids.get(c["name"]) != c["resolved_sha256"]:
@@ -202,7 +204,7 @@ def read_calibration(path: str | os.PathLike[str]) -> tuple[CalibrationDir, dict
             )
     if len(now_ids) != len(m["cases"]):
         raise RunError(f"{rd.path}: the deck has other cases now; start a new calibration")
-    cal = load_spec(m["spec_path"], cases)
+    cal = load_spec(m["spec_resolved"], cases)
     if cal.sha256 != m["spec_sha256"]:
         raise RunError(
             f"{rd.path}: the spec {m['spec_path']} changed since the calibration started; "
@@ -240,7 +242,7 @@ def _execute_locked(
     if m["status"] == "complete":
         return read_fitted(rd.path)
     s = Settings(**m["settings"])
-    cases, _ = load_deck(m["deck"])
+    cases, _ = load_deck(m["deck_resolved"])
     by_name = {c.name: c for c in cases}
     folds = [Fold(f["index"], tuple(f["train"]), tuple(f["test"])) for f in m["folds"]]
     fit_cases: list[str] = m["fitted_cases"]
@@ -414,7 +416,7 @@ def _profile(
         rise_lo = None if lo == best[p.path] else n * (fm - f0)
         rise_hi = None if hi == best[p.path] else n * (fp - f0)
         curv_sd = None
-        if rise_lo is not None and rise_hi is not None:
+        if rise_lo is not None and rise_hi is not None and rise_lo > 0 and rise_hi > 0:
             hl, hh = best[p.path] - lo, hi - best[p.path]
             # second difference on an uneven grid, of the total negative log-likelihood
             second = 2 * (rise_lo / hl + rise_hi / hh) / (hl + hh)
@@ -516,6 +518,8 @@ def _summary(
                 "note": p.note,
                 "fitted": fitted_value,
                 "at_bound": fitted_value in (p.low, p.high),
+                # a profile step scores better than the fit: the search stopped short there
+                "not_converged": any(x is not None and x < 0 for x in sides),
                 "folds": values,
                 "fold_mean": float(np.mean(values)),
                 "fold_sd": sd,
