@@ -97,8 +97,28 @@ def reference(deck: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(run_mod, "cma_fit", fit)
         mp.setattr(Evaluator, "counts", counts)
+        played = count_blocks(mp)
         assert calibrate(deck / "deck", out, "--workers", "1") == 0
+    PLAYED["reference"] = len(played)
     return out, asked
+
+
+PLAYED: dict[str, int] = {}
+
+
+def count_blocks(mp: pytest.MonkeyPatch) -> list[int]:
+    """Record every (case, block) task played in this process (one in-process worker)."""
+    import sim.calibrate.objective as objective_mod
+
+    played: list[int] = []
+    real = objective_mod.run_case_block
+
+    def wrapped(*args: object) -> object:
+        played.append(1)
+        return real(*args)
+
+    mp.setattr(objective_mod, "run_case_block", wrapped)
+    return played
 
 
 def fitted(out: Path) -> dict:
@@ -264,7 +284,11 @@ def test_kill_9_then_resume_gives_the_same_result(
     kept = len(list((out / "evals").glob("*.json")))
     assert kept >= 10
 
-    assert main(["calibrate", "--resume", str(out), "--workers", "1", "--quiet"]) == 0
+    with pytest.MonkeyPatch.context() as mp:
+        played = count_blocks(mp)
+        assert main(["calibrate", "--resume", str(out), "--workers", "1", "--quiet"]) == 0
+    # what was stored is read back, not played again (every evaluation plays one case or more)
+    assert len(played) <= PLAYED["reference"] - kept
     for name in OUTPUTS:
         assert_same_file(out / name, reference / name)
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
