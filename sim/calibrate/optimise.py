@@ -89,6 +89,8 @@ def cma_fit(
         "verb_disp": 0,
         "maxfevals": budget,
     }
+    if len(params) == 1:  # pycma does not support one dimension (its issues 86 and 302): a
+        x0 = [*x0, 0.5]  # second coordinate that no candidate reads stands in, as it advises
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         es = cma.CMAEvolutionStrategy(x0, SIGMA0, opts)
@@ -101,7 +103,7 @@ def cma_fit(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             xs = es.ask()
-        cands = [to_values(params, np.asarray(x)) for x in xs]
+        cands = [to_values(params, np.asarray(x)[: len(params)]) for x in xs]
         objs = batch(cands)
         fit.values += cands
         fit.objectives += objs

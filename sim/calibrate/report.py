@@ -113,7 +113,11 @@ def param_rows(fitted: dict[str, Any]) -> list[list[str]]:
                 _g(p["hand_set"]),
                 _g(p["fitted"])
                 + (" (at a bound)" if p["at_bound"] else "")
-                + (" (a profile step scores better: raise --budget)" if p["not_converged"] else ""),
+                + (
+                    " (a profile step scores better: raise --budget)"
+                    if p.get("not_converged")
+                    else ""
+                ),
                 f"{_g(p['fold_mean'])} ± {_g(p['fold_sd'])}",
                 _f(p["spread_ratio"], 2),
                 f"{_f(prof['rise_low'], 2)} / {_f(prof['rise_high'], 2)}",

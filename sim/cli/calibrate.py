@@ -4,6 +4,7 @@ to import: the work is imported when the command runs."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from sim.cli.common import add_executor
@@ -80,13 +81,21 @@ def run(args: argparse.Namespace) -> int:
             block=args.block,
             out=args.out,
         )
-    fitted = execute_calibration(
-        rd,
-        workers=args.workers,
-        executor=args.executor,
-        scheduler=args.scheduler,
-        quiet=args.quiet,
-    )
+    try:
+        fitted = execute_calibration(
+            rd,
+            workers=args.workers,
+            executor=args.executor,
+            scheduler=args.scheduler,
+            quiet=args.quiet,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"wargame: interrupted; {rd.kept()} evaluation(s) kept in {rd.path}; "
+            f"finish with: wargame calibrate --resume {rd.path}",
+            file=sys.stderr,
+        )
+        return 130
     print_fitted(fitted)
     report = write_calibration_report(rd.path, args.format)
     print(f"wrote {report}")

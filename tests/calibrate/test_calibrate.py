@@ -353,3 +353,26 @@ def test_every_deck_case_can_take_the_shipped_spec() -> None:
     cal = load_spec(ROOT / "scenarios" / "calibration" / "default.yaml", cases)
     assert all(p.path.startswith("rules.") for p in cal.params)
     assert set(cal.spec.held_out) <= {c.name for c in cases}
+
+
+@pytest.mark.parametrize("dims", [1, 3])
+def test_the_search_is_seeded_and_finds_a_known_minimum(dims: int) -> None:
+    from sim.calibrate.optimise import cma_fit
+    from sim.calibrate.spec import Param
+
+    params = tuple(
+        Param(f"rules.p{i}", 0.0, 2.0, {"dist": "uniform"}, 1.0, ("c",), "") for i in range(dims)
+    )
+    target = {p.path: 0.3 + 0.4 * i for i, p in enumerate(params)}
+
+    def batch(cands: list[dict[str, float]]) -> list[float]:
+        return [sum((v[k] - target[k]) ** 2 for k in target) for v in cands]
+
+    a = cma_fit("a", params, batch, 80, seed=4, index=0)
+    b = cma_fit("b", params, batch, 80, seed=4, index=0)
+    c = cma_fit("c", params, batch, 80, seed=5, index=0)
+    assert a.values == b.values and a.objectives == b.objectives  # same seed, same path
+    assert a.values != c.values
+    assert len(a.values) <= 80
+    assert all(abs(a.best_values[k] - target[k]) < 0.05 for k in target)
+    assert all(0.0 <= x <= 2.0 for v in a.values for x in v.values())
