@@ -224,6 +224,8 @@ def execute_calibration(
     locked meanwhile; a dead worker or a full disk give one line saying what was kept."""
     from sim.runner.execute import check_workers, failures_keep_work
 
+    if read_manifest(rd.path).get("kind") != "calibration":
+        raise RunError(f"{rd.path}: not a calibration folder")
     workers, _ = check_workers(workers, cap=not (executor == "dask" and scheduler))
     with (
         rd.lock("wargame calibrate --resume"),
