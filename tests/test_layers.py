@@ -21,6 +21,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "runner": {"sweeps", "play", "serve", "cli", "api", "backtest"},
     "sweeps": {"play", "serve", "cli", "backtest"},
     "play": {"serve", "cli", "api", "backtest"},
+    "calibrate": {"play", "serve", "cli", "api"},
 }
 
 

@@ -14,6 +14,7 @@ from sim.cli import (
     analyse,
     backtest,
     bench,
+    calibrate,
     check,
     compare,
     docs,
@@ -49,6 +50,7 @@ examples:
   yes 1 | wargame play scenarios/senkaku_grey_zone.yaml --as Japan   a scripted terminal game
   wargame serve scenarios/taiwan_contingency.yaml --host 0.0.0.0     a classroom in the browser
   wargame backtest --checks                    score the engine against the history deck
+  wargame calibrate --params scenarios/calibration/default.yaml   fit rule weights to the deck
 
 Docs: README.md, docs/scenario-format.md (the format), docs/model.md (the rules).
 """
@@ -70,6 +72,7 @@ COMMANDS: list[ModuleType] = [
     viz,
     serve,
     backtest,
+    calibrate,
 ]
 
 

@@ -32,6 +32,8 @@ NUMBERS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "aar_runs": _at_least(1),
     "workers": (lambda v: v >= 1, "give 1 or more worker processes (default: all cores)"),
     "seed": _at_least(0),
+    "folds": _at_least(2),
+    "budget": _at_least(4),
     "turn_seconds": (lambda v: v >= 0, "give 0 (no timer) or more"),
     "precision": (lambda v: 0 < v < 0.5, "a half-width between 0 and 0.5, e.g. 0.01 for one point"),
     "alpha": (lambda v: 0 < v < 1, "a significance level between 0 and 1, e.g. 0.05"),

@@ -147,5 +147,5 @@ def test_every_numeric_option_of_every_command_is_range_checked() -> None:
                     for a in sub._actions
                     if a.type in (int, float) and a.dest not in NUMBERS
                 ]
-    assert len(COMMANDS) == 14
+    assert len(COMMANDS) == 15
     assert not unchecked, unchecked
