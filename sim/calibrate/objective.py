@@ -75,13 +75,13 @@ class Pool:
 
     def run(self, tasks: list[tuple[Any, Callable, tuple]], on_result: Callable) -> None:
         """Run ``(key, fn, args)`` tasks, handing each result to ``on_result(key, result)``."""
-        from sim.runner.execute import in_flight, make_executor, run_tasks
+        from sim.runner.executor import in_flight, make_executor, run_tasks
 
         if not tasks:
             return
         if self._ex is None:
             if self.kind == "dask":
-                from sim.sweeps.run import make_dask_executor
+                from sim.runner.executor import make_dask_executor
 
                 self._ex, self._closers = make_dask_executor(self.scheduler, self.workers)
                 self._limit = 2 * self.workers

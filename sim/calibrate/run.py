@@ -127,7 +127,7 @@ def start_calibration(
 ) -> CalibrationDir:
     """Validate the deck and spec, make the folds, create the folder and its manifest."""
     from sim.backtest.deck import DEFAULT_DECK
-    from sim.runner.execute import new_run_dir
+    from sim.runner.executor import new_run_dir
 
     deck = str(deck or deck_of(spec_path) or DEFAULT_DECK)
     cases, _ = load_deck(deck)
@@ -222,7 +222,7 @@ def execute_calibration(
 ) -> dict:
     """Run (or finish) the calibration in ``rd``; return fitted.json's content. The folder is
     locked meanwhile; a dead worker or a full disk give one line saying what was kept."""
-    from sim.runner.execute import check_workers, failures_keep_work
+    from sim.runner.executor import check_workers, failures_keep_work
 
     if read_manifest(rd.path).get("kind") != "calibration":
         raise RunError(f"{rd.path}: not a calibration folder")
@@ -238,7 +238,7 @@ def _execute_locked(
     rd: CalibrationDir, workers: int, executor: str, scheduler: str | None, quiet: bool
 ) -> dict:
     from sim.calibrate.report import read_fitted
-    from sim.runner.execute import Progress
+    from sim.runner.executor import Progress
 
     _, m, cal = read_calibration(rd.path)
     if m["status"] == "complete":
