@@ -17,7 +17,7 @@ import yaml
 
 from sim.backtest.deck import load_deck
 from sim.backtest.dimensions import intervened
-from sim.backtest.task import play
+from sim.backtest.task import play, theatre
 from sim.calibrate.objective import candidate_scenario
 
 SYNTH_KEY = 0x5E7
@@ -40,15 +40,7 @@ def make_synthetic_deck(
             days = round(float(turns) * case.days)
             allies = []
             for a in case.scenario.history.allies:  # type: ignore[union-attr]
-                mask = intervened(
-                    cols,
-                    m.state.support_peak,
-                    m.compiled.link_g,
-                    m.compiled.link_p,
-                    m.compiled.actors,
-                    a.ally,
-                    a.partner,
-                )
+                mask = intervened(cols, theatre(m), a.ally, a.partner)
                 allies.append({"ally": a.ally, "partner": a.partner, "intervened": bool(mask[j])})
             start = dt.date(2001, 1, 1)
             data["history"] = {
