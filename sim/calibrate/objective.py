@@ -90,6 +90,7 @@ class Pool:
         run_tasks(self._ex, iter(tasks), self._limit, on_result)
 
     def close(self) -> None:
+        """Shut the executor down (if one was started); the pool can start a new one after."""
         if self._ex is None:
             return
         if self.kind == "dask":
@@ -115,9 +116,12 @@ class Evaluator:
     played: int = 0
 
     def key(self, values: dict[str, float], names: Sequence[str]) -> str:
+        """Store key of a candidate on a set of cases: a hash of both, so that the same request
+        (in this fit, another fit or a resumed run) is played once."""
         return short_hash({"values": values, "cases": list(names)}, 24)
 
     def load(self, key: str) -> Counts | None:
+        """The stored counts of ``key``, or None when it has not been played yet."""
         path = self.store / f"{key}.json"
         if not path.is_file():
             return None
@@ -188,10 +192,12 @@ class Row:
 
     @property
     def log(self) -> float:
+        """Log score of the forecast: ``-ln p[observed]`` (nats; lower is better)."""
         return log_score(self.p, self.observed)
 
     @property
     def brier(self) -> float:
+        """Brier score of the forecast over its classes (lower is better)."""
         return brier_score(self.p, self.observed)
 
 

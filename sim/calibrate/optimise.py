@@ -53,6 +53,7 @@ class Fit:
 
     @property
     def best_values(self) -> dict[str, float]:
+        """Parameter values (by path) of the best candidate."""
         return self.values[self.best]
 
 

@@ -69,6 +69,7 @@ SCORE_HEAD = ["scope", "dimension", *LABELS.values()]
 
 
 def fold_rows(fitted: dict[str, Any]) -> list[list[str]]:
+    """Rows (FOLD_HEAD): each fold's test cases, scores in and out of sample, fitted values."""
     out = []
     for f in fitted["folds"]:
         ins, oos = f["in_sample"], f["out_of_sample"]
@@ -100,6 +101,8 @@ FOLD_HEAD = [
 
 
 def param_rows(fitted: dict[str, Any]) -> list[list[str]]:
+    """Rows (PARAM_HEAD): each parameter's bounds, prior, hand-set and fitted values, fold
+    spread, profile and verdict, so a reader sees what the deck pins down and what it does not."""
     out = []
     for p in fitted["parameters"]:
         prior = p["prior"]
@@ -145,6 +148,8 @@ PARAM_HEAD = [
 
 
 def worst_rows(fitted: dict[str, Any]) -> list[list[str]]:
+    """Rows (WORST_HEAD): the worst-scored out-of-sample dimensions, with what the fitted engine
+    expected instead."""
     out = []
     for w in fitted["worst"]:
         why = (
@@ -191,6 +196,7 @@ def _reliability_rows(bins: list[dict[str, float]]) -> list[str]:
 
 
 def reliability_rows(fitted: dict[str, Any]) -> list[list[str]]:
+    """Rows (REL_HEAD): each forecaster's reliability bins (hand-set, fitted, base rates)."""
     r = fitted["reliability"]
     names = [
         ("hand-set (before)", "defaults"),
@@ -307,6 +313,7 @@ REL_HEAD = ["forecaster", *[f"{b / 5:.1f}–{(b + 1) / 5:.1f}" for b in range(5)
 
 
 def render_html(fitted: dict[str, Any]) -> str:
+    """The calibration report as one self-contained HTML page (charts inline, text escaped)."""
     e = html.escape
     title = fitted.get("title") or "Calibration against history"
     parts = [
@@ -344,6 +351,7 @@ def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def render_markdown(fitted: dict[str, Any]) -> str:
+    """The calibration report as Markdown: the same tables as the HTML page, without charts."""
     title = fitted.get("title") or "Calibration against history"
     lines = [f"# {title}", "", f"_{_meta(fitted)}_", "", EXPLAIN, "", "## Scores", ""]
     lines += _md_table(SCORE_HEAD, score_rows(fitted))

@@ -81,9 +81,11 @@ class CalibrationDir(RunDir):
 
     @property
     def evals(self) -> Path:
+        """The store of evaluations: one JSON file of world counts per candidate and case set."""
         return self.path / "evals"
 
     def kept(self) -> int:
+        """Evaluations on disk (what a resume would not play again)."""
         return len(list(self.evals.glob("*.json"))) if self.evals.is_dir() else 0
 
 
@@ -482,7 +484,48 @@ def _summary(
     train_rows = [r for r in score_rows if r["role"] == "train" and r["fit"] != "final"]
     final_rows = [r for r in score_rows if r["fit"] == "final" and r["role"] == "train"]
     held_rows = [r for r in score_rows if r["role"] == "held_out"]
-    for i, f in enumerate(fits[:-1]):
+    _add_fold_results(fold_info, fits[:-1], train_rows, test_rows, weights)
+    parameters, fold_matrix = _parameters(params, fits, profile)
+    return {
+        "format_version": 1,
+        "kind": "calibration",
+        "title": cal.spec.title,
+        "provenance": _provenance(cal, s, m, weights),
+        "fitted": final.best_values,
+        "parameters": parameters,
+        "flat_directions": _flat_directions(params, fold_matrix),
+        "folds": fold_info,
+        "final": {
+            "objective": final.objectives[final.best],
+            "evaluations": len(final.values),
+            "stop": final.stop,
+            "in_sample": _means(final_rows, weights),
+            "held_out": _means(held_rows, weights) if held_rows else None,
+        },
+        "scores": {
+            "in_sample": _means(train_rows, weights),
+            "out_of_sample": _means(test_rows, weights),
+            "held_out": _means(held_rows, weights) if held_rows else None,
+        },
+        "reliability": {
+            "defaults": _reliability(test_rows, "defaults"),
+            "fitted_out_of_sample": _reliability(test_rows, "fitted"),
+            "base_rate_out_of_sample": _reliability(test_rows, "base_rate"),
+        },
+        "worst": _worst(test_rows),
+    }
+
+
+def _add_fold_results(
+    fold_info: list[dict[str, Any]],
+    fold_fits: list[Fit],
+    train_rows: list[dict[str, Any]],
+    test_rows: list[dict[str, Any]],
+    weights: dict[str, float],
+) -> None:
+    """Add each fold's fit and its scores in and out of sample to its entry of ``fold_info``, so
+    that the report can show how far the fit of each fold carries to the cases it did not see."""
+    for i, f in enumerate(fold_fits):
         fold_info[i].update(
             fitted=f.best_values,
             objective=f.objectives[f.best],
@@ -491,6 +534,15 @@ def _summary(
             in_sample=_means([r for r in train_rows if r["fit"] == str(i)], weights),
             out_of_sample=_means([r for r in test_rows if r["fit"] == str(i)], weights),
         )
+
+
+def _parameters(
+    params: tuple[Param, ...], fits: list[Fit], profile: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[np.ndarray]]:
+    """Each parameter's entry of fitted.json (final fit, fold spread, profile, verdict), and the
+    folds' fitted values in prior sds around their mean (one row per parameter), whose principal
+    directions :func:`_flat_directions` reads."""
+    final = fits[-1]
     parameters = []
     fold_matrix = []
     for i, p in enumerate(params):
@@ -500,11 +552,7 @@ def _summary(
         fold_matrix.append((np.array(values) - np.mean(values)) / prior_sd)
         prof = profile[i]
         sides = [prof["rise_low"], prof["rise_high"]]
-        firm = [x is not None and x >= PROFILE_RISE for x in sides]
-        verdict = "identified" if all(firm) else ("weak" if any(firm) else "flat")
         ratio = sd / prior_sd if prior_sd > 0 else math.inf
-        if verdict == "identified" and ratio > SPREAD_RATIO:
-            verdict = "weak"
         fitted_value = final.best_values[p.path]
         parameters.append(
             {
@@ -527,71 +575,65 @@ def _summary(
                 "fold_sd": sd,
                 "spread_ratio": ratio,
                 "profile": prof,
-                "identified": verdict,
+                "identified": _identified(sides, ratio),
             }
         )
-    directions = _flat_directions(params, fold_matrix)
-    oos = _means(test_rows, weights)
-    worst = sorted(test_rows, key=lambda r: (-r["log_fitted"], r["case"], r["dimension"]))[:WORST]
+    return parameters, fold_matrix
+
+
+def _identified(sides: list[float | None], ratio: float) -> str:
+    """What the deck pins down, in one word: "identified" when the log-likelihood falls by
+    PROFILE_RISE on both sides of the fit and the folds agree (spread within SPREAD_RATIO of the
+    prior sd), "weak" when only part of that holds, "flat" when neither side rises enough."""
+    firm = [x is not None and x >= PROFILE_RISE for x in sides]
+    verdict = "identified" if all(firm) else ("weak" if any(firm) else "flat")
+    if verdict == "identified" and ratio > SPREAD_RATIO:
+        verdict = "weak"
+    return verdict
+
+
+def _provenance(
+    cal: Calibration, s: Settings, m: dict, weights: dict[str, float]
+) -> dict[str, Any]:
+    """Where a fit came from: the deck, its cases and the spec (with their hashes), the settings,
+    weights and versions, from the manifest ``m``, so that a fit can be traced and run again."""
     return {
-        "format_version": 1,
-        "kind": "calibration",
-        "title": cal.spec.title,
-        "provenance": {
-            "deck": m["deck"],
-            "deck_sha256": m["deck_sha256"],
-            "cases": [
-                {k: c[k] for k in ("name", "file_sha256", "resolved_sha256")} for c in m["cases"]
-            ],
-            "spec": m["spec_path"],
-            "spec_sha256": m["spec_sha256"],
-            "spec_content": m["spec"],
-            "settings": vars(s),
-            "weights": weights,
-            "prior_weight": cal.spec.prior_weight,
-            "optimiser": f"CMA-ES (cma {m['versions'].get('cma')}), sigma0 0.25 on [0, 1] scales",
-            "alliance-wargame": m["versions"].get("alliance-wargame"),
-        },
-        "fitted": final.best_values,
-        "parameters": parameters,
-        "flat_directions": directions,
-        "folds": fold_info,
-        "final": {
-            "objective": final.objectives[final.best],
-            "evaluations": len(final.values),
-            "stop": final.stop,
-            "in_sample": _means(final_rows, weights),
-            "held_out": _means(held_rows, weights) if held_rows else None,
-        },
-        "scores": {
-            "in_sample": _means(train_rows, weights),
-            "out_of_sample": oos,
-            "held_out": _means(held_rows, weights) if held_rows else None,
-        },
-        "reliability": {
-            "defaults": _reliability(test_rows, "defaults"),
-            "fitted_out_of_sample": _reliability(test_rows, "fitted"),
-            "base_rate_out_of_sample": _reliability(test_rows, "base_rate"),
-        },
-        "worst": [
-            {
-                k: r[k]
-                for k in (
-                    "fit",
-                    "case",
-                    "dimension",
-                    "observed",
-                    "fitted_mode",
-                    "p_fitted",
-                    "p_defaults",
-                    "p_base_rate",
-                    "log_fitted",
-                    "log_base_rate",
-                )
-            }
-            for r in worst
+        "deck": m["deck"],
+        "deck_sha256": m["deck_sha256"],
+        "cases": [
+            {k: c[k] for k in ("name", "file_sha256", "resolved_sha256")} for c in m["cases"]
         ],
+        "spec": m["spec_path"],
+        "spec_sha256": m["spec_sha256"],
+        "spec_content": m["spec"],
+        "settings": vars(s),
+        "weights": weights,
+        "prior_weight": cal.spec.prior_weight,
+        "optimiser": f"CMA-ES (cma {m['versions'].get('cma')}), sigma0 0.25 on [0, 1] scales",
+        "alliance-wargame": m["versions"].get("alliance-wargame"),
     }
+
+
+WORST_FIELDS = (
+    "fit",
+    "case",
+    "dimension",
+    "observed",
+    "fitted_mode",
+    "p_fitted",
+    "p_defaults",
+    "p_base_rate",
+    "log_fitted",
+    "log_base_rate",
+)
+"""What fitted.json keeps of each of the worst-scored rows (what the report shows of them)."""
+
+
+def _worst(test_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The WORST out-of-sample rows by the fitted engine's log score (ties by case, dimension):
+    what the fitted model still gets wrong, for the report."""
+    worst = sorted(test_rows, key=lambda r: (-r["log_fitted"], r["case"], r["dimension"]))[:WORST]
+    return [{k: r[k] for k in WORST_FIELDS} for r in worst]
 
 
 def _flat_directions(

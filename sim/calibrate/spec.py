@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -186,6 +187,7 @@ class Param:
 
     @property
     def width(self) -> float:
+        """Length of the range, ``high - low``."""
         return self.high - self.low
 
     @cached_property
@@ -280,29 +282,13 @@ def load_spec(path: str | os.PathLike[str], cases: list[Any]) -> Calibration:
     def at(*where: Any) -> tuple[str, int, int]:
         return located.locate(tuple(where), shown)
 
-    def unknown_case(name: Any, *where: Any) -> None:
-        f, line, col = at(*where)
-        field = ".".join(map(str, where))
-        hint = did_you_mean(str(name), by_name)
-        problems.append(Problem(f, line, col, field, f"no case {name!r} in the deck{hint}"))
-
     held = data.get("held_out") if isinstance(data.get("held_out"), list) else []
     for i, name in enumerate(held):
         if name not in by_name:
-            unknown_case(name, "held_out", i)
+            problems.append(_unknown_case(name, by_name, at, "held_out", i))
     parameters = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
-    applies: dict[str, list[Any]] = {}
-    for key, entry in parameters.items():
-        if not isinstance(key, str):
-            continue
-        subset = entry.get("cases") if isinstance(entry, dict) else None
-        names = list(by_name)
-        if isinstance(subset, list):
-            for i, name in enumerate(subset):
-                if name not in by_name:
-                    unknown_case(name, "parameters", key, "cases", i)
-            names = [n for n in subset if isinstance(n, str) and n in by_name]
-        applies[key] = [by_name[n] for n in names]
+    applies, unknown = _applies(parameters, by_name, at)
+    problems += unknown
     problems += _check_paths(parameters, applies, at)
     fit = [n for n in by_name if n not in held]
     if spec is not None and len(fit) < 2:
@@ -312,6 +298,47 @@ def load_spec(path: str | os.PathLike[str], cases: list[Any]) -> Calibration:
         )
     if problems or spec is None:
         raise ScenarioError(problems)
+    params = _params(spec, by_name)
+    return Calibration(path, spec, params, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+_Locate = Callable[..., tuple[str, int, int]]
+"""File, line and column of a field of the spec, given its path (``at("held_out", 0)``)."""
+
+
+def _unknown_case(name: Any, by_name: dict[str, Any], at: _Locate, *where: Any) -> Problem:
+    """The located problem of a case name the deck does not have, with a did-you-mean."""
+    f, line, col = at(*where)
+    field = ".".join(map(str, where))
+    hint = did_you_mean(str(name), by_name)
+    return Problem(f, line, col, field, f"no case {name!r} in the deck{hint}")
+
+
+def _applies(
+    parameters: dict, by_name: dict[str, Any], at: _Locate
+) -> tuple[dict[str, list[Any]], list[Problem]]:
+    """The deck cases each parameter applies to (those its ``cases:`` lists, else all), and a
+    problem for each listed name the deck does not have; read from the raw mapping, so that a
+    spec with other errors still has its case names checked."""
+    applies: dict[str, list[Any]] = {}
+    problems: list[Problem] = []
+    for key, entry in parameters.items():
+        if not isinstance(key, str):
+            continue
+        subset = entry.get("cases") if isinstance(entry, dict) else None
+        names = list(by_name)
+        if isinstance(subset, list):
+            for i, name in enumerate(subset):
+                if name not in by_name:
+                    problems.append(_unknown_case(name, by_name, at, "parameters", key, "cases", i))
+            names = [n for n in subset if isinstance(n, str) and n in by_name]
+        applies[key] = [by_name[n] for n in names]
+    return applies, problems
+
+
+def _params(spec: CalibrationSpec, by_name: dict[str, Any]) -> tuple[Param, ...]:
+    """The spec's parameters; each starts at its ``start:``, else at its hand-set value when that
+    is within its bounds, else at its prior mean (so a search starts from what the engine uses)."""
     params = []
     for key, p in spec.parameters.items():
         start = p.start
@@ -332,10 +359,10 @@ def load_spec(path: str | os.PathLike[str], cases: list[Any]) -> Calibration:
         params.append(
             Param(prm.path, prm.low, prm.high, prm.prior, float(start), prm.cases, prm.note)
         )
-    return Calibration(path, spec, tuple(params), hashlib.sha256(path.read_bytes()).hexdigest())
+    return tuple(params)
 
 
-def _check_paths(parameters: dict, applies: dict[str, list[Any]], at: Any) -> list[Problem]:
+def _check_paths(parameters: dict, applies: dict[str, list[Any]], at: _Locate) -> list[Problem]:
     """Problems of the parameter paths: each must resolve in every case it applies to, and both of
     its bounds must give a valid scenario there. One line per parameter (the first case that
     shows what is wrong); each case is loaded once, whatever the number of parameters."""
