@@ -219,7 +219,8 @@ def _meta(fitted: dict[str, Any]) -> str:
 
 def reliability_chart(fitted: dict[str, Any]) -> str:
     """Reliability before and after (base64 PNG)."""
-    from sim.outputs.report import _figure, _png
+    from sim.outputs.charts import figure as _figure
+    from sim.outputs.charts import png as _png
 
     fig, ax = _figure(5.5, 5)
     ax.plot([0, 1], [0, 1], color="#999", linestyle="--", label="perfect calibration")
@@ -246,7 +247,8 @@ def reliability_chart(fitted: dict[str, Any]) -> str:
 
 def values_chart(fitted: dict[str, Any]) -> str:
     """Each parameter on its [low, high] range: fold fits, final fit, hand-set (base64 PNG)."""
-    from sim.outputs.report import _figure, _png
+    from sim.outputs.charts import figure as _figure
+    from sim.outputs.charts import png as _png
 
     params = fitted["parameters"]
     fig, ax = _figure(6.5, 0.6 + 0.45 * len(params))

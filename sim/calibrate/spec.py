@@ -31,7 +31,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import Problem, ScenarioError
-from sim.scenario.loader import _display, read_file, validation_problems
+from sim.scenario.loader import display_path as _display
+from sim.scenario.loader import read_file, validation_problems
 from sim.scenario.overrides import did_you_mean, unresolved
 
 KINDS = ("violence", "ending", "duration", "ally")
