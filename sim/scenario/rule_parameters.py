@@ -91,12 +91,19 @@ ICB = (
 
 # --- the parameters, in the order of the rules: block ------------------------------------------------
 
+CALIBRATED = (
+    "then fitted by the shipped calibration (docs/validation.md, 'The shipped calibration': "
+    "wargame calibrate --params scenarios/calibration/default.yaml --folds 5 --workers 2)"
+)
+"""The provenance of the nine defaults the shipped calibration fitted to the history deck."""
+
 RULE_PARAMETERS: tuple[RuleParameter, ...] = (
     RuleParameter(
         "temperature",
-        0.05,
+        0.406588,
         "Logit choice temperature; 0 = always the best move.",
-        "McFadden (1974), conditional logit; value: assumption",
+        "McFadden (1974), conditional logit; value: assumption"
+        f" (hand-set 0.05); {CALIBRATED}, weakly identified, fold fits 0.20-0.52",
         family="choice",
     ),
     RuleParameter(
@@ -146,9 +153,10 @@ RULE_PARAMETERS: tuple[RuleParameter, ...] = (
     ),
     RuleParameter(
         "cost_scale",
-        1.0,
+        2.07028,
         "Multiplier on every escalation cost.",
-        "assumption: the ladder's costs are relative; 1 keeps them as listed",
+        "assumption: the ladder's costs are relative; 1 keeps them as listed"
+        f" (hand-set 1.0); {CALIBRATED}, weakly identified, fold fits 0.91-2.3",
         family="utility",
     ),
     RuleParameter(
@@ -223,11 +231,12 @@ RULE_PARAMETERS: tuple[RuleParameter, ...] = (
     ),
     RuleParameter(
         "support_interest",
-        0.75,
+        0.854653,
         "Weight of the guarantor's stake: its own threat from the attacker and its trade with "
         "the partner.",
         "Walt, The Origins of Alliances (1987): balance of threat; Fordham, 'Trade and "
-        "Asymmetric Alliances', Journal of Peace Research 47(6), 2010; value: assumption",
+        "Asymmetric Alliances', Journal of Peace Research 47(6), 2010; value: assumption"
+        f" (hand-set 0.75); {CALIBRATED}, not identified (flat), fold fits 0.26-1.5",
         family="alliance_decisions",
     ),
     RuleParameter(
@@ -281,12 +290,13 @@ RULE_PARAMETERS: tuple[RuleParameter, ...] = (
     ),
     RuleParameter(
         "weariness",
-        0.3,
+        0.40793,
         "War weariness: weight of ln(1 + weeks x cost borne) on every rung's utility.",
         f"{MUELLER}; Slantchev, 'The Principle of Convergence in Wartime Negotiations', "
         "APSR 97(4), 2003 (costs of continuing); value: assumption: after ten weeks of "
         "blockade-level crisis (ln(1 + C) near 2) it weighs like the domestic term of a "
-        "reluctant public",
+        "reluctant public"
+        f" (hand-set 0.3); {CALIBRATED}, not identified (flat), fold fits 0.067-0.34",
         family="weariness",
     ),
     RuleParameter(
@@ -301,23 +311,25 @@ RULE_PARAMETERS: tuple[RuleParameter, ...] = (
     ),
     RuleParameter(
         "settlement_rate",
-        0.3,
+        0.0485434,
         "Weekly chance that a pair with an open settlement range settles, times "
         "1 - exp(-pressure) (what continuing costs both sides over their stakes).",
         f"{FEARON95} (a range of deals exists unless optimism exceeds costs); {FORTNA} "
         "(cease-fires after fighting); value: assumption: a confrontation that costs both "
         "sides their stakes settles in about five weeks; a cheap grey-zone standoff runs "
-        "for many months",
+        "for many months"
+        f" (hand-set 0.3); {CALIBRATED}, weakly identified, fold fits 0.021-0.079",
         family="settlement",
         bounds=UNIT,
     ),
     RuleParameter(
         "concession_rate",
-        0.15,
+        0.0139708,
         "Weekly chance that a side for which continuing is worth less than backing down concedes.",
         f"{ICB}: unilateral acts end many crises; Fearon, 'Domestic Political Audiences "
         "and the Escalation of International Disputes', APSR 88(3), 1994 (backing down costs "
-        "face); value: assumption: as fast as a settlement",
+        "face); value: assumption: as fast as a settlement"
+        f" (hand-set 0.15); {CALIBRATED}, weakly identified, fold fits 0.037-0.15",
         family="settlement",
         bounds=UNIT,
     ),
@@ -339,20 +351,22 @@ RULE_PARAMETERS: tuple[RuleParameter, ...] = (
     ),
     RuleParameter(
         "concession_share",
-        0.15,
+        0.179906,
         "Share of the issue below which a side's settlement is its unilateral concession.",
         f"{FEARON95} (the deal reflects the balance); {ICB}: a unilateral act ends a crisis "
         "when one side gives in; value: assumption: a side left with less than a sixth of "
-        "the issue has capitulated",
+        "the issue has capitulated"
+        f" (hand-set 0.15); {CALIBRATED}, not identified (flat), fold fits 0.085-0.32",
         family="settlement",
         bounds=UNIT,
     ),
     RuleParameter(
         "direct_agreement",
-        0.5,
+        0.554996,
         "Share of unmediated settlements that are formal agreements (else tacit).",
         f"{ICB}; value: assumption: no source ranks formal against tacit endings of "
-        "unmediated crises, so even odds",
+        "unmediated crises, so even odds"
+        f" (hand-set 0.5); {CALIBRATED}, not identified (flat), fold fits 0.39-0.93",
         family="settlement",
         bounds=UNIT,
     ),
@@ -375,10 +389,11 @@ RULE_PARAMETERS: tuple[RuleParameter, ...] = (
     ),
     RuleParameter(
         "fade_weeks",
-        4.0,
+        5.52266,
         "Weeks with no active, unresolved crisis after which the crisis has faded.",
         f"{ICB} ('faded'); value: assumption: the calm stops of the shipped scenarios "
-        "use three to four weeks",
+        "use three to four weeks"
+        f" (hand-set 4.0); {CALIBRATED}, not identified (flat), fold fits 2.6-10",
         family="settlement",
     ),
 )
