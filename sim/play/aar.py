@@ -6,6 +6,7 @@ import html
 import io
 import threading
 from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,16 @@ def after_action(
     top: int = 5,
     progress: Callable[[float], None] | None = None,
     cancelled: threading.Event | None = None,
+    pool: Executor | None = None,
 ) -> dict[str, Any]:
     """Outcome of the game, the share of ``runs`` simulated games with the same outcome, and the team
-    moves the engine found least likely. ``progress``/``cancelled`` as in ``run_montecarlo``."""
+    moves the engine found least likely. ``progress``/``cancelled``/``pool`` as in
+    ``run_montecarlo`` (the classroom server passes its persistent worker pool)."""
     seed = game.seed if seed is None else seed
     block = min(1000, runs)
-    mc = run_montecarlo(game.c, runs, seed, block=block, progress=progress, cancelled=cancelled)
+    mc = run_montecarlo(
+        game.c, runs, seed, block=block, progress=progress, cancelled=cancelled, pool=pool
+    )
     counts = mc.counts()
     outcomes = summarise(counts)["outcomes"]
     outcome = game.outcome

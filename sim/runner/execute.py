@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from numbers import Real
 from pathlib import Path
@@ -39,7 +40,7 @@ from sim.runner.executor import (
     whole_number,
     working_in,
 )
-from sim.runner.worker import run_block
+from sim.runner.shipped import run_shipped_block, ship
 from sim.scenario.outcomes import outcome_names
 from sim.scenario.schema import Scenario
 
@@ -190,6 +191,15 @@ def _execute_locked(rd: RunDir, workers: int, quiet: bool) -> dict:
     m = rd.manifest()  # again, under the lock: another process may have finished the run
     if m.get("status") == "complete":
         return rd.summary()
+    executor = make_executor(workers)  # first: its workers import the engine meanwhile
+    try:
+        return _run_blocks(rd, m, workers, quiet, executor)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_blocks(rd: RunDir, m: dict, workers: int, quiet: bool, executor: Executor) -> dict:
+    """Run the missing blocks of ``rd`` on ``executor``, writing each as it finishes; finalise."""
     plan = _plan_of(m, rd.path)
     try:
         scenario = Scenario.model_validate(m["resolved_scenario"])
@@ -213,9 +223,9 @@ def _execute_locked(rd: RunDir, workers: int, quiet: bool) -> dict:
         label=str(rd.path),
     )
     progress.resumed(sum(plan.size(i) for i in done))
-    executor = make_executor(workers)
+    shipped = ship(c)  # pickled once; each worker unpickles it once
     tasks = (
-        (i, run_block, (c, i, plan.size(i), plan.seed, plan.block, plan.trajectories))
+        (i, run_shipped_block, (shipped, i, plan.size(i), plan.seed, plan.block, plan.trajectories))
         for i in range(n_blocks)
         if i not in done
     )
@@ -236,7 +246,6 @@ def _execute_locked(rd: RunDir, workers: int, quiet: bool) -> dict:
             fut.cancel()  # blocks past the precision target are not needed
     finally:
         progress.close()
-        executor.shutdown(wait=True, cancel_futures=True)
     last = target if target is not None else n_blocks - 1
     summary = finalise(rd, c, names, last)
     progress.finish()
