@@ -40,25 +40,7 @@ def after_action(
     outcomes = summarise(counts)["outcomes"]
     outcome = game.outcome
     mine = outcomes[outcome] if outcome else {"share": 0.0, "ci95": [0.0, 0.0]}
-    team_of = {a: t.name for t in game.teams.values() for a in t.actors}
-    moves = []
-    for rec in game.transcript:
-        if rec.get("kind") != "turn":
-            continue
-        for e in rec["events"]:
-            d = e.get("details", {})
-            if e["kind"] in ("move", "hold") and d.get("human"):
-                moves.append(
-                    {
-                        "turn": e["turn"],
-                        "team": team_of.get(e["actor"], "?"),
-                        "actor": e["actor"],
-                        "target": d["target"],
-                        "from": d["from"],
-                        "to": d["to"],
-                        "engine_probability": d.get("probability", 1.0),
-                    }
-                )
+    moves = team_moves(game)
     unlikely = [m for m in moves if m["engine_probability"] < DIVERGENT_BELOW]
     divergent = sorted(unlikely, key=lambda m: m["engine_probability"])[:top]
     desc = (
@@ -80,6 +62,30 @@ def after_action(
         "team_moves": len(moves),
         "injects_fired": [r["name"] for r in game.transcript if r.get("kind") == "inject"],
     }
+
+
+def team_moves(game: Game) -> list[dict[str, Any]]:
+    """Every move (or hold) a team chose, with the probability the engine gave it."""
+    team_of = {a: t.name for t in game.teams.values() for a in t.actors}
+    moves = []
+    for rec in game.transcript:
+        if rec.get("kind") != "turn":
+            continue
+        for e in rec["events"]:
+            d = e.get("details", {})
+            if e["kind"] in ("move", "hold") and d.get("human"):
+                moves.append(
+                    {
+                        "turn": e["turn"],
+                        "team": team_of.get(e["actor"], "?"),
+                        "actor": e["actor"],
+                        "target": d["target"],
+                        "from": d["from"],
+                        "to": d["to"],
+                        "engine_probability": d.get("probability", 1.0),
+                    }
+                )
+    return moves
 
 
 def game_vocabulary(game: Game, simulated: dict[str, Any]) -> dict[str, Any]:
