@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from numbers import Real
 from pathlib import Path
@@ -40,6 +40,7 @@ from sim.runner.executor import (
     whole_number,
     working_in,
 )
+from sim.runner.pool import stop_now
 from sim.runner.shipped import run_shipped_block, ship
 from sim.scenario.outcomes import outcome_names
 from sim.scenario.schema import Scenario
@@ -193,9 +194,13 @@ def _execute_locked(rd: RunDir, workers: int, quiet: bool) -> dict:
         return rd.summary()
     executor = make_executor(workers)  # first: its workers import the engine meanwhile
     try:
-        return _run_blocks(rd, m, workers, quiet, executor)
-    finally:
+        summary = _run_blocks(rd, m, workers, quiet, executor)
+    except BaseException:
         executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    if isinstance(executor, ProcessPoolExecutor):
+        stop_now(executor)  # every block is written: no waiting for the workers' teardown
+    return summary
 
 
 def _run_blocks(rd: RunDir, m: dict, workers: int, quiet: bool, executor: Executor) -> dict:

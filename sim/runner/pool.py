@@ -111,8 +111,15 @@ def pids(pool: ProcessPoolExecutor) -> set[int]:
     return {pid for pid in getattr(pool, "_processes", {}) if pid in live}
 
 
+def stop_now(pool: ProcessPoolExecutor) -> None:
+    """Shut ``pool`` down without waiting: its workers are terminated. For a pool whose tasks have
+    all finished (each worker would otherwise spend about half a second tearing down Mesa, pandas
+    and SciPy while the user waits) or one whose workers are still importing (a failed command)."""
+    _kill(pool)
+
+
 def _kill(pool: ProcessPoolExecutor) -> None:
-    """Shut ``pool`` down without waiting for imports in progress: its workers are terminated."""
+    """:func:`stop_now`."""
     procs = list(getattr(pool, "_processes", {}).values())  # the executor keeps no public list
     pool.shutdown(wait=False, cancel_futures=True)
     for p in procs:
