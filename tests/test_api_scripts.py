@@ -96,7 +96,7 @@ def test_a_failed_api_run_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.M
         raise RuntimeError("engine failure")
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(execute_mod, "run_block", broken)
+    monkeypatch.setattr(execute_mod, "run_shipped_block", broken)
     with pytest.raises(RuntimeError, match="engine failure"):
         sim.run(PROVOCATION, runs=200, block=100, workers=1)
     assert list(tmp_path.iterdir()) == []

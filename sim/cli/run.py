@@ -53,7 +53,25 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Start (or resume) a run folder and print its outcome table; or explain one world."""
+    """Start (or resume) a run folder and print its outcome table; or explain one world.
+
+    The worker pool starts first, so its processes import the engine while this one reads and
+    compiles the scenario (``sim.runner.pool.prestart``); a command that fails before running
+    any block stops it at once."""
+    from sim.runner.pool import discard_prestarted, prestart
+
+    if not args.explain:
+        from sim.runner.executor import check_workers
+
+        prestart(check_workers(args.workers)[0])
+    try:
+        return _run(args)
+    finally:
+        discard_prestarted()
+
+
+def _run(args: argparse.Namespace) -> int:
+    """:func:`run` once the pool is starting."""
     if args.resume:
         return _resume(args)
     if not args.scenario:

@@ -40,6 +40,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--aar-runs", type=int, default=10_000, help="simulated games in the after-action review"
     )
     p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes kept for the what-if and the review (default: all cores; "
+        "1: in the server's process)",
+    )
+    p.add_argument(
         "--manual-turns",
         action="store_true",
         help="the facilitator plays every turn (default: a turn plays once every team has moved)",
@@ -59,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     import secrets
     from importlib.util import find_spec
 
+    from sim.runner.executor import default_workers
+
     if find_spec("solara") is None or find_spec("uvicorn") is None:
         raise WargameError('wargame serve needs the viz extra: pip install -e ".[viz]"')
     if args.scenario:
@@ -73,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         WARGAME_TOKEN=token,
         WARGAME_URL=url,
         WARGAME_AAR_RUNS=str(args.aar_runs),
+        WARGAME_WORKERS=str(args.workers or default_workers()),
         WARGAME_AUTO_PLAY="0" if args.manual_turns else "1",
         WARGAME_TURN_SECONDS=str(args.turn_seconds),
         SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",

@@ -6,6 +6,7 @@ import html
 import io
 import threading
 from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -25,35 +26,21 @@ def after_action(
     top: int = 5,
     progress: Callable[[float], None] | None = None,
     cancelled: threading.Event | None = None,
+    pool: Executor | None = None,
 ) -> dict[str, Any]:
     """Outcome of the game, the share of ``runs`` simulated games with the same outcome, and the team
-    moves the engine found least likely. ``progress``/``cancelled`` as in ``run_montecarlo``."""
+    moves the engine found least likely. ``progress``/``cancelled``/``pool`` as in
+    ``run_montecarlo`` (the classroom server passes its persistent worker pool)."""
     seed = game.seed if seed is None else seed
     block = min(1000, runs)
-    mc = run_montecarlo(game.c, runs, seed, block=block, progress=progress, cancelled=cancelled)
+    mc = run_montecarlo(
+        game.c, runs, seed, block=block, progress=progress, cancelled=cancelled, pool=pool
+    )
     counts = mc.counts()
     outcomes = summarise(counts)["outcomes"]
     outcome = game.outcome
     mine = outcomes[outcome] if outcome else {"share": 0.0, "ci95": [0.0, 0.0]}
-    team_of = {a: t.name for t in game.teams.values() for a in t.actors}
-    moves = []
-    for rec in game.transcript:
-        if rec.get("kind") != "turn":
-            continue
-        for e in rec["events"]:
-            d = e.get("details", {})
-            if e["kind"] in ("move", "hold") and d.get("human"):
-                moves.append(
-                    {
-                        "turn": e["turn"],
-                        "team": team_of.get(e["actor"], "?"),
-                        "actor": e["actor"],
-                        "target": d["target"],
-                        "from": d["from"],
-                        "to": d["to"],
-                        "engine_probability": d.get("probability", 1.0),
-                    }
-                )
+    moves = team_moves(game)
     unlikely = [m for m in moves if m["engine_probability"] < DIVERGENT_BELOW]
     divergent = sorted(unlikely, key=lambda m: m["engine_probability"])[:top]
     desc = (
@@ -75,6 +62,30 @@ def after_action(
         "team_moves": len(moves),
         "injects_fired": [r["name"] for r in game.transcript if r.get("kind") == "inject"],
     }
+
+
+def team_moves(game: Game) -> list[dict[str, Any]]:
+    """Every move (or hold) a team chose, with the probability the engine gave it."""
+    team_of = {a: t.name for t in game.teams.values() for a in t.actors}
+    moves = []
+    for rec in game.transcript:
+        if rec.get("kind") != "turn":
+            continue
+        for e in rec["events"]:
+            d = e.get("details", {})
+            if e["kind"] in ("move", "hold") and d.get("human"):
+                moves.append(
+                    {
+                        "turn": e["turn"],
+                        "team": team_of.get(e["actor"], "?"),
+                        "actor": e["actor"],
+                        "target": d["target"],
+                        "from": d["from"],
+                        "to": d["to"],
+                        "engine_probability": d.get("probability", 1.0),
+                    }
+                )
+    return moves
 
 
 def game_vocabulary(game: Game, simulated: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from numbers import Real
 from pathlib import Path
@@ -39,7 +40,8 @@ from sim.runner.executor import (
     whole_number,
     working_in,
 )
-from sim.runner.worker import run_block
+from sim.runner.pool import stop_now
+from sim.runner.shipped import run_shipped_block, ship
 from sim.scenario.outcomes import outcome_names
 from sim.scenario.schema import Scenario
 
@@ -190,6 +192,19 @@ def _execute_locked(rd: RunDir, workers: int, quiet: bool) -> dict:
     m = rd.manifest()  # again, under the lock: another process may have finished the run
     if m.get("status") == "complete":
         return rd.summary()
+    executor = make_executor(workers)  # first: its workers import the engine meanwhile
+    try:
+        summary = _run_blocks(rd, m, workers, quiet, executor)
+    except BaseException:
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    if isinstance(executor, ProcessPoolExecutor):
+        stop_now(executor)  # every block is written: no waiting for the workers' teardown
+    return summary
+
+
+def _run_blocks(rd: RunDir, m: dict, workers: int, quiet: bool, executor: Executor) -> dict:
+    """Run the missing blocks of ``rd`` on ``executor``, writing each as it finishes; finalise."""
     plan = _plan_of(m, rd.path)
     try:
         scenario = Scenario.model_validate(m["resolved_scenario"])
@@ -213,9 +228,9 @@ def _execute_locked(rd: RunDir, workers: int, quiet: bool) -> dict:
         label=str(rd.path),
     )
     progress.resumed(sum(plan.size(i) for i in done))
-    executor = make_executor(workers)
+    shipped = ship(c)  # pickled once; each worker unpickles it once
     tasks = (
-        (i, run_block, (c, i, plan.size(i), plan.seed, plan.block, plan.trajectories))
+        (i, run_shipped_block, (shipped, i, plan.size(i), plan.seed, plan.block, plan.trajectories))
         for i in range(n_blocks)
         if i not in done
     )
@@ -236,7 +251,6 @@ def _execute_locked(rd: RunDir, workers: int, quiet: bool) -> dict:
             fut.cancel()  # blocks past the precision target are not needed
     finally:
         progress.close()
-        executor.shutdown(wait=True, cancel_futures=True)
     last = target if target is not None else n_blocks - 1
     summary = finalise(rd, c, names, last)
     progress.finish()

@@ -31,7 +31,7 @@ from typing import Any
 
 from sim.errors import RunError
 from sim.outputs.rundir import RunDir, describe_os_error, short_hash
-from sim.runner.pool import process_pool
+from sim.runner.pool import process_pool, start_workers, take_prestarted
 
 __all__ = [
     "EXECUTORS",
@@ -202,10 +202,18 @@ class _InProcess(Executor):
 def make_executor(workers: int) -> Executor:
     """In-process for one worker; otherwise a spawn-context process pool whose workers ignore Ctrl-C
     (the parent handles it and keeps what has finished) and do not re-run ``__main__``, so a plain
-    script or a notebook needs no ``if __name__ == "__main__":`` guard (``sim.runner.pool``)."""
+    script or a notebook needs no ``if __name__ == "__main__":`` guard (``sim.runner.pool``).
+
+    The pool's processes start at once and import the engine while the caller prepares its first
+    tasks; a pool that ``sim.runner.pool.prestart`` started earlier (``wargame run`` starts it
+    before reading the scenario) is adopted instead of starting another."""
     if workers <= 1:
         return _InProcess()
-    return process_pool(workers)
+    pool = take_prestarted(workers)
+    if pool is None:
+        pool = process_pool(workers)
+        start_workers(pool, workers)
+    return pool
 
 
 def in_flight(workers: int) -> int:

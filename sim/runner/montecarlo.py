@@ -3,18 +3,23 @@
 Block i is seeded with ``SeedSequence(seed, spawn_key=(i,))``, so its results depend only on the root
 seed, the block size and i — not on which process ran it or when it finished. ``sim.runner.execute``
 runs the same blocks on a process pool and writes them to disk.
+
+Given a ``pool`` (any ``concurrent.futures`` executor: the classroom server's persistent process
+pool, ``sim.runner.pool.shared_pool``, or a thread pool), the blocks run there instead of one after
+the other in this thread; they are put back in block order, so the result is the same.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.runner.worker import run_block
+from sim.runner.shipped import run_shipped_block, ship
 from sim.scenario.outcomes import outcome_names
 
 DEFAULT_BLOCK = 1000
@@ -55,12 +60,38 @@ def run_montecarlo(
     block: int = DEFAULT_BLOCK,
     progress: Callable[[float], None] | None = None,
     cancelled: threading.Event | None = None,
+    pool: Executor | None = None,
 ) -> MonteCarlo:
-    """Run ``runs`` replicates in blocks of ``block`` in this process and keep them in memory.
+    """Run ``runs`` replicates in blocks of ``block`` and keep them in memory: in this thread, or
+    on ``pool`` when one is given (same result).
 
     ``progress`` is called with the share done after each block; setting ``cancelled`` stops the
-    run between blocks with :class:`Cancelled`."""
+    run with :class:`Cancelled` (between blocks in this thread; on a pool, blocks not yet started
+    are dropped)."""
     sizes = block_sizes(runs, block)
+    if pool is None:
+        parts = _in_this_thread(c, sizes, seed, block, progress, cancelled)
+    else:
+        parts = _on_pool(pool, c, sizes, seed, block, progress, cancelled)
+    acted = np.logical_or.reduce([p["acted"] for p in parts])
+    cols = [p["columns"] for p in parts]
+    columns = {k: np.concatenate([p[k] for p in cols]) for k in cols[0]}
+    return MonteCarlo(
+        columns, outcome_names(c.scenario), dict(zip(c.actors, map(bool, acted), strict=True))
+    )
+
+
+def _in_this_thread(
+    c: CompiledScenario,
+    sizes: list[int],
+    seed: int,
+    block: int,
+    progress: Callable[[float], None] | None,
+    cancelled: threading.Event | None,
+) -> list[dict]:
+    """The blocks one after the other, checking ``cancelled`` before each."""
+    from sim.runner.worker import run_block
+
     parts = []
     for i, size in enumerate(sizes):
         if cancelled is not None and cancelled.is_set():
@@ -68,9 +99,37 @@ def run_montecarlo(
         parts.append(run_block(c, i, size, seed, block))
         if progress is not None:
             progress((i + 1) / len(sizes))
-    acted = np.logical_or.reduce([p["acted"] for p in parts])
-    cols = [p["columns"] for p in parts]
-    columns = {k: np.concatenate([p[k] for p in cols]) for k in cols[0]}
-    return MonteCarlo(
-        columns, outcome_names(c.scenario), dict(zip(c.actors, map(bool, acted), strict=True))
-    )
+    return parts
+
+
+def _on_pool(
+    pool: Executor,
+    c: CompiledScenario,
+    sizes: list[int],
+    seed: int,
+    block: int,
+    progress: Callable[[float], None] | None,
+    cancelled: threading.Event | None,
+) -> list[dict]:
+    """Every block submitted to ``pool`` at once (the scenario pickled once for all of them),
+    results put back in block order; on ``cancelled`` the blocks not started are dropped."""
+    shipped = ship(c)
+    futures: dict[Future, int] = {
+        pool.submit(run_shipped_block, shipped, i, size, seed, block): i
+        for i, size in enumerate(sizes)
+    }
+    parts: list[dict | None] = [None] * len(sizes)
+    pending = set(futures)
+    try:
+        while pending:
+            if cancelled is not None and cancelled.is_set():
+                raise Cancelled
+            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                parts[futures[fut]] = fut.result()
+            if finished and progress is not None:
+                progress(1 - len(pending) / len(sizes))
+    finally:
+        for fut in pending:
+            fut.cancel()
+    return parts  # type: ignore[return-value]

@@ -8,19 +8,34 @@ start pools of its own and crash (Python's "bootstrapping phase" error). The eng
 workers of these pools skip that step: ``multiprocessing.spawn.get_preparation_data`` is wrapped
 once, and leaves out the main-module entries only for processes of the class below (recognised by
 name, so other pools in the same program are not affected).
+
+Start-up is what a user waits for (a worker spends seconds importing Mesa, pandas and SciPy before
+its first block), so every pool's workers import the engine as soon as they start
+(:data:`ENGINE`), and two helpers take it off the critical path:
+
+- :func:`prestart` starts a command's pool before the command has read its scenario, so that the
+  workers import while the parent does; :func:`take_prestarted` hands it to the executor.
+- :func:`shared_pool` is one pool kept for the life of a process (the classroom server): every
+  what-if and review reuses its warm workers instead of starting new ones.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.spawn
+import os
 import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 WORKER_NAME = "WargameWorker"
+ENGINE = ("sim.runner.worker",)
+"""Modules a worker imports when it starts (the engine: ``WargameModel`` and Mesa)."""
 _MAIN_KEYS = ("init_main_from_name", "init_main_from_path")
 _install_lock = threading.Lock()
 
@@ -58,14 +73,133 @@ def _install() -> None:
         multiprocessing.spawn.get_preparation_data = get_preparation_data
 
 
-def _ignore_sigint() -> None:  # pragma: no cover - runs in the worker processes
+def _start_worker(preload: tuple[str, ...]) -> None:  # pragma: no cover - in the workers
+    """Worker start: ignore Ctrl-C, then import ``preload`` before the first task arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in preload:
+        importlib.import_module(name)
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
+def worker_pid() -> int:
+    """Task: the worker's process id (a no-op that makes the pool start a process)."""
+    return os.getpid()
+
+
+def process_pool(workers: int, preload: tuple[str, ...] = ENGINE) -> ProcessPoolExecutor:
     """A pool of ``workers`` spawn processes that ignore Ctrl-C (the parent handles it and keeps
-    what has finished) and do not re-run ``__main__`` (a script without a main guard works)."""
+    what has finished), do not re-run ``__main__`` (a script without a main guard works) and
+    import ``preload`` as soon as they start. :func:`start_workers` starts them at once."""
     _install()
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=WargameSpawnContext(), initializer=_ignore_sigint
+        max_workers=workers,
+        mp_context=WargameSpawnContext(),
+        initializer=_start_worker,
+        initargs=(tuple(preload),),
     )
+
+
+def start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Start every process of ``pool`` now (a spawn pool otherwise starts one per submitted task),
+    so their imports run while the caller prepares its work."""
+    for _ in range(workers):
+        pool.submit(worker_pid)
+
+
+def pids(pool: ProcessPoolExecutor) -> set[int]:
+    """Process ids of the pool's live workers (a test checks that a kept pool keeps them)."""
+    live = {p.pid for p in multiprocessing.active_children()}
+    return {pid for pid in getattr(pool, "_processes", {}) if pid in live}
+
+
+def stop_now(pool: ProcessPoolExecutor) -> None:
+    """Shut ``pool`` down without waiting: its workers are terminated. For a pool whose tasks have
+    all finished (each worker would otherwise spend about half a second tearing down Mesa, pandas
+    and SciPy while the user waits) or one whose workers are still importing (a failed command)."""
+    _kill(pool)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """:func:`stop_now`."""
+    procs = list(getattr(pool, "_processes", {}).values())  # the executor keeps no public list
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.terminate()
+
+
+# --- a pool started before the command needs it ----------------------------------------------------
+
+_prestarted: tuple[int, ProcessPoolExecutor] | None = None
+_prestart_lock = threading.Lock()
+
+
+def prestart(workers: int) -> None:
+    """Start a pool of ``workers`` processes now, for the executor of the command about to run
+    (``wargame run``): the workers import the engine while this process reads and compiles the
+    scenario. :func:`take_prestarted` adopts it; :func:`discard_prestarted` stops it unused."""
+    global _prestarted
+    if workers <= 1:
+        return
+    with _prestart_lock:
+        if _prestarted is not None:
+            return
+        pool = process_pool(workers)
+        start_workers(pool, workers)
+        _prestarted = (workers, pool)
+
+
+def take_prestarted(workers: int) -> ProcessPoolExecutor | None:
+    """The pool :func:`prestart` started, if it has ``workers`` processes (the caller owns it and
+    shuts it down); a pool of another size is stopped. None when there is none."""
+    global _prestarted
+    with _prestart_lock:
+        held, _prestarted = _prestarted, None
+    if held is None:
+        return None
+    if held[0] != workers:
+        _kill(held[1])
+        return None
+    return held[1]
+
+
+def discard_prestarted() -> None:
+    """Stop a pool that :func:`prestart` started and nothing took (the command failed first):
+    its workers are terminated, so a one-line error does not wait for their imports."""
+    pool = take_prestarted(-1)
+    assert pool is None
+
+
+# --- one pool for the life of the process (the classroom server) ----------------------------------
+
+_shared: tuple[int, ProcessPoolExecutor] | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_pool(workers: int) -> ProcessPoolExecutor:
+    """The process's persistent pool of ``workers`` processes: started (and its workers' imports
+    begun) on the first call, then the same pool and the same processes for every later call.
+    A pool that broke (a worker was killed) or has another size is replaced."""
+    global _shared
+    with _shared_lock:
+        if _shared is not None:
+            size, pool = _shared
+            if size == workers:
+                try:
+                    pool.submit(worker_pid)  # raises on a broken or shut-down pool
+                    return pool
+                except (BrokenProcessPool, RuntimeError):
+                    pass
+            _kill(pool)
+        pool = process_pool(workers)
+        start_workers(pool, workers)
+        _shared = (workers, pool)
+        return pool
+
+
+def close_shared_pool() -> None:
+    """Stop the persistent pool (if any); the next :func:`shared_pool` starts a new one."""
+    global _shared
+    with _shared_lock:
+        held, _shared = _shared, None
+    if held is not None:
+        held[1].shutdown(wait=True, cancel_futures=True)

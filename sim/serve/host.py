@@ -17,6 +17,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +114,10 @@ class GameHost:
         aar_runs: int = 10_000,
         auto_play: bool = True,
         turn_seconds: int = 0,
+        workers: int = 1,
     ) -> None:
         self.scenario = scenario
+        self.workers = max(1, int(workers))
         self.scenarios_dir = Path(scenarios_dir)
         self.games_dir = Path(games_dir)
         self.token = token or secrets.token_urlsafe(16)
@@ -477,8 +480,12 @@ class GameHost:
 
         folder = self.games_dir / str(self.game_id)
 
+        pool = self.pool()
+
         def work(progress: Callable[[float], None], cancelled: threading.Event) -> dict[str, Any]:
-            result = after_action(game, runs=runs, progress=progress, cancelled=cancelled)
+            result = after_action(
+                game, runs=runs, progress=progress, cancelled=cancelled, pool=pool
+            )
             if game is self.game:  # still this game: keep the report beside its transcript
                 folder.mkdir(parents=True, exist_ok=True)
                 write_html(game, result, folder / "aar.html")
@@ -498,7 +505,18 @@ class GameHost:
         except WargameError as exc:
             raise GameError(str(exc).splitlines()[0]) from None
         seed = game.seed if seed is None else seed
-        return self._job("whatif", distribution_job(game.c, changed, runs, seed, list(overrides)))
+        work = distribution_job(game.c, changed, runs, seed, list(overrides), self.pool())
+        return self._job("whatif", work)
+
+    def pool(self) -> Executor | None:
+        """Where the what-if and the review run their blocks: the process's persistent worker
+        pool (``sim.runner.pool.shared_pool``: started once, then the same warm processes for
+        every request) with ``workers`` > 1, else None (the job's own thread)."""
+        if self.workers <= 1:
+            return None
+        from sim.runner.pool import shared_pool
+
+        return shared_pool(self.workers)
 
     def _job(self, name: str, work: Any) -> Job:
         """Start ``work`` in the background as job ``name``, cancelling an older one. Pages poll a
@@ -532,5 +550,7 @@ def current() -> GameHost:
                 aar_runs=int(os.environ.get("WARGAME_AAR_RUNS", "10000")),
                 auto_play=os.environ.get("WARGAME_AUTO_PLAY", "1") != "0",
                 turn_seconds=int(os.environ.get("WARGAME_TURN_SECONDS", "0")),
+                workers=int(os.environ.get("WARGAME_WORKERS", "1")),
             )
+            _current.pool()  # start the workers now: the first what-if finds them ready
         return _current

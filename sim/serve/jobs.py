@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 
 from sim.outputs.summary import summarise
@@ -63,15 +64,23 @@ class Job:
 
 
 def distribution_job(
-    base: CompiledScenario, changed: CompiledScenario, runs: int, seed: int, overrides: list[str]
+    base: CompiledScenario,
+    changed: CompiledScenario,
+    runs: int,
+    seed: int,
+    overrides: list[str],
+    pool: Executor | None = None,
 ) -> Work:
     """Outcome distributions of ``base`` and ``changed`` with the same seed (common random numbers),
-    so that the difference is the parameters' and not the dice's."""
+    so that the difference is the parameters' and not the dice's. On ``pool`` (the server's
+    persistent worker pool) when given, else in the job's thread: the same numbers either way."""
     block = min(500, runs)
 
     def work(progress: Callable[[float], None], cancelled: threading.Event) -> dict[str, Any]:
-        a = run_montecarlo(base, runs, seed, block, lambda s: progress(s / 2), cancelled)
-        b = run_montecarlo(changed, runs, seed, block, lambda s: progress(0.5 + s / 2), cancelled)
+        a = run_montecarlo(base, runs, seed, block, lambda s: progress(s / 2), cancelled, pool)
+        b = run_montecarlo(
+            changed, runs, seed, block, lambda s: progress(0.5 + s / 2), cancelled, pool
+        )
         return {
             "runs": runs,
             "seed": seed,

@@ -55,13 +55,17 @@ def run_points(base: dict, rows: list[tuple[int, dict]], replicates: int, seed: 
     from sim.sweeps.spec import point_scenario
 
     key = short_hash(base, 16)
-    if key not in _BASE_CACHE:
+    if key not in _BASE_CACHE:  # the base, validated and dumped once per worker process
         _BASE_CACHE.clear()
-        _BASE_CACHE[key] = Scenario.model_validate(base)
-    scenario = _BASE_CACHE[key]
+        scenario = Scenario.model_validate(base)
+        _BASE_CACHE[key] = (
+            scenario,
+            scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
+        )
+    scenario, data = _BASE_CACHE[key]
     point_rows, parts = [], []
     for point, values in rows:
-        c = compile_scenario(point_scenario(scenario, values))
+        c = compile_scenario(point_scenario(scenario, values, data))
         m = WargameModel(
             c,
             R=replicates,

@@ -217,10 +217,15 @@ def _outcome_problems(
     return problems
 
 
-def point_scenario(base: Scenario, values: dict[str, Any]) -> Scenario:
-    """The scenario at one point: ``base`` with ``values`` set on their dotted paths, validated."""
+def point_scenario(
+    base: Scenario, values: dict[str, Any], data: dict[str, Any] | None = None
+) -> Scenario:
+    """The scenario at one point: ``base`` with ``values`` set on their dotted paths, validated.
+    ``data`` is ``base`` dumped to plain data, when the caller keeps it for many points (the
+    validation copies it, so it is never changed)."""
     from sim.scenario.loader import validate_data
     from sim.scenario.yamlsource import Located
 
-    data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if data is None:
+        data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
     return validate_data(Located(data), base.name, values)

@@ -68,13 +68,13 @@ def test_block_finishing_order_does_not_change_the_bytes(
     common = ("--runs", 1200, "--block", 200, "--seed", 4, "--trajectories", "--workers", 1)
     reference = run(tmp_path / "ref", *common)
 
-    real_run_block = execute_mod.run_block
+    real_run_block = execute_mod.run_shipped_block
     written: list[int] = []
     lock = threading.Lock()
 
-    def slow_early_blocks(c, index, size, seed, block, trajectories=False):
+    def slow_early_blocks(shipped, index, size, seed, block, trajectories=False):
         time.sleep(0.08 * (6 - index))  # block 0 last, block 5 first
-        return real_run_block(c, index, size, seed, block, trajectories)
+        return real_run_block(shipped, index, size, seed, block, trajectories)
 
     real_write = execute_mod._write_block
 
@@ -83,7 +83,7 @@ def test_block_finishing_order_does_not_change_the_bytes(
             written.append(result["index"])
         real_write(rd, result)
 
-    monkeypatch.setattr(execute_mod, "run_block", slow_early_blocks)
+    monkeypatch.setattr(execute_mod, "run_shipped_block", slow_early_blocks)
     monkeypatch.setattr(execute_mod, "_write_block", recording_write)
     monkeypatch.setattr(execute_mod, "make_executor", lambda workers: ThreadPoolExecutor(6))
     shuffled = run(tmp_path / "shuffled", *common[:-1], 3)  # 3 workers: 6 blocks in flight

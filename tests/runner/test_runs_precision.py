@@ -82,7 +82,7 @@ def test_precision_run_resumed_after_ctrl_c_stops_at_the_same_block(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    real = execute_mod.run_block
+    real = execute_mod.run_shipped_block
     ran: list[int] = []
 
     def ctrl_c_at_block_2(c, index, *args):
@@ -93,7 +93,7 @@ def test_precision_run_resumed_after_ctrl_c_stops_at_the_same_block(
 
     out = tmp_path / "run"
     with monkeypatch.context() as mp:
-        mp.setattr(execute_mod, "run_block", ctrl_c_at_block_2)
+        mp.setattr(execute_mod, "run_shipped_block", ctrl_c_at_block_2)
         argv = ["run", str(PROVOCATION), "--out", str(out), *PRECISION, "--workers", "1"]
         assert main(argv) == 130
     assert ran == [0, 1]

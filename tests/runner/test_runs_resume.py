@@ -109,7 +109,7 @@ def record_run_block(monkeypatch: pytest.MonkeyPatch, fail_at: int | None = None
 
     ``fail_at``: raise KeyboardInterrupt (Ctrl-C) when that block starts."""
     ran: list[int] = []
-    real = execute_mod.run_block
+    real = execute_mod.run_shipped_block
 
     def wrapped(c, index, size, seed, block, trajectories=False):
         if index == fail_at:
@@ -117,7 +117,7 @@ def record_run_block(monkeypatch: pytest.MonkeyPatch, fail_at: int | None = None
         ran.append(index)
         return real(c, index, size, seed, block, trajectories)
 
-    monkeypatch.setattr(execute_mod, "run_block", wrapped)
+    monkeypatch.setattr(execute_mod, "run_shipped_block", wrapped)
     return ran
 
 
@@ -365,7 +365,7 @@ def test_resume_cleans_temporary_files_left_by_a_crashed_finalise(
 def test_ctrl_c_with_one_worker_keeps_every_finished_block(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real = execute_mod.run_block
+    real = execute_mod.run_shipped_block
     finished: list[int] = []
 
     def ctrl_c_at_block_3(c, index, *args):
@@ -375,7 +375,7 @@ def test_ctrl_c_with_one_worker_keeps_every_finished_block(
         finished.append(index)
         return result
 
-    monkeypatch.setattr(execute_mod, "run_block", ctrl_c_at_block_3)
+    monkeypatch.setattr(execute_mod, "run_shipped_block", ctrl_c_at_block_3)
     out = tmp_path / "run"
     assert main(["run", str(PROVOCATION), *SMALL, "--workers", "1", "--out", str(out)]) == 130
     assert finished == [0, 1, 2]

@@ -1,0 +1,99 @@
+"""Worker pools that are started once: the persistent pool of the classroom server, the pool that
+``wargame run`` starts before reading its scenario, and the scenario shipped once per worker."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from helpers import ROOT
+
+from sim.rules.pipeline import compiled
+from sim.runner.executor import make_executor
+from sim.runner.montecarlo import Cancelled, run_montecarlo
+from sim.runner.pool import (
+    WORKER_NAME,
+    close_shared_pool,
+    discard_prestarted,
+    pids,
+    prestart,
+    shared_pool,
+    take_prestarted,
+)
+from sim.runner.shipped import compiled_of, ship
+
+SENKAKU = ROOT / "scenarios" / "senkaku_grey_zone.yaml"
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[object]:
+    yield shared_pool(2)
+    close_shared_pool()
+
+
+@pytest.fixture(scope="module")
+def c() -> object:
+    return compiled(SENKAKU, ["turns.limit=6"])
+
+
+def test_blocks_on_the_pool_equal_blocks_in_this_thread(pool: object, c: object) -> None:
+    here = run_montecarlo(c, 250, 5, 100)  # also leaves cached closures on c: still shippable
+    there = run_montecarlo(c, 250, 5, 100, pool=pool)
+    assert list(there.columns) == list(here.columns)
+    for k in here.columns:
+        assert np.array_equal(there.columns[k], here.columns[k]), k
+    assert there.acted == here.acted and there.runs == 250
+
+
+def test_the_shared_pool_keeps_its_processes(pool: object, c: object) -> None:
+    shares: list[float] = []
+    run_montecarlo(c, 120, 1, 40, progress=shares.append, pool=shared_pool(2))
+    before = pids(pool)
+    assert len(before) == 2
+    again = shared_pool(2)
+    run_montecarlo(c, 120, 2, 40, pool=again)
+    assert again is pool and pids(again) == before  # no new process for the second request
+    assert shares[-1] == 1.0 and shares == sorted(shares)
+
+
+def test_a_cancelled_run_on_the_pool_stops(pool: object, c: object) -> None:
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Cancelled):
+        run_montecarlo(c, 2000, 1, 100, cancelled=stop, pool=pool)
+    assert len(run_montecarlo(c, 40, 1, 40, pool=pool).columns["outcome"]) == 40  # still usable
+
+
+def test_a_shipped_scenario_is_unpickled_once_per_process(c: object) -> None:
+    s = ship(c)
+    assert s == ship(c)  # same content, same key
+    first = compiled_of(s)
+    assert compiled_of(s) is first and first.actors == c.actors
+
+
+def _workers() -> dict[int, multiprocessing.Process]:
+    return {p.pid: p for p in multiprocessing.active_children() if p.name.startswith(WORKER_NAME)}
+
+
+def test_a_prestarted_pool_is_adopted_by_the_executor() -> None:
+    prestart(2)
+    pool = make_executor(2)  # adopts it: no second pool
+    try:
+        assert len(pids(pool)) == 2
+        assert take_prestarted(2) is None
+    finally:
+        pool.shutdown(wait=True)
+
+
+def test_an_unused_prestarted_pool_is_stopped_at_once() -> None:
+    before = set(_workers())
+    prestart(2)
+    started = {pid: p for pid, p in _workers().items() if pid not in before}
+    assert len(started) == 2
+    discard_prestarted()  # a command that failed on its input: no waiting for the imports
+    for p in started.values():
+        p.join(10)
+        assert not p.is_alive()
