@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import vocabulary
+from sim.rules import streams, vocabulary
 from sim.rules.compile import RULE_KEYS, CompiledScenario
 from sim.rules.family import RuleFamily
 from sim.rules.registry import parameters
@@ -58,6 +58,8 @@ def create_worlds(
     s = WorldState(
         worlds=R,
         rng=rng,
+        key=streams.key_of(rng),
+        world=np.arange(R, dtype=np.int64),
         explain=explain,
         log=[],
         forced_injects=set(),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.rules import streams
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import Candidates, RuleFamily, UtilityTerm
 from sim.rules.state import WorldState
@@ -60,7 +61,7 @@ def utility(
     return u + m.tables.off_ladder[m.index], shown  # -inf below the first rung or above the last
 
 
-def logit_pick(s: WorldState, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def logit_pick(s: WorldState, u: np.ndarray, dyads: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One move per dyad and world, drawn with weights exp(U / temperature): (pick, w, total)."""
     temp = s.rules["temperature"][None, :, None]
     best = u.max(axis=0)
@@ -79,7 +80,8 @@ def logit_pick(s: WorldState, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
         cum[k] = cum[k - 1] + w[k]
     total = cum[-1]
     # a draw strictly below the total picks a move whose weight is positive, hence a valid one
-    draw = np.minimum(s.rng.random(total.shape, dtype=np.float32) * total, np.nextafter(total, 0))
+    u = streams.uniforms(s.key, streams.CHOICE, s.turn, s.world, len(s.rung[0]))[:, dyads]
+    draw = np.minimum(u * total, np.nextafter(total, 0))
     pick = (draw >= cum[0]).astype(np.int16)
     for k in range(1, len(MOVES) - 1):
         pick += draw >= cum[k]
@@ -100,7 +102,7 @@ def decide(
     up = MOVES > 0  # only moves up can break a doctrine mask; holding or de-escalating never does
     u[up] = np.where(m.current[None] + MOVES[up][:, None, None] <= highest[None], u[up], -np.inf)
     valid = np.isfinite(u)
-    pick, w, total = logit_pick(s, u)
+    pick, w, total = logit_pick(s, u, dyads)
     new = (m.current + MOVES[pick]).astype(np.int8)
     if not explain:
         return Decision(rung=new, prob=None, terms=None, valid=valid)
