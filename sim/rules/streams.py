@@ -109,33 +109,33 @@ def normal(pre: tuple[int, int], index: int) -> float:
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(TWO_PI * u2)
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def uniforms(key: np.ndarray, site: int, turn: int, world: np.ndarray, n: int) -> np.ndarray:
     """(R, n) float32 uniforms of ``world`` (the worlds' indices) at one site and turn."""
     out = np.empty((world.shape[0], n), dtype=np.float32)
-    for r in numba.prange(world.shape[0]):
+    for r in range(world.shape[0]):
         pre = prefix(key, site, world[r], turn)
         for i in range(n):
             out[r, i] = uniform(pre, i)
     return out
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def uniforms64(key: np.ndarray, site: int, turn: int, world: np.ndarray, n: int) -> np.ndarray:
     """(R, n) float64 uniforms with 53 random bits."""
     out = np.empty((world.shape[0], n), dtype=np.float64)
-    for r in numba.prange(world.shape[0]):
+    for r in range(world.shape[0]):
         pre = prefix(key, site, world[r], turn)
         for i in range(n):
             out[r, i] = uniform64(pre, i)
     return out
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def normals(key: np.ndarray, site: int, turn: int, world: np.ndarray, n: int) -> np.ndarray:
     """(R, n) float32 standard normals."""
     out = np.empty((world.shape[0], n), dtype=np.float32)
-    for r in numba.prange(world.shape[0]):
+    for r in range(world.shape[0]):
         pre = prefix(key, site, world[r], turn)
         for i in range(n):
             out[r, i] = normal(pre, i)

@@ -167,7 +167,9 @@ def test_a_state_fighting_for_its_survival_concedes_no_more_often() -> None:
     # ROK1950 under invasion: with its existence at stake (threshold reachable) it fights on;
     # with the threshold out of reach the rule is off. Same seeds (common random numbers).
     def rok_capitulates(threshold: float) -> float:
-        m = played(KOREA, R=600, seed=11, **{"actors.ROK1950.doctrine.existential_threshold": threshold})
+        m = played(
+            KOREA, R=600, seed=11, **{"actors.ROK1950.doctrine.existential_threshold": threshold}
+        )
         a = m.c.dyad_index("ROK1950", "DPRK1950")
         yielded = (m.state.rung[:, a] == 0) & (m.results()["ending"] == "unilateral_concession")
         return float(yielded.mean())

@@ -13,7 +13,7 @@ from sim.rules.compile import LEVEL, THREE_NEW_CONDITIONS, TREATY, CompiledScena
 from sim.rules.events import Event
 from sim.rules.families import alliance_decisions
 from sim.rules.family import RuleFamily
-from sim.rules.state import F32, WorldState
+from sim.rules.state import WorldState
 from sim.scenario.schema import SUPPORT_LEVELS
 
 

@@ -13,15 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.family import Candidates, RuleFamily, UtilityTerm
+from sim.rules.family import RuleFamily, UtilityTerm, fraction
 from sim.rules.pairs import turn_weeks
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import MUELLER, declared
-
-
-def war_weariness(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
-    """Weariness of the dyad's source times the candidate rung's share of the ladder."""
-    return s.weariness_weight[:, m.dyads] * m.fraction
 
 
 def borne(s: WorldState, c: CompiledScenario) -> np.ndarray:
@@ -43,7 +38,7 @@ class Weariness(RuleFamily):
         UtilityTerm(
             "war_weariness",
             -1,
-            war_weariness,
+            (fraction(lambda s: s.weariness_weight),),
             "weariness · ln(1 + C_i) · L/top: costs borne so far make every rung worth less",
             MUELLER,
             listed_before="inertia",
