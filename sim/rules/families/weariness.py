@@ -10,6 +10,7 @@ weight as part of the cost of continuing.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
@@ -21,10 +22,29 @@ from sim.scenario.rule_parameters import MUELLER, declared
 
 def borne(s: WorldState, c: CompiledScenario) -> np.ndarray:
     """(R, N) ladder cost of this turn's rungs: held by each actor, and force aimed at it."""
-    cost = c.rung_cost[s.rung.astype(np.int64)].astype(F32)  # (R, P)
-    eye = np.eye(c.n_actors, dtype=F32)
-    attacked = np.where(s.rung >= c.first_force, cost, F32(0))
-    return (cost @ eye[c.src] + attacked @ eye[c.dst]).astype(F32)
+    cost = np.asarray(c.rung_cost, dtype=np.float64)
+    return _borne(s.rung, cost, c.src, c.dst, c.first_force, c.n_actors)
+
+
+@numba.njit(cache=True)
+def _borne(
+    rung: np.ndarray, cost: np.ndarray, src: np.ndarray, dst: np.ndarray, force: int, n: int
+) -> np.ndarray:
+    """The kernel of ``borne``: one pass over each world's dyads, summed in float64 in dyad order
+    (a matrix product's order would depend on the BLAS library)."""
+    R, P = rung.shape
+    out = np.empty((R, n), dtype=np.float32)
+    acc = np.empty(n)
+    for r in range(R):
+        acc[:] = 0.0
+        for d in range(P):
+            k = int(rung[r, d])
+            acc[src[d]] += cost[k]
+            if k >= force:
+                acc[dst[d]] += cost[k]
+        for i in range(n):
+            out[r, i] = acc[i]
+    return out
 
 
 class Weariness(RuleFamily):
