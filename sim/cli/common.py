@@ -31,6 +31,7 @@ NUMBERS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "batch_runs": _at_least(1),
     "aar_runs": _at_least(1),
     "workers": (lambda v: v >= 1, "give 1 or more worker processes (default: all cores)"),
+    "threads": (lambda v: v >= 1, "give 1 or more threads per process (default: every core)"),
     "seed": _at_least(0),
     "turn_seconds": (lambda v: v >= 0, "give 0 (no timer) or more"),
     "precision": (lambda v: 0 < v < 0.5, "a half-width between 0 and 0.5, e.g. 0.01 for one point"),

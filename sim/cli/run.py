@@ -105,8 +105,6 @@ def use_threads(threads: int | None, workers: int | None) -> None:
     ``--threads``, else the cores shared among the workers. Results do not depend on it."""
     from sim.runner.worker import THREADS_ENV, set_threads
 
-    if threads is not None and threads < 1:
-        raise WargameError(f"--threads: {threads} is not a positive number of threads")
     cores = os.cpu_count() or 1
     threads = threads or max(1, cores // max(1, min(workers or cores, cores)))
     os.environ[THREADS_ENV] = str(threads)

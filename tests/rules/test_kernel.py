@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 from helpers import ROOT, assert_same_file
 
 from sim.cli import main
@@ -39,12 +38,6 @@ def test_one_and_two_threads_give_identical_bytes(tmp_path: Path) -> None:
     two = run(tmp_path / "t2", *common, "--threads", 2)
     assert_same_file(one / "outcomes.parquet", two / "outcomes.parquet")
     assert_same_file(one / "trajectories.parquet", two / "trajectories.parquet")
-
-
-def test_threads_must_be_positive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run", str(PROVOCATION), "--out", str(tmp_path / "x"), "--threads", "0"]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "--threads" in err
 
 
 def test_dropping_ended_worlds_changes_no_result() -> None:
