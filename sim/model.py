@@ -19,7 +19,7 @@ from sim.rules.compile import LEVEL, RULE_KEYS, CompiledScenario
 from sim.rules.events import Event
 from sim.rules.explain import describe_decision
 from sim.rules.families import theatre
-from sim.rules.families.choice import MOVES, decide
+from sim.rules.families.choice import MOVES, Decision, decide
 from sim.rules.pipeline import compiled  # the pipeline's front door, re-exported here
 from sim.rules.state import WorldState, release
 from sim.scenario import Scenario
@@ -43,7 +43,8 @@ class ActorAgent(mesa.Agent):
         if self.dyads.size == 0:
             return
         s, c = m.state, m.compiled
-        decision = decide(s, c, m.terms, self.dyads, explain=s.explain)
+        assert m.decision is not None, "the model computes the decisions before its agents step"
+        decision = m.decision.of(self.dyads)
         new = decision.rung
         human = m.pending_moves.pop(self.name, None)
         if human:
@@ -56,7 +57,8 @@ class ActorAgent(mesa.Agent):
             s.log.extend(
                 describe_decision(s, c, m.families, self.index, self.dyads, decision, human or {})
             )
-        self.peak_rung = int(s.peak[0, self.dyads].max())
+        if m.world0:
+            self.peak_rung = int(s.peak[0, self.dyads].max())
 
 
 class WargameModel(mesa.Model):
@@ -92,6 +94,9 @@ class WargameModel(mesa.Model):
         self.record_trajectories = trajectories
         self.trajectory: list[np.ndarray] = []  # per turn: (R, N) highest rung of each actor
         self.pending_moves: dict[str, dict[str, int]] = {}
+        self.decision: Decision | None = None  # this turn's choices on every dyad
+        self.world0 = True  # world 0 is among the worlds being played (see ``run``)
+        self._where: np.ndarray | None = None  # block index of each world played (``run``)
         explain = (self.R == 1) if explain is None else bool(explain)
         self.state: WorldState = worlds.create_worlds(c, self.R, self.rng, self.families, explain)
         self.agent_list = [ActorAgent(self, i) for i in range(c.n_actors)]
@@ -212,19 +217,48 @@ class WargameModel(mesa.Model):
         worlds.prepare_turn(s, c, self.families)
         s.next_rung = s.rung.copy()
         before = s.rung
+        # every dyad's choice in one pass of the choice family's kernel; each actor takes its own
+        self.decision = decide(s, c, self.terms, explain=s.explain)
         for agent in self.agent_list:
             agent.step()
         worlds.finish_turn(s, c, self.families, before)
         self.running = bool(s.alive.any())
-        self.max_rung = int(s.rung[0].max()) if s.rung.size else 0
+        if self.world0:  # else world 0 has ended and its rungs are as they were
+            self.max_rung = int(s.rung[0].max()) if s.rung.size else 0
         if self.record_trajectories:
-            self.trajectory.append(c.dyads_by_actor.max(s.rung))
+            highest = c.dyads_by_actor.max(s.rung)
+            if len(highest) < self.R:  # ended worlds dropped (run): theirs are as they were
+                last = self.trajectory[-1].copy()
+                last[self._where] = highest
+                highest = last
+            self.trajectory.append(highest)
         self.datacollector.collect(self)
 
     def run(self) -> None:
-        """Play every world to its end."""
+        """Play every world to its end.
+
+        Worlds that have ended are dropped from the arrays as they go (when at most half are left),
+        so the turns cost what the running worlds cost; the state is whole again at the end. The
+        results are the same as stepping the whole block (every draw is keyed by the world's index,
+        sim/rules/streams.py); with ``explain`` (world 0's event log) the block stays whole."""
+        full = self.state
         while self.running:
             self.step()
+            alive = self.state.alive
+            few = 2 * int(alive.sum()) <= len(alive)
+            if few and not self.state.explain and self.running and len(alive) > 16:
+                self._drop_ended(full)
+        if self.state is not full:
+            worlds.scatter(full, self.state, self._where)
+            self.state, self.world0, self._where = full, True, None
+
+    def _drop_ended(self, full: WorldState) -> None:
+        """Keep playing only the running worlds (``full`` keeps the ended ones' final state)."""
+        where = np.arange(self.R) if self._where is None else self._where
+        keep = np.flatnonzero(self.state.alive)
+        worlds.scatter(full, self.state, where)
+        self.state, self._where = worlds.gather(self.state, keep), where[keep]
+        self.world0 = bool(self._where[0] == 0)
 
     def release(self) -> None:
         """Let the model be freed. Mesa 3.3 keeps every model ever built alive in a class-level

@@ -29,18 +29,35 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--block", type=int, default=1000, help="engine replicates per block (default 1000)"
     )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="most threads to time the engine on, after one (default: every core)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Time both and print the rates."""
     from sim.runner.bench import bench
 
-    r = bench(args.scenario, runs=args.runs, batch_runs=args.batch_runs, block=args.block)
+    r = bench(
+        args.scenario,
+        runs=args.runs,
+        batch_runs=args.batch_runs,
+        block=args.block,
+        threads=args.threads,
+    )
     print(f"scenario {r['scenario']}: {r['actors']} actors, {r['dyads']} dyads, {r['turns']} turns")
     print(f"engine: {r['runs']} replicates in blocks of {r['block']}")
+    print(f"first block (loads the compiled kernels): {r['warm_up_seconds']:.1f} s")
+    one = r["thread_rates"][1]
+    for n, rate in r["thread_rates"].items():
+        word = "thread" if n == 1 else "threads"
+        print(f"engine on {n} {word}: {rate:.0f} replicates/s ({rate / one:.2f}x one thread)")
     print(f"mesa.batch_run: {r['batch_runs']} replicates, one model each")
-    print(
-        f"bench: {r['engine_rate']:.0f} replicates/s, batch_run {r['batch_run_rate']:.1f} replicates/s, "
-        f"ratio {r['ratio']:.0f}x"
+    print(  # the engine on every core (the thread count above), against batch_run
+        f"bench: {r['engine_rate']:.0f} replicates/s, batch_run {r['batch_run_rate']:.1f} "
+        f"replicates/s, ratio {r['ratio']:.0f}x"
     )
     return 0

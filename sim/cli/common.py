@@ -31,6 +31,7 @@ NUMBERS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "batch_runs": _at_least(1),
     "aar_runs": _at_least(1),
     "workers": (lambda v: v >= 1, "give 1 or more worker processes (default: all cores)"),
+    "threads": (lambda v: v >= 1, "give 1 or more threads per process (default: every core)"),
     "seed": _at_least(0),
     "folds": _at_least(2),
     "budget": _at_least(4),

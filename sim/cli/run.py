@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from sim.cli.common import add_set, load, print_summary
@@ -28,6 +29,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--out", default=None, help="run folder (default: runs/<scenario>-<UTC time>-<hash>)"
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per worker process for the compiled kernel (default: cores / workers)",
     )
     p.add_argument("--trajectories", action="store_true", help="also write rung per actor per turn")
     p.add_argument(
@@ -111,9 +118,21 @@ def _explain(c, args: argparse.Namespace) -> int:
     return 0
 
 
+def use_threads(threads: int | None, workers: int | None) -> None:
+    """Threads per process, here and in the worker processes (they inherit the environment):
+    ``--threads``, else the cores shared among the workers. Results do not depend on it."""
+    from sim.runner.worker import THREADS_ENV, set_threads
+
+    cores = os.cpu_count() or 1
+    threads = threads or max(1, cores // max(1, min(workers or cores, cores)))
+    os.environ[THREADS_ENV] = str(threads)
+    set_threads(threads)
+
+
 def _execute(rd, args: argparse.Namespace, descriptions: dict[str, str]) -> int:
     from sim.runner.execute import execute
 
+    use_threads(args.threads, args.workers)
     try:
         summary = execute(rd, workers=args.workers, quiet=args.quiet)
     except KeyboardInterrupt:

@@ -20,7 +20,7 @@ __all__ = ["Event", "describe_decision", "timeline"]
 
 def _probabilities(c: CompiledScenario, d: Decision, old: int, col: int) -> dict[str, float]:
     """Chance of each valid move's rung in world 0."""
-    assert d.terms is not None
+    assert d.terms is not None and d.valid is not None
     return {
         c.rung_names[int(np.clip(old + mv, 0, c.top))]: round(
             float(d.terms["prob_all"][i, 0, col]), 3

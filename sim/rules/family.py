@@ -16,43 +16,95 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.rules.compile import CompiledScenario, RungTables
+from sim.rules.compile import CompiledScenario
 from sim.rules.state import WorldState
 from sim.scenario.rule_parameters import RuleParameter
 
-__all__ = ["Candidates", "RuleFamily", "RuleParameter", "TermValue", "UtilityTerm"]
+__all__ = [
+    "BACKING_DOWN",
+    "CAPPED",
+    "FRACTION",
+    "MOVE_SIZE",
+    "TABLE",
+    "Part",
+    "RuleFamily",
+    "RuleParameter",
+    "UtilityTerm",
+    "backing_down",
+    "capped",
+    "fraction",
+    "move_size",
+    "per_rung",
+]
+
+
+# what a part of a term is worth at a candidate move (compiled by the choice kernel, choice.py)
+FRACTION = 0  # the candidate rung's share of the ladder, L / top
+TABLE = 1  # a per-rung table at the candidate rung (padded: see CompiledScenario.rung_tables)
+CAPPED = 2  # min(L, cap) / top: answering up to a level, no further
+MOVE_SIZE = 3  # |move|: rungs changed
+BACKING_DOWN = 4  # L_now / top when the move lowers the rung, else 0
+
+Weight = Callable[[WorldState], np.ndarray]
+Table = Callable[[CompiledScenario], np.ndarray]
 
 
 @dataclass(frozen=True)
-class Candidates:
-    """The candidate moves of some dyads, laid out (M, R, d) with the move axis first."""
+class Part:
+    """One product weight x shape(candidate move) of a utility term.
 
-    moves: np.ndarray  # (M,) rung change of each candidate move, int16
-    dyads: np.ndarray  # (d,) dyad indices
-    current: np.ndarray  # (R, d) current rungs, int16
-    index: np.ndarray  # (M, R, d) candidate rung + 1, an index into the padded rung tables
-    fraction: np.ndarray  # (M, R, d) candidate rung / top of the ladder
-    tables: RungTables
-    top_inv: np.float32  # 1 / top of the ladder
+    ``weight`` returns the per-dyad (R, P) or per-world (R,) weight this turn, read from the state
+    once per turn; ``shape`` is one of the kinds above; ``table`` (for TABLE) returns the padded
+    per-rung table; ``cap`` (for CAPPED) the per-dyad cap in rungs. The choice family's kernel
+    evaluates every part of every registered term for every world, dyad and move in one loop.
+    """
+
+    weight: Weight
+    shape: int
+    table: Table | None = None
+    cap: Weight | None = None
 
 
-TermValue = Callable[[WorldState, CompiledScenario, Candidates], np.ndarray]
+def fraction(weight: Weight) -> Part:
+    """weight x L / top."""
+    return Part(weight, FRACTION)
+
+
+def per_rung(weight: Weight, table: Table) -> Part:
+    """weight x table[L]."""
+    return Part(weight, TABLE, table=table)
+
+
+def capped(weight: Weight, cap: Weight) -> Part:
+    """weight x min(L, cap) / top."""
+    return Part(weight, CAPPED, cap=cap)
+
+
+def move_size(weight: Weight) -> Part:
+    """weight x |move|."""
+    return Part(weight, MOVE_SIZE)
+
+
+def backing_down(weight: Weight) -> Part:
+    """weight x [move < 0] x L_now / top."""
+    return Part(weight, BACKING_DOWN)
 
 
 @dataclass(frozen=True)
 class UtilityTerm:
     """One term of a move's utility: U = sum of sign x value over every family's terms.
 
-    ``value`` returns the term's magnitude for every candidate (M, R, d); ``sign`` (+1 or -1) says
-    whether it adds to or subtracts from the utility. The explanation (``--explain``) shows
-    sign x value under ``name``, in the order the terms are added, except that a term with
-    ``listed_before`` is listed just before the named term (the sum's order is fixed by floating
-    point; the listing breaks ties between equally strong terms in explanations).
+    The term's value at a candidate move is the sum of its ``parts`` (weight x shape, above), in
+    order; ``sign`` (+1 or -1) says whether it adds to or subtracts from the utility. The
+    explanation (``--explain``) shows sign x value under ``name``, in the order the terms are
+    added, except that a term with ``listed_before`` is listed just before the named term (the
+    sum's order is fixed by floating point; the listing breaks ties between equally strong terms in
+    explanations).
     """
 
     name: str
     sign: int
-    value: TermValue
+    parts: tuple[Part, ...]
     meaning: str
     source: str
     listed_before: str | None = None

@@ -1,11 +1,13 @@
-"""Grouped reductions over the dyad or link axis without ``ufunc.at`` (which is slow on 2-D data).
+"""Grouped reductions over the dyad or link axis (``ufunc.at`` is slow on 2-D data).
 
-Index lists are sorted by group at compile time; ``reduceat`` over contiguous runs then reduces every
-replicate at once, and empty groups keep the fill value.
+Index lists are sorted by group at compile time; a compiled loop (numba) then reduces each
+world's contiguous runs in one pass, and empty groups keep the fill value. The results are exact
+(a maximum or a logical or does not depend on the order), the same as ``ufunc.reduceat``.
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 
@@ -18,18 +20,47 @@ class Segments:
             raise ValueError("segment groups must be sorted")
         self.n = n
         self.targets, self.starts = np.unique(groups, return_index=True)
+        self.ends = np.append(self.starts[1:], len(groups)).astype(np.int64)
 
     def max(self, values: np.ndarray, fill: float = 0) -> np.ndarray:
         """Per-group maximum of the columns of ``values`` (``fill`` for empty groups)."""
         out = np.full((values.shape[0], self.n), fill, dtype=values.dtype)
         if self.starts.size:
-            out[:, self.targets] = np.maximum.reduceat(values, self.starts, axis=1)
+            _max(np.ascontiguousarray(values), self.starts, self.ends, self.targets, out)
         return out
 
     def any(self, values: np.ndarray) -> np.ndarray:
         """Per-group logical or of the columns of a boolean ``values``."""
         out = np.zeros((values.shape[0], self.n), dtype=bool)
         if self.starts.size:
-            counts = np.add.reduceat(values.view(np.uint8), self.starts, axis=1, dtype=np.uint16)
-            out[:, self.targets] = counts > 0
+            _any(np.ascontiguousarray(values), self.starts, self.ends, self.targets, out)
         return out
+
+
+@numba.njit(cache=True)
+def _max(
+    v: np.ndarray, starts: np.ndarray, ends: np.ndarray, to: np.ndarray, out: np.ndarray
+) -> None:
+    """out[r, to[g]] = max of v[r, starts[g]:ends[g]] for every world r and group g."""
+    for r in range(v.shape[0]):
+        for g in range(starts.shape[0]):
+            best = v[r, starts[g]]
+            for q in range(starts[g] + 1, ends[g]):
+                if v[r, q] > best:
+                    best = v[r, q]
+            out[r, to[g]] = best
+
+
+@numba.njit(cache=True)
+def _any(
+    v: np.ndarray, starts: np.ndarray, ends: np.ndarray, to: np.ndarray, out: np.ndarray
+) -> None:
+    """out[r, to[g]] = any of v[r, starts[g]:ends[g]] for every world r and group g."""
+    for r in range(v.shape[0]):
+        for g in range(starts.shape[0]):
+            hit = False
+            for q in range(starts[g], ends[g]):
+                if v[r, q]:
+                    hit = True
+                    break
+            out[r, to[g]] = hit

@@ -29,7 +29,15 @@ class WorldState:
     """R independent worlds of one compiled scenario (see the module docstring for the axes)."""
 
     worlds: int = declared("", "int", "R, the number of worlds advanced together")
-    rng: np.random.Generator = declared("", "Generator", "the only source of random draws")
+    rng: np.random.Generator = declared(
+        "", "Generator", "the block's generator: the stream key, then the sampled parameters"
+    )
+    key: np.ndarray = declared(
+        "(2,)", "int64", "key of the counter-based streams of every draw (sim/rules/streams.py)"
+    )
+    world: np.ndarray = declared(
+        "(R,)", "int64", "each world's index in its block: its random streams' counter"
+    )
     explain: bool = declared("", "bool", "record a readable event for every decision of world 0")
     log: list = declared("", "list[Event]", "events of world 0 when explaining", None)
     turn: int = declared("", "int", "turns played so far", 0)

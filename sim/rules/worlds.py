@@ -6,9 +6,11 @@ for people in the loop. Everything here takes the declared state and the compile
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 
-from sim.rules import vocabulary
+from sim.rules import streams, vocabulary
 from sim.rules.compile import RULE_KEYS, CompiledScenario
 from sim.rules.family import RuleFamily
 from sim.rules.registry import parameters
@@ -58,6 +60,8 @@ def create_worlds(
     s = WorldState(
         worlds=R,
         rng=rng,
+        key=streams.key_of(rng),
+        world=np.arange(R, dtype=np.int64),
         explain=explain,
         log=[],
         forced_injects=set(),
@@ -121,3 +125,62 @@ def finish_turn(
     s.turn += 1
     for f in fams:
         f.end_turn(s, c)
+
+
+def _per_world(shape: str) -> bool:
+    """A declared field whose leading axis is the worlds'."""
+    return shape.startswith("(R")
+
+
+def gather(s: WorldState, keep: np.ndarray) -> WorldState:
+    """The worlds ``keep`` of ``s`` as a smaller state (per-world arrays indexed, the rest shared).
+
+    Every draw is keyed by the world's index in its block (``s.world``), not its position, so a
+    block may drop its ended worlds and play on with the others: results do not change. Plug-in
+    family arrays must lead with the world axis."""
+    out = WorldState()
+    for f in fields(WorldState):
+        value = getattr(s, f.name)
+        if _per_world(f.metadata["shape"]) and value is not None:
+            if isinstance(value, dict):
+                value = {k: v[keep] for k, v in value.items()}
+            elif isinstance(value, list):
+                value = [v[keep] for v in value]
+            else:
+                value = value[keep]
+        elif f.name == "family_arrays":
+            value = {k: v[keep] for k, v in value.items()}
+        setattr(out, f.name, value)
+    out.worlds = len(keep)
+    return out
+
+
+def scatter(full: WorldState, part: WorldState, where: np.ndarray) -> None:
+    """Write the worlds of ``part`` (a ``gather`` of ``full`` at ``where``) back into ``full``,
+    with the fields every world shares (turn counters, flags)."""
+    for f in fields(WorldState):
+        value, into = getattr(part, f.name), getattr(full, f.name)
+        if f.name == "worlds":
+            continue
+        if _per_world(f.metadata["shape"]) or f.name == "family_arrays":
+            if value is None:
+                continue
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    into[k] = _put(into.get(k), v, where, full.worlds)
+            elif isinstance(value, list):
+                into[:] = [_put(a, v, where, full.worlds) for a, v in zip(into, value, strict=True)]
+            else:
+                setattr(full, f.name, _put(into, value, where, full.worlds))
+        else:
+            setattr(full, f.name, value)
+
+
+def _put(into: np.ndarray | None, value: np.ndarray, where: np.ndarray, R: int) -> np.ndarray:
+    """``into`` (or a new zero array of R worlds) with ``value`` written at ``where``."""
+    if into is None or into.shape[1:] != value.shape[1:]:
+        into = np.zeros((R, *value.shape[1:]), dtype=value.dtype)
+    elif into.dtype != value.dtype:
+        into = into.astype(value.dtype)
+    into[where] = value
+    return into

@@ -1,4 +1,5 @@
-"""``wargame bench``: replicates per second of the vectorised engine against ``mesa.batch_run``."""
+"""``wargame bench``: replicates per second of the compiled engine, on one thread and on every
+core, against ``mesa.batch_run`` driving the same model one replicate at a time."""
 
 from __future__ import annotations
 
@@ -8,20 +9,41 @@ from pathlib import Path
 from sim.rules.pipeline import compiled
 from sim.runner.batch import batch_run
 from sim.runner.montecarlo import run_montecarlo
+from sim.runner.worker import set_threads
+
+
+def thread_counts(threads: int | None) -> list[int]:
+    """One thread, then ``threads`` (default: every core numba may use), without repeats."""
+    most = set_threads(threads)
+    return sorted({1, most})
 
 
 def bench(
-    scenario: str | Path, runs: int = 5000, batch_runs: int = 40, block: int = 1000, seed: int = 0
+    scenario: str | Path,
+    runs: int = 5000,
+    batch_runs: int = 40,
+    block: int = 1000,
+    seed: int = 0,
+    threads: int | None = None,
 ) -> dict:
-    """Time ``runs`` replicates in blocks and ``batch_runs`` single-replicate models via batch_run."""
+    """Time ``runs`` replicates in blocks on each thread count and ``batch_runs`` single-replicate
+    models via batch_run. The first (warm-up) block also loads the compiled kernels."""
     c = compiled(scenario)
-    run_montecarlo(c, min(block, runs), seed, block)  # warm-up: imports, caches
+    counts = thread_counts(threads)
     t0 = time.perf_counter()
-    run_montecarlo(c, runs, seed, block)
-    engine = runs / (time.perf_counter() - t0)
+    run_montecarlo(c, min(block, runs), seed, block)  # warm-up: imports, kernels, caches
+    warm_up = time.perf_counter() - t0
+    rates = {}
+    for n in counts:
+        set_threads(n)
+        t0 = time.perf_counter()
+        run_montecarlo(c, runs, seed, block)
+        rates[n] = runs / (time.perf_counter() - t0)
+    set_threads(1)
     t0 = time.perf_counter()
     batch_run(scenario, range(batch_runs), max_steps=c.scenario.turns.limit + 1)
     mesa_rate = batch_runs / (time.perf_counter() - t0)
+    engine = rates[counts[-1]]
     return {
         "scenario": str(scenario),
         "actors": c.n_actors,
@@ -29,7 +51,11 @@ def bench(
         "turns": c.scenario.turns.limit,
         "runs": runs,
         "block": block,
+        "warm_up_seconds": warm_up,
+        "thread_rates": rates,
+        "threads": counts[-1],
         "engine_rate": engine,
+        "speedup": engine / rates[1],
         "batch_runs": batch_runs,
         "batch_run_rate": mesa_rate,
         "ratio": engine / mesa_rate,

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import os
+
+import numba
 import numpy as np
 
 from sim.model import WargameModel
 from sim.rules.compile import CompiledScenario
+
+THREADS_ENV = "WARGAME_THREADS"  # threads per process, inherited by worker processes
+
+
+def set_threads(threads: int | None = None) -> int:
+    """Use ``threads`` threads for the compiled kernels in this process (None: the number set by
+    ``--threads`` in ``WARGAME_THREADS``, else numba's default, every core); returns the number.
+    Results do not depend on it: every draw is keyed by the world, not the thread."""
+    if threads is None:
+        threads = int(os.environ.get(THREADS_ENV, 0)) or numba.config.NUMBA_NUM_THREADS
+    threads = max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(threads)
+    return threads
 
 
 def block_seed(seed: int, index: int) -> np.random.SeedSequence:
@@ -17,6 +33,7 @@ def run_block(
     c: CompiledScenario, index: int, size: int, seed: int, block: int, trajectories: bool = False
 ) -> dict:
     """Play one block; return its per-replicate columns (and trajectories if asked)."""
+    set_threads()
     model = WargameModel(
         c,
         R=size,

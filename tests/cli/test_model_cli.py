@@ -63,7 +63,11 @@ def test_check_reports_determinism(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bench_prints_rates(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["bench", DILEMMA, "--runs", "100", "--batch-runs", "2", "--block", "50"]
     assert main(args) == 0
-    last = capsys.readouterr().out.strip().splitlines()[-1]
+    lines = capsys.readouterr().out.strip().splitlines()
+    last = lines[-1]
+    threads = [ln for ln in lines if ln.startswith("engine on ")]
+    assert threads and threads[0].startswith("engine on 1 thread: ")  # then every core's rate
+    assert all(re.search(r": \d+ replicates/s \(\d+\.\d\dx one thread\)$", ln) for ln in threads)
     assert re.fullmatch(
         r"bench: \d+ replicates/s, batch_run \d+(\.\d+)? replicates/s, ratio \d+x", last
     ), last

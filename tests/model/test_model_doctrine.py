@@ -111,9 +111,10 @@ def test_japan_uses_force_only_when_its_doctrine_licenses_it_in_shipped_scenario
     )
     assert not a.unlicensed_homeland.any(), "Japan struck a homeland without being attacked"
     assert a.options_violations == []
-    if path.stem == "taiwan_contingency":  # Japan fights there when crises do not end
+    if path.stem == "taiwan_contingency":  # crises that do not end: worlds run on, fight more
+        # (Japan's force there is rare, about 1 world in 6,000 before and after issue 14; the
+        # provocation fixture below exercises the audit)
         long = audit_japan(path, R=2000, seed=20240601, overrides=ENDLESS)
-        assert long.used_force.any(), "the check is exercised"
         assert not long.unlicensed_force.any() and not long.unlicensed_homeland.any()
 
 
@@ -131,7 +132,12 @@ def test_audit_catches_force_when_the_defence_oriented_flag_is_off() -> None:
         PROVOCATION, R=2000, seed=11, overrides={"actors.Japan.doctrine.defence_oriented": False}
     )
     assert a.unlicensed_force.sum() >= 20
-    assert a.options_violations, "world 0 should sometimes be offered force without licence"
+    # the options a player sees are world 0's: look at a few single worlds
+    off = {"actors.Japan.doctrine.defence_oriented": False}
+    offered = [
+        audit_japan(PROVOCATION, R=1, seed=s, overrides=off).options_violations for s in range(5)
+    ]
+    assert any(offered), "world 0 should sometimes be offered force without licence"
 
 
 def test_japan_is_not_offered_force_before_any_attack() -> None:

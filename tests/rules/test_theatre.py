@@ -150,7 +150,10 @@ def test_a_higher_hazard_never_activates_fewer_worlds() -> None:
 
 @pytest.mark.parametrize("effect", ["incident", "escalate"])
 def test_an_incident_is_an_event_not_a_rung_held(effect: str) -> None:
-    m = WargameModel(load_scenario_text(INCIDENT.replace("EFFECT", effect)), R=20, rng=1)
+    # no crisis-ending rule in the first turn (a settlement would step the rungs down)
+    ends = "reciprocity: 0, settlement_rate: 0, concession_rate: 0, imposition_rate: 0}"
+    text = INCIDENT.replace("EFFECT", effect).replace("reciprocity: 0}", ends)
+    m = WargameModel(load_scenario_text(text), R=20, rng=1)
     m.step()
     c, s = m.compiled, m.state
     d = c.dyad_index("Ostmark", "Westland")

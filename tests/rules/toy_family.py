@@ -11,13 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.family import Candidates, RuleFamily, RuleParameter, UtilityTerm
+from sim.rules.family import RuleFamily, RuleParameter, UtilityTerm, fraction
 from sim.rules.state import F32, WorldState
-
-
-def weariness(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
-    """Weariness of the dyad's source times the candidate rung's share of the ladder."""
-    return s.family_arrays["weariness"][:, m.dyads] * m.fraction
 
 
 class WarWeariness(RuleFamily):
@@ -31,7 +26,15 @@ class WarWeariness(RuleFamily):
         ),
     )
     state_fields = ("weariness",)
-    terms = (UtilityTerm("weariness", -1, weariness, "weariness · L/top", "assumption: toy"),)
+    terms = (
+        UtilityTerm(
+            "weariness",
+            -1,
+            (fraction(lambda s: s.family_arrays["weariness"]),),
+            "weariness · L/top",
+            "assumption: toy",
+        ),
+    )
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
         """No weariness before the first turn."""

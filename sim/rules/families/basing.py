@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import streams
 from sim.rules.compile import BasingAccess, CompiledScenario
 from sim.rules.family import RuleFamily
 from sim.rules.relations import rules_for
@@ -39,8 +40,9 @@ class Basing(RuleFamily):
         s.basing_factor = np.ones((R, K), dtype=F32)
         s.basing_granted = []
         s.basing_refused = np.zeros((R, K), dtype=bool)
-        for b, access in zip(c.basing, s.basing_access, strict=True):
-            granted = s.rng.random(R) < access
+        draws = streams.uniforms64(s.key, streams.BASING, 0, s.world, len(c.basing))
+        for i, (b, access) in enumerate(zip(c.basing, s.basing_access, strict=True)):
+            granted = draws[:, i] < access
             s.basing_factor[:, b.links] = np.where(granted, 1.0, 1.0 - b.share)[:, None]
             s.basing_granted.append(granted.astype(F32))
             s.sampled.setdefault(f"{b.key}_granted", granted.astype(np.float64))

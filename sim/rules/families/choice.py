@@ -1,112 +1,240 @@
-"""Choice: score the candidate moves on an actor's dyads and pick one by a logit.
+"""Choice: score the candidate moves on every dyad and pick one by a logit (docs/model.md, 6).
 
-Candidates are *moves* (down one rung, hold, up one, up two), laid out as (M, R, d) with the short
-move axis first (DESIGN.md: reductions over a leading axis of 4 are ~80x faster than a trailing one).
-The utility is the sum of every registered family's terms; moves above the doctrine mask
-(``highest_rung``) are removed before the logit, unless they lower the rung. docs/model.md, 6.
+Candidates are *moves* (down one rung, hold, up one, up two). The utility of a move is the sum of
+every registered family's terms (each a sum of parts, weight x shape of the candidate rung:
+sim/rules/family.py); moves off the ladder or above the doctrine mask (``highest_rung``) are
+removed, unless they lower the rung; one move is drawn with weights exp(U / temperature).
+
+This is one compiled kernel (numba): a loop over worlds (in parallel), and in each world over its
+dyads, so a world's data stays in cache; the parts' weights are read once per turn into one
+(R, P, parts) array. With ``explain`` it also records every term of every move (``--explain``): the
+explanations come from the same code. Arithmetic is float64 and the logit's uniform comes from the
+world's own counter-based stream (sim/rules/streams.py), so the result is the same on any number
+of threads and with ``NUMBA_DISABLE_JIT=1``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
+from sim.rules import streams
 from sim.rules.compile import CompiledScenario
-from sim.rules.family import Candidates, RuleFamily, UtilityTerm
-from sim.rules.state import WorldState
+from sim.rules.family import (
+    BACKING_DOWN,
+    CAPPED,
+    MOVE_SIZE,
+    TABLE,
+    RuleFamily,
+    UtilityTerm,
+)
+from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
 
 MOVES = np.array([-1, 0, 1, 2], dtype=np.int16)
+M = len(MOVES)
 
 
 @dataclass
 class Decision:
-    """New rungs (R, d) and, when explaining, each term of every candidate (M, R, d)."""
+    """New rungs (R, d) and, when explaining, each term of every candidate (M, R, d) and which
+    candidates were allowed (``valid``)."""
 
     rung: np.ndarray
     prob: np.ndarray | None
     terms: dict[str, np.ndarray] | None
-    valid: np.ndarray
+    valid: np.ndarray | None
+
+    def of(self, dyads: np.ndarray) -> Decision:
+        """The decision on ``dyads`` only (an actor's own)."""
+        terms = None if self.terms is None else {k: v[..., dyads] for k, v in self.terms.items()}
+        prob = None if self.prob is None else self.prob[:, dyads]
+        valid = None if self.valid is None else self.valid[..., dyads]
+        return Decision(self.rung[:, dyads], prob, terms, valid)
 
 
-def candidates(s: WorldState, c: CompiledScenario, dyads: np.ndarray) -> Candidates:
-    """The four moves on ``dyads`` for every world, as indices into the padded rung tables."""
-    t = c.rung_tables  # per-rung tables padded so that index cand + 1 is always in range
-    cur = s.rung[:, dyads].astype(np.int16)
-    idx = cur[None] + (MOVES[:, None, None] + 1)  # (M, R, d); 0 and top + 2.. are off the ladder
-    return Candidates(MOVES, dyads, cur, idx, t.frac[idx], t, np.float32(1 / c.top))
+@dataclass(frozen=True)
+class Layout:
+    """The registered terms' parts as the kernel reads them (fixed per model)."""
+
+    shape: np.ndarray  # (C,) shape kind of each part
+    table: np.ndarray  # (C,) row of ``tables`` (TABLE parts; the fraction is row 0)
+    owner: np.ndarray  # (C,) term of each part (terms in order)
+    sign: np.ndarray  # (T,) +1 or -1
+    tables: np.ndarray  # (rows, top + 4) padded per-rung tables, float64
 
 
-def utility(
-    s: WorldState,
-    c: CompiledScenario,
-    terms: tuple[UtilityTerm, ...],
-    m: Candidates,
-    explain: bool,
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Sum of sign x value over ``terms`` in order, and (when explaining) each signed term."""
-    u: np.ndarray | None = None
-    shown: dict[str, np.ndarray] = {}
-    for term in terms:
-        v = term.value(s, c, m)
-        if explain:
-            shown[term.name] = np.broadcast_to(v if term.sign > 0 else -v, m.index.shape)
-        if u is None:  # noqa: SIM108 - the order of the sums matters (floating point)
-            u = v if term.sign > 0 else -v
+def layout(c: CompiledScenario, terms: tuple[UtilityTerm, ...]) -> Layout:
+    """Number the parts of ``terms`` for the kernel (parts of a term stay in order)."""
+    rows = [c.rung_tables.frac]
+    shape, table, owner = [], [], []
+    for i, term in enumerate(terms):
+        for part in term.parts:
+            shape.append(part.shape)
+            owner.append(i)
+            if part.shape == TABLE:
+                assert part.table is not None, f"term {term.name}: a TABLE part needs a table"
+                rows.append(np.asarray(part.table(c), dtype=F32))
+            table.append(len(rows) - 1 if part.shape == TABLE else 0)
+    as_int = lambda v: np.asarray(v, dtype=np.int64)  # noqa: E731
+    return Layout(
+        as_int(shape),
+        as_int(table),
+        as_int(owner),
+        np.array([t.sign for t in terms], dtype=np.float64),
+        np.stack(rows).astype(np.float64),
+    )
+
+
+def weights(s: WorldState, terms: tuple[UtilityTerm, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """(R, P, C) weight of every part and (R, P, C) cap of the CAPPED ones (0 elsewhere)."""
+    shape = s.rung.shape
+    w = [_per_dyad(p.weight(s), shape) for t in terms for p in t.parts]
+    caps = [
+        _per_dyad(p.cap(s), shape) if p.cap is not None else np.zeros(shape, F32)
+        for t in terms
+        for p in t.parts
+    ]
+    return np.stack(w, axis=-1), np.stack(caps, axis=-1)
+
+
+def _per_dyad(value: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A per-dyad (R, P) or per-world (R,) weight as (R, P) float32."""
+    value = np.asarray(value, dtype=F32)
+    return np.broadcast_to(value[:, None] if value.ndim == 1 else value, shape)
+
+
+@numba.njit(cache=True, inline="always")
+def _part(
+    kind: int, w: float, table: float, cap: float, frac: float, move: int, now: float
+) -> float:
+    """Value of one part at a candidate: weight x shape (kinds in sim/rules/family.py)."""
+    if kind <= TABLE:  # FRACTION (row 0 of the tables) or TABLE
+        return w * table
+    if kind == CAPPED:
+        return w * min(frac, cap)
+    if kind == MOVE_SIZE:
+        return w * abs(move)
+    if kind == BACKING_DOWN:
+        return w * now if move < 0 else 0.0
+    return 0.0
+
+
+@numba.njit(cache=True)
+def _utilities(
+    u: np.ndarray, shown: np.ndarray, r: int, d: int, cur: int, highest: int,
+    w: np.ndarray, cap: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
+    owner: np.ndarray, sign: np.ndarray, tables: np.ndarray, top: int, explain: bool,
+) -> None:  # fmt: skip
+    """The utility of each move on dyad ``d`` of world ``r`` (-inf where not allowed)."""
+    inv = 1.0 / top
+    for m in range(4):
+        move = m - 1
+        idx = cur + move + 1  # index into the padded tables
+        total = 0.0
+        ci = 0
+        for ti in range(sign.shape[0]):
+            v = 0.0
+            while ci < owner.shape[0] and owner[ci] == ti:
+                row = lay_table[ci]
+                v += _part(
+                    lay_shape[ci], float(w[r, d, ci]), tables[row, idx],
+                    float(cap[r, d, ci]) * inv, tables[0, idx], move, cur * inv,
+                )  # fmt: skip
+                ci += 1
+            total += sign[ti] * v
+            if explain:
+                shown[ti, m, r, d] = sign[ti] * v
+        off = idx < 1 or idx > top + 1 or (move > 0 and cur + move > highest)
+        u[m] = -np.inf if off else total
+
+
+@numba.njit(cache=True)
+def _logit(u: np.ndarray, temperature: float, draw: float, p: np.ndarray) -> int:
+    """Draw a move with weights exp((U - best) / T) (temperature 0: the best, ties split evenly);
+    ``p`` receives the weights divided by their total."""
+    best = -np.inf
+    for m in range(4):
+        best = max(best, u[m])
+    total = 0.0
+    for m in range(4):
+        if u[m] == -np.inf:
+            p[m] = 0.0
+        elif temperature > 0:
+            p[m] = math.exp((u[m] - best) / temperature)
         else:
-            u = u + v if term.sign > 0 else u - v
-    assert u is not None, "no utility terms registered"
-    return u + m.tables.off_ladder[m.index], shown  # -inf below the first rung or above the last
+            p[m] = 1.0 if u[m] >= best else 0.0
+        total += p[m]
+    x = draw * total  # strictly below the total: picks a move whose weight is positive
+    pick = 3
+    cum = 0.0
+    for m in range(4):
+        cum += p[m]
+        if x < cum:
+            pick = m
+            break
+    for m in range(4):
+        p[m] /= total
+    return pick
 
 
-def logit_pick(s: WorldState, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One move per dyad and world, drawn with weights exp(U / temperature): (pick, w, total)."""
-    temp = s.rules["temperature"][None, :, None]
-    best = u.max(axis=0)
-    if (temp > 0).all():
-        with np.errstate(invalid="ignore"):
-            z = (u - best) * (np.float32(1) / temp)
-    else:  # temperature 0: always the best move (ties split evenly)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            z = np.where(
-                temp > 0, (u - best) / np.maximum(temp, 1e-9), np.where(u >= best, 0.0, -np.inf)
-            )
-    w = np.exp(z, dtype=np.float32)
-    cum = np.empty_like(w)
-    cum[0] = w[0]
-    for k in range(1, len(MOVES)):
-        cum[k] = cum[k - 1] + w[k]
-    total = cum[-1]
-    # a draw strictly below the total picks a move whose weight is positive, hence a valid one
-    draw = np.minimum(s.rng.random(total.shape, dtype=np.float32) * total, np.nextafter(total, 0))
-    pick = (draw >= cum[0]).astype(np.int16)
-    for k in range(1, len(MOVES) - 1):
-        pick += draw >= cum[k]
-    return pick, w, total
+@numba.njit(cache=True, parallel=True)
+def kernel(
+    rung: np.ndarray, highest: np.ndarray, w: np.ndarray, cap: np.ndarray,
+    lay_shape: np.ndarray, lay_table: np.ndarray, owner: np.ndarray, sign: np.ndarray,
+    tables: np.ndarray, top: int, temperature: np.ndarray, key: np.ndarray, turn: int,
+    world: np.ndarray, explain: bool, shown: np.ndarray, prob: np.ndarray, util: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """New rung and picked move (R, P) of every dyad in every world; when ``explain``, every
+    term (T, M, R, P), probability and utility (M, R, P) too."""
+    R, P = rung.shape
+    new = np.empty((R, P), dtype=np.int8)
+    pick = np.empty((R, P), dtype=np.int8)
+    for r in numba.prange(R):
+        u = np.empty(4)
+        p = np.empty(4)
+        pre = streams.prefix(key, streams.CHOICE, world[r], turn)
+        temp = float(temperature[r])
+        for d in range(P):
+            cur = int(rung[r, d])
+            _utilities(
+                u, shown, r, d, cur, int(highest[r, d]), w, cap,
+                lay_shape, lay_table, owner, sign, tables, top, explain,
+            )  # fmt: skip
+            k = _logit(u, temp, streams.uniform(pre, d), p)
+            pick[r, d] = k
+            new[r, d] = cur + k - 1
+            if explain:
+                for m in range(4):
+                    prob[m, r, d] = p[m]
+                    util[m, r, d] = u[m]
+    return new, pick
 
 
 def decide(
-    s: WorldState,
-    c: CompiledScenario,
-    terms: tuple[UtilityTerm, ...],
-    dyads: np.ndarray,
-    explain: bool = False,
+    s: WorldState, c: CompiledScenario, terms: tuple[UtilityTerm, ...], explain: bool = False
 ) -> Decision:
-    """Score the four moves on ``dyads`` for every world and sample one per dyad and world."""
-    m = candidates(s, c, dyads)
-    u, shown = utility(s, c, terms, m, explain)
-    highest = s.highest_rung[:, dyads].astype(np.int16)
-    up = MOVES > 0  # only moves up can break a doctrine mask; holding or de-escalating never does
-    u[up] = np.where(m.current[None] + MOVES[up][:, None, None] <= highest[None], u[up], -np.inf)
-    valid = np.isfinite(u)
-    pick, w, total = logit_pick(s, u)
-    new = (m.current + MOVES[pick]).astype(np.int8)
+    """Score the four moves on every dyad of every world and sample one per dyad and world."""
+    lay = layout(c, terms)
+    w, cap = weights(s, terms)
+    R, P = s.rung.shape
+    full = (len(terms), M, R, P) if explain else (1, 1, 1, 1)
+    shown = np.zeros(full)
+    prob = np.zeros(full[1:])
+    util = np.zeros(full[1:])
+    new, pick = kernel(
+        s.rung, s.highest_rung, w, cap, lay.shape, lay.table, lay.owner, lay.sign, lay.tables,
+        c.top, s.rules["temperature"], s.key, s.turn, s.world, explain, shown, prob, util,
+    )  # fmt: skip
     if not explain:
-        return Decision(rung=new, prob=None, terms=None, valid=valid)
-    shown.update(utility=u, pick=pick, prob_all=w / total)
-    prob = np.take_along_axis(w, pick[None], 0)[0] / total
-    return Decision(rung=new, prob=prob, terms=shown, valid=valid)
+        return Decision(rung=new, prob=None, terms=None, valid=None)
+    out = {t.name: shown[i] for i, t in enumerate(terms)}
+    out.update(utility=util, pick=pick, prob_all=prob)
+    chosen = np.take_along_axis(prob, pick[None].astype(np.int64), 0)[0]
+    return Decision(rung=new, prob=chosen, terms=out, valid=np.isfinite(util))
 
 
 class LogitChoice(RuleFamily):

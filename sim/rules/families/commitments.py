@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import streams
 from sim.rules.compile import LEVEL, THREE_NEW_CONDITIONS, TREATY, CompiledScenario
 from sim.rules.events import Event
 from sim.rules.families import alliance_decisions
 from sim.rules.family import RuleFamily
-from sim.rules.state import F32, WorldState
+from sim.rules.state import WorldState
 from sim.scenario.schema import SUPPORT_LEVELS
 
 
@@ -69,7 +70,7 @@ class Commitments(RuleFamily):
         prior honours it where the draw is below the credibility (alliance_decisions decides when the
         trigger fires)."""
         R, K = s.worlds, len(c.link_g)
-        s.honour_draw = s.rng.random((R, K), dtype=F32)
+        s.honour_draw = streams.uniforms(s.key, streams.HONOUR, 0, s.world, K)
         s.honoured = s.honour_draw < s.credibility
         s.triggered = np.zeros((R, K), dtype=bool)
         s.support = np.zeros((R, K), dtype=np.int8)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import streams
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.family import RuleFamily
@@ -34,9 +35,10 @@ class Injects(RuleFamily):
         """Draw once per world whether each inject fires when its turn comes."""
         R = s.worlds
         lots = []
-        for name in c.scenario.injects:
-            u = s.rng.random(R)  # drawn before the probability is sampled (order of draws)
-            lots.append(u < c.uncertain.draw(f"injects.{name}.probability", s.rng, R, s.sampled))
+        u = streams.uniforms64(s.key, streams.INJECT, 0, s.world, len(c.scenario.injects))
+        for i, name in enumerate(c.scenario.injects):
+            p = c.uncertain.draw(f"injects.{name}.probability", s.rng, R, s.sampled)
+            lots.append(u[:, i] < p)
         s.inject_happens = np.stack(lots, axis=1) if lots else np.zeros((R, 0), dtype=bool)
         s.inject_fired = np.zeros((R, len(lots)), dtype=bool)
 

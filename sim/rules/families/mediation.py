@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import streams
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.family import RuleFamily
@@ -93,7 +94,8 @@ class Mediation(RuleFamily):
         weekly = s.rules["mediation_rate"][:, None, None] * standing(s, c, P)
         chance = per_turn(weekly, turn_weeks(c.scenario)) * neutral
         p_med = 1.0 - np.prod(1.0 - chance, axis=1)
-        start = open_ & ~s.mediated & (s.rng.random(p_med.shape, dtype=F32) < p_med)
+        draw = streams.uniforms(s.key, streams.MEDIATION, s.turn, s.world, P.size)
+        start = open_ & ~s.mediated & (draw < p_med)
         s.mediated |= start
         stronger = np.maximum(s.power[:, P.i], s.power[:, P.j])[:, None, :]
         ratio = s.rules["imposition_ratio"][:, None, None]

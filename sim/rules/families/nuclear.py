@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.family import Candidates, RuleFamily, UtilityTerm
+from sim.rules.family import RuleFamily, UtilityTerm, per_rung
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import NUCLEAR_DOCTRINES, declared
 
@@ -50,10 +50,9 @@ def update_nuclear(s: WorldState, c: CompiledScenario) -> None:
     s.last_resort_weight = (s.rules["last_resort"][:, None] * weight).astype(F32)
 
 
-def last_resort(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
-    """Value of the candidate rung if nuclear (zero on every other rung)."""
-    nuclear = np.concatenate([[False], nuclear_rungs(c), [False, False]])[m.index]
-    return s.last_resort_weight[:, m.dyads] * nuclear
+def nuclear_table(c: CompiledScenario) -> np.ndarray:
+    """1 on the nuclear rungs, padded like the other rung tables (value of the candidate rung)."""
+    return np.concatenate([[0.0], nuclear_rungs(c), [0.0, 0.0]]).astype(F32)
 
 
 class Nuclear(RuleFamily):
@@ -67,7 +66,7 @@ class Nuclear(RuleFamily):
         UtilityTerm(
             "last_resort",
             +1,
-            last_resort,
+            (per_rung(lambda s: s.last_resort_weight, nuclear_table),),
             "last_resort · E: nuclear answer to nuclear use, or first use with existence at stake",
             NUCLEAR_DOCTRINES,
         ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import streams
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import RuleFamily
 from sim.rules.state import F32, WorldState
@@ -24,7 +25,7 @@ class Perception(RuleFamily):
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
         """Each world sees every rival's resolve once, with noise."""
-        noise = s.rng.standard_normal((s.worlds, len(c.src)), dtype=F32)
+        noise = streams.normals(s.key, streams.RESOLVE, 0, s.world, len(c.src))
         s.perceived_resolve = np.clip(
             s.resolve[:, c.dst] + s.rules["resolve_noise"][:, None] * noise, 0, 1
         ).astype(F32)
@@ -35,7 +36,7 @@ class Perception(RuleFamily):
         if s.observed_turn == s.turn:
             return
         s.observed_turn = s.turn
-        noise = s.rng.standard_normal(s.rung.shape, dtype=F32)
+        noise = streams.normals(s.key, streams.OBSERVE, s.turn, s.world, len(c.src))
         s.perceived_rung = s.rung.astype(F32) + s.rules["observation_noise"][:, None] * noise
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import streams
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.families.bargaining import fights_for_survival
@@ -77,8 +78,9 @@ def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
     concede = np.where(out_a ^ out_b, col("concession_rate"), 0.0)
     impose = np.where(s.imposer & (level >= c.first_force), col("imposition_rate"), 0.0)
     p_i, p_s, p_c = (per_turn(x, weeks) for x in (impose, settle, concede))
-    u = s.rng.random(open_.shape, dtype=F32)
-    formal = s.mediated | (s.rng.random(open_.shape, dtype=F32) < col("direct_agreement"))
+    u = streams.uniforms(s.key, streams.SETTLE, s.turn, s.world, P.size)
+    direct = streams.uniforms(s.key, streams.FORMAL, s.turn, s.world, P.size)
+    formal = s.mediated | (direct < col("direct_agreement"))
     imposed = open_ & (u < p_i)
     settled = open_ & ~imposed & (u < p_i + p_s)
     conceded = open_ & ~imposed & ~settled & (u < p_i + p_s + p_c)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import streams
 from sim.rules.compile import LEVEL, CompiledScenario
 from sim.rules.events import Event
 from sim.rules.family import RuleFamily
@@ -35,8 +36,8 @@ from sim.scenario.rule_parameters import declared
 
 THEATRE, INJECT, CHAIN = 0, 1, 2
 RULE_CODE = {name: SOURCE_GROUPS.index(name) for name in HORIZONTAL}
-EXPOSURE = "theatre.exposure"  # (3, R, P) hazard accumulated by each rule (family array)
-CLOCK = "theatre.clock"  # (3, R, P) exponential draws: a rule activates once exposure passes it
+EXPOSURE = "theatre.exposure"  # (R, 3, P) hazard accumulated by each rule (family array)
+CLOCK = "theatre.clock"  # (R, 3, P) exponential draws: a rule activates once exposure passes it
 USED = "theatre.used_force"  # (R, P) bool: the dyad's peak is a force rung (as last seen)
 FIRST = "theatre.first_use"  # (R, P) bool: the source used force before the target did
 CHAIN_SUPPORT = "theatre.chain_support"  # (R, P) int8: support behind a chain dyad (-1: none)
@@ -166,8 +167,8 @@ def horizontal(s: WorldState, c: CompiledScenario) -> None:
         if not holds.any():
             continue
         rate = s.rules[name][:, None] * scale
-        exposure[r] += np.where(holds & s.alive[:, None], rate, F32(0))
-        activate(s, c, holds & (exposure[r] >= clock[r]), RULE_CODE[name])
+        exposure[:, r] += np.where(holds & s.alive[:, None], rate, F32(0))
+        activate(s, c, holds & (exposure[:, r] >= clock[:, r]), RULE_CODE[name])
 
 
 def cap_dormant(s: WorldState, c: CompiledScenario) -> None:
@@ -196,8 +197,10 @@ class Theatre(RuleFamily):
         s.crisis = np.full(R, t.crisis_at_start, dtype=bool)
         s.active = np.broadcast_to(start, s.rung.shape).copy()
         s.activated_by = np.where(s.active, np.int8(THEATRE), np.int8(-1)).astype(np.int8)
-        shape = (len(HORIZONTAL), *s.rung.shape)
-        s.family_arrays[CLOCK] = -np.log1p(-s.rng.random(shape, dtype=F32))
+        R, H, P = s.worlds, len(HORIZONTAL), len(c.src)
+        shape = (R, H, P)
+        u = streams.uniforms(s.key, streams.THEATRE, 0, s.world, H * P).reshape(shape)
+        s.family_arrays[CLOCK] = -np.log1p(-u)
         s.family_arrays[EXPOSURE] = np.zeros(shape, dtype=F32)
         s.family_arrays[USED] = s.peak >= c.first_force
         s.family_arrays[FIRST] = s.family_arrays[USED] & ~s.family_arrays[USED][:, c.reverse]

@@ -2,8 +2,8 @@
 
 ``update`` computes, once per turn for every dyad and world, the weight of each term (deterrence
 and costs from the coalition, pressure and obligations from commitments, domestic opinion from
-threat). Each ``UtilityTerm`` then turns its weight into a value per candidate move; the choice
-family adds the terms in registry order (then within a family in declaration order).
+threat). Each ``UtilityTerm`` declares its parts (weight x shape of the candidate rung); the choice
+family's kernel adds the terms in registry order (then within a family in declaration order).
 """
 
 from __future__ import annotations
@@ -12,7 +12,15 @@ import numpy as np
 
 from sim.rules.compile import CompiledScenario
 from sim.rules.families.threat import max_threat
-from sim.rules.family import Candidates, RuleFamily, UtilityTerm
+from sim.rules.family import (
+    RuleFamily,
+    UtilityTerm,
+    backing_down,
+    capped,
+    fraction,
+    move_size,
+    per_rung,
+)
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
 
@@ -64,49 +72,25 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
     s.domestic_weight = (3.0 * s.domestic_constraint * relax)[:, c.src].astype(F32)
 
 
-def gain(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
-    """Coercive value of the claim at the candidate rung, after deterrence."""
-    return s.gain_weight[:, m.dyads] * m.tables.gain[m.index]
+def _rule(name: str):
+    """The per-world weight of rule parameter ``name``."""
+    return lambda s: s.rules[name]
 
 
-def domestic(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
-    """Public reluctance, in proportion to the rung."""
-    return s.domestic_weight[:, m.dyads] * m.fraction
-
-
-def cost(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
-    """Escalation cost of the rung (ladder), against the balance with the rival's coalition."""
-    return s.cost_weight[:, m.dyads] * m.tables.cost[m.index]
-
-
-def economic(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
-    """Sea-lane exposure to blockade rungs and trade exposure to sanctions rungs."""
-    return (
-        s.blockade_weight[:, m.dyads] * m.tables.blockade[m.index]
-        + s.sanctions_weight[:, m.dyads] * m.tables.sanctions[m.index]
-    )
-
-
-def response(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
-    """Answering the rival's (perceived) pressure in kind, up to its rung."""
-    return s.response_weight[:, m.dyads] * np.minimum(
-        m.fraction, s.pressure[:, m.dyads] * m.top_inv
-    )
-
-
-def obligation(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
-    """Honouring a fired commitment, up to the attacker's rung on the partner."""
-    return s.obligation_weight[:, m.dyads] * np.minimum(
-        m.fraction, s.obligation_rung[:, m.dyads] * m.top_inv
-    )
-
-
-def inertia(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
-    """Status-quo bias, and backing down costs face in proportion to the rung left."""
-    moves = m.moves
-    value = s.rules["inertia"][None, :, None] * np.abs(moves).astype(np.float32)[:, None, None]
-    face = (s.rules["audience_cost"][:, None] * m.current * m.top_inv)[None]
-    return value + (moves < 0)[:, None, None] * face
+# each term's parts: weight x shape of the candidate rung L (sim/rules/family.py)
+GAIN = (per_rung(lambda s: s.gain_weight, lambda c: c.rung_tables.gain),)  # gain . g(L)
+DOMESTIC = (fraction(lambda s: s.domestic_weight),)  # public reluctance . L/top
+COST = (per_rung(lambda s: s.cost_weight, lambda c: c.rung_tables.cost),)  # cost . c(L)
+ECONOMIC = (  # sea-lane exposure to blockade rungs, trade exposure to sanctions rungs
+    per_rung(lambda s: s.blockade_weight, lambda c: c.rung_tables.blockade),
+    per_rung(lambda s: s.sanctions_weight, lambda c: c.rung_tables.sanctions),
+)
+RESPONSE = (capped(lambda s: s.response_weight, lambda s: s.pressure),)  # up to the rival's rung
+OBLIGATION = (capped(lambda s: s.obligation_weight, lambda s: s.obligation_rung),)
+INERTIA = (  # status-quo bias; backing down costs face in proportion to the rung left
+    move_size(_rule("inertia")),
+    backing_down(_rule("audience_cost")),
+)
 
 
 class Utility(RuleFamily):
@@ -131,14 +115,14 @@ class Utility(RuleFamily):
         UtilityTerm(
             "gain",
             +1,
-            gain,
+            GAIN,
             "gain · g(L): coercive value of the claim, after deterrence",
             "Schelling (1966); Huth (1988); " + MULTIPLIERS,
         ),
         UtilityTerm(
             "domestic",
             -1,
-            domestic,
+            DOMESTIC,
             "domestic · L/top: public reluctance, relaxed by threat",
             "seed 000: 'the reluctance of the Japanese public opinion in the military universe'",
             listed_before="inertia",
@@ -146,35 +130,35 @@ class Utility(RuleFamily):
         UtilityTerm(
             "cost",
             -1,
-            cost,
+            COST,
             "cost · c(L): escalation cost against the rival's coalition",
             "Kahn, On Escalation (1965) for the ladder; costs: assumption",
         ),
         UtilityTerm(
             "economic",
             -1,
-            economic,
+            ECONOMIC,
             "economic(L): sea-lane (blockade) and trade (sanctions) exposure",
             "seed 000: maritime routes; trade dependence from the library's economic ties",
         ),
         UtilityTerm(
             "response",
             +1,
-            response,
+            RESPONSE,
             "resp · min(L, press)/top: answer the rival in kind",
             "Richardson (1960); UN Charter, Art. 51 (self-defence)",
         ),
         UtilityTerm(
             "obligation",
             +1,
-            obligation,
+            OBLIGATION,
             "oblig · min(L, obligation level)/top: honour a fired commitment",
             "seed 000 (alliances and partners); " + MULTIPLIERS,
         ),
         UtilityTerm(
             "inertia",
             -1,
-            inertia,
+            INERTIA,
             "inertia · |move| + audience · [move < 0] · L_now/top: status quo, audience costs",
             "Fearon (1994); inertia: assumption",
         ),

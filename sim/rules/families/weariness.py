@@ -10,26 +10,41 @@ weight as part of the cost of continuing.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.family import Candidates, RuleFamily, UtilityTerm
+from sim.rules.family import RuleFamily, UtilityTerm, fraction
 from sim.rules.pairs import turn_weeks
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import MUELLER, declared
 
 
-def war_weariness(s: WorldState, c: CompiledScenario, m: Candidates) -> np.ndarray:
-    """Weariness of the dyad's source times the candidate rung's share of the ladder."""
-    return s.weariness_weight[:, m.dyads] * m.fraction
-
-
 def borne(s: WorldState, c: CompiledScenario) -> np.ndarray:
     """(R, N) ladder cost of this turn's rungs: held by each actor, and force aimed at it."""
-    cost = c.rung_cost[s.rung.astype(np.int64)].astype(F32)  # (R, P)
-    eye = np.eye(c.n_actors, dtype=F32)
-    attacked = np.where(s.rung >= c.first_force, cost, F32(0))
-    return (cost @ eye[c.src] + attacked @ eye[c.dst]).astype(F32)
+    cost = np.asarray(c.rung_cost, dtype=np.float64)
+    return _borne(s.rung, cost, c.src, c.dst, c.first_force, c.n_actors)
+
+
+@numba.njit(cache=True)
+def _borne(
+    rung: np.ndarray, cost: np.ndarray, src: np.ndarray, dst: np.ndarray, force: int, n: int
+) -> np.ndarray:
+    """The kernel of ``borne``: one pass over each world's dyads, summed in float64 in dyad order
+    (a matrix product's order would depend on the BLAS library)."""
+    R, P = rung.shape
+    out = np.empty((R, n), dtype=np.float32)
+    acc = np.empty(n)
+    for r in range(R):
+        acc[:] = 0.0
+        for d in range(P):
+            k = int(rung[r, d])
+            acc[src[d]] += cost[k]
+            if k >= force:
+                acc[dst[d]] += cost[k]
+        for i in range(n):
+            out[r, i] = acc[i]
+    return out
 
 
 class Weariness(RuleFamily):
@@ -43,7 +58,7 @@ class Weariness(RuleFamily):
         UtilityTerm(
             "war_weariness",
             -1,
-            war_weariness,
+            (fraction(lambda s: s.weariness_weight),),
             "weariness · ln(1 + C_i) · L/top: costs borne so far make every rung worth less",
             MUELLER,
             listed_before="inertia",

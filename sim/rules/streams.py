@@ -1,0 +1,142 @@
+"""Counter-based random streams: every draw is a pure function of (key, site, world, turn, index).
+
+``key`` comes from the block's generator (itself seeded by the block's ``SeedSequence``), ``site``
+names the rule that draws (the constants below), ``world`` is the world's index in its block,
+``turn`` the turn and ``index`` the dyad, pair, link or inject. No draw depends on which thread or in
+what order worlds are played, so results are the same on one thread or many, and a block may drop
+its ended worlds without changing the others (DESIGN.md, "A compiled kernel").
+
+The hash is two independent 32-bit lanes of Wellons' ``lowbias32`` mixer, chained over the five
+inputs (64 bits of output; a collision needs both lanes to collide). It uses only integer arithmetic
+that is exact in Python (``NUMBA_DISABLE_JIT=1``) and in numba's int64 (every product is masked to
+its low 32 bits at once), so compiled and plain runs draw the same numbers.
+Source: C. Wellons, "Prospecting for hash functions" (2018), lowbias32 constants.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+M32 = 0xFFFFFFFF
+SALT_A = 0x9E3779B9  # assumption: any two distinct odd salts separate the lanes
+SALT_B = 0x85EBCA6B
+TWO_PI = 2.0 * math.pi
+
+# draw sites: one per rule that draws (changing a number changes every result of that rule)
+CHOICE = 1  # the logit's uniform per dyad and turn (choice)
+OBSERVE = 2  # observation noise per dyad and turn (perception)
+RESOLVE = 3  # perceived resolve per dyad, once (perception)
+HONOUR = 4  # the link's fixed uniform, once (commitments)
+INJECT = 5  # whether an inject fires, once (injects)
+BASING = 6  # whether hosts grant basing, once per alliance (basing)
+THEATRE = 7  # exponential clocks of horizontal escalation, once (theatre)
+MEDIATION = 8  # a third party starts mediating a pair (mediation)
+SETTLE = 9  # a pair's confrontation ends this turn (settlement)
+FORMAL = 10  # a settlement is a formal agreement (settlement)
+
+__all__ = [
+    "key_of",
+    "normal",
+    "normals",
+    "prefix",
+    "uniform",
+    "uniform64",
+    "uniforms",
+    "uniforms64",
+]
+
+
+@numba.njit(cache=True, inline="always")
+def _mix(x: int) -> int:
+    """lowbias32: a 32-bit integer hash with low bias (all arithmetic exact mod 2**32)."""
+    x ^= x >> 16
+    x = (x * 0x7FEB352D) & M32
+    x ^= x >> 15
+    x = (x * 0x846CA68B) & M32
+    x ^= x >> 16
+    return x
+
+
+def key_of(rng: np.random.Generator) -> np.ndarray:
+    """The two 32-bit lane keys of a block, drawn once from its generator (int64, shape (2,))."""
+    return rng.integers(0, 2**32, size=2, dtype=np.int64)
+
+
+@numba.njit(cache=True)
+def prefix(key: np.ndarray, site: int, world: int, turn: int) -> tuple[int, int]:
+    """Both lanes' state after (key, site, world, turn): what every draw of one world at one site
+    and turn shares (a kernel computes it once per world and turn)."""
+    a = _mix((int(key[0]) ^ SALT_A) & M32)
+    b = _mix((int(key[1]) ^ SALT_B) & M32)
+    a = _mix(a ^ (int(site) & M32))
+    b = _mix(b ^ (int(site) & M32))
+    a = _mix(a ^ (int(world) & M32))
+    b = _mix(b ^ (int(world) & M32))
+    a = _mix(a ^ (int(turn) & M32))
+    b = _mix(b ^ (int(turn) & M32))
+    return a, b
+
+
+@numba.njit(cache=True, inline="always")
+def _bits(pre: tuple[int, int], index: int) -> tuple[int, int]:
+    """The two 32-bit outputs of draw ``index`` after a prefix."""
+    return _mix(pre[0] ^ (int(index) & M32)), _mix(pre[1] ^ ((int(index) + SALT_A) & M32))
+
+
+@numba.njit(cache=True)
+def uniform(pre: tuple[int, int], index: int) -> float:
+    """A uniform in [0, 1) with 24 random bits (exactly representable as a float32)."""
+    a, _ = _bits(pre, index)
+    return (a >> 8) * (1.0 / 16777216.0)
+
+
+@numba.njit(cache=True)
+def uniform64(pre: tuple[int, int], index: int) -> float:
+    """A uniform in [0, 1) with 53 random bits."""
+    a, b = _bits(pre, index)
+    return ((a << 21) | (b >> 11)) * (1.0 / 9007199254740992.0)
+
+
+@numba.njit(cache=True)
+def normal(pre: tuple[int, int], index: int) -> float:
+    """A standard normal (Box-Muller on the two lanes; float64 arithmetic in both modes)."""
+    a, b = _bits(pre, index)
+    u1 = (a + 1.0) * (1.0 / 4294967296.0)  # (0, 1]
+    u2 = b * (1.0 / 4294967296.0)
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(TWO_PI * u2)
+
+
+@numba.njit(cache=True)
+def uniforms(key: np.ndarray, site: int, turn: int, world: np.ndarray, n: int) -> np.ndarray:
+    """(R, n) float32 uniforms of ``world`` (the worlds' indices) at one site and turn."""
+    out = np.empty((world.shape[0], n), dtype=np.float32)
+    for r in range(world.shape[0]):
+        pre = prefix(key, site, world[r], turn)
+        for i in range(n):
+            out[r, i] = uniform(pre, i)
+    return out
+
+
+@numba.njit(cache=True)
+def uniforms64(key: np.ndarray, site: int, turn: int, world: np.ndarray, n: int) -> np.ndarray:
+    """(R, n) float64 uniforms with 53 random bits."""
+    out = np.empty((world.shape[0], n), dtype=np.float64)
+    for r in range(world.shape[0]):
+        pre = prefix(key, site, world[r], turn)
+        for i in range(n):
+            out[r, i] = uniform64(pre, i)
+    return out
+
+
+@numba.njit(cache=True)
+def normals(key: np.ndarray, site: int, turn: int, world: np.ndarray, n: int) -> np.ndarray:
+    """(R, n) float32 standard normals."""
+    out = np.empty((world.shape[0], n), dtype=np.float32)
+    for r in range(world.shape[0]):
+        pre = prefix(key, site, world[r], turn)
+        for i in range(n):
+            out[r, i] = normal(pre, i)
+    return out
