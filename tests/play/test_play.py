@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -155,7 +156,9 @@ def test_terminal_game_plays_to_the_end_with_scripted_input(tmp_path: Path) -> N
     )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "=== Turn 8 ===" in out and "Outcome:" in out
+    turns = [int(t) for t in re.findall(r"=== Turn (\d+) ===", out)]
+    assert turns and turns == list(range(1, len(turns) + 1)) and max(turns) <= 8
+    assert "Outcome:" in out
     assert "simulated games did" in out
     assert "Japan toward China" in out and "1. " in out
     assert Game.replay(transcript).outcome in out

@@ -62,8 +62,13 @@ def test_a_world_that_ends_is_no_longer_played() -> None:
 
 
 def test_without_the_crisis_ending_rules_crises_only_stop_at_the_limit() -> None:
+    # every rate off: a crisis runs to the limit, unless a use of force went unanswered and the
+    # pair went quiet (acquiescence has no rate: it reads what happened)
     r = played(STANDOFF, **ENDLESS).results()
-    assert set(r["ending"]) == {"still_running"}
+    assert set(r["ending"]) <= {"still_running", "unilateral_concession"}
+    early = r["ending"] == "unilateral_concession"
+    one_sided = r["fought.Bigland.Smallland"] ^ r["fought.Smallland.Bigland"]
+    assert one_sided[early].all()
     assert share(played(STANDOFF).results(), "still_running") < 0.5
 
 
@@ -113,6 +118,7 @@ def test_a_crisis_that_stays_at_protests_fades_after_the_fade_weeks() -> None:
         "rules.settlement_rate": 0,
         "rules.concession_rate": 0,
         "rules.observation_noise": 0,
+        "rules.temperature": 0.05,  # a quiet world: nearly no random moves up
         "rules.fade_weeks": 3,
     }
     r = played(STANDOFF, R=200, seed=19, **quiet).results()
@@ -149,7 +155,8 @@ def test_an_unanswered_use_of_force_that_goes_quiet_is_the_victims_concession() 
     m = played(EC121, **ENDLESS)
     r = m.results()
     conceded = r["ending"] == "unilateral_concession"
-    assert conceded.any() and set(r["ending"]) <= {"unilateral_concession", "still_running"}
+    unanswered = r["fought.DPRK1969.US"] & ~r["fought.US.DPRK1969"]
+    assert conceded.any() and "faded" not in set(r["ending"][unanswered])
     # the shootdown went unanswered in every such world: the US never used force on the DPRK
     assert not r["fought.US.DPRK1969"][conceded].any()
     assert r["fought.DPRK1969.US"][conceded].all()

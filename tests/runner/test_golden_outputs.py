@@ -52,17 +52,17 @@ RUN_ARGS = ["--runs", "400", "--block", "200", "--workers", "1", "--seed", "11",
 
 # byte hashes of outcomes.parquet (re-record when the file's encoding changes on purpose)
 OUTCOMES_BYTES: dict[str, str] = {
-    "korean_peninsula_crisis.yaml": "115deadb2333d3751f48c690151656f6a4b3306b41f6091c17d75c1236a944c4",
-    "kuril_incident.yaml": "97c9fc67c9845dfb99f0e050e99c17e50eea1bcb80bae9114ca8227510f3b6e6",
+    "korean_peninsula_crisis.yaml": "f6b1580a2793d9102558b2087aa5062c5c0e6544e332d40e898722afff0700a2",
+    "kuril_incident.yaml": "533caf07f924a8e60394dde5b537a8fdb3452278c91976e19a6eb286c26e3d29",
     "sea_of_japan_incident.yaml": "c04fe42d768c3583604328ab3b18212a24384cd6c8e6d8a0b267972d4dddd2e8",
-    "senkaku_grey_zone.yaml": "0bdd53ac5a9f0ea43d3e21f42430f50b6b8039e9dc9f4dceb928f97e7c14c259",
-    "taiwan_contingency.yaml": "05123393c24e712e7ae62a1649564334b9202fdb2ad4e4ddcc79020a0f90a599",
+    "senkaku_grey_zone.yaml": "81109a7fd0e44c40f8b60fc1b072af46169e07983c16bc0943585aceeadb3185",
+    "taiwan_contingency.yaml": "50ab778bbcfcda068aca67b53af1627569507e692e4e7a8c55ed1153300794fb",
 }
 # per-column content fingerprints of outcomes.parquet (must not change: the model's results)
 OUTCOMES_CONTENT: dict[str, dict[str, str]] = {
     "korean_peninsula_crisis.yaml": {
         "block": "d4cfb5beb867736f1841518533edf051bc52fb127870042802f27da10f634603",
-        "ending": "19a590fc17e6909852d487d65785df8eef6eea5d33af03b09c3a6e4d1294c3d2",
+        "ending": "f66944195105d5ca1955f9ac56a027a148a6b7968e4c0143db489461dac6bc94",
         "ending_turn": "c9a7c220e3e49fcad3c9df75ab7c06208d184b2151ec9a25e9f02566157e50db",
         "fought.Australia.China": "eac71465aaf3d9246713fe68eeb9dbfe8add70b5ee6274e41adc309ece872517",
         "fought.Australia.NorthKorea": "8307ec5ae17d7a85d900f3724a2a23f8d5fe52117878967018064b02aed5a3bc",
@@ -230,7 +230,7 @@ OUTCOMES_CONTENT: dict[str, dict[str, str]] = {
     },
     "kuril_incident.yaml": {
         "block": "d4cfb5beb867736f1841518533edf051bc52fb127870042802f27da10f634603",
-        "ending": "d1d29b5b1c541f6e614aef431be90a7c4a9fde3a424eae23419bf9f01c84c8e1",
+        "ending": "a54792b0eb14267e3274e4525deb3c25180b77c8ceabfa9f87cdd5a09f7745a7",
         "ending_turn": "98a68dcd8d0c0c082c6c9d06de186bff06f48b5b5e6a1d74a7adebb6babdc004",
         "fought.Japan.Russia": "80a2b2030f568447e94915380f988106f0841328e73be1a3cc93a6555441dcc4",
         "fought.Russia.Japan": "7f497f4cf639c65a364a3ef321d5fb09011087d29427f23ee58d41271c2d32d3",
@@ -431,7 +431,7 @@ OUTCOMES_CONTENT: dict[str, dict[str, str]] = {
     },
     "senkaku_grey_zone.yaml": {
         "block": "d4cfb5beb867736f1841518533edf051bc52fb127870042802f27da10f634603",
-        "ending": "83c2efc98885e0b88cafe267e0a91c105e6c52567fa9ebcec17ddee5c20fd2f6",
+        "ending": "e568c267101524406f5196d6f18b070147e5690d7f60ac7807bffe5f9340e327",
         "ending_turn": "bb8d4c6531e7c4b6f095e8e105e8d0b8d00872aad05ebafc03af02b77d38eb0b",
         "fought.Australia.China": "eac71465aaf3d9246713fe68eeb9dbfe8add70b5ee6274e41adc309ece872517",
         "fought.Australia.NorthKorea": "fe641a8fcc9c0eb70d25a0e67f15b6dd1b4f427413dc00fb5cc90894deb12936",
@@ -632,7 +632,7 @@ OUTCOMES_CONTENT: dict[str, dict[str, str]] = {
     },
     "taiwan_contingency.yaml": {
         "block": "d4cfb5beb867736f1841518533edf051bc52fb127870042802f27da10f634603",
-        "ending": "dfe3970e8f958bf9f04ce8feafb51667db3889f2f01ccc25d5e41722b0c55605",
+        "ending": "5412f084f694490a3061b0d728b4a7ad8cc3287da5599b8e949b7d703ae157a4",
         "ending_turn": "87e0f613fda6f95f2fa79491873eef589e72b4fbaf0d720f1b0151c64c6e51b5",
         "fought.Australia.China": "eac71465aaf3d9246713fe68eeb9dbfe8add70b5ee6274e41adc309ece872517",
         "fought.Australia.NorthKorea": "fe641a8fcc9c0eb70d25a0e67f15b6dd1b4f427413dc00fb5cc90894deb12936",
@@ -886,21 +886,21 @@ OUTCOMES_CONTENT: dict[str, dict[str, str]] = {
         "violence": "2dfe5c5a7978570e6101e13d8b28e89ff9bd8d10562a8fb65d57e31d5cf9da98",
     },
 }
-SWEEP_BYTES: str = "66e3cb9d2ca84914adee82d9e6abe4ed097923e17218e604b13d22694f511c1d"
+SWEEP_BYTES: str = "635d889b33d55c579ce0c4926531e781f9ca16fe0be493921794ca9efb76896f"
 SWEEP_CONTENT: dict[str, str] = {
     "actors.China.resolve": "102a837ff9cc1a4321ad1096acb6213a7675763d28e85154347fa0501b36a31a",
-    "calm.count": "4165720529183ba7defb430ddec9218fd004ade7c9bca737066894182503dbdb",
-    "calm.hi": "5d04a5b34f0c78a175f6b5e468d400f2bc3726d661f84efcb3abde27e5ca2b84",
-    "calm.lo": "35adddc63cdf9f580e14eb7b3b6b02d7096f389f4990fdb2f7027f42895f3b43",
-    "calm.share": "ec2499f0150e874c826ec65973c1d9cd1f34014c275bc204fbe3f89048a5ca59",
-    "china_attacks_japan.count": "08ff21a719607a2f177ccc446fbaa0ce8865db909cf5199edb652c582930708f",
-    "china_attacks_japan.hi": "d86ab4f82ea22024b7c399d35724ace670844902b5dbb7c37486eeab96820022",
-    "china_attacks_japan.lo": "287b08bc6188e7c0ba2194c1fe999f91048522e88f739f7cb3598351508cc8c6",
-    "china_attacks_japan.share": "d5445a3b9d2de2d1557c2163827d577f7bc9942cf25e3ac0eb9bc88542e3d4d0",
-    "coercion.count": "0030aa067973711f0c5bec1e85a33932f86cec2241e7fdd5b60587a61ea3fab6",
-    "coercion.hi": "722dab91192929bf36d9ba9ce4cae053186c74ca11fe236d845a90dab4085fdf",
-    "coercion.lo": "2709083e2895242a075b4adcee7e7bd2993b3e85ca3f7ba057a91f1a3056c9c4",
-    "coercion.share": "c8c7a3a198a41c929b06d446db1fee891a7236f8a31b23a457740c4f2c6c619a",
+    "calm.count": "41aa388aa523109c39ddc378b057d3d754b68a6c7bebf83b2bf4f98740790225",
+    "calm.hi": "ff933b507dff2e8c941664cf4f3e880a6642ca0350bf2b80366e66fba0957403",
+    "calm.lo": "738779704bc2b8d4a73da55ff1b386d66e50138b70ac675d7e9db5197a59d9c5",
+    "calm.share": "8908a0359d3bcb06dfbcd72ce566f035e7338c7c27c632d4500bc2f6f3aee113",
+    "china_attacks_japan.count": "afd5c12030e14f11ba6cd54cc0d5ccfbbcbed300ce1e81c83bda5ac60848ff9d",
+    "china_attacks_japan.hi": "138eda93acdb09337d80b24d4e5de186773cf955d95863c43342e2d1c9e530cf",
+    "china_attacks_japan.lo": "121eab14960e45ddfd667463269fc68429f30108cf21c315e0860a3960af8be9",
+    "china_attacks_japan.share": "f3d274f6061c8915170228640a2edca53b99ba900d94fbba072effdef3e6c4c4",
+    "coercion.count": "9cc9907241651c414d727b1c127da67c6bf4212ef1885021ffe95670c3ddaa36",
+    "coercion.hi": "6ac908a55dfcbc5ff6e144adba2b1305b18371928ed144bd0c7b86887c694caf",
+    "coercion.lo": "5e321f62724ef46ad45e7cad9bfde54156a4965757765169be7510b66349af40",
+    "coercion.share": "69520d4f9d659a0b52830abedfb1f2caa34e1aa8346c2c4b94df03853cd3ba6b",
     "point": "3ca2fa56b750e50128e3992bff86517f00def23f27cb2da49d3f6ff042b7c3d6",
     "relations.us_japan.credibility": "829266c24572c3bedf7c638f9ab1642fa80ec8efd2b04901a0b3273c9761d0ed",
     "us_china_war.count": "349479791257358e0d65fe35ba26273bf074bcc1d8d95057e1b775f16f7a1bf8",

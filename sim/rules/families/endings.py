@@ -56,8 +56,10 @@ def check_stops(s: WorldState, c: CompiledScenario) -> None:
             hit = check(s) & s.alive & ~ending
             s.stop_reason[hit] = i
             s.ending[hit] = stop_ending[i]
-            if stop_ending[i] == FADED:  # calm after an unanswered use of force: acquiescence
-                s.ending[hit & unanswered(s, c)] = CONCESSION
+            if stop_ending[i] == FADED:  # a calm stop: say how the crisis ended, if a rule knows
+                ruled_now = hit & (s.crisis_ending >= 0)  # ended by a rule this very turn
+                s.ending[ruled_now] = s.crisis_ending[ruled_now]
+                s.ending[hit & unanswered(s, c)] = CONCESSION  # acquiescence, not fading
             ending |= hit
     ruled = (s.crisis_ending >= 0) & s.alive & ~ending
     s.stop_reason[ruled] = RULED
