@@ -100,7 +100,9 @@ def WhatIf(token: str, game: Game, version: int) -> None:
     job = job_of(host, "whatif")  # its end bumps the host's version: this card redraws
 
     def run() -> None:
-        changed = [f"rules.{k}={v:g}" for k, v in values.items() if k in scalar and v != scalar[k]]
+        changed = [
+            f"rules.{k}={v:g}" for k, v in values.items() if k in scalar and moved(v, scalar[k])
+        ]
         changed += [line.strip() for line in extra.splitlines() if line.strip()]
         try:
             host.start_whatif(token, changed, runs=max(100, min(int(runs), 100_000)))
@@ -135,6 +137,16 @@ def WhatIf(token: str, game: Game, version: int) -> None:
                 WhatIfResult(job.result)
 
 
+SLIDER_STEP = 0.05
+
+
+def moved(value: float, scenario: float) -> bool:
+    """Whether a slider says something other than the scenario's value. A slider snaps to its
+    step (a calibrated 2.07028 shows as 2.05), so a difference under half a step is the snap, not
+    a change the facilitator asked for."""
+    return abs(value - scenario) > SLIDER_STEP / 2
+
+
 def _rule_sliders(
     rules: Any,
     scalar: dict[str, float],
@@ -156,7 +168,7 @@ def _rule_sliders(
             value=values.get(k, scalar[k]),
             min=0.0,
             max=max(top, float(getattr(rules, k)) * 2),
-            step=0.05,
+            step=SLIDER_STEP,
             on_value=put,
         )
 
