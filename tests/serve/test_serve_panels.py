@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("solara")
 
-from sim.serve.panels import SLIDER_STEP, moved  # noqa: E402
+from sim.serve.panels import SLIDER_STEP, moved
 
 
 def test_a_slider_snapping_a_calibrated_value_to_its_step_is_not_a_change() -> None:
