@@ -168,7 +168,8 @@ REPLICATE_COLUMNS = (
 
 OUTCOMES = File(
     "outcomes.parquet",
-    "One row per replicate (world), in replicate order; one row group per block.",
+    "One row per replicate (world), in replicate order; row groups of whole blocks, at least 65,536 "
+    "rows each (the last may be smaller).",
     (
         Column("replicate", "int64", "Replicate number, 0 to runs − 1."),
         Column(
@@ -211,7 +212,8 @@ DESIGN = File(
 
 POINTS = File(
     "points.parquet",
-    "One row per point, in point order (when the sweep is complete; one row group per batch).",
+    "One row per point, in point order (when the sweep is complete; row groups of whole batches, at "
+    "least 65,536 rows each).",
     (
         Column("point", "int64", "Point number (joins `design.parquet` and `replicates/`)."),
         PARAMETER,

@@ -24,6 +24,7 @@ from helpers import ROOT
 from sim.cli import main
 from sim.model import compiled
 from sim.outputs.stats import mc_standard_error, wilson
+from sim.outputs.tables import ROW_GROUP_ROWS, concat_blocks
 
 PROVOCATION = ROOT / "tests" / "fixtures" / "model" / "senkaku_provocation.yaml"
 TAIWAN = ROOT / "scenarios" / "taiwan_contingency.yaml"
@@ -170,7 +171,7 @@ def test_tables_read_back_with_pandas_and_pyarrow(folder: Path) -> None:
     }
     pf = pq.ParquetFile(folder / "outcomes.parquet")
     assert pf.metadata.num_rows == RUNS
-    assert pf.metadata.num_row_groups == math.ceil(RUNS / BLOCK)  # one row group per block
+    assert pf.metadata.num_row_groups == math.ceil(RUNS / ROW_GROUP_ROWS)  # whole blocks per group
     assert pf.schema_arrow.metadata is None or b"pandas" not in pf.schema_arrow.metadata
 
     traj = pd.read_parquet(folder / "trajectories.parquet")
@@ -240,3 +241,23 @@ def test_rung_columns_read_as_ordered_rung_names(folder: Path) -> None:
     rung = c.rung_names[2]
     a = c.actors[0]
     assert ((df[f"peak.{a}"] >= rung) == (df[f"peak.{a}"].cat.codes >= 2)).all()
+
+
+def test_assembled_tables_group_whole_blocks_into_large_row_groups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # one row group per block made the writer's metadata grow with the number of replicates
+    # (docs/performance.md); consecutive whole blocks now share a group of at least N rows
+    import sim.outputs.tables as tables
+
+    monkeypatch.setattr(tables, "ROW_GROUP_ROWS", 25)
+    blocks = []
+    for b in range(7):  # 7 blocks of 10 rows: groups of 30, 30 and the last 10
+        p = tmp_path / f"b{b}.parquet"
+        pq.write_table(pa.table({"replicate": np.arange(10 * b, 10 * b + 10)}), p)
+        blocks.append(p)
+    out = tmp_path / "all.parquet"
+    assert concat_blocks(blocks, out) == 70
+    meta = pq.ParquetFile(out).metadata
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [30, 30, 10]
+    assert (pq.read_table(out)["replicate"].to_numpy() == np.arange(70)).all()

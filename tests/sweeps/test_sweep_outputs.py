@@ -85,7 +85,7 @@ def test_points_table(sweep_dir: Path) -> None:
 def test_points_table_is_in_batches(sweep_dir: Path) -> None:
     meta = pq.ParquetFile(sweep_dir / "points.parquet").metadata
     assert meta.num_rows == POINTS
-    assert meta.num_row_groups == 3  # one per batch, in batch order
+    assert meta.num_row_groups == 1  # whole batches share a row group of up to 65,536 rows
 
 
 def test_replicates_with_pandas(sweep_dir: Path) -> None:
