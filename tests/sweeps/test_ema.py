@@ -61,7 +61,7 @@ def test_uncertainties_are_the_scenarios_uncertain_parameters(model: ReplicatorM
         assert u.name == ema_name(model.wargame_paths[u.name])
         assert isinstance(u, RealParameter)
         assert (u.lower_bound, u.upper_bound) == dists[model.wargame_paths[u.name]].bounds
-    names = outcome_names(compiled(TAIWAN))
+    names = outcome_names(compiled(TAIWAN).scenario)
     assert [o.name for o in model.outcomes] == names
     assert model.wargame_outcomes == dict(zip(names, names, strict=True))
 
