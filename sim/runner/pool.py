@@ -122,6 +122,8 @@ def _kill(pool: ProcessPoolExecutor) -> None:
     """:func:`stop_now`."""
     procs = list(getattr(pool, "_processes", {}).values())  # the executor keeps no public list
     pool.shutdown(wait=False, cancel_futures=True)
+    # a worker the executor was still starting is listed only now (seen on a loaded machine)
+    procs += [p for p in (getattr(pool, "_processes", None) or {}).values() if p not in procs]
     for p in procs:
         with contextlib.suppress(Exception):
             p.terminate()

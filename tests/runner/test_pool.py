@@ -95,5 +95,5 @@ def test_an_unused_prestarted_pool_is_stopped_at_once() -> None:
     assert len(started) == 2
     discard_prestarted()  # a command that failed on its input: no waiting for the imports
     for p in started.values():
-        p.join(10)
+        p.join(30)  # terminated at once; a loaded machine may take a while to reap it
         assert not p.is_alive()
