@@ -127,6 +127,17 @@ def _kill(pool: ProcessPoolExecutor) -> None:
     for p in procs:
         with contextlib.suppress(Exception):
             p.terminate()
+    threading.Thread(target=_reap, args=(procs,), daemon=True, name="wargame-reaper").start()
+
+
+def _reap(procs: list[multiprocessing.Process], grace: float = 3.0) -> None:
+    """Kill any terminated worker still alive after ``grace`` seconds (a worker caught mid-start
+    on a loaded CI machine once outlived SIGTERM by 30 s), so no worker outlives its pool."""
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.join(grace)
+            if p.is_alive():
+                p.kill()
 
 
 # --- a pool started before the command needs it ----------------------------------------------------
