@@ -168,6 +168,37 @@ class CompiledScenario:
         return Segments(self.trigger_link, len(self.link_g))
 
     @functools.cached_property
+    def indivisible_dyad(self) -> np.ndarray:
+        """(P,) claimant -> holder dyads whose dispute's stake a settlement cannot split
+        (``Dispute.splits``: a detained crew, by default); False on every other dyad."""
+        disputes = [r for r in self.scenario.relations.values() if rules_for(r).territorial]
+        splits = np.array([d.splits for d in disputes] + [True], dtype=bool)  # -1: no dispute
+        return ~splits[self.dispute_of]
+
+    @functools.cached_property
+    def claim_on_place(self) -> np.ndarray:
+        """(P,) claimant -> holder dyads of a dispute over a place (``Dispute.has_place``): where
+        the claimant's unanswered coercion is a fait accompli (sim/rules/families/settlement.py)."""
+        disputes = [r for r in self.scenario.relations.values() if rules_for(r).territorial]
+        placed = np.array([d.has_place for d in disputes] + [False], dtype=bool)
+        return placed[self.dispute_of]
+
+    @functools.cached_property
+    def place_defenders(self) -> dict[int, np.ndarray]:
+        """Each claimant -> holder dyad of :attr:`claim_on_place` -> the dyads toward the claimant
+        of the holder and of every guarantor committed to it: those that can answer a coercion."""
+        index = {
+            (int(x), int(y)): d for d, (x, y) in enumerate(zip(self.src, self.dst, strict=True))
+        }
+        out = {}
+        for d in np.flatnonzero(self.claim_on_place):
+            claimant, holder = int(self.src[d]), int(self.dst[d])
+            guards = {holder} | {int(g) for g, p in zip(self.link_g, self.link_p) if p == holder}
+            near = sorted(index[(g, claimant)] for g in guards if (g, claimant) in index)
+            out[int(d)] = np.array(near, dtype=np.int64)
+        return out
+
+    @functools.cached_property
     def link_dyad(self) -> np.ndarray:
         """(K,) the guarantor's dyad toward the protected actor, -1 if none (trade, decisions)."""
         index = {

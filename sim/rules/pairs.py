@@ -2,8 +2,9 @@
 
 A **pair** is a dyad and its reverse (A -> B with B -> A): the two sides of one confrontation.
 Bargaining, mediation and settlement work on pairs, laid out (R, Q). Rates are given per week and
-turned into per-turn chances with the scenario's turn length, so that a crisis played in days and
-one played in months end at the same pace in calendar time.
+turned into per-turn chances on the crisis clock (:func:`clock_weeks`): a turn of d weeks counts as
+d ** ``calendar_time`` weeks, so the rule parameter says whether a crisis played in days ends at the
+pace of one played in months (1) or every turn is one round of decisions (0).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
+from sim.rules.state import F32, WorldState
 from sim.scenario.ladder import DEFAULT_LADDER
 from sim.scenario.schema import Scenario
 
@@ -33,7 +35,13 @@ def turn_weeks(s: Scenario) -> float:
     return float(m.group(1) or 1.0) * DAYS[m.group(2).lower()] / 7.0
 
 
-def per_turn(weekly: np.ndarray, weeks: float) -> np.ndarray:
+def clock_weeks(s: WorldState, c: CompiledScenario) -> np.ndarray:
+    """(R,) weeks one turn counts for on the crisis clock: ``turn_weeks ** calendar_time`` (the
+    rule parameter: 1 is calendar time, 0 one round of decisions a turn, whatever its length)."""
+    return (turn_weeks(c.scenario) ** s.rules["calendar_time"].astype(np.float64)).astype(F32)
+
+
+def per_turn(weekly: np.ndarray, weeks: float | np.ndarray) -> np.ndarray:
     """A weekly chance as a per-turn chance: 1 - (1 - p)^weeks (p clipped below 1)."""
     p = np.clip(np.asarray(weekly, dtype=np.float64), 0.0, 0.999)
     return (1.0 - (1.0 - p) ** weeks).astype(np.float32)

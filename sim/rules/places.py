@@ -1,7 +1,8 @@
 """Geography: where a use of force falls, and whether a treaty covers that place.
 
-A scenario's places are the ``places:`` it declares and one implicit territory per dispute that
-names none (administered by the holder, claimed by the claimants). A use of force on dyad a -> p at
+A scenario's places are the ``places:`` it declares and one implicit territory per dispute over
+territory that names none (administered by the holder, claimed by the claimants; a dispute over
+another issue, such as a detained crew, is no place unless it names one). A use of force on dyad a -> p at
 rung L falls (docs/model.md, "Geography"):
 
 - on p's **homeland** if L has the ``homeland`` flag;
@@ -69,14 +70,17 @@ def compile_places(s: Scenario, index: dict[str, int], disputes: list[str]) -> P
     for d, name in enumerate(disputes):
         rel = s.relations[name]
         assert isinstance(rel, Dispute)
+        h = index[rel.holder]
+        holders.append(h)
+        if not rel.has_place:  # a detained crew, say: force over it falls where force does
+            of_dispute.append(-1)
+            continue
         if rel.place is None:
             names.append(name if name not in names else f"{name} (dispute)")
             admin.append(index[rel.holder])
             of_dispute.append(len(names) - 1)
         else:
             of_dispute.append(names.index(rel.place))
-        h = index[rel.holder]
-        holders.append(h)
         for cl in rel.claimants:
             for pair in ((index[cl], h), (h, index[cl])):
                 pairs.setdefault(pair, []).append(d)

@@ -124,7 +124,11 @@ class _Checker:
             for i, m in enumerate(getattr(rel, key) or []):
                 if m not in rel.members:
                     self.add((*base, key, i), f"{m!r} is not a member of this alliance")
-        where = set(self.s.places) | self.disputes
+        where = set(self.s.places) | {
+            n
+            for n in self.disputes
+            if self.s.relations[n].has_place  # type: ignore[union-attr]
+        }
         if isinstance(rel.covers, Coverage):
             for i, a in enumerate(rel.covers.administered_by):
                 self.actor((*base, "covers", "administered_by", i), a)

@@ -388,6 +388,23 @@ RULE_PARAMETERS: tuple[RuleParameter, ...] = (
         family="mediation",
     ),
     RuleParameter(
+        "calendar_time",
+        0.0,
+        "How a turn counts on the clock of the weekly crisis-ending rates (settlement, "
+        "concession, mediation, imposition, learning, weariness and fading): a turn of d weeks "
+        "counts as d ** calendar_time weeks. 1: calendar time (a crisis played in days ends at "
+        "the pace of one played in months); 0: decision time (every turn is one round of "
+        "decisions, however long).",
+        f"{FEARON95} and Powell, 'Bargaining and Learning While Fighting', AJPS 48(2), 2004, "
+        "model crisis bargaining in rounds of offers, not in calendar time; ICB defines a crisis "
+        "by a 'finite time for response' (Brecher and Wilkenfeld, A Study of Crisis, 1997), so "
+        "the pace of decisions is part of the crisis, and a scenario's turn length is its "
+        "author's reading of that pace; value: assumption: 0, measured on the history deck "
+        "(docs/validation.md: with 1, incident crises played in days ran to the turn limit)",
+        family="settlement",
+        bounds=UNIT,
+    ),
+    RuleParameter(
         "fade_weeks",
         5.52266,
         "Weeks with no active, unresolved crisis after which the crisis has faded.",

@@ -366,8 +366,13 @@ class Partnership(_Relation):
     )
 
 
+ISSUES = ("territory", "detained_persons", "navigation", "overflight")
+"""What a dispute can be over (docs/model.md, "Stakes that are not territory")."""
+
+
 class Dispute(Sourced):
-    """A territorial dispute: who administers it, who claims it, and what it is worth to each."""
+    """A dispute: who holds what is at stake, who claims it, and what it is worth to each. Most
+    are over territory; a detained crew, freedom of navigation or overflight can be the issue."""
 
     merge: bool | None = _merge_field()
 
@@ -375,17 +380,42 @@ class Dispute(Sourced):
     title: str | None = Field(
         default=None, description="Display name, e.g. 'Senkaku/Diaoyu Islands'."
     )
-    holder: Name = Field(description="Actor administering the territory.")
+    issue: Literal["territory", "detained_persons", "navigation", "overflight"] = Field(
+        default="territory",
+        description="What is at stake: a territory (the default); persons the holder detains (a "
+        "ship's crew, a captain; the claimant wants them back); freedom of navigation or of "
+        "overflight (the holder restricts it, the claimant asserts it). Only a territory is a "
+        "place of its own: a dispute over another issue has a place only if `place` names one.",
+    )
+    divisible: bool | None = Field(
+        default=None,
+        description="Whether a settlement can split the stake. Default: false for detained persons "
+        "(a crew is released or it is not), true otherwise. Over an indivisible stake a deal "
+        "gives the whole stake to one side, so it is the other side's unilateral concession "
+        "(Fearon 1995, 'issue indivisibilities').",
+    )
+    holder: Name = Field(description="Actor administering the territory (or holding the stake).")
     claimants: list[Name] = Field(min_length=1, description="Actors claiming it.")
     place: Name | None = Field(
         default=None,
         description="The place in dispute (a name under `places:`, administered by the holder). "
-        "Default: a territory named after the dispute, administered by the holder and claimed by "
-        "the claimants.",
+        "Default for a territory: a territory named after the dispute, administered by the holder "
+        "and claimed by the claimants; other issues have no place by default.",
     )
     stake: dict[Name, Unit] = Field(
-        default_factory=dict, description="Value of the territory to each party, 0-1."
+        default_factory=dict, description="Value of what is at stake to each party, 0-1."
     )
+
+    @property
+    def has_place(self) -> bool:
+        """Whether force over this dispute falls on a place of its own (a territory, or a place
+        the dispute names)."""
+        return self.place is not None or self.issue == "territory"
+
+    @property
+    def splits(self) -> bool:
+        """Whether a settlement can split the stake (``divisible``, or the issue's default)."""
+        return self.divisible if self.divisible is not None else self.issue != "detained_persons"
 
 
 class Rivalry(Sourced):

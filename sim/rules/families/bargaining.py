@@ -30,7 +30,7 @@ import numpy as np
 
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import RuleFamily
-from sim.rules.pairs import pairs_of, per_turn, quiet_rung, turn_weeks
+from sim.rules.pairs import clock_weeks, pairs_of, per_turn, quiet_rung
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
 
@@ -48,7 +48,7 @@ def p_win(s: WorldState, c: CompiledScenario) -> np.ndarray:
 
 def learn(s: WorldState, c: CompiledScenario) -> None:
     """Perceived resolve moves toward true resolve where the target stood firm this turn."""
-    weeks = turn_weeks(c.scenario)
+    weeks = clock_weeks(s, c)
     firm = s.rung[:, c.reverse] > quiet_rung(c)  # the target coerces the source (or worse)
     fire = s.rung[:, c.reverse] >= c.first_force
     rate = s.rules["learning"]

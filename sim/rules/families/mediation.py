@@ -22,7 +22,7 @@ from sim.rules import streams
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.family import RuleFamily
-from sim.rules.pairs import Pairs, pairs_of, per_turn, quiet_rung, turn_weeks
+from sim.rules.pairs import Pairs, clock_weeks, pairs_of, per_turn, quiet_rung
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
 
@@ -92,7 +92,7 @@ class Mediation(RuleFamily):
         open_ = engaged & (s.resolution < 0) & s.alive[:, None]
         neutral = eligible(s, c, P)[None] & bystanders(s, c, P)  # (R, N, Q)
         weekly = s.rules["mediation_rate"][:, None, None] * standing(s, c, P)
-        chance = per_turn(weekly, turn_weeks(c.scenario)) * neutral
+        chance = per_turn(weekly, clock_weeks(s, c)[:, None, None]) * neutral
         p_med = 1.0 - np.prod(1.0 - chance, axis=1)
         draw = streams.uniforms(s.key, streams.MEDIATION, s.turn, s.world, P.size)
         start = open_ & ~s.mediated & (draw < p_med)

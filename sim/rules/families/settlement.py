@@ -14,7 +14,10 @@ one uniform draw per pair and world falling into one of three bands (weekly rate
 
 A settlement splits the surplus (side a gets ``x_a = d_a + surplus / 2`` of the issue); without a
 mediator, a side left with less than ``concession_share`` has capitulated: the ending is its
-unilateral concession (mediated crises end in compromise: Wilkenfeld et al. 2003).
+unilateral concession (mediated crises end in compromise: Wilkenfeld et al. 2003). A stake that
+cannot be split (a dispute over detained persons, or one declared ``divisible: false``) goes whole
+to one side, mediator or not: the side with less than half has conceded (Fearon 1995, "issue
+indivisibilities"; a crew is released or it is not).
 
 A settled or imposed pair steps down at once, several rungs if need be, to at most the quiet level
 (a face-saving mutual stand-down: neither backs down alone, so neither pays the audience cost of
@@ -35,7 +38,7 @@ from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.families.bargaining import fights_for_survival
 from sim.rules.family import RuleFamily
-from sim.rules.pairs import pairs_of, per_turn, quiet_rung, turn_weeks
+from sim.rules.pairs import clock_weeks, pairs_of, per_turn, quiet_rung
 from sim.rules.state import F32, WorldState
 from sim.scenario.history import ENDINGS
 from sim.scenario.rule_parameters import declared
@@ -65,7 +68,7 @@ def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
     """Draw the pairs that end their confrontation this turn; step their rungs down. Returns the
     (R, Q) mask of pairs resolved now."""
     P = pairs_of(c)
-    rules, weeks = s.rules, turn_weeks(c.scenario)
+    rules, weeks = s.rules, clock_weeks(s, c)[:, None]
     engage, _ = engaged(s, c)
     open_ = engage & (s.resolution < 0) & s.alive[:, None]
     level = np.maximum(s.rung[:, P.a], s.rung[:, P.b])
@@ -88,8 +91,11 @@ def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
     # capitulates - the settlement is its unilateral concession, not an agreement - unless a
     # mediator brokers a compromise (Wilkenfeld et al. 2003)
     x_a = s.demand[:, P.a] + 0.5 * s.bargaining_surplus
-    floor = col("concession_share")
-    alone = settled & ~s.mediated
+    # an indivisible stake (a detained crew) goes whole to one side: the deal is the concession
+    # of the side that got less than half, mediated or not (Fearon 1995)
+    whole = c.indivisible_dyad[P.a] | c.indivisible_dyad[P.b]
+    floor = np.where(whole, F32(0.5), col("concession_share"))
+    alone = settled & (~s.mediated | whole)
     a_gives = alone & (x_a < floor) & (x_a < 1 - x_a)
     b_gives = alone & (1 - x_a < floor) & ~a_gives
     # a side fighting for its survival does not capitulate (Reiter 2009): no deal this turn
@@ -131,34 +137,54 @@ def stand_down(
     s.rung[:, P.b] = new_b.astype(np.int8)
 
 
-def one_sided_force(s: WorldState, c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
-    """(R, Q) masks: side a (resp. b) of the pair was hit by force it never answered with force."""
+def one_sided(s: WorldState, c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
+    """(R, Q) masks: side a (resp. b) of the pair was hit by force it never answered with force,
+    or, holding a disputed place, was coerced there by the claimant and neither it nor a
+    guarantor committed to it ever answered above the quiet level (a fait accompli: the
+    claimant's presence on the place, met with protests)."""
     P = pairs_of(c)
-    b_hit = s.peak[:, P.a] >= c.first_force  # a has used force on b
-    a_hit = s.peak[:, P.b] >= c.first_force
-    return a_hit & ~b_hit, b_hit & ~a_hit
+    pa, pb = s.peak[:, P.a], s.peak[:, P.b]
+    b_hit = pa >= c.first_force  # a has used force on b
+    a_hit = pb >= c.first_force
+    a_hit, b_hit = a_hit & ~b_hit, b_hit & ~a_hit
+    accepted = unanswered_claims(s, c)
+    return a_hit | accepted[:, P.b], b_hit | accepted[:, P.a]
+
+
+def unanswered_claims(s: WorldState, c: CompiledScenario) -> np.ndarray:
+    """(R, P) claimant -> holder dyads of a disputed place on which the claimant coerced (peak
+    above the quiet level) and no defender (``place_defenders``) answered above it."""
+    quiet = quiet_rung(c)
+    out = np.zeros(s.peak.shape, dtype=bool)
+    for d, defenders in c.place_defenders.items():
+        answered = (s.peak[:, defenders] > quiet).any(axis=1)
+        out[:, d] = (s.peak[:, d] > quiet) & ~answered
+    return out
 
 
 def unanswered(s: WorldState, c: CompiledScenario) -> np.ndarray:
-    """(R,) worlds with an unresolved pair in which one side's use of force went unanswered: a
-    calm stop there is that side's acquiescence (:func:`acquiesce`), not a crisis that faded."""
+    """(R,) worlds with an unresolved pair in which one side's use of force, or a claimant's
+    coercion on a disputed place, went unanswered (:func:`one_sided`): a calm stop there is that
+    side's acquiescence (:func:`acquiesce`), not a crisis that faded."""
     if not pairs_of(c).size:
         return np.zeros(s.worlds, dtype=bool)
-    a_hit, b_hit = one_sided_force(s, c)
+    a_hit, b_hit = one_sided(s, c)
     return ((a_hit | b_hit) & (s.resolution < 0)).any(axis=1)
 
 
 def acquiesce(s: WorldState, c: CompiledScenario, active: np.ndarray) -> np.ndarray:
-    """Pairs that went quiet after one side used force and the other never answered with force:
-    the unanswered side has accepted it (a fait accompli or an unavenged attack), its unilateral
-    concession. Returns the (R, Q) mask of pairs resolved so now.
+    """Pairs that went quiet after one side used force and the other never answered with force,
+    or after a claimant coerced the holder of a disputed place who answered only with protests
+    (:func:`one_sided`): the unanswered side has accepted it (a fait accompli or an unavenged
+    attack), its unilateral concession. Returns the (R, Q) mask of pairs resolved so now.
 
     Altman, 'By Fait Accompli, Not Coercion: How States Wrest Territory from Their Adversaries',
     International Studies Quarterly 61(4), 2017: most faits accomplis stand, the loser accepting
-    them rather than fighting to reverse them; ICB's form of outcome 'unilateral act' (one side's
-    decision, such as not retaliating, ends the crisis). A pair that answered force with force and
-    then went quiet is left to fade (or to a settlement)."""
-    hit_a, hit_b = one_sided_force(s, c)
+    them rather than fighting to reverse them, and many involve no force (an unoccupied feature
+    occupied); ICB's form of outcome 'unilateral act' (one side's decision, such as not
+    retaliating, ends the crisis). A pair that answered force with force, or coercion with
+    coercion, and then went quiet is left to fade (or to a settlement)."""
+    hit_a, hit_b = one_sided(s, c)
     accepted = (hit_a | hit_b) & ~active & (s.resolution < 0) & s.alive[:, None]
     if not accepted.any():
         return accepted
@@ -182,7 +208,7 @@ def world_endings(s: WorldState, c: CompiledScenario) -> None:
     principal = np.argmax(np.where(resolved, peak, -1), axis=1)
     ending = s.resolution[np.arange(s.worlds), principal]
     done = s.alive & over & resolved.any(axis=1)
-    weeks = F32(turn_weeks(c.scenario))
+    weeks = clock_weeks(s, c)
     faded = s.alive & over & ~resolved.any(axis=1)
     faded &= s.quiet_turns * weeks >= s.rules["fade_weeks"] - 1e-6
     s.crisis_ending = np.where(done, ending, np.where(faded, FADED, -1)).astype(np.int8)

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import RuleFamily, UtilityTerm, fraction
-from sim.rules.pairs import turn_weeks
+from sim.rules.pairs import clock_weeks
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import MUELLER, declared
 
@@ -77,7 +77,7 @@ class Weariness(RuleFamily):
 
     def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
         """Add the turn's cost, in weeks, in the worlds still running."""
-        weeks = F32(turn_weeks(c.scenario))
+        weeks = clock_weeks(s, c)[:, None]
         s.cumulative_cost += borne(s, c) * weeks * s.alive[:, None]
 
 
