@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.state import F32, WorldState
+from sim.rules.state import WorldState
 from sim.scenario.ladder import DEFAULT_LADDER
 from sim.scenario.schema import Scenario
 
@@ -38,13 +38,18 @@ def turn_weeks(s: Scenario) -> float:
 def clock_weeks(s: WorldState, c: CompiledScenario) -> np.ndarray:
     """(R,) weeks one turn counts for on the crisis clock: ``turn_weeks ** calendar_time`` (the
     rule parameter: 1 is calendar time, 0 one round of decisions a turn, whatever its length)."""
-    return (turn_weeks(c.scenario) ** s.rules["calendar_time"].astype(np.float64)).astype(F32)
+    return turn_weeks(c.scenario) ** s.rules["calendar_time"].astype(np.float64)
 
 
 def per_turn(weekly: np.ndarray, weeks: float | np.ndarray) -> np.ndarray:
-    """A weekly chance as a per-turn chance: 1 - (1 - p)^weeks (p clipped below 1)."""
+    """A weekly chance as a per-turn chance: 1 - (1 - p)^weeks (p clipped below 1). ``weeks`` is
+    a number or an array that broadcasts; one value in every world is used as a number (a
+    broadcast power over (R, N, Q) costs more than the rest of the family)."""
     p = np.clip(np.asarray(weekly, dtype=np.float64), 0.0, 0.999)
-    return (1.0 - (1.0 - p) ** weeks).astype(np.float32)
+    w = np.asarray(weeks, dtype=np.float64)
+    if w.size and (w == w.flat[0]).all():
+        w = float(w.flat[0])
+    return (1.0 - (1.0 - p) ** w).astype(np.float32)
 
 
 @dataclass(frozen=True)
