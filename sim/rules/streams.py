@@ -109,34 +109,40 @@ def normal(pre: tuple[int, int], index: int) -> float:
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(TWO_PI * u2)
 
 
+UNIFORM, UNIFORM64, NORMAL = 0, 1, 2
+
+
+@numba.njit(cache=True)
+def _fill(
+    out: np.ndarray, key: np.ndarray, site: int, turn: int, world: np.ndarray, kind: int
+) -> np.ndarray:
+    """Fill the (R, n) ``out`` with draws of ``kind`` (:data:`UNIFORM`, :data:`UNIFORM64` or
+    :data:`NORMAL`), row r from ``world[r]``'s stream at one site and turn."""
+    for r in range(world.shape[0]):
+        pre = prefix(key, site, world[r], turn)
+        for i in range(out.shape[1]):
+            if kind == UNIFORM:
+                out[r, i] = uniform(pre, i)
+            elif kind == UNIFORM64:
+                out[r, i] = uniform64(pre, i)
+            else:
+                out[r, i] = normal(pre, i)
+    return out
+
+
 @numba.njit(cache=True)
 def uniforms(key: np.ndarray, site: int, turn: int, world: np.ndarray, n: int) -> np.ndarray:
     """(R, n) float32 uniforms of ``world`` (the worlds' indices) at one site and turn."""
-    out = np.empty((world.shape[0], n), dtype=np.float32)
-    for r in range(world.shape[0]):
-        pre = prefix(key, site, world[r], turn)
-        for i in range(n):
-            out[r, i] = uniform(pre, i)
-    return out
+    return _fill(np.empty((world.shape[0], n), np.float32), key, site, turn, world, UNIFORM)
 
 
 @numba.njit(cache=True)
 def uniforms64(key: np.ndarray, site: int, turn: int, world: np.ndarray, n: int) -> np.ndarray:
     """(R, n) float64 uniforms with 53 random bits."""
-    out = np.empty((world.shape[0], n), dtype=np.float64)
-    for r in range(world.shape[0]):
-        pre = prefix(key, site, world[r], turn)
-        for i in range(n):
-            out[r, i] = uniform64(pre, i)
-    return out
+    return _fill(np.empty((world.shape[0], n), np.float64), key, site, turn, world, UNIFORM64)
 
 
 @numba.njit(cache=True)
 def normals(key: np.ndarray, site: int, turn: int, world: np.ndarray, n: int) -> np.ndarray:
     """(R, n) float32 standard normals."""
-    out = np.empty((world.shape[0], n), dtype=np.float32)
-    for r in range(world.shape[0]):
-        pre = prefix(key, site, world[r], turn)
-        for i in range(n):
-            out[r, i] = normal(pre, i)
-    return out
+    return _fill(np.empty((world.shape[0], n), np.float32), key, site, turn, world, NORMAL)
