@@ -21,6 +21,9 @@ class Segments:
         self.n = n
         self.targets, self.starts = np.unique(groups, return_index=True)
         self.ends = np.append(self.starts[1:], len(groups)).astype(np.int64)
+        # group g's columns are offsets[g]:offsets[g + 1] (empty groups too): for kernels that
+        # loop over one world's groups themselves
+        self.offsets = np.searchsorted(groups, np.arange(n + 1)).astype(np.int64)
 
     def max(self, values: np.ndarray, fill: float = 0) -> np.ndarray:
         """Per-group maximum of the columns of ``values`` (``fill`` for empty groups)."""
