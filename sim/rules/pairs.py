@@ -9,9 +9,11 @@ pace of one played in months (1) or every turn is one round of decisions (0).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
@@ -50,6 +52,27 @@ def per_turn(weekly: np.ndarray, weeks: float | np.ndarray) -> np.ndarray:
     if w.size and (w == w.flat[0]).all():
         w = float(w.flat[0])
     return (1.0 - (1.0 - p) ** w).astype(np.float32)
+
+
+@numba.njit(cache=True)
+def per_turn_one(weekly: float, weeks: float, same: bool) -> float:
+    """:func:`per_turn` of one chance, for a kernel (cast the result to float32): the same float64
+    steps, including numpy's shortcuts for an array raised to the number 2 or 0.5 (a square, a
+    square root: not always ``pow``'s last bit) when ``same`` (one number of weeks in every world).
+    A NaN stays NaN, as with ``np.clip``."""
+    p = weekly
+    if p < 0.0:
+        p = 0.0
+    elif p > 0.999:
+        p = 0.999
+    x = 1.0 - p
+    if same and weeks == 2.0:
+        x = x * x
+    elif same and weeks == 0.5:
+        x = math.sqrt(x)
+    else:
+        x = x**weeks
+    return 1.0 - x
 
 
 @dataclass(frozen=True)

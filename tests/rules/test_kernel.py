@@ -19,6 +19,7 @@ from helpers import ROOT, assert_same_file
 from sim.cli import main
 from sim.model import WargameModel
 from sim.rules import streams
+from sim.rules.pairs import per_turn, per_turn_one
 from sim.rules.pipeline import compiled
 
 PROVOCATION = ROOT / "tests" / "fixtures" / "model" / "senkaku_provocation.yaml"
@@ -78,3 +79,13 @@ def test_jit_off_runs_the_same_code_to_the_same_bytes(tmp_path: Path) -> None:
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert_same_file(jit / "outcomes.parquet", tmp_path / "nojit" / "outcomes.parquet")
+
+
+def test_per_turn_one_keeps_the_bits_of_per_turn() -> None:
+    """A kernel's one-chance form of ``per_turn`` (mediation) gives its float32 bits, NaN too."""
+    weekly = np.random.default_rng(0).uniform(-0.1, 1.1, 4000).astype(np.float32)
+    weekly[0] = np.nan
+    for weeks in (0.0, 0.5, 1.0, 2.0, 3 / 7, 30.44 / 7):
+        want = per_turn(weekly, weeks)
+        got = np.array([per_turn_one(float(p), weeks, True) for p in weekly], dtype=np.float32)
+        assert got.tobytes() == want.tobytes(), weeks

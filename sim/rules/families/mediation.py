@@ -12,60 +12,181 @@ the pair's settlement rate by ``mediation_effect`` and its settlement is a forma
 
 A neutral state ``imposition_ratio`` times stronger than the stronger party can press a pair that
 is fighting to stop: the settlement family draws an imposed ending at ``imposition_rate`` a week.
+
+The turn is one compiled kernel (numba): a loop over worlds, then over each world's open pairs and
+their third parties. What depends on the scenario alone (commitment links, declared mediation,
+organisations, the quiet rung) is computed once per compiled scenario. Arithmetic follows the
+numpy formulation it replaced step by step (float32 where that was float32, the per-turn chance in
+float64, the product over third parties in their order), so results did not change.
 """
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
+
+import numba
 import numpy as np
 
 from sim.rules import streams
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.family import RuleFamily
-from sim.rules.pairs import Pairs, clock_weeks, pairs_of, per_turn, quiet_rung
+from sim.rules.pairs import Pairs, clock_weeks, pairs_of, per_turn_one, quiet_rung
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
 
 PROTEST = 1  # assumption: a protest is words, not a stake in the fight (default ladder's rung 1)
 
 
-def eligible(s: WorldState, c: CompiledScenario, P: Pairs) -> np.ndarray:
-    """(N, Q) third parties with no stake in each pair: not a party, no commitment link, no
-    rivalry or dispute with either side (the scenario's structure, any world)."""
+@dataclass
+class Static:
+    """What the family reads from the compiled scenario alone (computed once per scenario)."""
+
+    pairs: Pairs
+    quiet: int  # quiet_rung
+    mediation: np.ndarray  # (N,) float32 declared ``mediation`` (-1: none)
+    org: np.ndarray  # (N,) bool organisations (no standing by power, never an imposer)
+    linked: np.ndarray  # (N, N) bool a commitment link either way
+    last: tuple | None = None  # (weak references to the stake arrays, eligible): see eligible
+
+
+_STATIC: dict[int, tuple[weakref.ref, Static]] = {}
+
+
+def static_of(c: CompiledScenario) -> Static:
+    """The family's :class:`Static` of ``c`` (kept while ``c`` lives; the engine never writes to a
+    compiled scenario, so it is held beside it, by identity)."""
+    hit = _STATIC.get(id(c))
+    if hit is not None and hit[0]() is c:
+        return hit[1]
     N = c.n_actors
     linked = np.zeros((N, N), dtype=bool)
     linked[c.link_g, c.link_p] = True
-    linked |= linked.T
+    st = Static(
+        pairs=pairs_of(c),
+        quiet=quiet_rung(c),
+        mediation=np.array(
+            [-1.0 if a.mediation is None else a.mediation for a in c.scenario.actors.values()],
+            dtype=F32,
+        ),
+        org=np.ascontiguousarray(c.kind_org, dtype=bool),
+        linked=linked | linked.T,
+    )
+    key = id(c)
+    _STATIC[key] = (weakref.ref(c, lambda _: _STATIC.pop(key, None)), st)
+    return st
+
+
+def eligible(s: WorldState, c: CompiledScenario, st: Static) -> np.ndarray:
+    """(N, Q) third parties with no stake in each pair: not a party, no commitment link, no
+    rivalry or dispute with either side (the scenario's structure, any world of the block).
+
+    The stakes are per-world arrays that no rule writes (a block that drops ended worlds gets new
+    ones), so the answer is kept until the arrays change."""
+    arrays = (s.rivalry_intensity, s.claim_stake, s.holder_stake)
+    last = st.last
+    if last is not None and all(r() is a for r, a in zip(last[0], arrays, strict=True)):
+        return last[1]
+    P, N = st.pairs, c.n_actors
     hostile = np.zeros((N, N), dtype=bool)
     stake = (s.rivalry_intensity > 0) | (s.claim_stake > 0) | (s.holder_stake > 0)
     hostile[c.src, c.dst] = stake.any(axis=0)
     hostile |= hostile.T
-    barred = linked | hostile
+    barred = st.linked | hostile
     out = ~(barred[:, P.i] | barred[:, P.j])
     t = np.arange(N)[:, None]
-    return out & (t != P.i[None]) & (t != P.j[None])
+    out &= (t != P.i[None]) & (t != P.j[None])
+    st.last = (tuple(weakref.ref(a) for a in arrays), out)
+    return out
 
 
-def standing(s: WorldState, c: CompiledScenario, P: Pairs) -> np.ndarray:
-    """(R, N, Q) each third party's standing as a mediator for each pair."""
-    declared = np.array(
-        [-1.0 if a.mediation is None else a.mediation for a in c.scenario.actors.values()],
-        dtype=F32,
-    )
-    stronger = np.maximum(s.power[:, P.i], s.power[:, P.j])[:, None, :]  # (R, 1, Q)
-    by_power = np.minimum(1.0, s.power[:, :, None] / stronger)
-    by_power = np.where(c.kind_org[None, :, None], F32(0), by_power)
-    return np.where(declared[None, :, None] >= 0, declared[None, :, None], by_power).astype(F32)
+@numba.njit(cache=True)
+def _either_way(
+    rung: np.ndarray, r: int, src: np.ndarray, dst: np.ndarray, out: np.ndarray
+) -> None:
+    """out[t, x]: the higher rung between t and x in either direction in world r (0: no dyad)."""
+    out[:] = 0
+    for d in range(src.shape[0]):
+        k = rung[r, d]
+        if k > out[src[d], dst[d]]:
+            out[src[d], dst[d]] = k
+        if k > out[dst[d], src[d]]:
+            out[dst[d], src[d]] = k
 
 
-def bystanders(s: WorldState, c: CompiledScenario, P: Pairs) -> np.ndarray:
-    """(R, N, Q) third parties holding no rung above a protest toward either side, nor they
-    toward it, this turn."""
-    R, N = s.worlds, c.n_actors
-    dense = np.zeros((R, N, N), dtype=np.int8)
-    dense[:, c.src, c.dst] = s.rung
-    both = np.maximum(dense, dense.transpose(0, 2, 1))  # (R, t, x): either direction
-    return (both[:, :, P.i] <= PROTEST) & (both[:, :, P.j] <= PROTEST)
+@numba.njit(cache=True)
+def _pair(
+    r: int, q: int, x: int, y: int, both: np.ndarray, elig: np.ndarray, power: np.ndarray,
+    mediation: np.ndarray, org: np.ndarray, rate: np.float32, ratio: np.float32, weeks: float,
+    same: bool, record: bool, shown: np.ndarray,
+) -> tuple[np.float32, bool]:  # fmt: skip
+    """P(some neutral starts mediating pair q = (x, y) this turn), float32 as
+    ``1 - prod(1 - chance)`` over third parties in order, and whether a neutral could impose an
+    ending. A third party that is not neutral has chance 0 (it is skipped: a factor of exactly 1,
+    unless its chance is NaN, which numpy's ``NaN x 0`` kept). ``record``: its chance in ``shown``."""
+    one = np.float32(1.0)
+    a, b = power[r, x], power[r, y]
+    stronger = a if (a >= b or a != a) else b  # np.maximum: NaN wins
+    prod = one
+    imposer = False
+    for t in range(power.shape[1]):
+        neutral = elig[t, q] and both[t, x] <= PROTEST and both[t, y] <= PROTEST
+        if mediation[t] >= 0:
+            standing = mediation[t]
+        elif org[t]:
+            standing = np.float32(0.0)
+        else:
+            standing = power[r, t] / stronger
+            if standing > one:
+                standing = one
+        weekly = rate * standing
+        if not neutral and weekly == weekly:
+            continue
+        chance = np.float32(per_turn_one(float(weekly), weeks, same))
+        if not neutral:
+            chance = chance * np.float32(0.0)
+        elif not org[t] and power[r, t] >= ratio * stronger:
+            imposer = True
+        if record:
+            shown[t, q] = chance
+        prod = prod * (one - chance)
+    return one - prod, imposer
+
+
+@numba.njit(cache=True)
+def kernel(
+    rung: np.ndarray, src: np.ndarray, dst: np.ndarray, pa: np.ndarray, pb: np.ndarray,
+    pi: np.ndarray, pj: np.ndarray, quiet: int, resolution: np.ndarray, alive: np.ndarray,
+    power: np.ndarray, rate: np.ndarray, ratio: np.ndarray, weeks: np.ndarray, same: bool,
+    elig: np.ndarray, mediation: np.ndarray, org: np.ndarray, key: np.ndarray, turn: int,
+    world: np.ndarray, mediated: np.ndarray, explain: bool, shown: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """One turn of mediation in every world: open pairs (engaged, unresolved, world running) start
+    being mediated with their chance (``mediated`` is updated in place); returns (R, Q) whether a
+    neutral could impose an ending. With ``explain``, world 0's chances go to ``shown`` (N, Q)."""
+    R, Q = mediated.shape
+    N = power.shape[1]
+    imposer = np.zeros((R, Q), dtype=np.bool_)
+    both = np.zeros((N, N), dtype=np.int8)
+    for r in range(R):
+        if not alive[r]:
+            continue
+        _either_way(rung, r, src, dst, both)
+        pre = streams.prefix(key, streams.MEDIATION, world[r], turn)
+        for q in range(Q):
+            ra, rb = int(rung[r, pa[q]]), int(rung[r, pb[q]])
+            engaged = max(ra, rb) > quiet or (ra >= PROTEST and rb >= PROTEST)
+            if not engaged or resolution[r, q] >= 0:
+                continue
+            p_med, strong = _pair(
+                r, q, pi[q], pj[q], both, elig, power, mediation, org, rate[r], ratio[r],
+                weeks[r], same, explain and r == 0, shown,
+            )  # fmt: skip
+            imposer[r, q] = strong
+            if not mediated[r, q] and streams.uniform(pre, q) < p_med:
+                mediated[r, q] = True
+    return imposer
 
 
 class Mediation(RuleFamily):
@@ -84,27 +205,23 @@ class Mediation(RuleFamily):
 
     def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
         """Eligible third parties offer mediation; note who could impose an ending."""
-        P = pairs_of(c)
+        st = static_of(c)
+        P = st.pairs
         if not P.size:
             return
-        ra, rb = s.rung[:, P.a], s.rung[:, P.b]
-        engaged = (np.maximum(ra, rb) > quiet_rung(c)) | ((ra >= PROTEST) & (rb >= PROTEST))
-        open_ = engaged & (s.resolution < 0) & s.alive[:, None]
-        neutral = eligible(s, c, P)[None] & bystanders(s, c, P)  # (R, N, Q)
-        weekly = s.rules["mediation_rate"][:, None, None] * standing(s, c, P)
-        chance = per_turn(weekly, clock_weeks(s, c)[:, None, None]) * neutral
-        p_med = 1.0 - np.prod(1.0 - chance, axis=1)
-        draw = streams.uniforms(s.key, streams.MEDIATION, s.turn, s.world, P.size)
-        start = open_ & ~s.mediated & (draw < p_med)
-        s.mediated |= start
-        stronger = np.maximum(s.power[:, P.i], s.power[:, P.j])[:, None, :]
-        ratio = s.rules["imposition_ratio"][:, None, None]
-        strong = (s.power[:, :, None] >= ratio * stronger) & ~c.kind_org[None, :, None]
-        s.imposer = (neutral & strong).any(axis=1) & open_
-        if s.explain and start[0].any():
-            for q in np.flatnonzero(start[0]):
+        weeks = clock_weeks(s, c)
+        before = s.mediated[0].copy() if s.explain else None
+        shown = np.zeros((c.n_actors, P.size), dtype=F32)
+        s.imposer = kernel(
+            s.rung, c.src, c.dst, P.a, P.b, P.i, P.j, st.quiet, s.resolution, s.alive, s.power,
+            s.rules["mediation_rate"], s.rules["imposition_ratio"], weeks,
+            bool((weeks == weeks[0]).all()), eligible(s, c, st), st.mediation, st.org, s.key,
+            s.turn, s.world, s.mediated, s.explain, shown,
+        )  # fmt: skip
+        if before is not None:
+            for q in np.flatnonzero(s.mediated[0] & ~before):
                 a, b = c.actors[P.i[q]], c.actors[P.j[q]]
-                who = c.actors[int(np.argmax(chance[0, :, q]))]
+                who = c.actors[int(np.argmax(shown[:, q]))]
                 s.log.append(Event(s.turn, "mediation", who, f"{who} mediates {a}-{b}"))
 
 
