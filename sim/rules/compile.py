@@ -193,7 +193,9 @@ class CompiledScenario:
         out = {}
         for d in np.flatnonzero(self.claim_on_place):
             claimant, holder = int(self.src[d]), int(self.dst[d])
-            guards = {holder} | {int(g) for g, p in zip(self.link_g, self.link_p) if p == holder}
+            guards = {holder} | {
+                int(g) for g, p in zip(self.link_g, self.link_p, strict=True) if p == holder
+            }
             near = sorted(index[(g, claimant)] for g in guards if (g, claimant) in index)
             out[int(d)] = np.array(near, dtype=np.int64)
         return out

@@ -67,7 +67,9 @@ def no_one_sided_force(m: WargameModel) -> np.ndarray:
 def test_a_claimants_presence_met_only_with_protests_is_the_holders_concession() -> None:
     # Smallland cannot go beyond protests: when Bigland's pressure goes quiet, Smallland has
     # accepted the fait accompli (no rate is on, so nothing else ends these crises early)
-    m = played(STANDOFF, **NO_RATES, **PRESENCE, **{"actors.Smallland.doctrine.max_rung": "protest"})
+    m = played(
+        STANDOFF, **NO_RATES, **PRESENCE, **{"actors.Smallland.doctrine.max_rung": "protest"}
+    )
     r = m.results()
     quiet_end = no_force(m) & (r["ending"] != "still_running")
     assert quiet_end.sum() > 20
@@ -152,7 +154,12 @@ def test_a_detained_crew_is_indivisible_and_placeless_by_default() -> None:
 
 def daily(calendar: float) -> dict[str, object]:
     """The standoff played in days, with the crisis clock at ``calendar``."""
-    return {"turns.days": 1, "turns.step": "1 day", "turns.limit": 40, "rules.calendar_time": calendar}
+    return {
+        "turns.days": 1,
+        "turns.step": "1 day",
+        "turns.limit": 40,
+        "rules.calendar_time": calendar,
+    }
 
 
 def test_the_crisis_clock_counts_turns_or_weeks() -> None:
