@@ -90,14 +90,14 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         name="closer_partnerships_raise_tension",
-        claim="Closer QUAD and AUKUS ties (partnership weight 0.1 -> 1.0) raise China's peak "
-        "escalation (security dilemma).",
+        claim="Closer QUAD and AUKUS ties (partnership weight 0.1 -> 1.0) raise the tension "
+        "between China and Japan: China's highest rung toward Japan (security dilemma).",
         source="Seed 002_d75e1ef3b3d2134e.txt: closer ties with G7 countries 'could lead to "
         "increased tensions between Japan and its neighbouring countries, such as China'; Jervis "
         "(1978), 'Cooperation under the Security Dilemma', World Politics 30(2).",
         scenario="scenarios/taiwan_contingency.yaml",
-        metric={"kind": "peak", "actor": "China"},
-        metric_label="China's peak rung (mean)",
+        metric={"kind": "peak_toward", "a": "China", "b": "Japan"},
+        metric_label="China's peak rung toward Japan (mean)",
         expect="increase",
         base=("relations.quad.weight=0.1", "relations.aukus.weight=0.1"),
         changed=("relations.quad.weight=1.0", "relations.aukus.weight=1.0"),

@@ -81,6 +81,8 @@ def run_check_arm(scenario: dict, metric: dict, size: int, seed: int, index: int
     """The check metric of every world of one block of one arm (common random numbers: both arms
     of a check use the same seed and block keys)."""
     m, cols = play(scenario, size, seed, (index,))
+    if metric["kind"] == "peak_toward":  # one dyad's highest rung: read from the model's state
+        cols = {**cols, "peak_toward": m.state.peak[:, m.c.dyad_index(metric["a"], metric["b"])]}
     values = metric_values(metric, cols)
     m.release()
     return values
@@ -102,4 +104,6 @@ def metric_values(metric: dict, cols: dict[str, np.ndarray]) -> np.ndarray:
         return (fought(metric["a"], metric["b"]) & ~fought(metric["c"], metric["a"])).astype(float)
     if kind == "peak":
         return cols[f"peak.{metric['actor']}"].astype(float)
+    if kind == "peak_toward":  # a's highest rung toward b (added by run_check_arm)
+        return cols["peak_toward"].astype(float)
     raise ValueError(f"unknown check metric {kind!r}")
