@@ -226,3 +226,16 @@ def test_an_ally_that_deploys_against_its_partners_adversary_has_intervened() ->
     cols = {"violence": np.array(["none"] * 3)}
     assert intervened(cols, t, "Ally", "Partner").tolist() == [True, False, False]
     assert [r.name for r in DEFAULT_LADDER.rungs if r.deployment] == ["show_of_force"]
+
+
+def test_a_dyad_peak_metric_reads_that_dyads_highest_rung() -> None:
+    from sim.backtest.checks import check_scenarios
+    from sim.backtest.task import play, run_check_arm
+
+    ch = next(c for c in CHECKS if c.name == "closer_partnerships_raise_tension")
+    assert ch.metric == {"kind": "peak_toward", "a": "China", "b": "Japan"}
+    data = next(iter(check_scenarios((ch,)).values()))
+    values = run_check_arm(data, ch.metric, 60, 0, 0)
+    m, _ = play(data, 60, 0, (0,))
+    assert np.array_equal(values, m.state.peak[:, m.c.dyad_index("China", "Japan")].astype(float))
+    assert values.max() > 0  # China does press Japan in some worlds
