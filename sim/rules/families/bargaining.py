@@ -26,6 +26,7 @@ claimant gives up its demand, the holder the territory; the weaker side gets the
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
@@ -38,42 +39,125 @@ MAX_SHARE = 5.0  # cost over stake of a side with (next to) no stake: it wants o
 FEARON = "Fearon, 'Rationalist Explanations for War', International Organization 49(3), 1995"
 
 
-def p_win(s: WorldState, c: CompiledScenario) -> np.ndarray:
-    """(R, P) the source's perceived chance against the target and its committed coalition."""
-    k = s.committed_power[:, c.dst]
-    return s.source_strength / (
-        s.source_strength + s.target_strength + s.rules["deterrence"][:, None] * k + 1e-6
-    )
+@numba.njit(cache=True)
+def survives(
+    rung: np.ndarray, reverse: np.ndarray, src: np.ndarray, threat: np.ndarray,
+    existential: np.ndarray, first_force: int, r: int, d: int,
+) -> bool:  # fmt: skip
+    """:func:`fights_for_survival` of dyad d in world r, for a kernel."""
+    return rung[r, reverse[d]] >= first_force and threat[r, d] >= existential[r, src[d]]
+
+
+@numba.njit(cache=True)
+def _learn(
+    rung: np.ndarray, reverse: np.ndarray, dst: np.ndarray, quiet: int, first_force: int,
+    firm: np.ndarray, fire: np.ndarray, resolve: np.ndarray, perceived: np.ndarray,
+    target_power: np.ndarray, target_strength: np.ndarray,
+) -> bool:  # fmt: skip
+    """:func:`learn` in float32 (``firm``, ``fire``: each world's per-turn steps), into the
+    given copies of perceived resolve and target strength; False (nothing written) when no
+    target stood firm in any world."""
+    R, P = rung.shape
+    step = np.zeros((R, P), dtype=np.float32)
+    moved = False
+    for r in range(R):
+        for d in range(P):
+            k = rung[r, reverse[d]]
+            step[r, d] = (
+                fire[r] if k >= first_force else (firm[r] if k > quiet else np.float32(0.0))
+            )
+            moved = moved or step[r, d] != 0
+    if not moved:
+        return False
+    for r in range(R):
+        for d in range(P):
+            pr = perceived[r, d]
+            perceived[r, d] = pr + step[r, d] * (resolve[r, dst[d]] - pr)
+            target_strength[r, d] = target_power[r, d] * perceived[r, d]
+    return True
 
 
 def learn(s: WorldState, c: CompiledScenario) -> None:
     """Perceived resolve moves toward true resolve where the target stood firm this turn."""
     weeks = clock_weeks(s, c)
-    firm = s.rung[:, c.reverse] > quiet_rung(c)  # the target coerces the source (or worse)
-    fire = s.rung[:, c.reverse] >= c.first_force
     rate = s.rules["learning"]
-    step = per_turn(rate, weeks)[:, None] * firm
-    step = np.where(fire, per_turn(1 - (1 - rate) ** 2, weeks)[:, None], step)
-    if not step.any():
-        return
-    truth = s.resolve[:, c.dst]
-    s.perceived_resolve = (s.perceived_resolve + step * (truth - s.perceived_resolve)).astype(F32)
-    s.target_strength = (s.target_power * s.perceived_resolve).astype(F32)
+    firm = per_turn(rate, weeks)  # the target coerces the source (or worse)
+    fire = per_turn(1 - (1 - rate) ** 2, weeks)  # under fire: twice as fast
+    perceived, strength = s.perceived_resolve.copy(), s.target_strength.copy()
+    if _learn(
+        s.rung, c.reverse, c.dst, quiet_rung(c), c.first_force, firm, fire, s.resolve,
+        perceived, s.target_power, strength,
+    ):  # fmt: skip
+        s.perceived_resolve, s.target_strength = perceived, strength
 
 
-def demands(s: WorldState, c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
-    """(R, P) each dyad source's demand d = p - c / V (unclipped; -1e3 without a stake) and its
-    cost share c / V (at most ``MAX_SHARE``).
+@numba.njit(cache=True)
+def _demand(
+    level: int, top: int, cost_weight: np.float32, rung_cost: np.float32, weariness: np.float32,
+    stake: np.float32, resolve: np.float32, source: np.float32, target: np.float32,
+    deterrence: np.float32, committed: np.float32,
+) -> tuple[np.float32, np.float32]:  # fmt: skip
+    """A dyad source's demand d = p - c / V (unclipped; -1e3 without a stake) and its cost share
+    c / V (at most ``MAX_SHARE``), from scalars (a kernel's helper takes no arrays).
 
     V is the issue as the utility values it (the gain term's 3 x resolve x stake), c the cost of
-    continuing at the pair's level as the utility weighs it, plus war weariness."""
-    level = np.maximum(s.rung, s.rung[:, c.reverse]).astype(np.int64)  # the pair's level
-    cost = s.cost_weight * c.rung_cost[level] + s.weariness_weight * (level / c.top)
-    stake = s.claim_stake + s.holder_stake
-    value = 3.0 * s.resolve[:, c.src] * stake
-    share = np.minimum(cost / np.maximum(value, 1e-3), MAX_SHARE)
-    demand = np.where(value > 1e-3, p_win(s, c) - share, -1e3)
-    return demand.astype(F32), share.astype(F32)
+    continuing at the pair's level as the utility weighs it, plus war weariness; p the source's
+    perceived chance against the target and its committed coalition. The numpy formulation's
+    mixed float32 and float64 steps (NaN wins in maxima and minima)."""
+    cost = float(cost_weight * rung_cost) + float(weariness) * (level / top)
+    value = np.float32(3.0) * resolve * stake
+    least = np.float32(1e-3)
+    share = cost / float(value if (value >= least or value != value) else least)
+    if not (share <= MAX_SHARE or share != share):
+        share = MAX_SHARE
+    p = source / (source + target + deterrence * committed + np.float32(1e-6))
+    demand = float(p) - share if value > least else -1e3
+    return np.float32(demand), np.float32(share)
+
+
+@numba.njit(cache=True)
+def _clip(x: np.float32) -> np.float32:
+    """``np.clip(x, -1, 1)`` of a float32 (NaN stays NaN)."""
+    if x < -1:
+        return np.float32(-1.0)
+    if x > 1:
+        return np.float32(1.0)
+    return x
+
+
+@numba.njit(cache=True)
+def _settlement_range(
+    rung: np.ndarray, src: np.ndarray, dst: np.ndarray, reverse: np.ndarray, pa: np.ndarray,
+    pb: np.ndarray, top: int, first_force: int, cost_weight: np.ndarray, rung_cost: np.ndarray,
+    weariness: np.ndarray, stake: np.ndarray, resolve: np.ndarray, source: np.ndarray,
+    target: np.ndarray, committed: np.ndarray, deterrence: np.ndarray, audience: np.ndarray,
+    threat: np.ndarray, existential: np.ndarray, demand: np.ndarray, wants_out: np.ndarray,
+    surplus: np.ndarray, pressure: np.ndarray,
+) -> None:  # fmt: skip
+    """Every world's demands (clipped into ``demand``), wish to back down (``wants_out``), then
+    each pair's surplus and settlement pressure, world by world (float32 as numpy had it)."""
+    R, P = rung.shape
+    full = np.empty(P, dtype=np.float32)
+    share = np.empty(P, dtype=np.float32)
+    one, zero = np.float32(1.0), np.float32(0.0)
+    for r in range(R):
+        for d in range(P):
+            level = max(int(rung[r, d]), int(rung[r, reverse[d]]))
+            full[d], share[d] = _demand(
+                level, top, cost_weight[r, d], rung_cost[level], weariness[r, d], stake[r, d],
+                resolve[r, src[d]], source[r, d], target[r, d], deterrence[r],
+                committed[r, dst[d]],
+            )  # fmt: skip
+            demand[r, d] = _clip(full[d])
+            face = audience[r] * np.float32(rung[r, d]) / np.float32(top)
+            attacked = rung[r, reverse[d]] >= first_force  # survives(), inline: no array calls
+            wants_out[r, d] = full[d] < -face and not (
+                attacked and threat[r, d] >= existential[r, src[d]]
+            )
+        for q in range(pa.shape[0]):
+            a, b = pa[q], pb[q]
+            surplus[r, q] = one - demand[r, a] - demand[r, b]
+            pressure[r, q] = share[a] + share[b] if surplus[r, q] >= 0 else zero
 
 
 class Bargaining(RuleFamily):
@@ -95,14 +179,20 @@ class Bargaining(RuleFamily):
         """Learn from the turn, then each pair's surplus and each side's wish to back down."""
         learn(s, c)
         P = pairs_of(c)
-        demand, share = demands(s, c)
-        fit = np.clip(demand, -1.0, 1.0)
-        s.demand = fit.astype(F32)
-        s.bargaining_surplus = (1.0 - fit[:, P.a] - fit[:, P.b]).astype(F32)
-        pressure = share[:, P.a] + share[:, P.b]
-        s.settlement_pressure = np.where(s.bargaining_surplus >= 0, pressure, 0).astype(F32)
-        face = s.rules["audience_cost"][:, None] * s.rung / F32(c.top)
-        s.wants_out = (demand < -face) & ~fights_for_survival(s, c)
+        R, Q = s.worlds, P.size
+        s.demand = np.empty((R, len(c.src)), dtype=F32)
+        s.wants_out = np.empty((R, len(c.src)), dtype=bool)
+        s.bargaining_surplus = np.empty((R, Q), dtype=F32)
+        s.settlement_pressure = np.empty((R, Q), dtype=F32)
+        rows = np.ascontiguousarray  # some fields are column-major: the kernel reads by world
+        _settlement_range(
+            s.rung, c.src, c.dst, c.reverse, P.a, P.b, c.top, c.first_force, rows(s.cost_weight),
+            c.rung_cost, rows(s.weariness_weight), s.claim_stake + s.holder_stake, s.resolve,
+            rows(s.source_strength), rows(s.target_strength), s.committed_power,
+            s.rules["deterrence"], s.rules["audience_cost"], rows(s.threat),
+            s.existential_threshold, s.demand, s.wants_out, s.bargaining_surplus,
+            s.settlement_pressure,
+        )  # fmt: skip
 
 
 def fights_for_survival(s: WorldState, c: CompiledScenario) -> np.ndarray:

@@ -31,14 +31,15 @@ been over for ``fade_weeks``: it **faded**. The endings family stops the world a
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.rules import streams
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
-from sim.rules.families.bargaining import fights_for_survival
+from sim.rules.families.bargaining import survives
 from sim.rules.family import RuleFamily
-from sim.rules.pairs import clock_weeks, pairs_of, per_turn, quiet_rung
+from sim.rules.pairs import clock_weeks, pairs_of, per_turn_one, quiet_rung
 from sim.rules.state import F32, WorldState
 from sim.scenario.history import ENDINGS
 from sim.scenario.rule_parameters import declared
@@ -64,56 +65,143 @@ def engaged(s: WorldState, c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]
     return active | ((ra >= PROTEST) & (rb >= PROTEST)), active
 
 
+RATES = (
+    "settlement_rate",
+    "mediation_effect",
+    "concession_rate",
+    "imposition_rate",
+    "direct_agreement",
+    "concession_share",
+)  # the per-world rules the kernel reads, rows of its ``rates`` (6, R)
+
+
+@numba.njit(cache=True)
+def _chances(
+    r: int, q: int, level: int, out_a: bool, out_b: bool, first_force: int, gain: np.ndarray,
+    surplus: np.ndarray, mediated: np.ndarray, imposer: np.ndarray, rates: np.ndarray,
+    weeks: float, same: bool,
+) -> tuple[np.float32, np.float32, np.float32]:  # fmt: skip
+    """Pair q's per-turn chances (float32) to be imposed, settled, conceded in world r: the
+    numpy formulation's float32 steps (``np.maximum``: NaN wins)."""
+    zero = np.float32(0.0)
+    settle = rates[0, r] * gain[r, q]
+    if mediated[r, q]:
+        settle = settle * rates[1, r]
+    conc = rates[2, r]
+    if out_a and out_b and not (settle >= conc or settle != settle):
+        settle = conc
+    if not surplus[r, q] >= 0:
+        settle = zero
+    concede = conc if out_a != out_b else zero
+    impose = rates[3, r] if imposer[r, q] and level >= first_force else zero
+    p_i = np.float32(per_turn_one(float(impose), weeks, same))
+    p_s = np.float32(per_turn_one(float(settle), weeks, same))
+    p_c = np.float32(per_turn_one(float(concede), weeks, same))
+    return p_i, p_s, p_c
+
+
+@numba.njit(cache=True)
+def _deal(
+    r: int, q: int, pa: np.ndarray, pb: np.ndarray, whole: bool,
+    mediated: np.ndarray, surplus: np.ndarray, demand: np.ndarray, rates: np.ndarray,
+    survival: tuple[bool, bool], direct: float,
+) -> tuple[int, bool, bool]:  # fmt: skip
+    """A settlement of pair q in world r: (ending, a yields, b yields); ending -1 when the side
+    that would capitulate fights for its survival (no deal this turn)."""
+    one = np.float32(1.0)
+    x_a = demand[r, pa[q]] + np.float32(0.5) * surplus[r, q]
+    floor = np.float32(0.5) if whole else rates[5, r]
+    a_gives = b_gives = False
+    if not mediated[r, q] or whole:
+        a_gives = x_a < floor and x_a < one - x_a
+        b_gives = one - x_a < floor and not a_gives
+    if (a_gives and survival[0]) or (b_gives and survival[1]):
+        return -1, False, False
+    if a_gives or b_gives:
+        return CONCESSION, a_gives, b_gives
+    formal = mediated[r, q] or np.float32(direct) < rates[4, r]
+    return (FORMAL if formal else TACIT), False, False
+
+
+@numba.njit(cache=True)
+def _step_down(rung: np.ndarray, r: int, a: int, b: int, quiet: int, ya: bool, yb: bool) -> None:
+    """:func:`stand_down` of one pair in world r (a yielding side to 0, the rest to the quiet
+    level at most)."""
+    rung[r, a] = 0 if ya else min(int(rung[r, a]), quiet)
+    rung[r, b] = 0 if yb else min(int(rung[r, b]), quiet)
+
+
+@numba.njit(cache=True)
+def _kernel(
+    rung: np.ndarray, pa: np.ndarray, pb: np.ndarray, whole: np.ndarray, quiet: int,
+    first_force: int, alive: np.ndarray, resolution: np.ndarray, mediated: np.ndarray,
+    imposer: np.ndarray, gain: np.ndarray, surplus: np.ndarray, demand: np.ndarray,
+    wants_out: np.ndarray, reverse: np.ndarray, src: np.ndarray, threat: np.ndarray,
+    existential: np.ndarray, rates: np.ndarray, weeks: np.ndarray, same: bool, key: np.ndarray,
+    turn: int, world: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """One turn of :func:`resolve_pairs` in every world, world by world over its open pairs
+    (engaged, unresolved, world running): ``rung`` and ``resolution`` are updated in place;
+    returns the (R, Q) mask of pairs resolved now."""
+    R, Q = resolution.shape
+    now = np.zeros((R, Q), dtype=np.bool_)
+    for r in range(R):
+        if not alive[r]:
+            continue
+        pre = streams.prefix(key, streams.SETTLE, world[r], turn)
+        pre_f = streams.prefix(key, streams.FORMAL, world[r], turn)
+        for q in range(Q):
+            a, b = pa[q], pb[q]
+            ra, rb = int(rung[r, a]), int(rung[r, b])
+            level = max(ra, rb)
+            if not (level > quiet or (ra >= PROTEST and rb >= PROTEST)) or resolution[r, q] >= 0:
+                continue
+            out_a, out_b = wants_out[r, a], wants_out[r, b]
+            p_i, p_s, p_c = _chances(
+                r, q, level, out_a, out_b, first_force, gain, surplus, mediated, imposer,
+                rates, weeks[r], same,
+            )  # fmt: skip
+            u = np.float32(streams.uniform(pre, q))
+            if u < p_i:
+                ending, ya, yb = IMPOSED, False, False
+            elif u < p_i + p_s:
+                direct = streams.uniform(pre_f, q)
+                survival = (
+                    survives(rung, reverse, src, threat, existential, first_force, r, a),
+                    survives(rung, reverse, src, threat, existential, first_force, r, b),
+                )
+                ending, ya, yb = _deal(
+                    r, q, pa, pb, whole[q], mediated, surplus, demand, rates, survival, direct
+                )
+                if ending < 0:
+                    continue
+            elif u < p_i + p_s + p_c:
+                ending, ya, yb = CONCESSION, out_a, out_b
+            else:
+                continue
+            resolution[r, q] = ending
+            now[r, q] = True
+            _step_down(rung, r, a, b, quiet, ya, yb)
+    return now
+
+
 def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
     """Draw the pairs that end their confrontation this turn; step their rungs down. Returns the
     (R, Q) mask of pairs resolved now."""
     P = pairs_of(c)
-    rules, weeks = s.rules, clock_weeks(s, c)[:, None]
-    engage, _ = engaged(s, c)
-    open_ = engage & (s.resolution < 0) & s.alive[:, None]
-    level = np.maximum(s.rung[:, P.a], s.rung[:, P.b])
-    out_a, out_b = s.wants_out[:, P.a], s.wants_out[:, P.b]
-    col = lambda k: rules[k][:, None]  # noqa: E731 - a per-world rule as a column
-    settle = col("settlement_rate") * (1.0 - np.exp(-s.settlement_pressure))
-    settle = np.where(s.mediated, settle * col("mediation_effect"), settle)
-    settle = np.where(out_a & out_b, np.maximum(settle, col("concession_rate")), settle)
-    settle = np.where(s.bargaining_surplus >= 0, settle, 0.0)
-    concede = np.where(out_a ^ out_b, col("concession_rate"), 0.0)
-    impose = np.where(s.imposer & (level >= c.first_force), col("imposition_rate"), 0.0)
-    p_i, p_s, p_c = (per_turn(x, weeks) for x in (impose, settle, concede))
-    u = streams.uniforms(s.key, streams.SETTLE, s.turn, s.world, P.size)
-    direct = streams.uniforms(s.key, streams.FORMAL, s.turn, s.world, P.size)
-    formal = s.mediated | (direct < col("direct_agreement"))
-    imposed = open_ & (u < p_i)
-    settled = open_ & ~imposed & (u < p_i + p_s)
-    conceded = open_ & ~imposed & ~settled & (u < p_i + p_s + p_c)
-    # the deal splits the surplus (x_a = d_a + surplus / 2): a side left with almost nothing
-    # capitulates - the settlement is its unilateral concession, not an agreement - unless a
-    # mediator brokers a compromise (Wilkenfeld et al. 2003)
-    x_a = s.demand[:, P.a] + 0.5 * s.bargaining_surplus
-    # an indivisible stake (a detained crew) goes whole to one side: the deal is the concession
-    # of the side that got less than half, mediated or not (Fearon 1995)
+    weeks = clock_weeks(s, c)
+    gain = 1.0 - np.exp(-s.settlement_pressure)  # float32, numpy's exp
     whole = c.indivisible_dyad[P.a] | c.indivisible_dyad[P.b]
-    floor = np.where(whole, F32(0.5), col("concession_share"))
-    alone = settled & (~s.mediated | whole)
-    a_gives = alone & (x_a < floor) & (x_a < 1 - x_a)
-    b_gives = alone & (1 - x_a < floor) & ~a_gives
-    # a side fighting for its survival does not capitulate (Reiter 2009): no deal this turn
-    survival = fights_for_survival(s, c)
-    void = (a_gives & survival[:, P.a]) | (b_gives & survival[:, P.b])
-    settled &= ~void
-    a_gives &= ~void
-    b_gives &= ~void
-    deal = settled & ~a_gives & ~b_gives
-    s.resolution = np.where(imposed, IMPOSED, s.resolution).astype(np.int8)
-    kind = np.where(formal, FORMAL, TACIT)
-    s.resolution = np.where(deal, kind, s.resolution).astype(np.int8)
-    gave = conceded | a_gives | b_gives
-    s.resolution = np.where(gave, CONCESSION, s.resolution).astype(np.int8)
-    a_yields = (conceded & out_a) | a_gives
-    b_yields = (conceded & out_b) | b_gives
-    stand_down(s, c, imposed | deal, a_yields, b_yields)
-    return imposed | settled | conceded
+    rates = np.stack([s.rules[k] for k in RATES]).astype(F32)
+    resolution = s.resolution.copy()
+    now = _kernel(
+        s.rung, P.a, P.b, whole, quiet_rung(c), c.first_force, s.alive, resolution,
+        s.mediated, s.imposer, gain, s.bargaining_surplus, s.demand, s.wants_out,
+        c.reverse, c.src, s.threat, s.existential_threshold, rates, weeks,
+        bool((weeks == weeks[0]).all()), s.key, s.turn, s.world,
+    )  # fmt: skip
+    s.resolution = resolution
+    return now
 
 
 def stand_down(
@@ -214,6 +302,22 @@ def world_endings(s: WorldState, c: CompiledScenario) -> None:
     s.crisis_ending = np.where(done, ending, np.where(faded, FADED, -1)).astype(np.int8)
 
 
+@numba.njit(cache=True)
+def _hold(
+    resolution: np.ndarray, pa: np.ndarray, pb: np.ndarray, quiet: int, highest: np.ndarray
+) -> None:
+    """Both dyads of every ended pair: ``highest`` (the highest rung a side may choose) capped at
+    the quiet level, in place."""
+    R, Q = resolution.shape
+    for r in range(R):
+        for q in range(Q):
+            if resolution[r, q] >= 0:
+                if highest[r, pa[q]] > quiet:
+                    highest[r, pa[q]] = quiet
+                if highest[r, pb[q]] > quiet:
+                    highest[r, pb[q]] = quiet
+
+
 class Settlement(RuleFamily):
     """End pairs' confrontations and declare the ending of worlds whose crisis is over."""
 
@@ -238,14 +342,8 @@ class Settlement(RuleFamily):
     def update(self, s: WorldState, c: CompiledScenario) -> None:
         """An ended pair stays at most at the quiet level while the crisis runs."""
         P = pairs_of(c)
-        if not P.size or not (s.resolution >= 0).any():
-            return
-        ended = s.resolution >= 0
-        quiet = np.int8(quiet_rung(c))
-        for d in (P.a, P.b):
-            s.highest_rung[:, d] = np.where(
-                ended, np.minimum(s.highest_rung[:, d], quiet), s.highest_rung[:, d]
-            )
+        if P.size:
+            _hold(s.resolution, P.a, P.b, quiet_rung(c), s.highest_rung)
 
     def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
         """Resolve pairs, then declare the ending of worlds whose crisis is over."""
