@@ -20,10 +20,17 @@ Each rule's clock is an exponential draw per world and dyad made once at setup (
 numbers); the hazard accumulates while the rule's condition holds and the pair activates when it
 passes the draw. Activation is per world (``active``), recorded with its cause (``activated_by``),
 logged at R = 1 and counted in the outcome table (``horizontal.<rule>``). docs/model.md, 7b.
+The per-turn work is compiled (numba), world by world: ``_chains`` (first use of force and
+commitment chains), ``_horizontal`` (the three conditions, the hazards, activation) and
+``_activate``; world 0's newly active dyads come back for the ``--explain`` events.
 """
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
+
+import numba
 import numpy as np
 
 from sim.rules import streams
@@ -41,24 +48,105 @@ CLOCK = "theatre.clock"  # (R, 3, P) exponential draws: a rule activates once ex
 USED = "theatre.used_force"  # (R, P) bool: the dyad's peak is a force rung (as last seen)
 FIRST = "theatre.first_use"  # (R, P) bool: the source used force before the target did
 CHAIN_SUPPORT = "theatre.chain_support"  # (R, P) int8: support behind a chain dyad (-1: none)
+SANCTIONS = LEVEL["sanctions"]
+
+
+@dataclass
+class Static:
+    """The family's scenario-only arrays, in the form its kernels read."""
+
+    comp_off: np.ndarray  # (P + 1,) dyad p's companions are comp_idx[comp_off[p]:comp_off[p + 1]]
+    comp_idx: np.ndarray  # companion dyads, row by row
+    host: np.ndarray  # (Q,) basing pairs of every alliance: attacker -> host dyad
+    fight: np.ndarray  # (Q,) guarantor -> attacker dyad
+    alliance: np.ndarray  # (Q,) index of the pair's alliance in ``c.basing``
+    link: np.ndarray  # (T,) chain tests (trigger tests with a guard): the link
+    attack: np.ndarray  # (T,) the attacker dyad
+    guard: np.ndarray  # (T,) the guarantor -> attacker dyad
+    rung: np.ndarray  # (T,) the test's threshold rung
+    codes: np.ndarray  # (3,) int8 cause of each horizontal rule, in HORIZONTAL order
+
+
+_STATIC: dict[int, tuple[weakref.ref, Static]] = {}
+
+
+def static_of(c: CompiledScenario) -> Static:
+    """The family's :class:`Static` of ``c`` (kept while ``c`` lives, by identity)."""
+    hit = _STATIC.get(id(c))
+    if hit is not None and hit[0]() is c:
+        return hit[1]
+    rows, cols = np.nonzero(c.theatre.companions)
+    pairs = [b.pairs for b in c.basing] or [np.zeros((0, 2), dtype=np.int64)]
+    q = c.trigger_guard >= 0
+    st = Static(
+        comp_off=np.searchsorted(rows, np.arange(len(c.src) + 1)).astype(np.int64),
+        comp_idx=cols.astype(np.int64),
+        host=np.concatenate([p[:, 0] for p in pairs]).astype(np.int64),
+        fight=np.concatenate([p[:, 1] for p in pairs]).astype(np.int64),
+        alliance=np.concatenate([np.full(len(p), i) for i, p in enumerate(pairs)]).astype(np.int64),
+        link=np.asarray(c.trigger_link[q], dtype=np.int64),
+        attack=np.asarray(c.trigger_dyad[q], dtype=np.int64),
+        guard=np.asarray(c.trigger_guard[q], dtype=np.int64),
+        rung=np.asarray(c.trigger_rung[q], dtype=np.int64),
+        codes=np.array([RULE_CODE[name] for name in HORIZONTAL], dtype=np.int8),
+    )
+    key = id(c)
+    _STATIC[key] = (weakref.ref(c, lambda _: _STATIC.pop(key, None)), st)
+    return st
+
+
+@numba.njit(cache=True)
+def _spread(
+    r: int, new: np.ndarray, active: np.ndarray, activated_by: np.ndarray, comp_off: np.ndarray,
+    comp_idx: np.ndarray, cause: int, fresh0: np.ndarray,
+) -> None:  # fmt: skip
+    """World r: if a dyad of ``new`` (P,) is not yet active, activate every companion of every
+    dyad of ``new`` that is not active, recording ``cause`` (world 0's in ``fresh0``)."""
+    P = new.shape[0]
+    coming = False
+    for p in range(P):
+        if new[p] and not active[r, p]:
+            coming = True
+            break
+    if not coming:
+        return
+    for p in range(P):
+        if new[p]:
+            for i in range(comp_off[p], comp_off[p + 1]):
+                d = comp_idx[i]
+                if not active[r, d]:
+                    active[r, d] = True
+                    activated_by[r, d] = cause
+                    if r == 0:
+                        fresh0[d] = True
+
+
+@numba.njit(cache=True)
+def _activate(
+    new: np.ndarray, alive: np.ndarray, active: np.ndarray, activated_by: np.ndarray,
+    comp_off: np.ndarray, comp_idx: np.ndarray, cause: int,
+) -> np.ndarray:  # fmt: skip
+    """Activate the dyads in ``new`` (R, P) and their companions in living worlds; returns
+    world 0's newly active dyads."""
+    fresh0 = np.zeros(new.shape[1], dtype=np.bool_)
+    for r in range(new.shape[0]):
+        if alive[r]:
+            _spread(r, new[r], active, activated_by, comp_off, comp_idx, cause, fresh0)
+    return fresh0
 
 
 def activate(s: WorldState, c: CompiledScenario, new: np.ndarray, cause: int) -> None:
     """Activate the dyads in ``new`` (R, P) and their companions; record ``cause`` (world 0 logs)."""
-    t = c.theatre
-    new = new & s.alive[:, None]
     if not new.any():
         return
-    rows = np.flatnonzero((new & ~s.active).any(axis=1))  # worlds where something new comes in
-    if not rows.size:
-        return
-    fresh = np.zeros_like(new)
-    fresh[rows] = (new[rows].astype(F32) @ t.companions_f32) > 0  # BLAS, only those worlds
-    fresh &= ~s.active
-    s.active |= fresh
-    s.activated_by = np.where(fresh, np.int8(cause), s.activated_by).astype(np.int8)
-    if s.explain and fresh[0].any() and cause >= CHAIN:
-        log_activation(s, c, np.flatnonzero(fresh[0]), cause)
+    st = static_of(c)
+    s.activated_by = s.activated_by.copy()
+    fresh0 = _activate(
+        np.ascontiguousarray(new, dtype=bool), s.alive, s.active, s.activated_by, st.comp_off,
+        st.comp_idx, cause,
+    )  # fmt: skip
+    if s.explain and fresh0.any() and cause >= CHAIN:
+        log_activation(s, c, np.flatnonzero(fresh0), cause)
 
 
 def log_activation(s: WorldState, c: CompiledScenario, dyads: np.ndarray, cause: int) -> None:
@@ -91,84 +179,172 @@ def start_crisis(s: WorldState, c: CompiledScenario) -> None:
         activate(s, c, starting[:, None] & t.declared[None], THEATRE)
 
 
-def note_first_use(s: WorldState, c: CompiledScenario) -> None:
-    """Mark the dyads whose source used force first in its pair (an aggressor, not a defender)."""
-    used = s.peak >= c.first_force
-    before = s.family_arrays[USED]
-    s.family_arrays[FIRST] |= used & ~before & ~before[:, c.reverse]
-    s.family_arrays[USED] = used
+@numba.njit(cache=True)
+def _chains(
+    peak: np.ndarray, reverse: np.ndarray, first_force: int, used: np.ndarray, first: np.ndarray,
+    triggered: np.ndarray, support: np.ndarray, link: np.ndarray, attack: np.ndarray,
+    guard: np.ndarray, t_rung: np.ndarray, chain_support: np.ndarray, alive: np.ndarray,
+    active: np.ndarray, activated_by: np.ndarray, comp_off: np.ndarray, comp_idx: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """World by world: mark the dyads whose source used force first in its pair (``first``, with
+    ``used`` the force seen now); then each chain test that fired (commitment triggered, at least
+    sanctions, the attacker at the rung and first to use force) brings its guarantor's dyad into
+    the theatre and raises its ``chain_support``. Returns world 0's newly active dyads."""
+    R, P = peak.shape
+    now = np.zeros(P, dtype=np.bool_)
+    new = np.zeros(P, dtype=np.bool_)
+    fresh0 = np.zeros(P, dtype=np.bool_)
+    for r in range(R):
+        for d in range(P):
+            now[d] = peak[r, d] >= first_force
+            if now[d] and not used[r, d] and not used[r, reverse[d]]:
+                first[r, d] = True
+        for d in range(P):
+            used[r, d] = now[d]
+        new[:] = False
+        fired = False
+        for q in range(link.shape[0]):
+            k, a = link[q], attack[q]
+            if (
+                triggered[r, k]
+                and support[r, k] >= SANCTIONS
+                and peak[r, a] >= t_rung[q]
+                and first[r, a]
+            ):
+                fired = True
+                new[guard[q]] = True
+                chain_support[r, guard[q]] = max(chain_support[r, guard[q]], support[r, k])
+        if fired and alive[r]:
+            _spread(r, new, active, activated_by, comp_off, comp_idx, CHAIN, fresh0)
+    return fresh0
 
 
 def chains(s: WorldState, c: CompiledScenario) -> None:
     """A guarantor whose commitment fired (the partner's attacker used force first) and who gives
     at least sanctions enters the theatre toward the attacker; ``CHAIN_SUPPORT`` keeps the highest
     support it gives there, which caps the dyad (``cap_dormant``)."""
-    note_first_use(s, c)
-    if not len(c.trigger_link):
-        return
-    q = c.trigger_guard >= 0
-    k, attack, guard = c.trigger_link[q], c.trigger_dyad[q], c.trigger_guard[q]
-    fired = (
-        s.triggered[:, k]
-        & (s.support[:, k] >= LEVEL["sanctions"])
-        & (s.peak[:, attack] >= c.trigger_rung[q])
-        & s.family_arrays[FIRST][:, attack]
-    )
-    if not fired.any():
-        return
-    new = np.zeros(s.rung.shape, dtype=bool)
-    support = s.family_arrays[CHAIN_SUPPORT]
-    rows, cols = np.nonzero(fired)
-    new[rows, guard[cols]] = True
-    np.maximum.at(support, (rows, guard[cols]), s.support[rows, k[cols]])
-    activate(s, c, new, CHAIN)
+    st, f = static_of(c), s.family_arrays
+    s.activated_by = s.activated_by.copy()
+    fresh0 = _chains(
+        s.peak, c.reverse, int(c.first_force), f[USED], f[FIRST], s.triggered, s.support, st.link,
+        st.attack, st.guard, st.rung, f[CHAIN_SUPPORT], s.alive, s.active, s.activated_by,
+        st.comp_off, st.comp_idx,
+    )  # fmt: skip
+    if s.explain and fresh0.any():
+        log_activation(s, c, np.flatnonzero(fresh0), CHAIN)
 
 
-def wars(s: WorldState, c: CompiledScenario) -> np.ndarray:
-    """(R, N, N) bool: force is being used between the two actors now (either way)."""
-    n = c.n_actors
-    w = np.zeros((s.worlds, n, n), dtype=bool)
-    w[:, c.src, c.dst] = s.rung >= c.first_force
-    return w | w.transpose(0, 2, 1)
+@numba.njit(cache=True)
+def _sides(
+    r: int, rung: np.ndarray, src: np.ndarray, dst: np.ndarray, first_force: int,
+    partners: np.ndarray, w: np.ndarray, enemies: np.ndarray, side: np.ndarray,
+) -> None:  # fmt: skip
+    """World r: ``w`` (N, N) force is used between the two actors now (either way); ``side``
+    (N, N): a partner of i is at war with k or with a partner of k."""
+    N = w.shape[0]
+    w[:] = False
+    for d in range(src.shape[0]):
+        if rung[r, d] >= first_force:
+            w[src[d], dst[d]] = True
+            w[dst[d], src[d]] = True
+    enemies[:] = False
+    for i in range(N):
+        for x in range(N):
+            if partners[i, x]:
+                for k in range(N):
+                    if w[x, k]:
+                        enemies[i, k] = True
+    side[:] = enemies
+    for i in range(N):
+        for y in range(N):
+            if enemies[i, y]:
+                for k in range(N):
+                    if partners[y, k]:
+                        side[i, k] = True
 
 
-def conditions(s: WorldState, c: CompiledScenario) -> dict[str, np.ndarray]:
-    """(R, P) where each horizontal rule's condition holds on a dormant rivalry or dispute."""
-    t = c.theatre
-    src, dst = c.src, c.dst
-    w = wars(s, c)
-    # opportunism: the target is at war with someone other than the source
-    engaged = w.sum(axis=2)
-    opportunism = (engaged[:, dst] - w[:, dst, src]) > 0
-    # retaliation: a guarantor using the host's bases has used force against the source
-    retaliation = np.zeros(s.rung.shape, dtype=bool)
-    for b, granted in zip(c.basing, s.basing_granted, strict=True):
-        if len(b.pairs):
-            fought = (s.peak[:, b.pairs[:, 1]] >= c.first_force) & (granted[:, None] > 0)
-            retaliation |= b.segments.any(fought)
-    # second front: the source's ally is at war with the target or with the target's partners
-    a = t.partners.astype(F32)
-    enemies = (a @ w.astype(F32)) > 0  # (R, N, N): i's partner x is at war with k
-    side = enemies | ((enemies.astype(F32) @ a) > 0)  # ... or with a partner of k
-    second = side[:, src, dst] & ~t.partners[src, dst]
-    dormant = t.hostile[None] & ~s.active
-    return {
-        "opportunism": opportunism & dormant,
-        "retaliation": retaliation & ~s.active,
-        "second_front": second & dormant,
-    }
+@numba.njit(cache=True)
+def _conditions(
+    r: int, rung: np.ndarray, peak: np.ndarray, src: np.ndarray, dst: np.ndarray,
+    first_force: int, partners: np.ndarray, hostile: np.ndarray, active: np.ndarray,
+    granted: np.ndarray, host: np.ndarray, fight: np.ndarray, alliance: np.ndarray,
+    w: np.ndarray, enemies: np.ndarray, side: np.ndarray, holds: np.ndarray,
+) -> None:  # fmt: skip
+    """World r: ``holds`` (3, P) where each horizontal rule's condition holds on a dormant rivalry
+    or dispute: opportunism (the target is at war with someone other than the source),
+    retaliation (a guarantor using the host's bases has used force against the source), second
+    front (the source's ally is at war with the target or the target's partners)."""
+    _sides(r, rung, src, dst, first_force, partners, w, enemies, side)
+    holds[:] = False
+    for q in range(host.shape[0]):
+        if granted[r, alliance[q]] and peak[r, fight[q]] >= first_force:
+            holds[1, host[q]] = True
+    for p in range(src.shape[0]):
+        i, j = src[p], dst[p]
+        holds[1, p] = holds[1, p] and not active[r, p]
+        if not hostile[p] or active[r, p]:
+            continue
+        others = False  # the target is at war with someone other than the source
+        for k in range(w.shape[0]):
+            if w[j, k] and k != i:
+                others = True
+                break
+        holds[0, p] = others
+        holds[2, p] = side[i, j] and not partners[i, j]
+
+
+@numba.njit(cache=True)
+def _horizontal(
+    rung: np.ndarray, peak: np.ndarray, src: np.ndarray, dst: np.ndarray, first_force: int,
+    partners: np.ndarray, hostile: np.ndarray, granted: np.ndarray, host: np.ndarray,
+    fight: np.ndarray, alliance: np.ndarray, rate: np.ndarray, exposure: np.ndarray,
+    clock: np.ndarray, codes: np.ndarray, alive: np.ndarray, active: np.ndarray,
+    activated_by: np.ndarray, comp_off: np.ndarray, comp_idx: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """World by world (living ones): each rule's hazard ``rate`` (R, 3) accumulates in
+    ``exposure`` where its condition holds; the dyad activates once it passes the ``clock``.
+    Returns (3, P) world 0's dyads newly activated by each rule."""
+    N = partners.shape[0]
+    R, H, P = exposure.shape
+    w = np.zeros((N, N), dtype=np.bool_)
+    enemies = np.zeros((N, N), dtype=np.bool_)
+    side = np.zeros((N, N), dtype=np.bool_)
+    holds, new = np.zeros((H, P), dtype=np.bool_), np.zeros(P, dtype=np.bool_)
+    fresh0 = np.zeros((H, P), dtype=np.bool_)
+    for r in range(R):
+        if not alive[r]:
+            continue
+        _conditions(
+            r, rung, peak, src, dst, first_force, partners, hostile, active, granted, host, fight,
+            alliance, w, enemies, side, holds,
+        )  # fmt: skip
+        for h in range(H):
+            for p in range(P):
+                new[p] = False
+                if holds[h, p]:
+                    exposure[r, h, p] += rate[r, h]
+                    new[p] = exposure[r, h, p] >= clock[r, h, p]
+            _spread(r, new, active, activated_by, comp_off, comp_idx, codes[h], fresh0[h])
+    return fresh0
 
 
 def horizontal(s: WorldState, c: CompiledScenario) -> None:
     """Accumulate each rule's hazard where its condition holds; activate where it passes."""
-    exposure, clock = s.family_arrays[EXPOSURE], s.family_arrays[CLOCK]
-    scale = F32(c.theatre.days / 30.0)
-    for r, (name, holds) in enumerate(conditions(s, c).items()):
-        if not holds.any():
-            continue
-        rate = s.rules[name][:, None] * scale
-        exposure[:, r] += np.where(holds & s.alive[:, None], rate, F32(0))
-        activate(s, c, holds & (exposure[:, r] >= clock[:, r]), RULE_CODE[name])
+    st, t = static_of(c), c.theatre
+    scale = F32(t.days / 30.0)
+    rate = np.stack([s.rules[name] * scale for name in HORIZONTAL], axis=1)
+    granted = np.zeros((s.worlds, max(len(c.basing), 1)), dtype=bool)
+    for i, g in enumerate(s.basing_granted):
+        granted[:, i] = g > 0
+    s.activated_by = s.activated_by.copy()
+    fresh0 = _horizontal(
+        s.rung, s.peak, c.src, c.dst, int(c.first_force), t.partners, t.hostile, granted, st.host,
+        st.fight, st.alliance, rate, s.family_arrays[EXPOSURE], s.family_arrays[CLOCK], st.codes,
+        s.alive, s.active, s.activated_by, st.comp_off, st.comp_idx,
+    )  # fmt: skip
+    for h, name in enumerate(HORIZONTAL):
+        if s.explain and fresh0[h].any():
+            log_activation(s, c, np.flatnonzero(fresh0[h]), RULE_CODE[name])
 
 
 def cap_dormant(s: WorldState, c: CompiledScenario) -> None:
