@@ -19,8 +19,9 @@ SENKAKU = str(ROOT / "scenarios" / "senkaku_grey_zone.yaml")
 @pytest.fixture
 def host(tmp_path: Path) -> GameHost:
     h = GameHost(SENKAKU, scenarios_dir=ROOT / "scenarios", games_dir=tmp_path, token="F")
+    # seed 1: a game that runs to its five-turn limit (seed 2 now ends at turn 2 by a concession)
     h.start(
-        "F", SENKAKU, {"blue": ["Japan"], "red": ["China"]}, seed=2, overrides=["turns.limit=5"]
+        "F", SENKAKU, {"blue": ["Japan"], "red": ["China"]}, seed=1, overrides=["turns.limit=5"]
     )
     return h
 
