@@ -119,7 +119,8 @@ def test_experiment_values_reach_the_engine() -> None:
         m.function(injects__invasion_order__probability=0.3, relations__us_taiwan__credibility=c)
         for c in (0.0, 1.0)
     ]
-    assert alone[0]["taiwan_fights_alone"] > alone[1]["taiwan_fights_alone"] + 0.3
+    # same seed in both calls: a value that did not reach the engine would change nothing
+    assert alone[0]["taiwan_fights_alone"] > alone[1]["taiwan_fights_alone"] + 0.15
 
 
 def test_parameter_kinds_ranges_and_subsets() -> None:
