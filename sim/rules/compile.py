@@ -167,21 +167,24 @@ class CompiledScenario:
         """Trigger tests grouped by commitment link."""
         return Segments(self.trigger_link, len(self.link_g))
 
+    def _per_dispute_dyad(self, flag: str, none: bool) -> np.ndarray:
+        """(P,) the disputes' boolean property ``flag`` on their claimant -> holder dyads (dispute
+        index ``dispute_of``), ``none`` on dyads without a dispute."""
+        disputes = [r for r in self.scenario.relations.values() if rules_for(r).territorial]
+        values = np.array([getattr(d, flag) for d in disputes] + [none], dtype=bool)
+        return values[self.dispute_of]  # -1 (no dispute) reads the last entry
+
     @functools.cached_property
     def indivisible_dyad(self) -> np.ndarray:
         """(P,) claimant -> holder dyads whose dispute's stake a settlement cannot split
         (``Dispute.splits``: a detained crew, by default); False on every other dyad."""
-        disputes = [r for r in self.scenario.relations.values() if rules_for(r).territorial]
-        splits = np.array([d.splits for d in disputes] + [True], dtype=bool)  # -1: no dispute
-        return ~splits[self.dispute_of]
+        return ~self._per_dispute_dyad("splits", True)
 
     @functools.cached_property
     def claim_on_place(self) -> np.ndarray:
         """(P,) claimant -> holder dyads of a dispute over a place (``Dispute.has_place``): where
         the claimant's unanswered coercion is a fait accompli (sim/rules/families/settlement.py)."""
-        disputes = [r for r in self.scenario.relations.values() if rules_for(r).territorial]
-        placed = np.array([d.has_place for d in disputes] + [False], dtype=bool)
-        return placed[self.dispute_of]
+        return self._per_dispute_dyad("has_place", False)
 
     @functools.cached_property
     def place_defenders(self) -> dict[int, np.ndarray]:
