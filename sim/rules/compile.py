@@ -24,6 +24,7 @@ from sim.rules.theatre import TheatreTables, compile_theatre
 from sim.rules.uncertain import Param, Uncertainties
 from sim.scenario.ladder import DEFAULT_LADDER
 from sim.scenario.schema import SUPPORT_LEVELS, Rules, Scenario
+from sim.scenario.vocabulary import ladder_violence
 
 if TYPE_CHECKING:
     from sim.rules.conditions import Endings
@@ -173,6 +174,13 @@ class CompiledScenario:
         disputes = [r for r in self.scenario.relations.values() if rules_for(r).territorial]
         values = np.array([getattr(d, flag) for d in disputes] + [none], dtype=bool)
         return values[self.dispute_of]  # -1 (no dispute) reads the last entry
+
+    @functools.cached_property
+    def war_rung(self) -> np.ndarray:
+        """(L,) rungs of the full-scale-war class of the standard vocabulary (an invasion, a
+        sustained campaign): the utility's cost of answering a war waged on an actor."""
+        rungs = (self.scenario.ladder or DEFAULT_LADDER).rungs
+        return np.array([v == "full_scale_war" for v in ladder_violence(rungs)], dtype=bool)
 
     @functools.cached_property
     def indivisible_dyad(self) -> np.ndarray:
@@ -398,7 +406,7 @@ def _links(s: Scenario, ctx: Context) -> list[CommitmentLink]:
 
 
 def _direct_pairs(s: Scenario, ctx: Context) -> tuple[set[Pair], dict[Pair, int]]:
-    """Pairs from relations, ``initial:`` and injects; and (claimant, holder) -> dispute."""
+    """Pairs from relations, ``initial:``, injects and campaigns; and (claimant, holder) -> dispute."""
     ix = ctx.index
     pairs: set[Pair] = set()
     dispute_of: dict[Pair, int] = {}
@@ -412,6 +420,8 @@ def _direct_pairs(s: Scenario, ctx: Context) -> tuple[set[Pair], dict[Pair, int]
         for eff in inj.effects:
             if hasattr(eff, "toward"):
                 pairs |= {(ix[eff.actor], ix[eff.toward]), (ix[eff.toward], ix[eff.actor])}
+    for camp in s.campaigns.values():
+        pairs |= {(ix[camp.actor], ix[camp.toward]), (ix[camp.toward], ix[camp.actor])}
     return pairs, dispute_of
 
 

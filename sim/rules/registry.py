@@ -17,6 +17,7 @@ from sim.rules.families import (
     balance,
     bargaining,
     basing,
+    campaigns,
     choice,
     coalition,
     commitments,
@@ -53,6 +54,7 @@ REGISTRY: list[RuleFamily] = [
     weariness.FAMILY,
     bargaining.FAMILY,
     mediation.FAMILY,
+    campaigns.FAMILY,
     settlement.FAMILY,
     endings.FAMILY,
 ]

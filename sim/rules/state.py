@@ -2,7 +2,7 @@
 
 Shapes use R (worlds, the replicate axis), N (actors), P (dyads: directed pairs along which an actor
 may escalate), Q (pairs: a dyad and its reverse), K (commitment links: guarantor -> protected
-pair), I (injects). Rule code reads and
+pair), I (injects), C (limited campaigns). Rule code reads and
 writes only these fields; the class has ``__slots__``, so an undeclared attribute is an error. A
 rule family that is not (yet) part of the core keeps its arrays in ``family_arrays`` under names it
 declares (``RuleFamily.state_fields``); see docs/architecture.md, "Add a rule family".
@@ -203,6 +203,15 @@ class WorldState:
     )
     quiet_turns: np.ndarray = declared(
         "(R,)", "int16", "turns in a row with no pair's crisis active and unresolved"
+    )
+    campaign_weeks: np.ndarray = declared(
+        "(R, C)", "float32", "calendar weeks each limited campaign has run (0 before it starts)"
+    )
+    campaign_over: np.ndarray = declared(
+        "(R, C)", "bool", "the campaign has run its planned length"
+    )
+    campaign_running: np.ndarray = declared(
+        "(R, Q)", "bool", "a limited campaign of the pair runs: it neither settles nor concedes"
     )
     crisis_ending: np.ndarray = declared(
         "(R,)", "int8", "ending type a crisis-ending rule declared this turn (-1: none)"

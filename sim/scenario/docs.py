@@ -37,6 +37,7 @@ MODELS: list[type[BaseModel]] = [
     sch.Deescalate,
     sch.Adjust,
     sch.Incident,
+    sch.Campaign,
     sch.Theatre,
     sch.PowerWeights,
     sch.Rules,

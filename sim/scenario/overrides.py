@@ -38,6 +38,7 @@ SECTIONS = {
     "actors": "actor",
     "relations": "relation",
     "injects": "inject",
+    "campaigns": "campaign",
     "outcomes": "outcome",
     "stop": "stop condition",
     "places": "place",

@@ -35,6 +35,7 @@ def check_references(s: Scenario) -> Found:
     c.places()
     c.initial()
     c.injects()
+    c.campaigns()
     c.outcomes()
     c.found += _history_references(s, c.actors)
     return c.found
@@ -211,6 +212,15 @@ class _Checker:
                     if eff.toward == eff.actor:
                         self.add((*base, "toward"), "an actor cannot escalate toward itself")
                     self.rung((*base, "to"), eff.to)
+
+    def campaigns(self) -> None:
+        """A campaign is run by one cast actor against another."""
+        for name, camp in self.s.campaigns.items():
+            base = ("campaigns", name)
+            self.actor((*base, "actor"), camp.actor)
+            self.actor((*base, "toward"), camp.toward)
+            if camp.toward == camp.actor:
+                self.add((*base, "toward"), "an actor cannot run a campaign against itself")
 
     def outcomes(self) -> None:
         """Some outcomes, only the last without `when`; outcome and stop predicates resolve."""

@@ -160,6 +160,20 @@ RULE_PARAMETERS: tuple[RuleParameter, ...] = (
         family="utility",
     ),
     RuleParameter(
+        "defence_cost",
+        0.4,
+        "Share of the escalation cost a state weighs when it answers a war waged on it (an "
+        "attack at a full-scale-war rung, or one that threatens its existence): it bears the "
+        "war's cost whether it fights back or not.",
+        "Fearon, 'Rationalist Explanations for War', International Organization 49(3), 1995: "
+        "the costs of war fall on both sides once it is fought; UN Charter, Art. 51 (self-"
+        "defence); Reiter, How Wars End (2009): states fight invasions rather than capitulate; "
+        "value: assumption: a state still weighs the cost of escalating beyond the attack, so "
+        "less than half is refunded",
+        family="utility",
+        bounds=UNIT,
+    ),
+    RuleParameter(
         "economic_cost",
         1.0,
         "Weight of sea-lane and trade exposure in costs.",

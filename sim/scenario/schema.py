@@ -529,6 +529,36 @@ class Inject(Strict):
     effects: list[Effect] = Field(min_length=1, description="What it does.")
 
 
+class Campaign(Sourced):
+    """A limited campaign: an actor's war aim toward one target is a campaign of planned length,
+    which it ends on its own when the campaign has run its course, whatever the bargaining (a
+    punitive expedition, 'teaching a lesson'; a coercive campaign of exercises and missile tests
+    timed to an event). Paul, Asymmetric Conflicts (1994) on limited aims; Fravel, Strong Borders,
+    Secure Nation (2008) on China's punitive border wars (docs/model.md, 11.5)."""
+
+    merge: bool | None = _merge_field()
+
+    actor: Name = Field(description="Who runs the campaign.")
+    toward: Name = Field(description="Against whom.")
+    aim: Literal["punish", "coerce"] = Field(
+        default="punish",
+        description="`punish`: a punitive campaign, whose clock starts at the actor's first use of "
+        "force toward the target and which ends in its unilateral act (a declared ceasefire and "
+        "withdrawal). `coerce`: a coercive campaign of exercises, tests and shows of force, whose "
+        "clock starts at the actor's first move above the quiet level; it stays short of force "
+        "unless the target uses force first, and ends with nothing agreed or conceded.",
+    )
+    weeks: float = Field(
+        gt=0,
+        le=520,
+        description="Planned length in calendar weeks from the start. When it has run, the actor "
+        "stands down: if it used force, the pair's confrontation ends by its unilateral act (ICB's "
+        "form of outcome 4); if not, it simply ends (nothing agreed or conceded: the crisis "
+        "fades). While it runs, the pair neither settles nor concedes: the campaign's aim is to "
+        "punish or to signal, not a share of the issue.",
+    )
+
+
 # --- rules, outcomes, stops -----------------------------------------------------------------------
 
 
@@ -675,6 +705,10 @@ class Scenario(Sourced):
         description="Starting rung of actor toward target, e.g. {China: {Taiwan: grey_zone}}.",
     )
     injects: dict[Name, Inject] = Field(default_factory=dict, description="Events by name.")
+    campaigns: dict[Name, Campaign] = Field(
+        default_factory=dict,
+        description="Limited campaigns by name: war aims of planned length (punitive or coercive).",
+    )
     theatre: Theatre = Field(
         default_factory=Theatre,
         description="The crisis theatre: disputes and rivalries in play, kind and power weights.",
@@ -695,6 +729,7 @@ __all__ = [
     "SUPPORT_LEVELS",
     "Actor",
     "Alliance",
+    "Campaign",
     "Coverage",
     "Dispute",
     "Incident",

@@ -24,7 +24,8 @@ A settled or imposed pair steps down at once, several rungs if need be, to at mo
 Fearon 1994). A conceding side drops to cooperation and its rival to at most the quiet level.
 An ended pair stays capped at the quiet level while the rest of the crisis runs.
 
-A world's crisis is over when no pair is active and unresolved. It then ends with the ending of
+A world's crisis is over when no pair is active and unresolved and no limited campaign runs
+(campaigns family). It then ends with the ending of
 its principal resolved pair (the one that climbed highest), or, if none was resolved, once it has
 been over for ``fade_weeks``: it **faded**. The endings family stops the world and classifies it.
 """
@@ -138,10 +139,11 @@ def _kernel(
     imposer: np.ndarray, gain: np.ndarray, surplus: np.ndarray, demand: np.ndarray,
     wants_out: np.ndarray, reverse: np.ndarray, src: np.ndarray, threat: np.ndarray,
     existential: np.ndarray, rates: np.ndarray, weeks: np.ndarray, same: bool, key: np.ndarray,
-    turn: int, world: np.ndarray,
+    turn: int, world: np.ndarray, frozen: np.ndarray,
 ) -> np.ndarray:  # fmt: skip
     """One turn of :func:`resolve_pairs` in every world, world by world over its open pairs
-    (engaged, unresolved, world running): ``rung`` and ``resolution`` are updated in place;
+    (engaged, unresolved, no limited campaign running (``frozen``), world running): ``rung`` and
+    ``resolution`` are updated in place;
     returns the (R, Q) mask of pairs resolved now."""
     R, Q = resolution.shape
     now = np.zeros((R, Q), dtype=np.bool_)
@@ -155,6 +157,8 @@ def _kernel(
             ra, rb = int(rung[r, a]), int(rung[r, b])
             level = max(ra, rb)
             if not (level > quiet or (ra >= PROTEST and rb >= PROTEST)) or resolution[r, q] >= 0:
+                continue
+            if frozen[r, q]:
                 continue
             out_a, out_b = wants_out[r, a], wants_out[r, b]
             p_i, p_s, p_c = _chances(
@@ -194,11 +198,14 @@ def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
     whole = c.indivisible_dyad[P.a] | c.indivisible_dyad[P.b]
     rates = np.stack([s.rules[k] for k in RATES]).astype(F32)
     resolution = s.resolution.copy()
+    frozen = s.campaign_running
+    if frozen is None:  # no campaigns family registered
+        frozen = np.zeros(resolution.shape, dtype=bool)
     now = _kernel(
         s.rung, P.a, P.b, whole, quiet_rung(c), c.first_force, s.alive, resolution,
         s.mediated, s.imposer, gain, s.bargaining_surplus, s.demand, s.wants_out,
         c.reverse, c.src, s.threat, s.existential_threshold, rates, weeks,
-        bool((weeks == weeks[0]).all()), s.key, s.turn, s.world,
+        bool((weeks == weeks[0]).all()), s.key, s.turn, s.world, frozen,
     )  # fmt: skip
     s.resolution = resolution
     return now
@@ -290,6 +297,8 @@ def world_endings(s: WorldState, c: CompiledScenario) -> None:
         log_resolutions(s, c, now[0])
     unresolved = s.resolution < 0
     over = ~(active & unresolved).any(axis=1)
+    if s.campaign_running is not None:  # a limited campaign still under way: not over yet
+        over &= ~s.campaign_running.any(axis=1)
     s.quiet_turns = np.where(over & s.alive, s.quiet_turns + 1, 0).astype(np.int16)
     resolved = ~unresolved
     peak = np.maximum(s.peak[:, P.a], s.peak[:, P.b]).astype(np.int16)

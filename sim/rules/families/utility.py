@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
+from sim.rules.families.bargaining import fights_for_survival
 from sim.rules.families.threat import max_threat
 from sim.rules.family import (
     RuleFamily,
@@ -41,6 +42,10 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
     s.gain_weight = s.claim_value * p_win
     adversary = (s.target_power + k_d) / (s.source_power + s.target_power + k_d + 1e-6)
     s.cost_weight = s.cost_base * (0.5 + adversary)
+    defending = at_war_defending(s, c)
+    if defending.any():  # the attacked state bears the war's cost whether it answers or not
+        refund = np.where(defending, rules["defence_cost"][:, None], F32(1.0))
+        s.cost_weight = (s.cost_weight * refund).astype(F32)
     # pressure: what the rival is perceived to do to me, or to a partner I have honoured a pledge to
     press = np.clip(s.perceived_rung[:, c.reverse], 0, c.top)
     if len(c.obligation_dyad):
@@ -70,6 +75,15 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
     s.obligation_weight = (rules["obligation"][:, None] * 4.0 * (s.obligation_rung > 0)).astype(F32)
     relax = np.exp(-s.opinion_relaxation * max_threat(s, c))
     s.domestic_weight = (3.0 * s.domestic_constraint * relax)[:, c.src].astype(F32)
+
+
+def at_war_defending(s: WorldState, c: CompiledScenario) -> np.ndarray:
+    """(R, P) the dyad's source is at war because the target waged it: the target has reached a
+    rung of the full-scale-war class toward it in this crisis (an invasion, a sustained campaign;
+    like the self-defence licence, this holds while the crisis runs), or its attack threatens the
+    source's existence (``fights_for_survival``). Weighs only ``defence_cost`` of its escalation
+    cost."""
+    return c.war_rung[s.peak[:, c.reverse]] | fights_for_survival(s, c)
 
 
 def _rule(name: str):
