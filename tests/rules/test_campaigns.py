@@ -108,3 +108,11 @@ def test_the_defence_cost_does_nothing_below_war() -> None:
     assert a.state.peak.max() >= a.c.first_force  # force was used, short of war
     for column in ("ending", "outcome", "turn_ended"):
         assert np.array_equal(a.results()[column], b.results()[column])
+
+
+def test_a_campaigns_length_is_an_override_and_a_misspelt_one_is_refused() -> None:
+    longer = played(**PUNISH, **{"campaigns.lesson.weeks": 6})
+    assert (longer.state.end_turn > 3).any()  # what the user asked for is what ran
+    with pytest.raises(sim.ScenarioError) as err:
+        played(**PUNISH, **{"campaigns.lessen.weeks": 6})
+    assert "did you mean 'lesson'" in str(err.value)
