@@ -7,6 +7,7 @@ committed copies are stale.
 
 from __future__ import annotations
 
+import inspect
 import types
 import typing
 from pathlib import Path
@@ -100,7 +101,7 @@ def reference() -> str:
     for model in MODELS:
         out.append(f"### {model.__name__}")
         out.append("")
-        out.append((model.__doc__ or "").strip().split("\n\n")[0])
+        out.append(inspect.cleandoc(model.__doc__ or "").split("\n\n")[0])
         out.append("")
         out.append("| field | type | default | description |")
         out.append("|---|---|---|---|")
