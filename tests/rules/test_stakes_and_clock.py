@@ -87,10 +87,15 @@ def test_a_holder_that_answers_the_coercion_has_not_acquiesced() -> None:
 
 def test_a_guarantor_that_answers_the_claimant_counts_as_an_answer(tmp_path: Path) -> None:
     deployed = {"initial": {**PRESENCE["initial"], "Farland": {"Bigland": "show_of_force"}}}
+    short_of_force = {  # so that only coercion can be left unanswered (force is another rule)
+        "actors.Bigland.doctrine.max_rung": "blockade",
+        "actors.Farland.doctrine.max_rung": "blockade",
+    }
     m = played(
         with_guarantor(tmp_path),
         **NO_RATES,
         **deployed,
+        **short_of_force,
         **{"actors.Smallland.doctrine.max_rung": "protest"},
     )
     r = m.results()
