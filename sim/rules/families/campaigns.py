@@ -77,8 +77,8 @@ def end_campaigns(s: WorldState, c: CompiledScenario, k: Campaigns) -> np.ndarra
     Returns the (R, C) mask of campaigns ended now."""
     started = s.peak[:, k.dyad] >= k.start
     running = started & ~s.campaign_over & s.alive[:, None]
-    s.campaign_weeks = np.where(running, s.campaign_weeks + F32(turn_weeks(c.scenario)), 0)
-    s.campaign_weeks = s.campaign_weeks.astype(F32)
+    step = np.where(running, F32(turn_weeks(c.scenario)), F32(0))  # an ended clock keeps its weeks
+    s.campaign_weeks = (s.campaign_weeks + step).astype(F32)
     due = running & (s.campaign_weeks >= k.weeks - F32(1e-4))
     s.campaign_over |= due
     open_pair = s.resolution[:, k.pair] < 0
@@ -138,11 +138,8 @@ class CampaignFamily(RuleFamily):
         if s.explain and ended[0].any():
             for j in np.flatnonzero(ended[0]):
                 camp = c.scenario.campaigns[k.names[j]]
-                how = (
-                    "declares a ceasefire"
-                    if s.resolution[0, k.pair[j]] == CONCESSION
-                    else ("ends its campaign")
-                )
+                forced = s.resolution[0, k.pair[j]] == CONCESSION
+                how = "declares a ceasefire" if forced else "ends its campaign"
                 s.log.append(
                     Event(
                         s.turn,
