@@ -237,7 +237,8 @@ class WargameModel(mesa.Model):
     def run(self) -> None:
         """Play every world to its end.
 
-        Worlds that have ended are dropped from the arrays as they go (when at most half are left),
+        Worlds that have ended are dropped from the arrays as they go (once a fifth of those played
+        have ended: a gather costs about a quarter of a turn),
         so the turns cost what the running worlds cost; the state is whole again at the end. The
         results are the same as stepping the whole block (every draw is keyed by the world's index,
         sim/rules/streams.py); with ``explain`` (world 0's event log) the block stays whole."""
@@ -245,7 +246,7 @@ class WargameModel(mesa.Model):
         while self.running:
             self.step()
             alive = self.state.alive
-            few = 2 * int(alive.sum()) <= len(alive)
+            few = 5 * int(alive.sum()) <= 4 * len(alive)
             if few and not self.state.explain and self.running and len(alive) > 16:
                 self._drop_ended(full)
         if self.state is not full:

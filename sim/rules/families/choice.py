@@ -63,6 +63,7 @@ class Layout:
     shape: np.ndarray  # (C,) shape kind of each part
     table: np.ndarray  # (C,) row of ``tables`` (TABLE parts; the fraction is row 0)
     owner: np.ndarray  # (C,) term of each part (terms in order)
+    cap_row: np.ndarray  # (C,) row of the caps array (CAPPED parts; -1 elsewhere)
     sign: np.ndarray  # (T,) +1 or -1
     tables: np.ndarray  # (rows, top + 4) padded per-rung tables, float64
 
@@ -70,11 +71,14 @@ class Layout:
 def layout(c: CompiledScenario, terms: tuple[UtilityTerm, ...]) -> Layout:
     """Number the parts of ``terms`` for the kernel (parts of a term stay in order)."""
     rows = [c.rung_tables.frac]
-    shape, table, owner = [], [], []
+    shape, table, owner, cap_row = [], [], [], []
+    n_caps = 0
     for i, term in enumerate(terms):
         for part in term.parts:
             shape.append(part.shape)
             owner.append(i)
+            cap_row.append(n_caps if part.cap is not None else -1)
+            n_caps += part.cap is not None
             if part.shape == TABLE:
                 assert part.table is not None, f"term {term.name}: a TABLE part needs a table"
                 rows.append(np.asarray(part.table(c), dtype=F32))
@@ -84,27 +88,31 @@ def layout(c: CompiledScenario, terms: tuple[UtilityTerm, ...]) -> Layout:
         as_int(shape),
         as_int(table),
         as_int(owner),
+        as_int(cap_row),
         np.array([t.sign for t in terms], dtype=np.float64),
         np.stack(rows).astype(np.float64),
     )
 
 
 def weights(s: WorldState, terms: tuple[UtilityTerm, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """(R, P, C) weight of every part and (R, P, C) cap of the CAPPED ones (0 elsewhere)."""
-    shape = s.rung.shape
-    w = [_per_dyad(p.weight(s), shape) for t in terms for p in t.parts]
-    caps = [
-        _per_dyad(p.cap(s), shape) if p.cap is not None else np.zeros(shape, F32)
-        for t in terms
-        for p in t.parts
-    ]
-    return np.stack(w, axis=-1), np.stack(caps, axis=-1)
+    """(C, R, P) weight of every part and (K, R, P) cap of the K CAPPED parts, part by part (each
+    part's weights are one contiguous row: filled by one copy, no transposing stack)."""
+    parts = [p for t in terms for p in t.parts]
+    R, P = s.rung.shape
+    w = np.empty((len(parts), R, P), F32)
+    capped_parts = [p for p in parts if p.cap is not None]
+    caps = np.empty((max(len(capped_parts), 1), R, P), F32)
+    for i, p in enumerate(parts):
+        _fill_row(w[i], p.weight(s))
+    for i, p in enumerate(capped_parts):
+        _fill_row(caps[i], p.cap(s))
+    return w, caps
 
 
-def _per_dyad(value: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """A per-dyad (R, P) or per-world (R,) weight as (R, P) float32."""
-    value = np.asarray(value, dtype=F32)
-    return np.broadcast_to(value[:, None] if value.ndim == 1 else value, shape)
+def _fill_row(out: np.ndarray, value: np.ndarray) -> None:
+    """Write a per-dyad (R, P) or per-world (R,) weight into the (R, P) float32 ``out``."""
+    value = np.asarray(value)
+    out[...] = value[:, None] if value.ndim == 1 else value
 
 
 @numba.njit(cache=True, inline="always")
@@ -123,32 +131,38 @@ def _part(
     return 0.0
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _utilities(
     u: np.ndarray, shown: np.ndarray, r: int, d: int, cur: int, highest: int,
-    w: np.ndarray, cap: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
+    wv: np.ndarray, capv: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
     owner: np.ndarray, sign: np.ndarray, tables: np.ndarray, top: int, explain: bool,
 ) -> None:  # fmt: skip
-    """The utility of each move on dyad ``d`` of world ``r`` (-inf where not allowed)."""
+    """The utility of each move on dyad ``d`` of world ``r`` (-inf where not allowed), from the
+    dyad's part weights ``wv`` and caps ``capv`` (per part, in rungs / top)."""
     inv = 1.0 / top
+    now = cur * inv
+    C = owner.shape[0]
+    T = sign.shape[0]
     for m in range(4):
         move = m - 1
         idx = cur + move + 1  # index into the padded tables
+        off = idx < 1 or idx > top + 1 or (move > 0 and cur + move > highest)
+        if off and not explain:
+            u[m] = -np.inf
+            continue
         total = 0.0
         ci = 0
-        for ti in range(sign.shape[0]):
+        frac = tables[0, idx]
+        for ti in range(T):
             v = 0.0
-            while ci < owner.shape[0] and owner[ci] == ti:
-                row = lay_table[ci]
+            while ci < C and owner[ci] == ti:
                 v += _part(
-                    lay_shape[ci], float(w[r, d, ci]), tables[row, idx],
-                    float(cap[r, d, ci]) * inv, tables[0, idx], move, cur * inv,
-                )  # fmt: skip
+                    lay_shape[ci], wv[ci], tables[lay_table[ci], idx], capv[ci], frac, move, now
+                )
                 ci += 1
             total += sign[ti] * v
             if explain:
                 shown[ti, m, r, d] = sign[ti] * v
-        off = idx < 1 or idx > top + 1 or (move > 0 and cur + move > highest)
         u[m] = -np.inf if off else total
 
 
@@ -183,7 +197,7 @@ def _logit(u: np.ndarray, temperature: float, draw: float, p: np.ndarray) -> int
 
 @numba.njit(cache=True, parallel=True)
 def kernel(
-    rung: np.ndarray, highest: np.ndarray, w: np.ndarray, cap: np.ndarray,
+    rung: np.ndarray, highest: np.ndarray, w: np.ndarray, cap: np.ndarray, cap_row: np.ndarray,
     lay_shape: np.ndarray, lay_table: np.ndarray, owner: np.ndarray, sign: np.ndarray,
     tables: np.ndarray, top: int, temperature: np.ndarray, key: np.ndarray, turn: int,
     world: np.ndarray, explain: bool, shown: np.ndarray, prob: np.ndarray, util: np.ndarray,
@@ -191,17 +205,25 @@ def kernel(
     """New rung and picked move (R, P) of every dyad in every world; when ``explain``, every
     term (T, M, R, P), probability and utility (M, R, P) too."""
     R, P = rung.shape
+    C = owner.shape[0]
+    inv = 1.0 / top
     new = np.empty((R, P), dtype=np.int8)
     pick = np.empty((R, P), dtype=np.int8)
     for r in numba.prange(R):
         u = np.empty(4)
         p = np.empty(4)
+        wv = np.empty(C)
+        capv = np.zeros(C)
         pre = streams.prefix(key, streams.CHOICE, world[r], turn)
         temp = float(temperature[r])
         for d in range(P):
             cur = int(rung[r, d])
+            for ci in range(C):  # this dyad's part weights, read once for the four moves
+                wv[ci] = float(w[ci, r, d])
+                if cap_row[ci] >= 0:
+                    capv[ci] = float(cap[cap_row[ci], r, d]) * inv
             _utilities(
-                u, shown, r, d, cur, int(highest[r, d]), w, cap,
+                u, shown, r, d, cur, int(highest[r, d]), wv, capv,
                 lay_shape, lay_table, owner, sign, tables, top, explain,
             )  # fmt: skip
             k = _logit(u, temp, streams.uniform(pre, d), p)
@@ -226,7 +248,7 @@ def decide(
     prob = np.zeros(full[1:])
     util = np.zeros(full[1:])
     new, pick = kernel(
-        s.rung, s.highest_rung, w, cap, lay.shape, lay.table, lay.owner, lay.sign, lay.tables,
+        s.rung, s.highest_rung, w, cap, lay.cap_row, lay.shape, lay.table, lay.owner, lay.sign, lay.tables,
         c.top, s.rules["temperature"], s.key, s.turn, s.world, explain, shown, prob, util,
     )  # fmt: skip
     if not explain:
