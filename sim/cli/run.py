@@ -34,7 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--threads",
         type=int,
         default=None,
-        help="threads per worker process for the compiled kernel (default: cores / workers)",
+        help="threads per process (default: cores / workers): with --workers 1, blocks played "
+        "at once on that many threads; in a worker process, the kernel's threads",
     )
     p.add_argument("--trajectories", action="store_true", help="also write rung per actor per turn")
     p.add_argument(
@@ -118,23 +119,26 @@ def _explain(c, args: argparse.Namespace) -> int:
     return 0
 
 
-def use_threads(threads: int | None, workers: int | None) -> None:
-    """Threads per process, here and in the worker processes (they inherit the environment):
-    ``--threads``, else the cores shared among the workers. Results do not depend on it."""
-    from sim.runner.worker import THREADS_ENV, set_threads
+def use_threads(threads: int | None, workers: int | None) -> int:
+    """Threads per process (``--threads``, else the cores shared among the workers), returned and
+    set for the worker processes (they inherit the environment). One process plays that many
+    blocks at once, one per thread; a worker process gives its threads to the kernel of its one
+    block. Results do not depend on it. Sets no thread count here, so that this process imports
+    no engine when worker processes run the blocks."""
+    from sim.runner.pool import THREADS_ENV
 
     cores = os.cpu_count() or 1
     threads = threads or max(1, cores // max(1, min(workers or cores, cores)))
     os.environ[THREADS_ENV] = str(threads)
-    set_threads(threads)
+    return threads
 
 
 def _execute(rd, args: argparse.Namespace, descriptions: dict[str, str]) -> int:
     from sim.runner.execute import execute
 
-    use_threads(args.threads, args.workers)
+    threads = use_threads(args.threads, args.workers)
     try:
-        summary = execute(rd, workers=args.workers, quiet=args.quiet)
+        summary = execute(rd, workers=args.workers, quiet=args.quiet, threads=threads)
     except KeyboardInterrupt:
         kept = len(rd.finished_blocks())
         print(

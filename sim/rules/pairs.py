@@ -54,7 +54,7 @@ def per_turn(weekly: np.ndarray, weeks: float | np.ndarray) -> np.ndarray:
     return (1.0 - (1.0 - p) ** w).astype(np.float32)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def per_turn_one(weekly: float, weeks: float, same: bool) -> float:
     """:func:`per_turn` of one chance, for a kernel (cast the result to float32): the same float64
     steps, including numpy's shortcuts for an array raised to the number 2 or 0.5 (a square, a

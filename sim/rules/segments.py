@@ -40,7 +40,7 @@ class Segments:
         return out
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _max(
     v: np.ndarray, starts: np.ndarray, ends: np.ndarray, to: np.ndarray, out: np.ndarray
 ) -> None:
@@ -54,7 +54,7 @@ def _max(
             out[r, to[g]] = best
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _any(
     v: np.ndarray, starts: np.ndarray, ends: np.ndarray, to: np.ndarray, out: np.ndarray
 ) -> None:

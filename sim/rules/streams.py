@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, nogil=True, inline="always")
 def _mix(x: int) -> int:
     """lowbias32: a 32-bit integer hash with low bias (all arithmetic exact mod 2**32)."""
     x ^= x >> 16
@@ -65,7 +65,7 @@ def key_of(rng: np.random.Generator) -> np.ndarray:
     return rng.integers(0, 2**32, size=2, dtype=np.int64)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def prefix(key: np.ndarray, site: int, world: int, turn: int) -> tuple[int, int]:
     """Both lanes' state after (key, site, world, turn): what every draw of one world at one site
     and turn shares (a kernel computes it once per world and turn)."""
@@ -80,27 +80,27 @@ def prefix(key: np.ndarray, site: int, world: int, turn: int) -> tuple[int, int]
     return a, b
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, nogil=True, inline="always")
 def _bits(pre: tuple[int, int], index: int) -> tuple[int, int]:
     """The two 32-bit outputs of draw ``index`` after a prefix."""
     return _mix(pre[0] ^ (int(index) & M32)), _mix(pre[1] ^ ((int(index) + SALT_A) & M32))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def uniform(pre: tuple[int, int], index: int) -> float:
     """A uniform in [0, 1) with 24 random bits (exactly representable as a float32)."""
     a, _ = _bits(pre, index)
     return (a >> 8) * (1.0 / 16777216.0)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def uniform64(pre: tuple[int, int], index: int) -> float:
     """A uniform in [0, 1) with 53 random bits."""
     a, b = _bits(pre, index)
     return ((a << 21) | (b >> 11)) * (1.0 / 9007199254740992.0)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def normal(pre: tuple[int, int], index: int) -> float:
     """A standard normal (Box-Muller on the two lanes; float64 arithmetic in both modes)."""
     a, b = _bits(pre, index)
@@ -112,7 +112,7 @@ def normal(pre: tuple[int, int], index: int) -> float:
 UNIFORM, UNIFORM64, NORMAL = 0, 1, 2
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _fill(
     out: np.ndarray, key: np.ndarray, site: int, turn: int, world: np.ndarray, kind: int
 ) -> np.ndarray:
@@ -130,19 +130,19 @@ def _fill(
     return out
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def uniforms(key: np.ndarray, site: int, turn: int, world: np.ndarray, n: int) -> np.ndarray:
     """(R, n) float32 uniforms of ``world`` (the worlds' indices) at one site and turn."""
     return _fill(np.empty((world.shape[0], n), np.float32), key, site, turn, world, UNIFORM)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def uniforms64(key: np.ndarray, site: int, turn: int, world: np.ndarray, n: int) -> np.ndarray:
     """(R, n) float64 uniforms with 53 random bits."""
     return _fill(np.empty((world.shape[0], n), np.float64), key, site, turn, world, UNIFORM64)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def normals(key: np.ndarray, site: int, turn: int, world: np.ndarray, n: int) -> np.ndarray:
     """(R, n) float32 standard normals."""
     return _fill(np.empty((world.shape[0], n), np.float32), key, site, turn, world, NORMAL)

@@ -1,5 +1,8 @@
 """``wargame bench``: replicates per second of the compiled engine, on one thread and on every
-core, against ``mesa.batch_run`` driving the same model one replicate at a time."""
+core, against ``mesa.batch_run`` driving the same model one replicate at a time.
+
+On N threads, N blocks are played at once, one per thread of this process
+(``sim.runner.worker.thread_pool``): what ``wargame run --workers 1`` does."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from pathlib import Path
 from sim.rules.pipeline import compiled
 from sim.runner.batch import batch_run
 from sim.runner.montecarlo import run_montecarlo
-from sim.runner.worker import set_threads
+from sim.runner.worker import set_threads, thread_pool
 
 
 def thread_counts(threads: int | None) -> list[int]:
@@ -30,16 +33,21 @@ def bench(
     models via batch_run. The first (warm-up) block also loads the compiled kernels."""
     c = compiled(scenario)
     counts = thread_counts(threads)
+    set_threads(1)  # every block below plays on one thread (several at once on a pool)
     t0 = time.perf_counter()
     run_montecarlo(c, min(block, runs), seed, block)  # warm-up: imports, kernels, caches
     warm_up = time.perf_counter() - t0
     rates = {}
     for n in counts:
-        set_threads(n)
-        t0 = time.perf_counter()
-        run_montecarlo(c, runs, seed, block)
+        if n == 1:
+            t0 = time.perf_counter()
+            run_montecarlo(c, runs, seed, block)
+        else:
+            with thread_pool(n) as pool:
+                pool.submit(set_threads, 1).result()  # the threads exist before the clock starts
+                t0 = time.perf_counter()
+                run_montecarlo(c, runs, seed, block, pool=pool)
         rates[n] = runs / (time.perf_counter() - t0)
-    set_threads(1)
     t0 = time.perf_counter()
     batch_run(scenario, range(batch_runs), max_steps=c.scenario.turns.limit + 1)
     mesa_rate = batch_runs / (time.perf_counter() - t0)

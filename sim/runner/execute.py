@@ -167,7 +167,7 @@ def _block_counts(rd: RunDir, i: int, names: list[str]) -> dict[str, int]:
     return {n: int((col == n).sum()) for n in names}
 
 
-def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict:
+def execute(rd: RunDir, workers: int | None = None, quiet: bool = False, threads: int = 1) -> dict:
     """Run every missing block of the run in ``rd`` and finalise it; return the summary.
 
     The run folder is locked while this runs: a second ``execute`` of the same folder (two
@@ -185,16 +185,16 @@ def execute(rd: RunDir, workers: int | None = None, quiet: bool = False) -> dict
         return rd.summary()
     workers, _ = check_workers(workers)
     with working_in(rd, "wargame run --resume"):
-        return _execute_locked(rd, workers, quiet)
+        return _execute_locked(rd, workers, quiet, threads)
 
 
-def _execute_locked(rd: RunDir, workers: int, quiet: bool) -> dict:
+def _execute_locked(rd: RunDir, workers: int, quiet: bool, threads: int) -> dict:
     m = rd.manifest()  # again, under the lock: another process may have finished the run
     if m.get("status") == "complete":
         return rd.summary()
-    executor = make_executor(workers)  # first: its workers import the engine meanwhile
+    executor = make_executor(workers, threads)  # first: its workers import the engine meanwhile
     try:
-        summary = _run_blocks(rd, m, workers, quiet, executor)
+        summary = _run_blocks(rd, m, in_flight(workers, threads), quiet, executor)
     except BaseException:
         executor.shutdown(wait=True, cancel_futures=True)
         raise
@@ -203,7 +203,7 @@ def _execute_locked(rd: RunDir, workers: int, quiet: bool) -> dict:
     return summary
 
 
-def _run_blocks(rd: RunDir, m: dict, workers: int, quiet: bool, executor: Executor) -> dict:
+def _run_blocks(rd: RunDir, m: dict, limit: int, quiet: bool, executor: Executor) -> dict:
     """Run the missing blocks of ``rd`` on ``executor``, writing each as it finishes; finalise."""
     plan = _plan_of(m, rd.path)
     try:
@@ -245,9 +245,7 @@ def _run_blocks(rd: RunDir, m: dict, workers: int, quiet: bool, executor: Execut
             target = _precision_target(counts, plan)
 
     try:
-        for fut in run_tasks(
-            executor, tasks, in_flight(workers), on_result, lambda: target is not None
-        ):
+        for fut in run_tasks(executor, tasks, limit, on_result, lambda: target is not None):
             fut.cancel()  # blocks past the precision target are not needed
     finally:
         progress.close()

@@ -199,8 +199,10 @@ class _InProcess(Executor):
         return fut
 
 
-def make_executor(workers: int) -> Executor:
-    """In-process for one worker; otherwise a spawn-context process pool whose workers ignore Ctrl-C
+def make_executor(workers: int, threads: int = 1) -> Executor:
+    """In-process for one worker: in the caller's thread, or with ``threads`` > 1 on that many
+    threads of this process, a task each (``sim.runner.worker.thread_pool``: the compiled kernels
+    release the GIL). Otherwise a spawn-context process pool whose workers ignore Ctrl-C
     (the parent handles it and keeps what has finished) and do not re-run ``__main__``, so a plain
     script or a notebook needs no ``if __name__ == "__main__":`` guard (``sim.runner.pool``).
 
@@ -208,7 +210,11 @@ def make_executor(workers: int) -> Executor:
     tasks; a pool that ``sim.runner.pool.prestart`` started earlier (``wargame run`` starts it
     before reading the scenario) is adopted instead of starting another."""
     if workers <= 1:
-        return _InProcess()
+        if threads <= 1:
+            return _InProcess()
+        from sim.runner.worker import thread_pool
+
+        return thread_pool(threads)
     pool = take_prestarted(workers)
     if pool is None:
         pool = process_pool(workers)
@@ -216,10 +222,13 @@ def make_executor(workers: int) -> Executor:
     return pool
 
 
-def in_flight(workers: int) -> int:
-    """Tasks to keep submitted on ``make_executor(workers)``: one in-process (it runs on submit, so
-    its result must be written before the next starts), two per worker on a pool."""
-    return 1 if workers <= 1 else 2 * workers
+def in_flight(workers: int, threads: int = 1) -> int:
+    """Tasks to keep submitted on ``make_executor(workers, threads)``: one in the caller's thread
+    (it runs on submit, so its result must be written before the next starts), two per thread or
+    worker on a pool."""
+    if workers <= 1:
+        return 1 if threads <= 1 else 2 * threads
+    return 2 * workers
 
 
 def make_dask_executor(scheduler: str | None, workers: int) -> tuple[Executor, list[Any]]:

@@ -34,6 +34,9 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 WORKER_NAME = "WargameWorker"
+THREADS_ENV = "WARGAME_THREADS"
+"""Threads per process (``--threads``), inherited by worker processes (``sim.runner.worker``)."""
+
 ENGINE = ("sim.runner.worker",)
 """Modules a worker imports when it starts (the engine: ``WargameModel`` and Mesa)."""
 _MAIN_KEYS = ("init_main_from_name", "init_main_from_path")

@@ -41,6 +41,27 @@ def test_one_and_two_threads_give_identical_bytes(tmp_path: Path) -> None:
     assert_same_file(one / "trajectories.parquet", two / "trajectories.parquet")
 
 
+def test_the_choice_kernel_on_several_threads_gives_the_one_thread_result() -> None:
+    """A block whose choice kernel shares its worlds among threads (``prange``: a worker process
+    with ``--threads``) plays as the one-thread form (blocks played at once on a thread pool)."""
+    import numba
+
+    c = compiled(TAIWAN)
+    before = numba.get_num_threads()
+    results = []
+    try:
+        for n in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+            numba.set_num_threads(n)
+            m = WargameModel(c, R=200, rng=4, explain=False)
+            m.run()
+            results.append(m.results())
+    finally:
+        numba.set_num_threads(before)
+    one, two = results
+    for k in one:
+        assert np.array_equal(one[k], two[k]), k
+
+
 def test_dropping_ended_worlds_changes_no_result() -> None:
     """``run`` plays on with the running worlds only; stepping the whole block gives the same."""
     c = compiled(TAIWAN)

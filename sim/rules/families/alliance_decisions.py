@@ -61,7 +61,7 @@ def _public(s: WorldState, c: CompiledScenario) -> np.ndarray:
     return s.domestic_constraint * np.exp(-s.opinion_relaxation * threat)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _attacker(
     r: int, dq: int, back: int, a: int, g: int, guard: int, ld: int, nuclear: bool,
     w: np.ndarray, rung: np.ndarray, violent: np.ndarray, power: np.ndarray,
@@ -87,7 +87,7 @@ def _attacker(
     return interest, cost, fights, entrap
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _strongest(
     out: np.ndarray, r: int, g: int, ld: int, lo: int, hi: int, t_dyad: np.ndarray,
     t_rung: np.ndarray, t_guard: np.ndarray, src: np.ndarray, reverse: np.ndarray,
@@ -119,7 +119,7 @@ def _strongest(
                     out[t] = v[t]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _arguments(
     live: np.ndarray, lc: np.ndarray, public: np.ndarray, w: np.ndarray, partial: np.ndarray,
     rung: np.ndarray, violent: np.ndarray, power: np.ndarray, risk: np.ndarray,
@@ -165,7 +165,7 @@ def _arguments(
     return arg
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _choose(
     live: np.ndarray, e: np.ndarray, draw: np.ndarray, refused: np.ndarray,
     link_support: np.ndarray, decided: np.ndarray, level_out: np.ndarray,

@@ -39,7 +39,7 @@ MAX_SHARE = 5.0  # cost over stake of a side with (next to) no stake: it wants o
 FEARON = "Fearon, 'Rationalist Explanations for War', International Organization 49(3), 1995"
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def survives(
     rung: np.ndarray, reverse: np.ndarray, src: np.ndarray, threat: np.ndarray,
     existential: np.ndarray, first_force: int, r: int, d: int,
@@ -48,7 +48,7 @@ def survives(
     return rung[r, reverse[d]] >= first_force and threat[r, d] >= existential[r, src[d]]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _learn(
     rung: np.ndarray, reverse: np.ndarray, dst: np.ndarray, quiet: int, first_force: int,
     firm: np.ndarray, fire: np.ndarray, resolve: np.ndarray, perceived: np.ndarray,
@@ -91,7 +91,7 @@ def learn(s: WorldState, c: CompiledScenario) -> None:
         s.perceived_resolve, s.target_strength = perceived, strength
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _demand(
     level: int, top: int, cost_weight: np.float32, rung_cost: np.float32, weariness: np.float32,
     stake: np.float32, resolve: np.float32, source: np.float32, target: np.float32,
@@ -115,7 +115,7 @@ def _demand(
     return np.float32(demand), np.float32(share)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _clip(x: np.float32) -> np.float32:
     """``np.clip(x, -1, 1)`` of a float32 (NaN stays NaN)."""
     if x < -1:
@@ -125,7 +125,7 @@ def _clip(x: np.float32) -> np.float32:
     return x
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _settlement_range(
     rung: np.ndarray, src: np.ndarray, dst: np.ndarray, reverse: np.ndarray, pa: np.ndarray,
     pb: np.ndarray, top: int, first_force: int, cost_weight: np.ndarray, rung_cost: np.ndarray,

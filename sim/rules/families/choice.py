@@ -115,58 +115,53 @@ def _fill_row(out: np.ndarray, value: np.ndarray) -> None:
     out[...] = value[:, None] if value.ndim == 1 else value
 
 
-@numba.njit(cache=True, inline="always")
-def _part(
-    kind: int, w: float, table: float, cap: float, frac: float, move: int, now: float
-) -> float:
-    """Value of one part at a candidate: weight x shape (kinds in sim/rules/family.py)."""
-    if kind <= TABLE:  # FRACTION (row 0 of the tables) or TABLE
-        return w * table
-    if kind == CAPPED:
-        return w * min(frac, cap)
-    if kind == MOVE_SIZE:
-        return w * abs(move)
-    if kind == BACKING_DOWN:
-        return w * now if move < 0 else 0.0
-    return 0.0
-
-
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, nogil=True, inline="always")
 def _utilities(
-    u: np.ndarray, shown: np.ndarray, r: int, d: int, cur: int, highest: int,
+    u: np.ndarray, vals: np.ndarray, shown: np.ndarray, r: int, d: int, cur: int, highest: int,
     wv: np.ndarray, capv: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
     owner: np.ndarray, sign: np.ndarray, tables: np.ndarray, top: int, explain: bool,
 ) -> None:  # fmt: skip
     """The utility of each move on dyad ``d`` of world ``r`` (-inf where not allowed), from the
-    dyad's part weights ``wv`` and caps ``capv`` (per part, in rungs / top)."""
+    dyad's part weights ``wv`` and caps ``capv`` (per part, in rungs / top). Each part is
+    weight x shape at the candidate (kinds in sim/rules/family.py), added to its term's value
+    ``vals[term, move]`` in part order; the terms are then added in order (the same sums, in the
+    same order, as one move at a time)."""
     inv = 1.0 / top
     now = cur * inv
     C = owner.shape[0]
     T = sign.shape[0]
+    vals[:] = 0.0
+    for ci in range(C):
+        ti = owner[ci]
+        kind = lay_shape[ci]
+        wgt = wv[ci]
+        row = lay_table[ci]
+        for m in range(4):
+            idx = cur + m  # the candidate's index into the padded tables (move m - 1)
+            if kind <= TABLE:  # FRACTION (row 0 of the tables) or TABLE
+                x = wgt * tables[row, idx]
+            elif kind == CAPPED:
+                x = wgt * min(tables[0, idx], capv[ci])
+            elif kind == MOVE_SIZE:
+                x = wgt * abs(m - 1)
+            elif kind == BACKING_DOWN:
+                x = wgt * now if m == 0 else 0.0
+            else:
+                x = 0.0
+            vals[ti, m] += x
     for m in range(4):
         move = m - 1
-        idx = cur + move + 1  # index into the padded tables
+        idx = cur + m
         off = idx < 1 or idx > top + 1 or (move > 0 and cur + move > highest)
-        if off and not explain:
-            u[m] = -np.inf
-            continue
         total = 0.0
-        ci = 0
-        frac = tables[0, idx]
         for ti in range(T):
-            v = 0.0
-            while ci < C and owner[ci] == ti:
-                v += _part(
-                    lay_shape[ci], wv[ci], tables[lay_table[ci], idx], capv[ci], frac, move, now
-                )
-                ci += 1
-            total += sign[ti] * v
+            total += sign[ti] * vals[ti, m]
             if explain:
-                shown[ti, m, r, d] = sign[ti] * v
+                shown[ti, m, r, d] = sign[ti] * vals[ti, m]
         u[m] = -np.inf if off else total
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _logit(u: np.ndarray, temperature: float, draw: float, p: np.ndarray) -> int:
     """Draw a move with weights exp((U - best) / T) (temperature 0: the best, ties split evenly);
     ``p`` receives the weights divided by their total."""
@@ -195,44 +190,81 @@ def _logit(u: np.ndarray, temperature: float, draw: float, p: np.ndarray) -> int
     return pick
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, nogil=True, inline="always")
+def _world(
+    r: int, rung: np.ndarray, highest: np.ndarray, w: np.ndarray, cap: np.ndarray,
+    cap_row: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray, owner: np.ndarray,
+    sign: np.ndarray, tables: np.ndarray, top: int, temperature: np.ndarray, key: np.ndarray,
+    turn: int, world: np.ndarray, explain: bool, shown: np.ndarray, prob: np.ndarray,
+    util: np.ndarray, new: np.ndarray, pick: np.ndarray,
+) -> None:  # fmt: skip
+    """Every dyad of world ``r``: its moves' utilities, the logit draw, the new rung."""
+    P = rung.shape[1]
+    C = owner.shape[0]
+    inv = 1.0 / top
+    u = np.empty(4)
+    p = np.empty(4)
+    vals = np.empty((sign.shape[0], 4))
+    wv = np.empty(C)
+    capv = np.zeros(C)
+    pre = streams.prefix(key, streams.CHOICE, world[r], turn)
+    temp = float(temperature[r])
+    for d in range(P):
+        cur = int(rung[r, d])
+        for ci in range(C):  # this dyad's part weights, read once for the four moves
+            wv[ci] = float(w[ci, r, d])
+            if cap_row[ci] >= 0:
+                capv[ci] = float(cap[cap_row[ci], r, d]) * inv
+        _utilities(
+            u, vals, shown, r, d, cur, int(highest[r, d]), wv, capv,
+            lay_shape, lay_table, owner, sign, tables, top, explain,
+        )  # fmt: skip
+        k = _logit(u, temp, streams.uniform(pre, d), p)
+        pick[r, d] = k
+        new[r, d] = cur + k - 1
+        if explain:
+            for m in range(4):
+                prob[m, r, d] = p[m]
+                util[m, r, d] = u[m]
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
 def kernel(
     rung: np.ndarray, highest: np.ndarray, w: np.ndarray, cap: np.ndarray, cap_row: np.ndarray,
     lay_shape: np.ndarray, lay_table: np.ndarray, owner: np.ndarray, sign: np.ndarray,
     tables: np.ndarray, top: int, temperature: np.ndarray, key: np.ndarray, turn: int,
     world: np.ndarray, explain: bool, shown: np.ndarray, prob: np.ndarray, util: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """New rung and picked move (R, P) of every dyad in every world; when ``explain``, every
-    term (T, M, R, P), probability and utility (M, R, P) too."""
+    """New rung and picked move (R, P) of every dyad in every world, worlds shared among numba's
+    threads; when ``explain``, every term (T, M, R, P), probability and utility (M, R, P) too."""
     R, P = rung.shape
-    C = owner.shape[0]
-    inv = 1.0 / top
     new = np.empty((R, P), dtype=np.int8)
     pick = np.empty((R, P), dtype=np.int8)
     for r in numba.prange(R):
-        u = np.empty(4)
-        p = np.empty(4)
-        wv = np.empty(C)
-        capv = np.zeros(C)
-        pre = streams.prefix(key, streams.CHOICE, world[r], turn)
-        temp = float(temperature[r])
-        for d in range(P):
-            cur = int(rung[r, d])
-            for ci in range(C):  # this dyad's part weights, read once for the four moves
-                wv[ci] = float(w[ci, r, d])
-                if cap_row[ci] >= 0:
-                    capv[ci] = float(cap[cap_row[ci], r, d]) * inv
-            _utilities(
-                u, shown, r, d, cur, int(highest[r, d]), wv, capv,
-                lay_shape, lay_table, owner, sign, tables, top, explain,
-            )  # fmt: skip
-            k = _logit(u, temp, streams.uniform(pre, d), p)
-            pick[r, d] = k
-            new[r, d] = cur + k - 1
-            if explain:
-                for m in range(4):
-                    prob[m, r, d] = p[m]
-                    util[m, r, d] = u[m]
+        _world(
+            r, rung, highest, w, cap, cap_row, lay_shape, lay_table, owner, sign, tables, top,
+            temperature, key, turn, world, explain, shown, prob, util, new, pick,
+        )  # fmt: skip
+    return new, pick
+
+
+@numba.njit(cache=True, nogil=True)
+def kernel_serial(
+    rung: np.ndarray, highest: np.ndarray, w: np.ndarray, cap: np.ndarray, cap_row: np.ndarray,
+    lay_shape: np.ndarray, lay_table: np.ndarray, owner: np.ndarray, sign: np.ndarray,
+    tables: np.ndarray, top: int, temperature: np.ndarray, key: np.ndarray, turn: int,
+    world: np.ndarray, explain: bool, shown: np.ndarray, prob: np.ndarray, util: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """``kernel`` on this thread only, without the threading layer: what a block played on its
+    own thread (several blocks at once in one process, sim/runner/worker.py) calls."""
+    R, P = rung.shape
+    new = np.empty((R, P), dtype=np.int8)
+    pick = np.empty((R, P), dtype=np.int8)
+    for r in range(R):
+        _world(
+            r, rung, highest, w, cap, cap_row, lay_shape, lay_table, owner, sign, tables, top,
+            temperature, key, turn, world, explain, shown, prob, util, new, pick,
+        )  # fmt: skip
     return new, pick
 
 
@@ -247,7 +279,8 @@ def decide(
     shown = np.zeros(full)
     prob = np.zeros(full[1:])
     util = np.zeros(full[1:])
-    new, pick = kernel(
+    run = kernel if numba.get_num_threads() > 1 else kernel_serial
+    new, pick = run(
         s.rung, s.highest_rung, w, cap, lay.cap_row, lay.shape, lay.table, lay.owner, lay.sign, lay.tables,
         c.top, s.rules["temperature"], s.key, s.turn, s.world, explain, shown, prob, util,
     )  # fmt: skip

@@ -33,7 +33,7 @@ def doctrine(c: CompiledScenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return barred, rule == THREE_NEW_CONDITIONS, rear
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _fired(
     rung: np.ndarray, t_dyad: np.ndarray, t_rung: np.ndarray, offsets: np.ndarray
 ) -> np.ndarray:
@@ -49,7 +49,7 @@ def _fired(
     return out
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _survival(
     r: int, k: int, offsets: np.ndarray, guard: np.ndarray, threat: np.ndarray, limit: float
 ) -> bool:
@@ -61,7 +61,7 @@ def _survival(
     return False
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _support(
     level: np.ndarray, honoured: np.ndarray, triggered: np.ndarray, rung: np.ndarray,
     threat: np.ndarray, survival: np.ndarray, offsets: np.ndarray, guard: np.ndarray,

@@ -6,6 +6,7 @@ collective self-defence under the Three New Conditions, and counterstrike.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.rules.compile import LEVEL, THREE_NEW_CONDITIONS, TREATY, CompiledScenario
@@ -19,33 +20,68 @@ def update_masks(s: WorldState, c: CompiledScenario) -> None:
     Self-defence is licensed once the rival *has used* force against the actor and stays licensed
     for the rest of the crisis (``used_force`` is never cleared while the world runs): an attacker
     stepping down one rung does not withdraw the victim's right to answer (docs/model.md, 5).
+    Collective self-defence: a fired, honoured pledge to fight (support level ``combat``) whose
+    partner has been attacked, under a treaty, or under the Three New Conditions when the
+    guarantor's threat from the attacker reaches its survival threshold.
     """
-    s.used_force |= s.rung[:, c.reverse] >= c.first_force  # dst has used force against src
-    attacked = s.used_force.copy()
-    s.self_defence = attacked
-    collective = np.zeros_like(attacked)
+    R, P = s.rung.shape
+    s.self_defence = np.empty((R, P), bool)
+    s.collective_defence = np.zeros((R, P), bool)
+    s.highest_rung = np.empty((R, P), np.int8)
     if len(c.obligation_dyad):
-        k = c.obligation_link
-        ok = (
-            s.triggered[:, k]
-            & s.honoured[:, k]
-            & s.used_force[:, c.reverse[c.obligation_attack]]  # the attacker has used force on p
-            & (c.link_support[k] >= LEVEL["combat"])  # only a pledge to fight licenses fighting
-        )
-        g = c.link_g[k]
-        rule = c.collective_defence_rule[g]
-        survival = s.threat[:, c.obligation_dyad] >= s.survival_threshold[:, g]
-        ok &= (rule == TREATY) | ((rule == THREE_NEW_CONDITIONS) & survival)
-        collective = c.obligations_by_dyad.any(ok)
-    s.collective_defence = collective
-    oriented = c.defence_oriented[c.src]
-    highest = np.broadcast_to(c.dyad_cap, s.rung.shape).astype(np.int8)
-    licensed = attacked | collective
-    no_force = oriented & ~licensed
-    highest = np.where(no_force, np.minimum(highest, c.first_force - 1), highest)
-    no_home = oriented & (~attacked | ~c.counterstrike[c.src])
-    highest = np.where(no_home, np.minimum(highest, c.first_homeland - 1), highest)
-    s.highest_rung = highest.astype(np.int8)
+        seg = c.obligations_by_dyad
+        ob = (seg.starts, seg.ends, seg.targets, c.obligation_link, c.obligation_attack)
+        threat = s.threat
+    else:
+        none = np.zeros(0, np.int64)
+        ob, threat = (none, none, none, none, none), np.zeros((R, P), np.float32)
+    _masks(
+        s.rung, c.reverse, c.src, c.first_force, c.first_homeland, c.dyad_cap,
+        c.defence_oriented, c.counterstrike, *ob, c.obligation_dyad, s.triggered, s.honoured,
+        c.link_support, LEVEL["combat"], c.link_g, c.collective_defence_rule, TREATY,
+        THREE_NEW_CONDITIONS, threat, s.survival_threshold, s.used_force, s.self_defence,
+        s.collective_defence, s.highest_rung,
+    )  # fmt: skip
+
+
+@numba.njit(cache=True, nogil=True)
+def _masks(
+    rung, reverse, src, first_force, first_homeland, dyad_cap, oriented, counterstrike,
+    ob_starts, ob_ends, ob_to, ob_link, ob_attack, ob_dyad, triggered, honoured, link_support,
+    combat, link_g, rule, treaty, three_conditions, threat, survival, used_force, self_defence,
+    collective, highest,
+):  # fmt: skip
+    """World by world: the force used on each dyad's source so far, the licences, the masks."""
+    R, P = rung.shape
+    for r in range(R):
+        for d in range(P):
+            used = used_force[r, d] or rung[r, reverse[d]] >= first_force  # the target used force
+            used_force[r, d] = used
+            self_defence[r, d] = used
+        for g in range(ob_starts.shape[0]):  # pledges, grouped by the guarantor's dyad
+            hit = False
+            for i in range(ob_starts[g], ob_ends[g]):
+                k = ob_link[i]
+                if not (triggered[r, k] and honoured[r, k]):
+                    continue
+                if not used_force[r, reverse[ob_attack[i]]] or link_support[k] < combat:
+                    continue  # the partner has not been attacked, or only a pledge to fight counts
+                gk = link_g[k]
+                if rule[gk] == treaty or (
+                    rule[gk] == three_conditions and threat[r, ob_dyad[i]] >= survival[r, gk]
+                ):
+                    hit = True
+                    break
+            collective[r, ob_to[g]] = hit
+        for d in range(P):
+            cap = dyad_cap[d]
+            i = src[d]
+            if oriented[i]:
+                if not (self_defence[r, d] or collective[r, d]):
+                    cap = min(cap, first_force - 1)  # exclusively defence-oriented: no force
+                if not self_defence[r, d] or not counterstrike[i]:
+                    cap = min(cap, first_homeland - 1)  # no strikes on homelands
+            highest[r, d] = cap
 
 
 class Doctrine(RuleFamily):

@@ -101,7 +101,7 @@ def eligible(s: WorldState, c: CompiledScenario, st: Static) -> np.ndarray:
     return out
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _either_way(
     rung: np.ndarray, r: int, src: np.ndarray, dst: np.ndarray, out: np.ndarray
 ) -> None:
@@ -115,7 +115,7 @@ def _either_way(
             out[dst[d], src[d]] = k
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _pair(
     r: int, q: int, x: int, y: int, both: np.ndarray, elig: np.ndarray, power: np.ndarray,
     mediation: np.ndarray, org: np.ndarray, rate: np.float32, ratio: np.float32, weeks: float,
@@ -154,7 +154,7 @@ def _pair(
     return one - prod, imposer
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def kernel(
     rung: np.ndarray, src: np.ndarray, dst: np.ndarray, pa: np.ndarray, pb: np.ndarray,
     pi: np.ndarray, pj: np.ndarray, quiet: int, resolution: np.ndarray, alive: np.ndarray,

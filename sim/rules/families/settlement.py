@@ -76,7 +76,7 @@ RATES = (
 )  # the per-world rules the kernel reads, rows of its ``rates`` (6, R)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _chances(
     r: int, q: int, level: int, out_a: bool, out_b: bool, first_force: int, gain: np.ndarray,
     surplus: np.ndarray, mediated: np.ndarray, imposer: np.ndarray, rates: np.ndarray,
@@ -101,7 +101,7 @@ def _chances(
     return p_i, p_s, p_c
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _deal(
     r: int, q: int, pa: np.ndarray, pb: np.ndarray, whole: bool,
     mediated: np.ndarray, surplus: np.ndarray, demand: np.ndarray, rates: np.ndarray,
@@ -124,7 +124,7 @@ def _deal(
     return (FORMAL if formal else TACIT), False, False
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _step_down(rung: np.ndarray, r: int, a: int, b: int, quiet: int, ya: bool, yb: bool) -> None:
     """:func:`stand_down` of one pair in world r (a yielding side to 0, the rest to the quiet
     level at most)."""
@@ -132,7 +132,7 @@ def _step_down(rung: np.ndarray, r: int, a: int, b: int, quiet: int, ya: bool, y
     rung[r, b] = 0 if yb else min(int(rung[r, b]), quiet)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _kernel(
     rung: np.ndarray, pa: np.ndarray, pb: np.ndarray, whole: np.ndarray, quiet: int,
     first_force: int, alive: np.ndarray, resolution: np.ndarray, mediated: np.ndarray,
@@ -311,7 +311,7 @@ def world_endings(s: WorldState, c: CompiledScenario) -> None:
     s.crisis_ending = np.where(done, ending, np.where(faded, FADED, -1)).astype(np.int8)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _hold(
     resolution: np.ndarray, pa: np.ndarray, pb: np.ndarray, quiet: int, highest: np.ndarray
 ) -> None:

@@ -95,7 +95,7 @@ def static_of(c: CompiledScenario) -> Static:
     return st
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _spread(
     r: int, new: np.ndarray, active: np.ndarray, activated_by: np.ndarray, comp_off: np.ndarray,
     comp_idx: np.ndarray, cause: int, fresh0: np.ndarray,
@@ -121,7 +121,7 @@ def _spread(
                         fresh0[d] = True
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _activate(
     new: np.ndarray, alive: np.ndarray, active: np.ndarray, activated_by: np.ndarray,
     comp_off: np.ndarray, comp_idx: np.ndarray, cause: int,
@@ -179,7 +179,7 @@ def start_crisis(s: WorldState, c: CompiledScenario) -> None:
         activate(s, c, starting[:, None] & t.declared[None], THEATRE)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _chains(
     peak: np.ndarray, reverse: np.ndarray, first_force: int, used: np.ndarray, first: np.ndarray,
     triggered: np.ndarray, support: np.ndarray, link: np.ndarray, attack: np.ndarray,
@@ -234,7 +234,7 @@ def chains(s: WorldState, c: CompiledScenario) -> None:
         log_activation(s, c, np.flatnonzero(fresh0), CHAIN)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _sides(
     r: int, rung: np.ndarray, src: np.ndarray, dst: np.ndarray, first_force: int,
     partners: np.ndarray, w: np.ndarray, enemies: np.ndarray, side: np.ndarray,
@@ -263,7 +263,7 @@ def _sides(
                         side[i, k] = True
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _conditions(
     r: int, rung: np.ndarray, peak: np.ndarray, src: np.ndarray, dst: np.ndarray,
     first_force: int, partners: np.ndarray, hostile: np.ndarray, active: np.ndarray,
@@ -293,7 +293,7 @@ def _conditions(
         holds[2, p] = side[i, j] and not partners[i, j]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _horizontal(
     rung: np.ndarray, peak: np.ndarray, src: np.ndarray, dst: np.ndarray, first_force: int,
     partners: np.ndarray, hostile: np.ndarray, granted: np.ndarray, host: np.ndarray,

@@ -8,10 +8,10 @@ family's kernel adds the terms in registry order (then within a family in declar
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.families.bargaining import fights_for_survival
 from sim.rules.families.threat import max_threat
 from sim.rules.family import (
     RuleFamily,
@@ -33,57 +33,107 @@ MULTIPLIERS = (
 
 
 def update_weights(s: WorldState, c: CompiledScenario) -> None:
-    """Per-dyad weights of the terms (gain, cost, economic, response, obligation, domestic)."""
+    """Per-dyad weights of the terms (gain, cost, economic, response, obligation, domestic).
+
+    The per-dyad arithmetic is one compiled loop (``_weights``), in float32 as the numpy
+    expressions it replaced (the response weight in float64, then rounded), so results are the
+    same bit for bit; the basing hosts and the domestic weight (a float32 ``exp``) stay numpy."""
     rules = s.rules
-    k_d = s.committed_power[:, c.dst]
-    p_win = s.source_strength / (
-        s.source_strength + s.target_strength + rules["deterrence"][:, None] * k_d + 1e-6
-    )
-    s.gain_weight = s.claim_value * p_win
-    adversary = (s.target_power + k_d) / (s.source_power + s.target_power + k_d + 1e-6)
-    s.cost_weight = s.cost_base * (0.5 + adversary)
-    defending = at_war_defending(s, c)
-    if defending.any():  # the attacked state bears the war's cost whether it answers or not
-        refund = np.where(defending, rules["defence_cost"][:, None], F32(1.0))
-        s.cost_weight = (s.cost_weight * refund).astype(F32)
-    # pressure: what the rival is perceived to do to me, or to a partner I have honoured a pledge to
-    press = np.clip(s.perceived_rung[:, c.reverse], 0, c.top)
+    R, P = s.rung.shape
+    out = [np.empty((R, P), F32) for _ in range(8)]
     if len(c.obligation_dyad):
-        k = c.obligation_link
-        on_partner = np.clip(s.perceived_rung[:, c.obligation_attack], 0, c.top)
-        weight = np.where(s.honoured[:, k], F32(1.0), F32(0.3))
-        press = np.maximum(press, c.obligations_by_dyad.max(weight * on_partner))
-        active = s.triggered[:, k] & s.honoured[:, k]
-        s.obligation_rung = c.obligations_by_dyad.max(
-            (active * s.rung[:, c.obligation_attack]).astype(F32)
-        )
+        seg = c.obligations_by_dyad
+        ob = (seg.starts, seg.ends, seg.targets, c.obligation_link, c.obligation_attack)
     else:
-        s.obligation_rung = np.zeros_like(press)
+        none = np.zeros(0, np.int64)
+        ob = (none, none, none, none, none)
+    _weights(
+        s.committed_power, c.src, c.dst, c.reverse, s.source_strength, s.target_strength,
+        rules["deterrence"], s.claim_value, s.target_power, s.source_power, s.cost_base,
+        rules["defence_cost"], c.war_rung, s.peak, s.rung, c.first_force, s.threat,
+        s.existential_threshold, s.perceived_rung, c.top, *ob, s.honoured, s.triggered,
+        rules["reciprocity"], s.self_defence, s.blockade_exposure, s.sanctions_exposure,
+        rules["obligation"], *out,
+    )  # fmt: skip
+    gain, cost, press, ob_rung, response, blockade, sanctions, ob_weight = out
+    s.gain_weight, s.cost_weight, s.obligation_rung = gain, cost, ob_rung
     for b, granted in zip(c.basing, s.basing_granted, strict=True):
         # the attacker treats a host granting bases as taking part
         host = granted[:, None] * b.share * s.rung[:, b.pairs[:, 1]].astype(F32)
         press = np.maximum(press, b.segments.max(host.astype(F32)))
     s.pressure = press.astype(F32)
-    # answering in kind; under armed attack, self-defence is not optional (UN Charter, Art. 51)
-    s.response_weight = (
-        rules["reciprocity"][:, None] * ((0.3 + s.threat) * 1.6 + 1.5 * s.self_defence)
-    ).astype(F32)
-    # a state under armed attack has already lost that trade: economic costs no longer hold it back
-    peace = (~s.self_defence).astype(F32)
-    s.blockade_weight = s.blockade_exposure * peace
-    s.sanctions_weight = s.sanctions_exposure * peace
-    s.obligation_weight = (rules["obligation"][:, None] * 4.0 * (s.obligation_rung > 0)).astype(F32)
+    s.response_weight = response
+    s.blockade_weight, s.sanctions_weight = blockade, sanctions
+    s.obligation_weight = ob_weight
     relax = np.exp(-s.opinion_relaxation * max_threat(s, c))
     s.domestic_weight = (3.0 * s.domestic_constraint * relax)[:, c.src].astype(F32)
 
 
-def at_war_defending(s: WorldState, c: CompiledScenario) -> np.ndarray:
-    """(R, P) the dyad's source is at war because the target waged it: the target has reached a
-    rung of the full-scale-war class toward it in this crisis (an invasion, a sustained campaign;
-    like the self-defence licence, this holds while the crisis runs), or its attack threatens the
-    source's existence (``fights_for_survival``). Weighs only ``defence_cost`` of its escalation
-    cost."""
-    return c.war_rung[s.peak[:, c.reverse]] | fights_for_survival(s, c)
+_TINY, _HALF, _LOW, _ONE = F32(1e-6), F32(0.5), F32(0.3), F32(1.0)
+_RESP, _FOUR, _ZERO = F32(1.6), F32(4.0), F32(0.0)
+
+
+@numba.njit(cache=True, nogil=True)
+def _weights(
+    committed, src, dst, reverse, ss, ts, deterrence, claim, tp, sp, cost_base, defence_cost,
+    war_rung, peak, rung, first_force, threat, existential, perceived, top, ob_starts, ob_ends,
+    ob_to, ob_link, ob_attack, honoured, triggered, reciprocity, self_defence, blockade_exposure,
+    sanctions_exposure, obligation, gain, cost, press, ob_rung, response, blockade, sanctions,
+    ob_weight,
+):  # fmt: skip
+    """Every world's per-dyad weights (docs/model.md 6):
+    - gain: claim value x the chance of winning against the rival and its committed backers
+      (deterrence);
+    - cost: cost base x (0.5 + the adversary's share of power); a state on which a war is waged
+      bears only ``defence_cost`` of it: the rival has reached a full-scale-war rung toward it in
+      this crisis (an invasion, a sustained campaign; like the self-defence licence, this holds
+      while the crisis runs), or its attack threatens the state's existence
+      (``bargaining.fights_for_survival``). The war's cost falls on it whether it answers or not;
+    - pressure: what the rival is perceived to do to me, or to a partner I pledged to (weight 1
+      once honoured, 0.3 before); the obligation level: the partner's attacker's rung on it;
+    - response: reciprocity x ((0.3 + threat) x 1.6 + 1.5 under armed attack), UN Charter Art. 51;
+    - economic: blockade and sanctions exposure, none left under armed attack (trade is lost);
+    - obligation: 4 x obligation while a fired, honoured pledge has a level."""
+    R, P = rung.shape
+    ftop = np.float32(top)
+    for r in range(R):
+        for d in range(P):
+            q = reverse[d]
+            kd = committed[r, dst[d]]
+            p_win = ss[r, d] / (ss[r, d] + ts[r, d] + deterrence[r] * kd + _TINY)
+            gain[r, d] = claim[r, d] * p_win
+            adversary = (tp[r, d] + kd) / (sp[r, d] + tp[r, d] + kd + _TINY)
+            c = cost_base[r, d] * (_HALF + adversary)
+            attacked = rung[r, q] >= first_force
+            if war_rung[peak[r, q]] or (attacked and threat[r, d] >= existential[r, src[d]]):
+                c = c * defence_cost[r]
+            cost[r, d] = c
+            press[r, d] = min(max(perceived[r, q], _ZERO), ftop)
+            ob_rung[r, d] = _ZERO
+            sd = self_defence[r, d]
+            respond = np.float32((_LOW + threat[r, d]) * _RESP)
+            respond64 = float(respond) + (1.5 if sd else 0.0)
+            response[r, d] = np.float32(float(reciprocity[r]) * respond64)
+            peace = _ZERO if sd else _ONE
+            blockade[r, d] = blockade_exposure[r, d] * peace
+            sanctions[r, d] = sanctions_exposure[r, d] * peace
+        for g in range(ob_starts.shape[0]):  # pledges, grouped by the guarantor's dyad
+            d = ob_to[g]
+            best = _ZERO
+            level = _ZERO
+            for i in range(ob_starts[g], ob_ends[g]):
+                k = ob_link[i]
+                a = ob_attack[i]
+                weight = _ONE if honoured[r, k] else np.float32(0.3)
+                on_partner = min(max(perceived[r, a], _ZERO), ftop)
+                best = max(best, weight * on_partner)
+                if triggered[r, k] and honoured[r, k]:
+                    level = max(level, np.float32(rung[r, a]))
+            press[r, d] = max(press[r, d], best)
+            ob_rung[r, d] = level
+        for d in range(P):
+            fires = ob_rung[r, d] > 0
+            ob_weight[r, d] = obligation[r] * _FOUR if fires else _ZERO
 
 
 def _rule(name: str):

@@ -26,7 +26,7 @@ def borne(s: WorldState, c: CompiledScenario) -> np.ndarray:
     return _borne(s.rung, cost, c.src, c.dst, c.first_force, c.n_actors)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _borne(
     rung: np.ndarray, cost: np.ndarray, src: np.ndarray, dst: np.ndarray, force: int, n: int
 ) -> np.ndarray:
