@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.explain:
         from sim.runner.executor import check_workers
 
+        use_threads(args.threads, args.workers)  # before the workers start: they inherit it
         prestart(check_workers(args.workers)[0])
     try:
         return _run(args)

@@ -172,6 +172,8 @@ def _logit(u: np.ndarray, temperature: float, draw: float, p: np.ndarray) -> int
     for m in range(4):
         if u[m] == -np.inf:
             p[m] = 0.0
+        elif u[m] == best:
+            p[m] = 1.0  # exp(0), without the call
         elif temperature > 0:
             p[m] = math.exp((u[m] - best) / temperature)
         else:
