@@ -33,7 +33,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--threads",
         type=int,
         default=None,
-        help="most threads to time the engine on, after one (default: every core)",
+        help="most threads to time the engine on, after one: N threads play N blocks at once "
+        "(default: every core)",
     )
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from sim.errors import RunError
 from sim.outputs.rundir import RunDir, describe_os_error, short_hash
-from sim.runner.pool import process_pool, start_workers, take_prestarted
+from sim.runner.pool import THREADS_ENV, process_pool, start_workers, take_prestarted
 
 __all__ = [
     "EXECUTORS",
@@ -246,6 +246,7 @@ def make_dask_executor(scheduler: str | None, workers: int) -> tuple[Executor, l
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
+            env={THREADS_ENV: "1"},  # one task per worker: its kernels on one thread
             host="127.0.0.1",
             dashboard_address=None,
         )

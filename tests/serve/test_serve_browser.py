@@ -34,7 +34,7 @@ def _need(ok: bool, why: str) -> None:
     if not ok:
         if os.environ.get("WARGAME_REQUIRE_BROWSER") == "1":
             pytest.fail(f"browser tests required but {why}")
-        pytest.skip(why)
+        pytest.skip(why, allow_module_level=True)
 
 
 _need(find_spec("solara") is not None, "solara is not installed (viz extra)")
