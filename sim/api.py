@@ -69,8 +69,12 @@ def run(
     precision: float | None = None,
     max_runs: int = 200_000,
     quiet: bool = True,
+    threads: int = 1,
 ) -> RunResult:
     """Run ``scenario`` (a path or a ``sim.Scenario``) and return the finished run.
+
+    ``workers=1`` plays the blocks in this process: ``threads`` of them at once, one per thread
+    (as ``wargame run --workers 1 --threads T``); the results do not depend on either.
 
     Works as written in a plain script (no ``if __name__ == "__main__":`` needed) and in a
     notebook: the worker processes do not re-run the caller's main module. A bad argument is
@@ -109,8 +113,9 @@ def run(
         trajectories=trajectories,
     )
     workers = _workers(workers)
+    threads = _threads(threads)
     rd = start_run(resolved, path, overrides_list, plan, out, base_scenario=base)
-    execute(rd, workers=workers, quiet=quiet)
+    execute(rd, workers=workers, quiet=quiet, threads=threads)
     return RunResult(rd.path)
 
 
@@ -124,6 +129,16 @@ def _workers(workers: int | None) -> int:
     if note:
         warnings.warn(note, stacklevel=3)
     return n
+
+
+def _threads(threads: int) -> int:
+    """Threads of this process for ``threads`` (refused below 1, in one line)."""
+    from sim.errors import RunError
+    from sim.runner.executor import whole_number
+
+    if not whole_number(threads, 1):
+        raise RunError(f"threads {threads!r}: give 1 or more threads")
+    return int(threads)
 
 
 def load_run(path: str | os.PathLike[str]) -> RunResult:

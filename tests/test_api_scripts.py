@@ -113,3 +113,17 @@ def test_a_failed_api_sweep_leaves_no_folder(
     with pytest.raises(RuntimeError, match="engine failure"):
         sim.sweep(SMALL_SWEEP, workers=1)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_api_threads_play_blocks_at_once_to_the_same_bytes(tmp_path: Path) -> None:
+    """``sim.run(workers=1, threads=2)`` plays two blocks at once in this process: same table as
+    one thread; a thread count below 1 is refused in one line before any folder is made."""
+    common = {"runs": 400, "block": 100, "seed": 3, "workers": 1}
+    one = sim.run(PROVOCATION, out=tmp_path / "one", threads=1, **common)
+    two = sim.run(PROVOCATION, out=tmp_path / "two", threads=2, **common)
+    assert (one.path / "outcomes.parquet").read_bytes() == (
+        two.path / "outcomes.parquet"
+    ).read_bytes()
+    with pytest.raises(sim.errors.RunError, match="threads 0: give 1 or more threads"):
+        sim.run(PROVOCATION, out=tmp_path / "bad", threads=0, **common)
+    assert not (tmp_path / "bad").exists()
