@@ -238,18 +238,31 @@ def chains(s: WorldState, c: CompiledScenario) -> None:
 def _sides(
     r: int, rung: np.ndarray, src: np.ndarray, dst: np.ndarray, first_force: int,
     partners: np.ndarray, w: np.ndarray, enemies: np.ndarray, side: np.ndarray,
-) -> None:  # fmt: skip
+) -> bool:  # fmt: skip
     """World r: ``w`` (N, N) force is used between the two actors now (either way); ``side``
-    (N, N): a partner of i is at war with k or with a partner of k."""
+    (N, N): a partner of i is at war with k or with a partner of k. Returns whether force is used
+    anywhere in the world."""
     N = w.shape[0]
     w[:] = False
+    enemies[:] = False
+    side[:] = False
+    war = False
     for d in range(src.shape[0]):
         if rung[r, d] >= first_force:
             w[src[d], dst[d]] = True
             w[dst[d], src[d]] = True
-    enemies[:] = False
-    for i in range(N):
-        for x in range(N):
+            war = True
+    if not war:  # no force used in this world: nobody has enemies (most worlds, most turns)
+        return False
+    for x in range(N):
+        fights = False
+        for k in range(N):
+            if w[x, k]:
+                fights = True
+                break
+        if not fights:
+            continue
+        for i in range(N):
             if partners[i, x]:
                 for k in range(N):
                     if w[x, k]:
@@ -261,6 +274,7 @@ def _sides(
                 for k in range(N):
                     if partners[y, k]:
                         side[i, k] = True
+    return True
 
 
 @numba.njit(cache=True, nogil=True)
@@ -274,7 +288,7 @@ def _conditions(
     or dispute: opportunism (the target is at war with someone other than the source),
     retaliation (a guarantor using the host's bases has used force against the source), second
     front (the source's ally is at war with the target or the target's partners)."""
-    _sides(r, rung, src, dst, first_force, partners, w, enemies, side)
+    war = _sides(r, rung, src, dst, first_force, partners, w, enemies, side)
     holds[:] = False
     for q in range(host.shape[0]):
         if granted[r, alliance[q]] and peak[r, fight[q]] >= first_force:
@@ -285,7 +299,7 @@ def _conditions(
         if not hostile[p] or active[r, p]:
             continue
         others = False  # the target is at war with someone other than the source
-        for k in range(w.shape[0]):
+        for k in range(w.shape[0] if war else 0):
             if w[j, k] and k != i:
                 others = True
                 break

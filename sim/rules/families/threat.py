@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
@@ -12,17 +13,49 @@ from sim.scenario.rule_parameters import declared
 
 def update_threat(s: WorldState, c: CompiledScenario) -> None:
     """Threat of dst to src: rivalry and stakes scaled by dst's relative power, observed hostile
-    moves, and the security dilemma (power aligned with dst). Smoothed by ``threat_memory``."""
-    moves = np.clip(s.perceived_rung[:, c.reverse], 0, c.top) * F32(1 / c.top)
-    aligned = s.aligned_power[:, c.dst]
-    dilemma = s.rules["security_dilemma"][:, None] * aligned / (aligned + s.source_power + 1e-6)
-    # a rival that blockades anyone threatens the sea lanes an exposed actor lives on (seed 000:14)
-    blockading = c.dyads_by_actor.max(c.flag_blockade[s.rung])[:, c.dst]
-    lanes = s.sea_lane_threat * blockading
-    theta = s.rivalry_threat + moves * (0.5 + s.relative_power) + dilemma + lanes
-    theta = (1.0 - np.exp(-np.maximum(theta, 0.0))).astype(F32)  # saturating: in [0, 1)
+    moves, and the security dilemma (power aligned with dst). Smoothed by ``threat_memory``.
+
+    The sum is one compiled loop (``_raw``, float32 as the numpy expressions it replaced); the
+    saturation (a float32 ``exp``) and the smoothing stay numpy."""
+    raw = np.empty(s.rung.shape, F32)
+    _raw(
+        s.perceived_rung, s.rung, c.src, c.dst, c.reverse, c.top, F32(1 / c.top),
+        s.aligned_power, s.rules["security_dilemma"], s.source_power, s.sea_lane_threat,
+        c.flag_blockade, s.rivalry_threat, s.relative_power, c.n_actors, raw,
+    )  # fmt: skip
+    theta = (1.0 - np.exp(-raw)).astype(F32)  # saturating: in [0, 1)
     memory = s.rules["threat_memory"][:, None]
     s.threat = theta if s.threat is None else (memory * s.threat + (1 - memory) * theta).astype(F32)
+
+
+_ZERO, _HALF, _TINY = F32(0.0), F32(0.5), F32(1e-6)
+
+
+@numba.njit(cache=True, nogil=True)
+def _raw(
+    perceived, rung, src, dst, reverse, top, inv_top, aligned, dilemma, source_power, sea_lanes,
+    flag_blockade, rivalry, relative, n_actors, out,
+):  # fmt: skip
+    """World by world, max(0, theta) of every dyad: rivalry + observed moves x (0.5 + the
+    rival's relative power) + the security dilemma (power aligned with the rival, against mine)
+    + sea lanes (a rival that blockades anyone threatens the lanes an exposed actor lives on,
+    seed 000:14)."""
+    R, P = rung.shape
+    ftop = np.float32(top)
+    blockading = np.zeros(n_actors, np.float32)
+    for r in range(R):
+        blockading[:] = _ZERO
+        for d in range(P):
+            f = flag_blockade[rung[r, d]]
+            if f > blockading[src[d]]:
+                blockading[src[d]] = f
+        for d in range(P):
+            moves = min(max(perceived[r, reverse[d]], _ZERO), ftop) * inv_top
+            al = aligned[r, dst[d]]
+            dil = dilemma[r] * al / (al + source_power[r, d] + _TINY)
+            lanes = sea_lanes[r, d] * blockading[dst[d]]
+            theta = rivalry[r, d] + moves * (_HALF + relative[r, d]) + dil + lanes
+            out[r, d] = max(theta, _ZERO)
 
 
 def max_threat(s: WorldState, c: CompiledScenario) -> np.ndarray:
