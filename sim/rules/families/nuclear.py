@@ -18,6 +18,7 @@ Review).
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
@@ -36,18 +37,40 @@ def update_nuclear(s: WorldState, c: CompiledScenario) -> None:
     if c.first_nuclear > c.top:  # a ladder without nuclear rungs
         s.last_resort_weight = np.zeros(s.rung.shape, dtype=F32)
         return
-    nuked = s.peak[:, c.reverse] >= c.first_nuclear  # j has used nuclear weapons against i
-    nfu = c.no_first_use[c.src]
-    barred = nfu & ~nuked
-    s.highest_rung = np.where(
-        barred, np.minimum(s.highest_rung, c.first_nuclear - 1), s.highest_rung
-    ).astype(np.int8)
-    first_use = (c.nuclear_ok & ~c.no_first_use)[c.src]
-    struck = s.rung[:, c.reverse] >= c.first_homeland  # j strikes i's homeland this turn
-    at_stake = s.threat >= s.existential_threshold[:, c.src]
-    desperate = first_use & struck & at_stake
-    weight = nuked + desperate * s.relative_power
-    s.last_resort_weight = (s.rules["last_resort"][:, None] * weight).astype(F32)
+    s.highest_rung = s.highest_rung.copy()
+    s.last_resort_weight = np.empty(s.rung.shape, dtype=F32)
+    _nuclear(
+        s.peak, s.rung, c.src, c.reverse, c.first_nuclear, c.first_homeland, c.no_first_use,
+        c.nuclear_ok, s.threat, s.existential_threshold, s.relative_power, s.rules["last_resort"],
+        s.highest_rung, s.last_resort_weight,
+    )  # fmt: skip
+
+
+@numba.njit(cache=True, nogil=True)
+def _nuclear(
+    peak, rung, src, reverse, first_nuclear, first_homeland, no_first_use, nuclear_ok, threat,
+    existential, relative, last_resort, highest, weight,
+):  # fmt: skip
+    """World by world: a no-first-use actor's nuclear rungs stay barred until the rival has used
+    nuclear weapons on it; the term's weight ``last_resort · E`` with E = [nuclear use on me] +
+    [first use allowed] · [homeland struck now] · [threat at the existential threshold] · the
+    rival's share of the pair's power (float32, as the numpy code had it)."""
+    R, P = rung.shape
+    one, zero = np.float32(1.0), np.float32(0.0)
+    for r in range(R):
+        for d in range(P):
+            i, q = src[d], reverse[d]
+            nuked = peak[r, q] >= first_nuclear  # j has used nuclear weapons against i
+            if no_first_use[i] and not nuked:
+                highest[r, d] = min(highest[r, d], first_nuclear - 1)
+            desperate = (
+                nuclear_ok[i]
+                and not no_first_use[i]
+                and rung[r, q] >= first_homeland  # j strikes i's homeland this turn
+                and threat[r, d] >= existential[r, i]
+            )
+            e = (one if nuked else zero) + (relative[r, d] if desperate else zero)
+            weight[r, d] = last_resort[r] * e
 
 
 def nuclear_table(c: CompiledScenario) -> np.ndarray:
