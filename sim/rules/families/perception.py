@@ -6,6 +6,7 @@ is seen once per world with noise.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.rules import streams
@@ -13,6 +14,17 @@ from sim.rules.compile import CompiledScenario
 from sim.rules.family import RuleFamily
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
+
+
+@numba.njit(cache=True, nogil=True)
+def _observe(rung, noise_sd, key, turn, world, out):  # fmt: skip
+    """World by world: observed rung = rung + sd x a standard normal (float32, one draw per dyad
+    and turn from the world's own stream, as ``streams.normals`` draws them)."""
+    for r in range(rung.shape[0]):
+        pre = streams.prefix(key, streams.OBSERVE, world[r], turn)
+        for d in range(rung.shape[1]):
+            z = np.float32(streams.normal(pre, d))
+            out[r, d] = np.float32(rung[r, d]) + noise_sd[r] * z
 
 
 class Perception(RuleFamily):
@@ -36,8 +48,8 @@ class Perception(RuleFamily):
         if s.observed_turn == s.turn:
             return
         s.observed_turn = s.turn
-        noise = streams.normals(s.key, streams.OBSERVE, s.turn, s.world, len(c.src))
-        s.perceived_rung = s.rung.astype(F32) + s.rules["observation_noise"][:, None] * noise
+        s.perceived_rung = np.empty(s.rung.shape, F32)
+        _observe(s.rung, s.rules["observation_noise"], s.key, s.turn, s.world, s.perceived_rung)
 
 
 FAMILY = Perception()
