@@ -113,3 +113,38 @@ def test_an_unused_prestarted_pool_is_stopped_at_once() -> None:
     for p in started.values():
         p.join(30)  # terminated at once; a loaded machine may take a while to reap it
         assert _dead(p)
+
+
+def test_pool_workers_share_the_cores_instead_of_taking_every_core(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each worker of a pool of two runs its kernels on the cores divided by two (at least one),
+    or on ``--threads`` when given: numba's default, every core in every worker, oversubscribed
+    the machine."""
+    import os
+
+    from sim.runner.pool import THREADS_ENV, process_pool, start_workers
+    from sim.runner.worker import set_threads
+
+    for given, expected in ((None, max(1, (os.cpu_count() or 1) // 2)), ("1", 1)):
+        if given is None:
+            monkeypatch.delenv(THREADS_ENV, raising=False)
+        else:
+            monkeypatch.setenv(THREADS_ENV, given)
+        workers = process_pool(2)
+        try:
+            start_workers(workers, 2)
+            assert {workers.submit(set_threads).result() for _ in range(4)} == {expected}
+        finally:
+            workers.shutdown(wait=True)
+
+
+def test_a_thread_pool_plays_blocks_at_once_with_the_same_result(c: object) -> None:
+    """``thread_pool``: blocks on threads of this process give the blocks of this thread."""
+    from sim.runner.worker import thread_pool
+
+    alone = run_montecarlo(c, 300, 7, 100)
+    with thread_pool(2) as threads:
+        together = run_montecarlo(c, 300, 7, 100, pool=threads)
+    for k, v in alone.columns.items():
+        assert np.array_equal(v, together.columns[k]), k
