@@ -10,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository
 FIXTURES = ROOT / "tests" / "fixtures"  # shared input files (scenarios, sweeps, history cases)
+# ``wargame run`` options for blocks one after the other in the caller's thread, in block order
+# (``--workers 1`` alone plays ``--threads`` blocks at once): for tests of what is kept when
+SERIAL = ("--workers", "1", "--threads", "1")
 
 
 def sim_digest() -> str:

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.explain:
         from sim.runner.executor import check_workers
 
-        use_threads(args.threads, args.workers)  # before the workers start: they inherit it
+        args.threads = use_threads(args.threads, args.workers)  # before the workers start
         prestart(check_workers(args.workers)[0])
     try:
         return _run(args)
@@ -126,10 +126,9 @@ def use_threads(threads: int | None, workers: int | None) -> int:
     blocks at once, one per thread; a worker process gives its threads to the kernel of its one
     block. Results do not depend on it. Sets no thread count here, so that this process imports
     no engine when worker processes run the blocks."""
-    from sim.runner.pool import THREADS_ENV
+    from sim.runner.pool import THREADS_ENV, default_threads
 
-    cores = os.cpu_count() or 1
-    threads = threads or max(1, cores // max(1, min(workers or cores, cores)))
+    threads = threads or default_threads(workers)
     os.environ[THREADS_ENV] = str(threads)
     return threads
 
@@ -137,9 +136,8 @@ def use_threads(threads: int | None, workers: int | None) -> int:
 def _execute(rd, args: argparse.Namespace, descriptions: dict[str, str]) -> int:
     from sim.runner.execute import execute
 
-    threads = use_threads(args.threads, args.workers)
-    try:
-        summary = execute(rd, workers=args.workers, quiet=args.quiet, threads=threads)
+    try:  # ``run`` has resolved ``args.threads`` (use_threads) before the pool started
+        summary = execute(rd, workers=args.workers, quiet=args.quiet, threads=args.threads)
     except KeyboardInterrupt:
         kept = len(rd.finished_blocks())
         print(

@@ -37,6 +37,14 @@ WORKER_NAME = "WargameWorker"
 THREADS_ENV = "WARGAME_THREADS"
 """Threads per process (``--threads``), inherited by worker processes (``sim.runner.worker``)."""
 
+
+def default_threads(workers: int | None) -> int:
+    """Threads per process when ``--threads`` is not given: the cores shared among ``workers``
+    processes (None or more than the cores: one each)."""
+    cores = os.cpu_count() or 1
+    return max(1, cores // max(1, min(workers or cores, cores)))
+
+
 ENGINE = ("sim.runner.worker",)
 """Modules a worker imports when it starts (the engine: ``WargameModel`` and Mesa)."""
 _MAIN_KEYS = ("init_main_from_name", "init_main_from_path")
@@ -99,7 +107,7 @@ def process_pool(workers: int, preload: tuple[str, ...] = ENGINE) -> ProcessPool
     shared among the workers: numba's default, every core in every worker, oversubscribes the
     machine (two workers on two cores ran a 10,000-game review 1.6x slower)."""
     _install()
-    threads = int(os.environ.get(THREADS_ENV, 0)) or max(1, (os.cpu_count() or 1) // workers)
+    threads = int(os.environ.get(THREADS_ENV, 0)) or default_threads(workers)
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=WargameSpawnContext(),

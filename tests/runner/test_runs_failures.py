@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, one_line, worker_pids
+from helpers import ROOT, SERIAL, one_line, worker_pids
 
 import sim.outputs.tables as tables
 from sim.cli import main
@@ -36,10 +36,7 @@ SMALL_SWEEP = ROOT / "tests" / "fixtures" / "sweeps" / "small.yaml"
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("reference") / "run"
-    assert (
-        main(["run", PROVOCATION, *SMALL, "--workers", "1", "--threads", "1", "--out", str(out)])
-        == 0
-    )
+    assert main(["run", PROVOCATION, *SMALL, *SERIAL, "--out", str(out)]) == 0
     return out
 
 
@@ -57,7 +54,7 @@ def fail_writes(monkeypatch: pytest.MonkeyPatch, code: int, name: str) -> None:
 
 def resume_matches(out: Path, reference: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
-    assert main(["run", "--resume", str(out), "--workers", "1", "--threads", "1", "--quiet"]) == 0
+    assert main(["run", "--resume", str(out), *SERIAL, "--quiet"]) == 0
     assert RunDir(out).manifest()["status"] == "complete"
     assert (out / "outcomes.parquet").read_bytes() == (reference / "outcomes.parquet").read_bytes()
 
@@ -84,12 +81,7 @@ def test_a_failed_block_write_is_one_line_and_resumable(
     out = tmp_path / "run"
     with monkeypatch.context() as mp:
         fail_writes(mp, code, "block-000002")
-        assert (
-            main(
-                ["run", PROVOCATION, *SMALL, "--workers", "1", "--threads", "1", "--out", str(out)]
-            )
-            == 2
-        )
+        assert main(["run", PROVOCATION, *SMALL, *SERIAL, "--out", str(out)]) == 2
     line = one_line(capsys)
     assert words in line and fix in line
     assert f"2 finished block(s) kept in {out}" in line
@@ -107,12 +99,7 @@ def test_a_failure_at_the_end_keeps_every_block(
     out = tmp_path / "run"
     with monkeypatch.context() as mp:
         mp.setattr(tables.pq, "ParquetWriter", _no_space)  # the outcome table cannot be assembled
-        assert (
-            main(
-                ["run", PROVOCATION, *SMALL, "--workers", "1", "--threads", "1", "--out", str(out)]
-            )
-            == 2
-        )
+        assert main(["run", PROVOCATION, *SMALL, *SERIAL, "--out", str(out)]) == 2
     line = one_line(capsys)
     assert "the disk is full" in line and "6 finished block(s) kept" in line
     resume_matches(out, reference, capsys)
@@ -127,10 +114,7 @@ def test_a_fresh_run_that_kept_nothing_leaves_no_folder(
 ) -> None:
     out = tmp_path / "new" / "place" / "run"
     fail_writes(monkeypatch, errno.ENOSPC, "block-000000")
-    assert (
-        main(["run", PROVOCATION, *SMALL, "--workers", "1", "--threads", "1", "--out", str(out)])
-        == 2
-    )
+    assert main(["run", PROVOCATION, *SMALL, *SERIAL, "--out", str(out)]) == 2
     line = one_line(capsys)
     assert "the disk is full" in line and "was removed" in line
     assert list(tmp_path.iterdir()) == []  # the folders the run created are gone
@@ -185,12 +169,7 @@ def test_a_real_full_disk(
 ) -> None:
     with tmpfs(tmp_path / "disk", "size=48k") as disk:
         out = disk / "run"
-        assert (
-            main(
-                ["run", PROVOCATION, *SMALL, "--workers", "1", "--threads", "1", "--out", str(out)]
-            )
-            == 2
-        )
+        assert main(["run", PROVOCATION, *SMALL, *SERIAL, "--out", str(out)]) == 2
         line = one_line(capsys)
         assert "the disk is full" in line and f"`wargame run --resume {out}`" in line
         kept = len(RunDir(out).finished_blocks())
@@ -277,17 +256,15 @@ def test_a_second_resume_of_a_running_run_is_refused(
 ) -> None:
     out = tmp_path / "run"
     argv = ["run", TAIWAN, "--runs", "2000", "--block", "200", "--set", "turns.limit=10"]
-    with started([*argv, "--workers", "1", "--threads", "1", "--quiet", "--out", str(out)]) as proc:
+    with started([*argv, *SERIAL, "--quiet", "--out", str(out)]) as proc:
         wait_until(proc, lambda: len(RunDir(out).finished_blocks()) >= 1, "one block finished")
-        assert (
-            main(["run", "--resume", str(out), "--workers", "1", "--threads", "1", "--quiet"]) == 2
-        )
+        assert main(["run", "--resume", str(out), *SERIAL, "--quiet"]) == 2
         line = one_line(capsys)
         assert str(out) in line and "already being run or resumed" in line
         assert proc.poll() is None  # the first one goes on undisturbed
         os.killpg(proc.pid, signal.SIGKILL)  # a crash releases the lock
         proc.communicate(timeout=60)
-    assert main(["run", "--resume", str(out), "--workers", "1", "--threads", "1", "--quiet"]) == 0
+    assert main(["run", "--resume", str(out), *SERIAL, "--quiet"]) == 0
     assert RunDir(out).manifest()["status"] == "complete"
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no lock file left
 

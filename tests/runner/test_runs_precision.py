@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from helpers import ROOT, assert_same_file
+from helpers import ROOT, SERIAL, assert_same_file
 
 import sim.runner.execute as execute_mod
 from sim.cli import main
@@ -40,9 +40,7 @@ def prefix_counts(outcomes: np.ndarray, blocks: np.ndarray, names: list[str], k:
 
 @pytest.fixture(scope="module")
 def precise(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return run(
-        tmp_path_factory.mktemp("precise") / "run", *PRECISION, "--workers", "1", "--threads", "1"
-    )
+    return run(tmp_path_factory.mktemp("precise") / "run", *PRECISION, *SERIAL)
 
 
 def test_precision_stops_at_the_first_block_that_reaches_it(precise: Path) -> None:
@@ -96,21 +94,11 @@ def test_precision_run_resumed_after_ctrl_c_stops_at_the_same_block(
     out = tmp_path / "run"
     with monkeypatch.context() as mp:
         mp.setattr(execute_mod, "run_shipped_block", ctrl_c_at_block_2)
-        argv = [
-            "run",
-            str(PROVOCATION),
-            "--out",
-            str(out),
-            *PRECISION,
-            "--workers",
-            "1",
-            "--threads",
-            "1",
-        ]
+        argv = ["run", str(PROVOCATION), "--out", str(out), *PRECISION, *SERIAL]
         assert main(argv) == 130
     assert ran == [0, 1]
     assert json.loads((out / "manifest.json").read_text())["status"] == "incomplete"
-    assert main(["run", "--resume", str(out), "--workers", "1", "--threads", "1", "--quiet"]) == 0
+    assert main(["run", "--resume", str(out), *SERIAL, "--quiet"]) == 0
     assert (out / "outcomes.parquet").read_bytes() == (precise / "outcomes.parquet").read_bytes()
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from helpers import ROOT, assert_same_file, worker_pids
+from helpers import ROOT, SERIAL, assert_same_file, worker_pids
 
 import sim.runner.execute as execute_mod
 from sim.cli import main
@@ -41,24 +41,14 @@ SMALL_BLOCKS = 6
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The uninterrupted run of BIG (one worker, in this process)."""
     out = tmp_path_factory.mktemp("reference") / "run"
-    assert (
-        main(
-            ["run", str(ROOT / TAIWAN), *BIG, "--workers", "1", "--threads", "1", "--out", str(out)]
-        )
-        == 0
-    )
+    assert main(["run", str(ROOT / TAIWAN), *BIG, *SERIAL, "--out", str(out)]) == 0
     return out
 
 
 @pytest.fixture(scope="module")
 def small_reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("small") / "run"
-    assert (
-        main(
-            ["run", str(PROVOCATION), *SMALL, "--workers", "1", "--threads", "1", "--out", str(out)]
-        )
-        == 0
-    )
+    assert main(["run", str(PROVOCATION), *SMALL, *SERIAL, "--out", str(out)]) == 0
     return out
 
 
@@ -156,7 +146,7 @@ def test_ctrl_c_keeps_blocks_and_resume_gives_identical_bytes(
     assert not (out / "outcomes.parquet").exists() and not (out / "summary.json").exists()
 
     capsys.readouterr()
-    assert main(["run", "--resume", str(out), "--workers", "1", "--threads", "1", "--quiet"]) == 0
+    assert main(["run", "--resume", str(out), *SERIAL, "--quiet"]) == 0
     assert f"run folder: {out}" in capsys.readouterr().out
     m = manifest(out)
     assert m["status"] == "complete" and m["runs"] == 3000 and m["finished"]
@@ -234,9 +224,7 @@ def interrupted_small_run(out: Path, monkeypatch: pytest.MonkeyPatch, fail_at: i
     """A SMALL run cut off by Ctrl-C when block ``fail_at`` starts (one in-process worker)."""
     with monkeypatch.context() as mp:
         record_run_block(mp, fail_at=fail_at)
-        rc = main(
-            ["run", str(PROVOCATION), *SMALL, "--workers", "1", "--threads", "1", "--out", str(out)]
-        )
+        rc = main(["run", str(PROVOCATION), *SMALL, *SERIAL, "--out", str(out)])
     assert rc == 130
     return RunDir(out)
 
@@ -266,19 +254,14 @@ def test_temporary_files_are_ignored_and_cleaned_on_resume(
     kept_bytes = {i: rd.block_file(i).read_bytes() for i in kept}
     with monkeypatch.context() as mp:
         record_run_block(mp, fail_at=min(set(range(SMALL_BLOCKS)) - kept))
-        assert (
-            main(["run", "--resume", str(rd.path), "--workers", "1", "--threads", "1", "--quiet"])
-            == 130
-        )
+        assert main(["run", "--resume", str(rd.path), *SERIAL, "--quiet"]) == 130
     assert not any(p.exists() for p in stale)
     assert not list(rd.blocks.glob(".*"))
     assert {i: rd.block_file(i).read_bytes() for i in rd.finished_blocks()} == kept_bytes
 
     # resume to the end: only the missing blocks run, and the bytes are the uninterrupted ones
     ran = record_run_block(monkeypatch)
-    assert (
-        main(["run", "--resume", str(rd.path), "--workers", "1", "--threads", "1", "--quiet"]) == 0
-    )
+    assert main(["run", "--resume", str(rd.path), *SERIAL, "--quiet"]) == 0
     assert ran == sorted(set(range(SMALL_BLOCKS)) - kept)
     assert same_bytes(rd.path, small_reference)
     assert not (rd.path / "blocks").exists()
@@ -343,22 +326,7 @@ def test_crash_during_finalise_is_resumable(
 
     with monkeypatch.context() as mp:
         mp.setattr(execute_mod, "summarise", boom)
-        assert (
-            main(
-                [
-                    "run",
-                    str(PROVOCATION),
-                    *SMALL,
-                    "--workers",
-                    "1",
-                    "--threads",
-                    "1",
-                    "--out",
-                    str(out),
-                ]
-            )
-            == 2
-        )
+        assert main(["run", str(PROVOCATION), *SMALL, *SERIAL, "--out", str(out)]) == 2
     rd = RunDir(out)
     assert rd.manifest()["status"] == "incomplete"
     assert rd.finished_blocks() == set(range(SMALL_BLOCKS))
@@ -386,22 +354,7 @@ def test_resume_cleans_temporary_files_left_by_a_crashed_finalise(
 
     with monkeypatch.context() as mp:
         mp.setattr(execute_mod, "concat_blocks", crash_half_way)
-        assert (
-            main(
-                [
-                    "run",
-                    str(PROVOCATION),
-                    *SMALL,
-                    "--workers",
-                    "1",
-                    "--threads",
-                    "1",
-                    "--out",
-                    str(out),
-                ]
-            )
-            == 130
-        )
+        assert main(["run", str(PROVOCATION), *SMALL, *SERIAL, "--out", str(out)]) == 130
     (left,) = out.glob(".outcomes.parquet.*.tmp")
     left.rename(out / ".outcomes.parquet.999999.tmp")  # as if another (dead) process wrote it
     assert main(["run", "--resume", str(out), "--quiet"]) == 0
@@ -424,11 +377,6 @@ def test_ctrl_c_with_one_worker_keeps_every_finished_block(
 
     monkeypatch.setattr(execute_mod, "run_shipped_block", ctrl_c_at_block_3)
     out = tmp_path / "run"
-    assert (
-        main(
-            ["run", str(PROVOCATION), *SMALL, "--workers", "1", "--threads", "1", "--out", str(out)]
-        )
-        == 130
-    )
+    assert main(["run", str(PROVOCATION), *SMALL, *SERIAL, "--out", str(out)]) == 130
     assert finished == [0, 1, 2]
     assert RunDir(out).finished_blocks() == set(finished)

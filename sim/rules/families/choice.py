@@ -283,8 +283,8 @@ def decide(
     util = np.zeros(full[1:])
     run = kernel if numba.get_num_threads() > 1 else kernel_serial
     new, pick = run(
-        s.rung, s.highest_rung, w, cap, lay.cap_row, lay.shape, lay.table, lay.owner, lay.sign, lay.tables,
-        c.top, s.rules["temperature"], s.key, s.turn, s.world, explain, shown, prob, util,
+        s.rung, s.highest_rung, w, cap, lay.cap_row, lay.shape, lay.table, lay.owner, lay.sign,
+        lay.tables, c.top, s.rules["temperature"], s.key, s.turn, s.world, explain, shown, prob, util,
     )  # fmt: skip
     if not explain:
         return Decision(rung=new, prob=None, terms=None, valid=None)

@@ -28,18 +28,13 @@ def update_masks(s: WorldState, c: CompiledScenario) -> None:
     s.self_defence = np.empty((R, P), bool)
     s.collective_defence = np.zeros((R, P), bool)
     s.highest_rung = np.empty((R, P), np.int8)
-    if len(c.obligation_dyad):
-        seg = c.obligations_by_dyad
-        ob = (seg.starts, seg.ends, seg.targets, c.obligation_link, c.obligation_attack)
-        threat = s.threat
-    else:
-        none = np.zeros(0, np.int64)
-        ob, threat = (none, none, none, none, none), np.zeros((R, P), np.float32)
+    seg = c.obligations_by_dyad  # empty without commitments: the kernel's loop then never runs
+    ob = (seg.starts, seg.ends, seg.targets, c.obligation_link, c.obligation_attack)
     _masks(
         s.rung, c.reverse, c.src, c.first_force, c.first_homeland, c.dyad_cap,
         c.defence_oriented, c.counterstrike, *ob, c.obligation_dyad, s.triggered, s.honoured,
         c.link_support, LEVEL["combat"], c.link_g, c.collective_defence_rule, TREATY,
-        THREE_NEW_CONDITIONS, threat, s.survival_threshold, s.used_force, s.self_defence,
+        THREE_NEW_CONDITIONS, s.threat, s.survival_threshold, s.used_force, s.self_defence,
         s.collective_defence, s.highest_rung,
     )  # fmt: skip
 

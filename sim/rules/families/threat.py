@@ -21,7 +21,7 @@ def update_threat(s: WorldState, c: CompiledScenario) -> None:
     _raw(
         s.perceived_rung, s.rung, c.src, c.dst, c.reverse, c.top, F32(1 / c.top),
         s.aligned_power, s.rules["security_dilemma"], s.source_power, s.sea_lane_threat,
-        c.flag_blockade, s.rivalry_threat, s.relative_power, c.n_actors, raw,
+        c.flag_blockade, s.rivalry_threat, s.relative_power, raw,
     )  # fmt: skip
     theta = (1.0 - np.exp(-raw)).astype(F32)  # saturating: in [0, 1)
     memory = s.rules["threat_memory"][:, None]
@@ -34,7 +34,7 @@ _ZERO, _HALF, _TINY = F32(0.0), F32(0.5), F32(1e-6)
 @numba.njit(cache=True, nogil=True)
 def _raw(
     perceived, rung, src, dst, reverse, top, inv_top, aligned, dilemma, source_power, sea_lanes,
-    flag_blockade, rivalry, relative, n_actors, out,
+    flag_blockade, rivalry, relative, out,
 ):  # fmt: skip
     """World by world, max(0, theta) of every dyad: rivalry + observed moves x (0.5 + the
     rival's relative power) + the security dilemma (power aligned with the rival, against mine)
@@ -42,7 +42,7 @@ def _raw(
     seed 000:14)."""
     R, P = rung.shape
     ftop = np.float32(top)
-    blockading = np.zeros(n_actors, np.float32)
+    blockading = np.zeros(aligned.shape[1], np.float32)  # per actor
     for r in range(R):
         blockading[:] = _ZERO
         for d in range(P):

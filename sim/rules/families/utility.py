@@ -41,12 +41,8 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
     rules = s.rules
     R, P = s.rung.shape
     out = [np.empty((R, P), F32) for _ in range(8)]
-    if len(c.obligation_dyad):
-        seg = c.obligations_by_dyad
-        ob = (seg.starts, seg.ends, seg.targets, c.obligation_link, c.obligation_attack)
-    else:
-        none = np.zeros(0, np.int64)
-        ob = (none, none, none, none, none)
+    seg = c.obligations_by_dyad  # empty without commitments: the kernel's loop then never runs
+    ob = (seg.starts, seg.ends, seg.targets, c.obligation_link, c.obligation_attack)
     _weights(
         s.committed_power, c.src, c.dst, c.reverse, s.source_strength, s.target_strength,
         rules["deterrence"], s.claim_value, s.target_power, s.source_power, s.cost_base,
