@@ -74,6 +74,8 @@ class WargameModel(mesa.Model):
         overrides: ``--set`` style overrides ("path=value" strings or a mapping).
         explain: record a readable reason for every decision (default: on when R == 1).
         trajectories: keep each actor's highest rung after every turn (``model.trajectory``).
+        state: worlds already created for ``scenario`` (e.g. ``sim.rules.worlds.stack`` of a sweep
+            batch's points); ``R``, ``rng`` and ``explain`` are then theirs.
     """
 
     def __init__(
@@ -84,11 +86,12 @@ class WargameModel(mesa.Model):
         overrides: Mapping[str, Any] | Iterable[str] | None = None,
         explain: bool | None = None,
         trajectories: bool = False,
+        state: WorldState | None = None,
         **_: Any,
     ) -> None:
-        super().__init__(rng=rng)
+        super().__init__(rng=rng if state is None else state.rng)
         self.compiled = c = compiled(scenario, overrides)
-        self.R = int(R)
+        self.R = int(R) if state is None else state.worlds
         self.families = registry.families()
         self.terms = registry.terms(self.families)
         self.record_trajectories = trajectories
@@ -98,7 +101,9 @@ class WargameModel(mesa.Model):
         self.world0 = True  # world 0 is among the worlds being played (see ``run``)
         self._where: np.ndarray | None = None  # block index of each world played (``run``)
         explain = (self.R == 1) if explain is None else bool(explain)
-        self.state: WorldState = worlds.create_worlds(c, self.R, self.rng, self.families, explain)
+        if state is None:
+            state = worlds.create_worlds(c, self.R, self.rng, self.families, explain)
+        self.state: WorldState = state
         self.agent_list = [ActorAgent(self, i) for i in range(c.n_actors)]
         self.max_rung = 0
         self.datacollector = mesa.DataCollector(

@@ -33,7 +33,10 @@ class WorldState:
         "", "Generator", "the block's generator: the stream key, then the sampled parameters"
     )
     key: np.ndarray = declared(
-        "(2,)", "int64", "key of the counter-based streams of every draw (sim/rules/streams.py)"
+        "(R, 2)",
+        "int64",
+        "each world's key of its counter-based streams (sim/rules/streams.py): its block's, drawn"
+        " first from the block's generator",
     )
     world: np.ndarray = declared(
         "(R,)", "int64", "each world's index in its block: its random streams' counter"

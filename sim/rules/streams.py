@@ -1,6 +1,7 @@
 """Counter-based random streams: every draw is a pure function of (key, site, world, turn, index).
 
-``key`` comes from the block's generator (itself seeded by the block's ``SeedSequence``), ``site``
+``key`` is each world's (its block's, drawn from the block's generator, itself seeded by the block's
+``SeedSequence``; worlds of several blocks may be stacked in one array, each with its own), ``site``
 names the rule that draws (the constants below), ``world`` is the world's index in its block,
 ``turn`` the turn and ``index`` the dyad, pair, link or inject. No draw depends on which thread or in
 what order worlds are played, so results are the same on one thread or many, and a block may drop
@@ -117,9 +118,10 @@ def _fill(
     out: np.ndarray, key: np.ndarray, site: int, turn: int, world: np.ndarray, kind: int
 ) -> np.ndarray:
     """Fill the (R, n) ``out`` with draws of ``kind`` (:data:`UNIFORM`, :data:`UNIFORM64` or
-    :data:`NORMAL`), row r from ``world[r]``'s stream at one site and turn."""
+    :data:`NORMAL`), row r from world ``world[r]``'s stream under key ``key[r]`` at one site and
+    turn."""
     for r in range(world.shape[0]):
-        pre = prefix(key, site, world[r], turn)
+        pre = prefix(key[r], site, world[r], turn)
         for i in range(out.shape[1]):
             if kind == UNIFORM:
                 out[r, i] = uniform(pre, i)

@@ -60,7 +60,7 @@ def create_worlds(
     s = WorldState(
         worlds=R,
         rng=rng,
-        key=streams.key_of(rng),
+        key=np.tile(streams.key_of(rng), (R, 1)),
         world=np.arange(R, dtype=np.int64),
         explain=explain,
         log=[],
@@ -152,6 +152,44 @@ def gather(s: WorldState, keep: np.ndarray) -> WorldState:
             value = {k: v[keep] for k, v in value.items()}
         setattr(out, f.name, value)
     out.worlds = len(keep)
+    return out
+
+
+def stack(states: list[WorldState]) -> WorldState:
+    """Several blocks' worlds, just created, as one state (per-world arrays concatenated).
+
+    Each world keeps its block's stream key and its index in that block (``s.key``, ``s.world``),
+    so it draws what it draws in its own block: a sweep plays the points of a batch as one model
+    and each point's worlds come out as if played alone. The blocks must be of compiled scenarios
+    that differ only in per-world values (``sim.sweeps.stacked``), at the same turn, without
+    ``explain``. Flags every world shares are or-ed (they ask for a recomputation); the rest must
+    agree."""
+    first = states[0]
+    if any(s.explain for s in states):
+        raise ValueError("explained worlds cannot be stacked (the event log is world 0's)")
+    out = WorldState()
+    for f in fields(WorldState):
+        values = [getattr(s, f.name) for s in states]
+        value = values[0]
+        if f.name == "worlds":
+            value = sum(values)
+        elif f.name == "acted" or isinstance(value, bool):
+            value = np.logical_or.reduce(values) if f.name == "acted" else any(values)
+        elif _per_world(f.metadata["shape"]) or f.name == "family_arrays":
+            if value is None:
+                assert all(v is None for v in values), f.name
+            elif isinstance(value, dict):
+                if any(v.keys() != value.keys() for v in values):
+                    raise ValueError(f"blocks with different {f.name} keys cannot be stacked")
+                value = {k: np.concatenate([v[k] for v in values]) for k in value}
+            elif isinstance(value, list):
+                value = [np.concatenate(parts) for parts in zip(*values, strict=True)]
+            else:
+                value = np.concatenate(values)
+        elif isinstance(value, int) and any(v != value for v in values):
+            raise ValueError(f"blocks at different {f.name} cannot be stacked")
+        setattr(out, f.name, value)
+    out.rng = first.rng  # no rule draws from it after creation: every draw is keyed (streams)
     return out
 
 

@@ -48,11 +48,10 @@ _BASE_CACHE: dict[str, Any] = {}
 
 def run_points(base: dict, rows: list[tuple[int, dict]], replicates: int, seed: int) -> dict:
     """Task: play ``replicates`` worlds at each point of a batch. Pure: the same arguments give the
-    same result on any worker."""
-    from sim.model import WargameModel
-    from sim.rules.compile import compile_scenario
+    same result on any worker. Points whose swept values are all per-world numbers are played
+    several at once (``sim.sweeps.stacked``), with the same result as one by one."""
     from sim.scenario.schema import Scenario
-    from sim.sweeps.spec import point_scenario
+    from sim.sweeps import stacked
 
     key = short_hash(base, 16)
     if key not in _BASE_CACHE:  # the base, validated and dumped once per worker process
@@ -64,37 +63,61 @@ def run_points(base: dict, rows: list[tuple[int, dict]], replicates: int, seed: 
         )
     scenario, data = _BASE_CACHE[key]
     point_rows, parts = [], []
-    for point, values in rows:
-        c = compile_scenario(point_scenario(scenario, values, data))
-        m = WargameModel(
-            c,
-            R=replicates,
-            rng=np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(point,))),
-            explain=False,
-        )
-        m.run()
-        cols = m.results()
-        m.release()
-        for name, value in values.items():  # the point's parameters, on every replicate
-            cols[name] = np.full(
-                replicates, value, dtype=object if isinstance(value, str) else None
-            )
-        names = m.outcome_names
-        row: dict[str, Any] = {"point": point, **values}
-        outcome = cols["outcome"]
-        for name in names:
-            k = int((outcome == name).sum())
-            lo, hi = wilson(k, replicates)
-            row[f"{name}.count"] = k
-            row[f"{name}.share"] = k / replicates
-            row[f"{name}.lo"] = lo
-            row[f"{name}.hi"] = hi
-        point_rows.append(row)
-        cols["point"] = np.full(replicates, point, dtype=np.int64)
-        cols["replicate"] = np.arange(replicates, dtype=np.int64)
-        parts.append(cols)
+    for group in stacked.groups(len(rows), replicates):
+        points = [rows[i] for i in group]
+        rngs = [
+            np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(p,))) for p, _ in points
+        ]
+        cs = stacked.compile_all(scenario, [v for _, v in points], data) if len(group) > 1 else None
+        if cs is not None:
+            played = stacked.play(cs, rngs, replicates, [v for _, v in points])
+        else:
+            played = [
+                _play_alone(scenario, values, data, rng, replicates)
+                for (_, values), rng in zip(points, rngs, strict=True)
+            ]
+        for (point, values), (cols, names) in zip(points, played, strict=True):
+            point_rows.append(_point_row(point, values, cols["outcome"], names, replicates))
+            for name, value in values.items():  # the point's parameters, on every replicate
+                cols[name] = np.full(
+                    replicates, value, dtype=object if isinstance(value, str) else None
+                )
+            cols["point"] = np.full(replicates, point, dtype=np.int64)
+            cols["replicate"] = np.arange(replicates, dtype=np.int64)
+            parts.append(cols)
     reps = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     return {"points": point_rows, "replicates": reps}
+
+
+def _play_alone(
+    scenario: Any, values: dict, data: dict, rng: np.random.Generator, replicates: int
+) -> tuple[dict[str, Any], list[str]]:
+    """One point as its own model: its result columns and outcome names."""
+    from sim.model import WargameModel
+    from sim.rules.compile import compile_scenario
+    from sim.sweeps.spec import point_scenario
+
+    c = compile_scenario(point_scenario(scenario, values, data))
+    m = WargameModel(c, R=replicates, rng=rng, explain=False)
+    m.run()
+    cols: dict[str, Any] = m.results()
+    m.release()
+    return cols, m.outcome_names
+
+
+def _point_row(
+    point: int, values: dict, outcome: np.ndarray, names: list[str], replicates: int
+) -> dict[str, Any]:
+    """A point's row of the points table: its values, then each outcome's count, share, interval."""
+    row: dict[str, Any] = {"point": point, **values}
+    for name in names:
+        k = int((outcome == name).sum())
+        lo, hi = wilson(k, replicates)
+        row[f"{name}.count"] = k
+        row[f"{name}.share"] = k / replicates
+        row[f"{name}.lo"] = lo
+        row[f"{name}.hi"] = hi
+    return row
 
 
 class SweepDir(RunDir):

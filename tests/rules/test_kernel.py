@@ -79,15 +79,31 @@ def test_dropping_ended_worlds_changes_no_result() -> None:
 
 
 def test_a_world_draws_the_same_numbers_in_any_block_position() -> None:
-    key = np.array([1, 2], dtype=np.int64)
+    key = np.tile(np.array([1, 2], dtype=np.int64), (50, 1))
     worlds = np.arange(50, dtype=np.int64)
     u = streams.uniforms(key, streams.CHOICE, 4, worlds, 7)
-    assert np.array_equal(
-        u[[3, 17, 40]], streams.uniforms(key, streams.CHOICE, 4, worlds[[3, 17, 40]], 7)
-    )
+    some = [3, 17, 40]
+    assert np.array_equal(u[some], streams.uniforms(key[some], streams.CHOICE, 4, worlds[some], 7))
     assert not np.array_equal(u, streams.uniforms(key, streams.CHOICE, 5, worlds, 7))  # turn
     assert not np.array_equal(u, streams.uniforms(key, streams.OBSERVE, 4, worlds, 7))  # site
     assert u.min() >= 0 and u.max() < 1
+
+
+def test_a_world_draws_from_its_own_key() -> None:
+    """Worlds of different blocks (keys) stacked in one array draw what they draw in their own."""
+    a, b = np.array([1, 2], dtype=np.int64), np.array([7, 9], dtype=np.int64)
+    worlds = np.arange(6, dtype=np.int64)
+    mixed = np.array([a, a, a, b, b, b])
+    u = streams.uniforms(mixed, streams.CHOICE, 4, worlds, 5)
+    assert np.array_equal(
+        u[:3], streams.uniforms(np.tile(a, (3, 1)), streams.CHOICE, 4, worlds[:3], 5)
+    )
+    assert np.array_equal(
+        u[3:], streams.uniforms(np.tile(b, (3, 1)), streams.CHOICE, 4, worlds[3:], 5)
+    )
+    assert not np.array_equal(
+        u[3:], streams.uniforms(np.tile(a, (3, 1)), streams.CHOICE, 4, worlds[3:], 5)
+    )
 
 
 def test_jit_off_runs_the_same_code_to_the_same_bytes(tmp_path: Path) -> None:

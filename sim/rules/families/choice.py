@@ -209,7 +209,7 @@ def _world(
     vals = np.empty((sign.shape[0], 4))
     wv = np.empty(C)
     capv = np.zeros(C)
-    pre = streams.prefix(key, streams.CHOICE, world[r], turn)
+    pre = streams.prefix(key[r], streams.CHOICE, world[r], turn)
     temp = float(temperature[r])
     for d in range(P):
         cur = int(rung[r, d])

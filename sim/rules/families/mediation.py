@@ -173,7 +173,7 @@ def kernel(
         if not alive[r]:
             continue
         _either_way(rung, r, src, dst, both)
-        pre = streams.prefix(key, streams.MEDIATION, world[r], turn)
+        pre = streams.prefix(key[r], streams.MEDIATION, world[r], turn)
         for q in range(Q):
             ra, rb = int(rung[r, pa[q]]), int(rung[r, pb[q]])
             engaged = max(ra, rb) > quiet or (ra >= PROTEST and rb >= PROTEST)

@@ -21,7 +21,7 @@ def _observe(rung, noise_sd, key, turn, world, out):  # fmt: skip
     """World by world: observed rung = rung + sd x a standard normal (float32, one draw per dyad
     and turn from the world's own stream, as ``streams.normals`` draws them)."""
     for r in range(rung.shape[0]):
-        pre = streams.prefix(key, streams.OBSERVE, world[r], turn)
+        pre = streams.prefix(key[r], streams.OBSERVE, world[r], turn)
         for d in range(rung.shape[1]):
             z = np.float32(streams.normal(pre, d))
             out[r, d] = np.float32(rung[r, d]) + noise_sd[r] * z

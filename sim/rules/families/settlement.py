@@ -150,8 +150,8 @@ def _kernel(
     for r in range(R):
         if not alive[r]:
             continue
-        pre = streams.prefix(key, streams.SETTLE, world[r], turn)
-        pre_f = streams.prefix(key, streams.FORMAL, world[r], turn)
+        pre = streams.prefix(key[r], streams.SETTLE, world[r], turn)
+        pre_f = streams.prefix(key[r], streams.FORMAL, world[r], turn)
         for q in range(Q):
             a, b = pa[q], pb[q]
             ra, rb = int(rung[r, a]), int(rung[r, b])
