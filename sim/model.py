@@ -260,10 +260,15 @@ class WargameModel(mesa.Model):
 
     def _drop_ended(self, full: WorldState) -> None:
         """Keep playing only the running worlds (``full`` keeps the ended ones' final state)."""
-        where = np.arange(self.R) if self._where is None else self._where
-        keep = np.flatnonzero(self.state.alive)
-        worlds.scatter(full, self.state, where)
-        self.state, self._where = worlds.gather(self.state, keep), where[keep]
+        s = self.state
+        keep = np.flatnonzero(s.alive)
+        if s is full:  # the first drop: the ended worlds' state is already in place
+            where = np.arange(self.R)
+        else:  # only the worlds that leave are written back (the others are at the end)
+            where = self._where
+            ended = np.flatnonzero(~s.alive)
+            worlds.scatter(full, worlds.gather(s, ended), where[ended])
+        self.state, self._where = worlds.gather(s, keep), where[keep]
         self.world0 = bool(self._where[0] == 0)
 
     def release(self) -> None:

@@ -26,7 +26,7 @@ from sim.scenario.overrides import (
 )
 from sim.scenario.references import check_references
 from sim.scenario.schema import Scenario
-from sim.scenario.yamlsource import Located, load_located
+from sim.scenario.yamlsource import Located, load_located, plain_copy
 
 __all__ = ["Overrides", "apply_overrides", "load_scenario", "load_scenario_text", "parse_overrides"]
 
@@ -594,7 +594,7 @@ def validate_data(
     Every problem is reported at once where the stages allow: a bad override is left out, a bad
     cast is not applied, and fields that fail validation are set aside so that the references of
     the rest are still checked (see ``_set_aside``)."""
-    located = Located(copy.deepcopy(located.data), dict(located.where))
+    located = Located(plain_copy(located.data), dict(located.where))
     problems = list(problems or [])
     applied, bad = apply_overrides(located, parse_overrides(overrides))
     problems += bad

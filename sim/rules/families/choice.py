@@ -200,7 +200,8 @@ def _world(
     turn: int, world: np.ndarray, explain: bool, shown: np.ndarray, prob: np.ndarray,
     util: np.ndarray, new: np.ndarray, pick: np.ndarray,
 ) -> None:  # fmt: skip
-    """Every dyad of world ``r``: its moves' utilities, the logit draw, the new rung."""
+    """Every dyad of world ``r``: its moves' utilities, the logit draw, the new rung (a dyad with
+    one move allowed takes it without either, unless ``explain`` asks for its terms)."""
     P = rung.shape[1]
     C = owner.shape[0]
     inv = 1.0 / top
@@ -213,6 +214,13 @@ def _world(
     temp = float(temperature[r])
     for d in range(P):
         cur = int(rung[r, d])
+        if cur == 0 and highest[r, d] <= 0 and not explain:
+            # staying is the one move allowed (no rung below 0, none above the cap): the logit
+            # would pick it whatever the utilities, and draws are keyed, so nothing else changes.
+            # Most dyad-turns are such (88% on Taiwan: dormant dyads, theatre.cap_dormant)
+            pick[r, d] = 1
+            new[r, d] = 0
+            continue
         for ci in range(C):  # this dyad's part weights, read once for the four moves
             wv[ci] = float(w[ci, r, d])
             if cap_row[ci] >= 0:
