@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from sim.rules.cache import per_scenario
 from sim.rules.compile import CompiledScenario
 from sim.rules.state import WorldState
 from sim.scenario.ladder import DEFAULT_LADDER
@@ -91,6 +92,7 @@ class Pairs:
         return len(self.a)
 
 
+@per_scenario
 def pairs_of(c: CompiledScenario) -> Pairs:
     """Every pair of the scenario (dyads come in both directions, so each pair appears once)."""
     d = np.arange(len(c.src))
@@ -102,6 +104,7 @@ def pairs_of(c: CompiledScenario) -> Pairs:
     return Pairs(a=a, b=b, i=c.src[a], j=c.dst[a], of_dyad=of)
 
 
+@per_scenario
 def quiet_rung(c: CompiledScenario) -> int:
     """Highest rung at which a crisis is not active: the rung below the first rung that is
     ``coercive``, a blockade or force (the default ladder: diplomatic protest)."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.rules.cache import per_scenario
 from sim.scenario.ladder import DEFAULT_LADDER
 from sim.scenario.vocabulary import ENDINGS, VIOLENCE, ladder_violence, stop_ending
 
@@ -60,6 +61,7 @@ class Vocab:
         ]
 
 
+@per_scenario
 def vocab_of(c: CompiledScenario) -> Vocab:
     """The static vocabulary of a compiled scenario (rung classes, stop endings, fight dyads)."""
     rungs = (c.scenario.ladder or DEFAULT_LADDER).rungs

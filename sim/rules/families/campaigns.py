@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.rules.cache import per_scenario
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.families.settlement import CONCESSION, FADED, stand_down
@@ -56,6 +57,7 @@ class Campaigns:
         return len(self.names)
 
 
+@per_scenario
 def campaigns_of(c: CompiledScenario) -> Campaigns:
     """The scenario's campaigns as arrays (a campaign's dyad exists: compile adds its pair)."""
     camps = c.scenario.campaigns

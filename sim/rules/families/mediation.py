@@ -29,6 +29,7 @@ import numba
 import numpy as np
 
 from sim.rules import streams
+from sim.rules.cache import per_scenario
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.family import RuleFamily
@@ -51,15 +52,9 @@ class Static:
     last: tuple | None = None  # (weak references to the stake arrays, eligible): see eligible
 
 
-_STATIC: dict[int, tuple[weakref.ref, Static]] = {}
-
-
+@per_scenario
 def static_of(c: CompiledScenario) -> Static:
-    """The family's :class:`Static` of ``c`` (kept while ``c`` lives; the engine never writes to a
-    compiled scenario, so it is held beside it, by identity)."""
-    hit = _STATIC.get(id(c))
-    if hit is not None and hit[0]() is c:
-        return hit[1]
+    """The family's :class:`Static` of ``c`` (kept while ``c`` lives: sim/rules/cache.py)."""
     N = c.n_actors
     linked = np.zeros((N, N), dtype=bool)
     linked[c.link_g, c.link_p] = True
@@ -73,8 +68,6 @@ def static_of(c: CompiledScenario) -> Static:
         org=np.ascontiguousarray(c.kind_org, dtype=bool),
         linked=linked | linked.T,
     )
-    key = id(c)
-    _STATIC[key] = (weakref.ref(c, lambda _: _STATIC.pop(key, None)), st)
     return st
 
 

@@ -1,0 +1,34 @@
+"""Values computed once per compiled scenario, held beside it while it lives.
+
+The engine never writes to a compiled scenario, so what a rule derives from it alone (the pairs,
+the quiet rung, the vocabulary, a family's static tables) is computed on first use and kept, keyed
+by the scenario's identity; a rule calls the function every turn at the cost of a dict lookup.
+"""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def per_scenario(build: Callable[[Any], T]) -> Callable[[Any], T]:
+    """Decorator: ``build(c)`` once per compiled scenario ``c`` (the value must not be written to).
+
+    Two threads asking at once may both build it; they build the same value."""
+    held: dict[int, tuple[weakref.ref, T]] = {}
+
+    @functools.wraps(build)
+    def of(c: Any) -> T:
+        key = id(c)
+        hit = held.get(key)
+        if hit is not None and hit[0]() is c:
+            return hit[1]
+        value = build(c)
+        held[key] = (weakref.ref(c, lambda _: held.pop(key, None)), value)
+        return value
+
+    return of
