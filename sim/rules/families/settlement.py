@@ -36,6 +36,7 @@ import numba
 import numpy as np
 
 from sim.rules import streams
+from sim.rules.cache import per_scenario
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.families.bargaining import survives
@@ -249,12 +250,26 @@ def one_sided(s: WorldState, c: CompiledScenario) -> tuple[np.ndarray, np.ndarra
 def unanswered_claims(s: WorldState, c: CompiledScenario) -> np.ndarray:
     """(R, P) claimant -> holder dyads of a disputed place on which the claimant coerced (peak
     above the quiet level) and no defender (``place_defenders``) answered above it."""
-    quiet = quiet_rung(c)
+    claims, defenders = _claims(c)
     out = np.zeros(s.peak.shape, dtype=bool)
-    for d, defenders in c.place_defenders.items():
-        answered = (s.peak[:, defenders] > quiet).any(axis=1)
-        out[:, d] = (s.peak[:, d] > quiet) & ~answered
+    if claims.size:
+        over = s.peak > quiet_rung(c)
+        over = np.concatenate([over, np.zeros((len(over), 1), dtype=bool)], axis=1)
+        answered = over[:, defenders].any(axis=2)  # (R, claims): the padding column is False
+        out[:, claims] = over[:, claims] & ~answered
     return out
+
+
+@per_scenario
+def _claims(c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
+    """The claimant -> holder dyads of ``place_defenders`` and their defenders' dyads as a
+    (claims, most defenders) matrix padded with P (a column of False past the dyads)."""
+    claims = np.array(list(c.place_defenders), dtype=np.int64)
+    most = max((len(v) for v in c.place_defenders.values()), default=0)
+    defenders = np.full((len(claims), most), len(c.src), dtype=np.int64)
+    for i, v in enumerate(c.place_defenders.values()):
+        defenders[i, : len(v)] = v
+    return claims, defenders
 
 
 def unanswered(s: WorldState, c: CompiledScenario) -> np.ndarray:
