@@ -162,9 +162,9 @@ def stack(states: list[WorldState]) -> WorldState:
     so it draws what it draws in its own block: a sweep plays the points of a batch as one model
     and each point's worlds come out as if played alone. The blocks must be of compiled scenarios
     that differ only in per-world values (``sim.sweeps.stacked``), at the same turn, without
-    ``explain``. Flags every world shares are or-ed (they ask for a recomputation); the rest must
-    agree."""
-    first = states[0]
+    ``explain``. Flags every world shares are or-ed (they ask for a recomputation), counters must
+    agree, and the rest is the first block's (its generator: no rule draws from it after creation,
+    every draw is keyed)."""
     if any(s.explain for s in states):
         raise ValueError("explained worlds cannot be stacked (the event log is world 0's)")
     out = WorldState()
@@ -189,7 +189,6 @@ def stack(states: list[WorldState]) -> WorldState:
         elif isinstance(value, int) and any(v != value for v in values):
             raise ValueError(f"blocks at different {f.name} cannot be stacked")
         setattr(out, f.name, value)
-    out.rng = first.rng  # no rule draws from it after creation: every draw is keyed (streams)
     return out
 
 

@@ -4,7 +4,6 @@ validate with the pydantic models and check cross-references; report every probl
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import errno
 import os
@@ -634,7 +633,7 @@ def _set_aside(data: dict, exc: ValidationError) -> tuple[Scenario | None, set[t
     First each failing field is removed (its default applies); what still fails takes its whole
     entry (an actor, a relation, ...) or top-level field with it. Returns None when that is not
     enough, and the removed paths."""
-    data = copy.deepcopy(data)
+    data = plain_copy(data)
     cut: set[tuple] = set()
     for attempt in range(3):
         paths = {_clean_loc(data, tuple(e["loc"]))[0] for e in exc.errors(include_url=False)}

@@ -95,7 +95,8 @@ class Located:
 
 def plain_copy(data: Any) -> Any:
     """A deep copy of plain data: dicts and lists are copied, scalars shared (they are immutable).
-    About eight times faster than ``copy.deepcopy``, which a sweep pays once per point."""
+    About 2.5 times faster than ``copy.deepcopy`` on the Taiwan scenario (0.8-0.9 ms against
+    2.3 ms), which a sweep pays once per point."""
     if isinstance(data, dict):
         return {k: plain_copy(v) for k, v in data.items()}
     if isinstance(data, list):

@@ -68,9 +68,10 @@ def run_points(base: dict, rows: list[tuple[int, dict]], replicates: int, seed: 
         rngs = [
             np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(p,))) for p, _ in points
         ]
-        cs = stacked.compile_all(scenario, [v for _, v in points], data) if len(group) > 1 else None
+        swept = [values for _, values in points]
+        cs = stacked.compile_all(scenario, swept, data) if len(group) > 1 else None
         if cs is not None:
-            played = stacked.play(cs, rngs, replicates, [v for _, v in points])
+            played = stacked.play(cs, rngs, replicates, swept)
         else:
             played = [
                 _play_alone(scenario, values, data, rng, replicates)
