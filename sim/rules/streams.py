@@ -41,6 +41,7 @@ FORMAL = 10  # a settlement is a formal agreement (settlement)
 __all__ = [
     "key_of",
     "normal",
+    "normal_negative",
     "normals",
     "prefix",
     "uniform",
@@ -108,6 +109,26 @@ def normal(pre: tuple[int, int], index: int) -> float:
     u1 = (a + 1.0) * (1.0 / 4294967296.0)  # (0, 1]
     u2 = b * (1.0 / 4294967296.0)
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(TWO_PI * u2)
+
+
+# lane b's values whose cosine in ``normal`` is surely negative: the angle 2 pi b / 2**32 lies in
+# (pi/2, 3pi/2) with a margin of 8 steps of b (a step moves the cosine by 1.5e-9, the float64
+# rounding of the angle and of cos is below 1e-15)
+_NEGATIVE_LOW, _NEGATIVE_HIGH = 2**30 + 8, 3 * 2**30 - 8
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def cos_negative(b: int) -> bool:
+    """Whether ``normal``'s cosine of lane value ``b`` is surely negative (see the bounds)."""
+    return _NEGATIVE_LOW < b < _NEGATIVE_HIGH
+
+
+@numba.njit(cache=True, nogil=True)
+def normal_negative(pre: tuple[int, int], index: int) -> bool:
+    """Whether ``normal(pre, index)`` is surely below zero, from the cosine's lane alone: a rule
+    that reads only a draw's positive part skips the logarithm and cosine of half its draws (the
+    rare draws at the boundary count as not negative and are drawn in full)."""
+    return cos_negative(_mix(pre[1] ^ ((int(index) + SALT_A) & M32)))
 
 
 UNIFORM, UNIFORM64, NORMAL = 0, 1, 2

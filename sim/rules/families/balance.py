@@ -14,21 +14,22 @@ from sim.rules.state import F32, WorldState
 def compute_balance(s: WorldState, c: CompiledScenario) -> None:
     """Per-dyad powers, relative power, rivalry threat, strengths, claim value and exposures."""
     src, dst = c.src, c.dst
-    s.source_power, s.target_power = s.power[:, src], s.power[:, dst]
+    # columns by ``take``: ``a[:, idx]`` is column-major, and the kernels read world by world
+    s.source_power, s.target_power = s.power.take(src, axis=1), s.power.take(dst, axis=1)
     inverse_pair = (1.0 / (s.source_power + s.target_power + 1e-6)).astype(F32)
     s.relative_power = (s.target_power * inverse_pair).astype(F32)
     s.rivalry_threat = (0.35 * (s.rivalry_intensity + s.holder_stake) * s.relative_power).astype(
         F32
     )
-    s.source_strength = (s.source_power * s.resolve[:, src]).astype(F32)
+    s.source_strength = (s.source_power * s.resolve.take(src, axis=1)).astype(F32)
     s.target_strength = (s.target_power * s.perceived_resolve).astype(F32)
-    s.claim_value = (3.0 * s.resolve[:, src] * s.claim_stake).astype(F32)
-    s.cost_base = (s.rules["cost_scale"][:, None] * (1 - 0.7 * s.risk_tolerance[:, src])).astype(
-        F32
-    )
+    s.claim_value = (3.0 * s.resolve.take(src, axis=1) * s.claim_stake).astype(F32)
+    s.cost_base = (
+        s.rules["cost_scale"][:, None] * (1 - 0.7 * s.risk_tolerance.take(src, axis=1))
+    ).astype(F32)
     economic = s.rules["economic_cost"][:, None]
-    s.blockade_exposure = (economic * 0.25 * s.sea_lanes[:, src]).astype(F32)
-    s.sea_lane_threat = (0.35 * s.sea_lanes[:, src]).astype(F32)
+    s.blockade_exposure = (economic * 0.25 * s.sea_lanes.take(src, axis=1)).astype(F32)
+    s.sea_lane_threat = (0.35 * s.sea_lanes.take(src, axis=1)).astype(F32)
     s.sanctions_exposure = (economic * s.trade_dependence).astype(F32)
 
 

@@ -184,12 +184,11 @@ class Bargaining(RuleFamily):
         s.wants_out = np.empty((R, len(c.src)), dtype=bool)
         s.bargaining_surplus = np.empty((R, Q), dtype=F32)
         s.settlement_pressure = np.empty((R, Q), dtype=F32)
-        rows = np.ascontiguousarray  # some fields are column-major: the kernel reads by world
-        _settlement_range(
-            s.rung, c.src, c.dst, c.reverse, P.a, P.b, c.top, c.first_force, rows(s.cost_weight),
-            c.rung_cost, rows(s.weariness_weight), s.claim_stake + s.holder_stake, s.resolve,
-            rows(s.source_strength), rows(s.target_strength), s.committed_power,
-            s.rules["deterrence"], s.rules["audience_cost"], rows(s.threat),
+        _settlement_range(  # every field is row-major (tests/rules/test_kernel.py checks it)
+            s.rung, c.src, c.dst, c.reverse, P.a, P.b, c.top, c.first_force, s.cost_weight,
+            c.rung_cost, s.weariness_weight, s.claim_stake + s.holder_stake, s.resolve,
+            s.source_strength, s.target_strength, s.committed_power,
+            s.rules["deterrence"], s.rules["audience_cost"], s.threat,
             s.existential_threshold, s.demand, s.wants_out, s.bargaining_surplus,
             s.settlement_pressure,
         )  # fmt: skip

@@ -17,18 +17,29 @@ from sim.scenario.rule_parameters import declared
 
 
 @numba.njit(cache=True, nogil=True)
-def _observe(rung, noise_sd, key, turn, world, out):  # fmt: skip
+def _observe(rung, noise_sd, top, key, turn, world, out):  # fmt: skip
     """World by world: observed rung = rung + sd x a standard normal (float32, one draw per dyad
-    and turn from the world's own stream, as ``streams.normals`` draws them)."""
+    and turn from the world's own stream, as ``streams.normals`` draws them), kept on the ladder
+    [0, top]: every reader takes only that part (threat's observed moves, utility's pressure, a
+    team's view). A quiet dyad (rung 0) whose draw is surely negative is seen at 0 without the
+    draw's logarithm and cosine: about half of them, and most dyads are quiet."""
+    ftop = np.float32(top)
+    zero = np.float32(0.0)
     for r in range(rung.shape[0]):
         pre = streams.prefix(key[r], streams.OBSERVE, world[r], turn)
+        sd = noise_sd[r]
         for d in range(rung.shape[1]):
+            if rung[r, d] == 0 and sd >= 0 and streams.normal_negative(pre, d):
+                out[r, d] = zero
+                continue
             z = np.float32(streams.normal(pre, d))
-            out[r, d] = np.float32(rung[r, d]) + noise_sd[r] * z
+            seen = np.float32(rung[r, d]) + sd * z
+            out[r, d] = min(max(seen, zero), ftop)
 
 
 class Perception(RuleFamily):
-    """Observed rungs = true rung + noise; perceived resolve = resolve + noise (fixed per world)."""
+    """Observed rungs = true rung + noise, on the ladder; perceived resolve = resolve + noise (fixed
+    per world)."""
 
     name = "perception"
     summary = "noisy observation of rivals' rungs (per turn) and resolve (per world)"
@@ -49,7 +60,9 @@ class Perception(RuleFamily):
             return
         s.observed_turn = s.turn
         s.perceived_rung = np.empty(s.rung.shape, F32)
-        _observe(s.rung, s.rules["observation_noise"], s.key, s.turn, s.world, s.perceived_rung)
+        _observe(
+            s.rung, s.rules["observation_noise"], c.top, s.key, s.turn, s.world, s.perceived_rung
+        )
 
 
 FAMILY = Perception()

@@ -62,7 +62,7 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
     s.blockade_weight, s.sanctions_weight = blockade, sanctions
     s.obligation_weight = ob_weight
     relax = np.exp(-s.opinion_relaxation * max_threat(s, c))
-    s.domestic_weight = (3.0 * s.domestic_constraint * relax)[:, c.src].astype(F32)
+    s.domestic_weight = (3.0 * s.domestic_constraint * relax).take(c.src, axis=1).astype(F32)
 
 
 _TINY, _HALF, _LOW, _ONE = F32(1e-6), F32(0.5), F32(0.3), F32(1.0)
