@@ -59,14 +59,6 @@ FORMAL, TACIT, CONCESSION, IMPOSED, FADED = (
 PROTEST = 1
 
 
-def engaged(s: WorldState, c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
-    """(R, Q) engaged pairs and active pairs (a rung above the quiet level)."""
-    P = pairs_of(c)
-    ra, rb = s.rung[:, P.a], s.rung[:, P.b]
-    active = np.maximum(ra, rb) > quiet_rung(c)
-    return active | ((ra >= PROTEST) & (rb >= PROTEST)), active
-
-
 RATES = (
     "settlement_rate",
     "mediation_effect",
@@ -233,37 +225,10 @@ def stand_down(
     s.rung[:, P.b] = new_b.astype(np.int8)
 
 
-def one_sided(s: WorldState, c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
-    """(R, Q) masks: side a (resp. b) of the pair was hit by force it never answered with force,
-    or, holding a disputed place, was coerced there by the claimant and neither it nor a
-    guarantor committed to it ever answered above the quiet level (a fait accompli: the
-    claimant's presence on the place, met with protests)."""
-    P = pairs_of(c)
-    pa, pb = s.peak[:, P.a], s.peak[:, P.b]
-    b_hit = pa >= c.first_force  # a has used force on b
-    a_hit = pb >= c.first_force
-    a_hit, b_hit = a_hit & ~b_hit, b_hit & ~a_hit
-    accepted = unanswered_claims(s, c)
-    return a_hit | accepted[:, P.b], b_hit | accepted[:, P.a]
-
-
-def unanswered_claims(s: WorldState, c: CompiledScenario) -> np.ndarray:
-    """(R, P) claimant -> holder dyads of a disputed place on which the claimant coerced (peak
-    above the quiet level) and no defender (``place_defenders``) answered above it."""
-    claims, defenders = _claims(c)
-    out = np.zeros(s.peak.shape, dtype=bool)
-    if claims.size:
-        over = s.peak > quiet_rung(c)
-        over = np.concatenate([over, np.zeros((len(over), 1), dtype=bool)], axis=1)
-        answered = over[:, defenders].any(axis=2)  # (R, claims): the padding column is False
-        out[:, claims] = over[:, claims] & ~answered
-    return out
-
-
 @per_scenario
 def _claims(c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
     """The claimant -> holder dyads of ``place_defenders`` and their defenders' dyads as a
-    (claims, most defenders) matrix padded with P (a column of False past the dyads)."""
+    (claims, most defenders) matrix padded with P (past the dyads: not a defender)."""
     claims = np.array(list(c.place_defenders), dtype=np.int64)
     most = max((len(v) for v in c.place_defenders.values()), default=0)
     defenders = np.full((len(claims), most), len(c.src), dtype=np.int64)
@@ -272,58 +237,146 @@ def _claims(c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
     return claims, defenders
 
 
+@numba.njit(cache=True, nogil=True)
+def _one_sided(
+    r: int, peak: np.ndarray, pa: np.ndarray, pb: np.ndarray, quiet: int, first_force: int,
+    claims: np.ndarray, defenders: np.ndarray, claimed: np.ndarray, hit_a: np.ndarray,
+    hit_b: np.ndarray,
+) -> None:  # fmt: skip
+    """World r's (Q,) ``hit_a`` (resp. ``hit_b``): side a (b) of the pair was hit by force it
+    never answered with force, or, holding a disputed place, was coerced there by the claimant
+    and neither it nor a guarantor committed to it ever answered above the quiet level (a fait
+    accompli: the claimant's presence on the place, met with protests). ``claimed`` (P,) is
+    scratch: the claimant -> holder dyads of such unanswered coercion."""
+    P = peak.shape[1]
+    claimed[:] = False
+    for i in range(claims.shape[0]):
+        if peak[r, claims[i]] > quiet:
+            answered = False
+            for k in range(defenders.shape[1]):
+                d = defenders[i, k]
+                if d < P and peak[r, d] > quiet:
+                    answered = True
+                    break
+            claimed[claims[i]] = not answered
+    for q in range(pa.shape[0]):
+        b_hit = peak[r, pa[q]] >= first_force  # a has used force on b
+        a_hit = peak[r, pb[q]] >= first_force
+        hit_a[q] = (a_hit and not b_hit) or claimed[pb[q]]
+        hit_b[q] = (b_hit and not a_hit) or claimed[pa[q]]
+
+
+@numba.njit(cache=True, nogil=True)
+def _unanswered(
+    peak: np.ndarray, pa: np.ndarray, pb: np.ndarray, quiet: int, first_force: int,
+    claims: np.ndarray, defenders: np.ndarray, resolution: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """:func:`unanswered`, world by world."""
+    R, Q = resolution.shape
+    out = np.zeros(R, dtype=np.bool_)
+    claimed = np.zeros(peak.shape[1], dtype=np.bool_)
+    hit_a, hit_b = np.zeros(Q, dtype=np.bool_), np.zeros(Q, dtype=np.bool_)
+    for r in range(R):
+        _one_sided(r, peak, pa, pb, quiet, first_force, claims, defenders, claimed, hit_a, hit_b)
+        for q in range(Q):
+            if (hit_a[q] or hit_b[q]) and resolution[r, q] < 0:
+                out[r] = True
+                break
+    return out
+
+
 def unanswered(s: WorldState, c: CompiledScenario) -> np.ndarray:
     """(R,) worlds with an unresolved pair in which one side's use of force, or a claimant's
-    coercion on a disputed place, went unanswered (:func:`one_sided`): a calm stop there is that
-    side's acquiescence (:func:`acquiesce`), not a crisis that faded."""
-    if not pairs_of(c).size:
-        return np.zeros(s.worlds, dtype=bool)
-    a_hit, b_hit = one_sided(s, c)
-    return ((a_hit | b_hit) & (s.resolution < 0)).any(axis=1)
+    coercion on a disputed place, went unanswered (:func:`_one_sided`): a calm stop there is that
+    side's acquiescence (see :func:`_endings`), not a crisis that faded."""
+    P = pairs_of(c)
+    claims, defenders = _claims(c)
+    return _unanswered(
+        s.peak, P.a, P.b, quiet_rung(c), c.first_force, claims, defenders, s.resolution
+    )
 
 
-def acquiesce(s: WorldState, c: CompiledScenario, active: np.ndarray) -> np.ndarray:
-    """Pairs that went quiet after one side used force and the other never answered with force,
-    or after a claimant coerced the holder of a disputed place who answered only with protests
-    (:func:`one_sided`): the unanswered side has accepted it (a fait accompli or an unavenged
-    attack), its unilateral concession. Returns the (R, Q) mask of pairs resolved so now.
+@numba.njit(cache=True, nogil=True)
+def _endings(
+    rung: np.ndarray, peak: np.ndarray, pa: np.ndarray, pb: np.ndarray, quiet: int,
+    first_force: int, claims: np.ndarray, defenders: np.ndarray, alive: np.ndarray,
+    resolution: np.ndarray, campaigns: bool, campaign_running: np.ndarray,
+    quiet_turns: np.ndarray, weeks: np.ndarray, fade_weeks: np.ndarray,
+    crisis_ending: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """World by world: acquiescence, then whether the crisis is over and how it ended.
 
-    Altman, 'By Fait Accompli, Not Coercion: How States Wrest Territory from Their Adversaries',
-    International Studies Quarterly 61(4), 2017: most faits accomplis stand, the loser accepting
-    them rather than fighting to reverse them, and many involve no force (an unoccupied feature
-    occupied); ICB's form of outcome 'unilateral act' (one side's decision, such as not
-    retaliating, ends the crisis). A pair that answered force with force, or coercion with
-    coercion, and then went quiet is left to fade (or to a settlement)."""
-    hit_a, hit_b = one_sided(s, c)
-    accepted = (hit_a | hit_b) & ~active & (s.resolution < 0) & s.alive[:, None]
-    if not accepted.any():
-        return accepted
-    s.resolution = np.where(accepted, CONCESSION, s.resolution).astype(np.int8)
-    stand_down(s, c, np.zeros_like(accepted), accepted & hit_a, accepted & hit_b)
-    return accepted
+    **Acquiescence.** A pair that went quiet (no side above the quiet level) after one side used
+    force and the other never answered with force, or after a claimant coerced the holder of a
+    disputed place who answered only with protests (:func:`_one_sided`): the unanswered side has
+    accepted it (a fait accompli or an unavenged attack), its unilateral concession; it drops to
+    cooperation, its rival to at most the quiet level. Altman, 'By Fait Accompli, Not Coercion:
+    How States Wrest Territory from Their Adversaries', International Studies Quarterly 61(4),
+    2017: most faits accomplis stand, the loser accepting them rather than fighting to reverse
+    them, and many involve no force (an unoccupied feature occupied); ICB's form of outcome
+    'unilateral act' (one side's decision, such as not retaliating, ends the crisis). A pair that
+    answered force with force, or coercion with coercion, and then went quiet is left to fade (or
+    to a settlement).
+
+    **Over.** No pair active (above the quiet level at the start of this step) and unresolved,
+    and no limited campaign running. The world then ends with the ending of its principal resolved
+    pair (the first of those that climbed highest), or, with none resolved, once it has been over
+    for ``fade_weeks`` (``quiet_turns`` x weeks a turn): faded.
+
+    ``rung``, ``resolution`` and ``quiet_turns`` are updated in place, ``crisis_ending`` written
+    (-1: not over); returns world 0's pairs that acquiesced now (for its event log)."""
+    R, Q = resolution.shape
+    claimed = np.zeros(peak.shape[1], dtype=np.bool_)
+    hit_a, hit_b = np.zeros(Q, dtype=np.bool_), np.zeros(Q, dtype=np.bool_)
+    now0 = np.zeros(Q, dtype=np.bool_)
+    threshold = fade_weeks - np.float32(1e-6)  # float32, as numpy had it
+    for r in range(R):
+        _one_sided(r, peak, pa, pb, quiet, first_force, claims, defenders, claimed, hit_a, hit_b)
+        over = True
+        for q in range(Q):
+            a, b = pa[q], pb[q]
+            active = max(rung[r, a], rung[r, b]) > quiet
+            if (hit_a[q] or hit_b[q]) and not active and resolution[r, q] < 0 and alive[r]:
+                resolution[r, q] = CONCESSION
+                _step_down(rung, r, a, b, quiet, hit_a[q], hit_b[q])
+                if r == 0:
+                    now0[q] = True
+            if active and resolution[r, q] < 0:
+                over = False
+            if campaigns and campaign_running[r, q]:
+                over = False
+        quiet_turns[r] = quiet_turns[r] + 1 if over and alive[r] else 0
+        principal, highest, resolved = 0, -1, False
+        for q in range(Q):
+            if resolution[r, q] >= 0:
+                resolved = True
+                level = max(int(peak[r, pa[q]]), int(peak[r, pb[q]]))
+                if level > highest:
+                    principal, highest = q, level
+        crisis_ending[r] = -1
+        if alive[r] and over:
+            if resolved:
+                crisis_ending[r] = resolution[r, principal]
+            elif float(quiet_turns[r]) * weeks[r] >= float(threshold[r]):
+                crisis_ending[r] = FADED
+    return now0
 
 
 def world_endings(s: WorldState, c: CompiledScenario) -> None:
-    """Declare the ending of the worlds whose crisis is over (``crisis_ending``)."""
+    """Acquiescence, then the ending of the worlds whose crisis is over (``crisis_ending``):
+    :func:`_endings`."""
     P = pairs_of(c)
-    _, active = engaged(s, c)
-    now = acquiesce(s, c, active)
-    if s.explain and now[0].any():
-        log_resolutions(s, c, now[0])
-    unresolved = s.resolution < 0
-    over = ~(active & unresolved).any(axis=1)
-    if s.campaign_running is not None:  # a limited campaign still under way: not over yet
-        over &= ~s.campaign_running.any(axis=1)
-    s.quiet_turns = np.where(over & s.alive, s.quiet_turns + 1, 0).astype(np.int16)
-    resolved = ~unresolved
-    peak = np.maximum(s.peak[:, P.a], s.peak[:, P.b]).astype(np.int16)
-    principal = np.argmax(np.where(resolved, peak, -1), axis=1)
-    ending = s.resolution[np.arange(s.worlds), principal]
-    done = s.alive & over & resolved.any(axis=1)
-    weeks = clock_weeks(s, c)
-    faded = s.alive & over & ~resolved.any(axis=1)
-    faded &= s.quiet_turns * weeks >= s.rules["fade_weeks"] - 1e-6
-    s.crisis_ending = np.where(done, ending, np.where(faded, FADED, -1)).astype(np.int8)
+    claims, defenders = _claims(c)
+    campaigns = s.campaign_running is not None
+    running = s.campaign_running if campaigns else np.zeros((0, 0), dtype=bool)
+    s.crisis_ending = np.empty(s.worlds, dtype=np.int8)
+    now0 = _endings(
+        s.rung, s.peak, P.a, P.b, quiet_rung(c), c.first_force, claims, defenders, s.alive,
+        s.resolution, campaigns, running, s.quiet_turns, clock_weeks(s, c),
+        s.rules["fade_weeks"], s.crisis_ending,
+    )  # fmt: skip
+    if s.explain and now0.any():
+        log_resolutions(s, c, now0)
 
 
 @numba.njit(cache=True, nogil=True)
