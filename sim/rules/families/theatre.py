@@ -364,12 +364,28 @@ def horizontal(s: WorldState, c: CompiledScenario) -> None:
 def cap_dormant(s: WorldState, c: CompiledScenario) -> None:
     """A dormant dyad may not rise above the rung it holds. A guarantor brought in by a chain acts
     at the level of the support it gives: below combat, no force unless attacked itself."""
-    highest = np.where(s.active, s.highest_rung, np.minimum(s.highest_rung, s.rung))
-    short = (s.activated_by == CHAIN) & (s.family_arrays[CHAIN_SUPPORT] < LEVEL["combat"])
-    no_force = short & (s.rung[:, c.reverse] < c.first_force)
-    s.highest_rung = np.where(no_force, np.minimum(highest, c.first_force - 1), highest).astype(
-        np.int8
-    )
+    s.highest_rung = _cap_dormant(
+        s.active, s.highest_rung, s.rung, s.activated_by, s.family_arrays[CHAIN_SUPPORT],
+        c.reverse, int(c.first_force), LEVEL["combat"], CHAIN,
+    )  # fmt: skip
+
+
+@numba.njit(cache=True, nogil=True)
+def _cap_dormant(
+    active: np.ndarray, highest: np.ndarray, rung: np.ndarray, activated_by: np.ndarray,
+    chain_support: np.ndarray, reverse: np.ndarray, first_force: int, combat: int, chain: int,
+) -> np.ndarray:  # fmt: skip
+    """:func:`cap_dormant`, world by world: the new (R, P) highest rungs."""
+    R, P = rung.shape
+    out = np.empty((R, P), dtype=np.int8)
+    for r in range(R):
+        for d in range(P):
+            h = highest[r, d] if active[r, d] else min(highest[r, d], rung[r, d])
+            short = activated_by[r, d] == chain and chain_support[r, d] < combat
+            if short and rung[r, reverse[d]] < first_force:
+                h = min(h, first_force - 1)
+            out[r, d] = h
+    return out
 
 
 class Theatre(RuleFamily):
