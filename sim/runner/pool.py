@@ -84,13 +84,23 @@ def _install() -> None:
         multiprocessing.spawn.get_preparation_data = get_preparation_data
 
 
-def _start_worker(preload: tuple[str, ...], threads: int) -> None:  # pragma: no cover - workers
-    """Worker start: ignore Ctrl-C, take ``threads`` threads for the kernels, then import
-    ``preload`` before the first task arrives."""
+def _start_worker(
+    preload: tuple[str, ...], threads: int, workers: int, started: Any
+) -> None:  # pragma: no cover - workers
+    """Worker start: ignore Ctrl-C, take ``threads`` threads for the kernels, import ``preload``,
+    then compile (or load) the kernels from this worker's share of the list on: the ``started``-th
+    of ``workers`` starts that far along, so a cold cache is compiled once between the workers
+    (``sim.rules.kernels``), all before the first task arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ[THREADS_ENV] = str(threads)
     for name in preload:
         importlib.import_module(name)
+    with started.get_lock():
+        index = started.value
+        started.value += 1
+    from sim.rules.kernels import warm
+
+    warm(index % workers, workers)
 
 
 def worker_pid() -> int:
@@ -101,18 +111,21 @@ def worker_pid() -> int:
 def process_pool(workers: int, preload: tuple[str, ...] = ENGINE) -> ProcessPoolExecutor:
     """A pool of ``workers`` spawn processes that ignore Ctrl-C (the parent handles it and keeps
     what has finished), do not re-run ``__main__`` (a script without a main guard works) and
-    import ``preload`` as soon as they start. :func:`start_workers` starts them at once.
+    import ``preload`` as soon as they start, then compile or load the kernels, each worker from
+    its own share of the list on (``sim.rules.kernels``). :func:`start_workers` starts them at
+    once.
 
     Each worker's kernels take ``--threads`` threads (``WARGAME_THREADS`` here), else the cores
     shared among the workers: numba's default, every core in every worker, oversubscribes the
     machine (two workers on two cores ran a 10,000-game review 1.6x slower)."""
     _install()
     threads = int(os.environ.get(THREADS_ENV, 0)) or default_threads(workers)
+    context = WargameSpawnContext()
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=WargameSpawnContext(),
+        mp_context=context,
         initializer=_start_worker,
-        initargs=(tuple(preload), threads),
+        initargs=(tuple(preload), threads, workers, context.Value("i", 0)),
     )
 
 

@@ -1,0 +1,131 @@
+"""The compiled kernels' signatures, so that a pool's workers compile them in parallel.
+
+numba compiles a kernel the first time it is called with new argument types and caches the
+machine code on disk (``cache=True``). After an install, or after a kernel changed, the first run
+compiles every kernel: about 45 s on one core of the 2-core machine of docs/performance.md. The
+workers of a process pool would each compile all of them. Instead each worker, as it starts,
+compiles the signatures listed in ``kernel_signatures.txt`` starting at its own share of the list
+(:func:`warm`): worker k of n starts k/n of the way along, so the workers meet with the list
+compiled once between them, and every kernel already compiled by another worker is loaded from the
+disk cache rather than compiled again. On a warm cache this only loads the kernels a little
+earlier than the first block would. Results do not depend on it, only the wait does.
+
+The list is what a run of every shipped scenario compiles from a cold cache, on one thread and
+on two, kernels and the helpers they call (``python -m sim.rules.kernels`` writes it, compiling
+into an empty cache; a test checks that whatever a run compiles is listed). A stale entry (a
+kernel renamed or retyped since) is skipped: it costs the time the list was meant to save,
+nothing else.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+SIGNATURES = Path(__file__).with_name("kernel_signatures.txt")
+"""One compiled signature per line: ``module:function:(argument types)`` as numba writes them."""
+
+
+def dispatchers() -> dict[str, object]:
+    """Every compiled function of the rules, by ``module:function`` (none under
+    ``NUMBA_DISABLE_JIT=1``, where they are plain Python)."""
+    from numba.core.registry import CPUDispatcher
+
+    import sim.rules
+    import sim.rules.families
+
+    found: dict[str, object] = {}
+    for pkg in (sim.rules, sim.rules.families):
+        for info in pkgutil.iter_modules(pkg.__path__):
+            module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+            for name, value in vars(module).items():
+                if isinstance(value, CPUDispatcher) and value.py_func.__module__ == module.__name__:
+                    found[f"{module.__name__}:{name}"] = value
+    return found
+
+
+def compiled_signatures() -> list[str]:
+    """The signatures compiled so far in this process, called from Python (a kernel's helpers,
+    compiled inside their callers with constant arguments, are left to them)."""
+    lines = []
+    for name, d in sorted(dispatchers().items()):
+        for sig in d.signatures:  # type: ignore[attr-defined]
+            text = repr(sig)
+            if "Literal" not in text:
+                lines.append(f"{name}:{text}")
+    return sorted(set(lines))
+
+
+def record() -> list[str]:
+    """Run a few worlds of every shipped scenario on one thread and on two; the signatures."""
+    import numba
+
+    from sim.model import WargameModel
+
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    before = numba.get_num_threads()
+    try:
+        for threads in sorted({1, min(2, numba.config.NUMBA_NUM_THREADS)}):
+            numba.set_num_threads(threads)
+            for path in sorted(root.glob("*.yaml")):
+                WargameModel(path, R=4, rng=1).run()
+    finally:
+        numba.set_num_threads(before)
+    return compiled_signatures()
+
+
+def listed() -> list[str]:
+    """The shipped list (empty if the file is missing)."""
+    if not SIGNATURES.exists():
+        return []
+    return [ln for ln in SIGNATURES.read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+def warm(part: int = 0, parts: int = 1) -> int:
+    """Compile (or load from the disk cache) every listed signature, starting ``part / parts`` of
+    the way along the list and wrapping around; returns how many were compiled or loaded."""
+    from numba.core import types
+
+    found = dispatchers()
+    lines = listed()
+    if not found or not lines:
+        return 0
+    start = (part % parts) * len(lines) // parts
+    # the file is ours, written by numba's own reprs; evaluated with numba's types and nothing else
+    namespace = {name: getattr(types, name) for name in dir(types)} | {"__builtins__": {}}
+    done = 0
+    for line in lines[start:] + lines[:start]:
+        module, function, text = line.split(":", 2)
+        d = found.get(f"{module}:{function}")
+        if d is None:
+            continue
+        try:
+            d.compile(eval(text, namespace))  # type: ignore[attr-defined]
+        except Exception:  # a stale entry: the first call compiles it instead
+            continue
+        done += 1
+    return done
+
+
+def _record_cold() -> list[str]:  # pragma: no cover - a developer's command
+    """:func:`record` in a fresh process compiling into an empty cache (so that the helpers a
+    kernel calls are compiled, and listed, too)."""
+    import os
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        code = "from sim.rules.kernels import record; print('\\n'.join(record()))"
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+        )
+    return [ln for ln in out.stdout.splitlines() if ln.strip()]
+
+
+if __name__ == "__main__":  # pragma: no cover - a developer's command
+    lines = _record_cold()
+    SIGNATURES.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(lines)} signatures written to {SIGNATURES}", file=sys.stderr)
