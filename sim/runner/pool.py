@@ -90,7 +90,7 @@ def _start_worker(
     """Worker start: ignore Ctrl-C, take ``threads`` threads for the kernels, import ``preload``,
     then compile (or load) the kernels from this worker's share of the list on: the ``started``-th
     of ``workers`` starts that far along, so a cold cache is compiled once between the workers
-    (``sim.rules.kernels``), all before the first task arrives."""
+    (``sim.runner.kernels``), all before the first task arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ[THREADS_ENV] = str(threads)
     for name in preload:
@@ -98,7 +98,7 @@ def _start_worker(
     with started.get_lock():
         index = started.value
         started.value += 1
-    from sim.rules.kernels import warm
+    from sim.runner.kernels import warm
 
     warm(index % workers, workers)
 
@@ -112,7 +112,7 @@ def process_pool(workers: int, preload: tuple[str, ...] = ENGINE) -> ProcessPool
     """A pool of ``workers`` spawn processes that ignore Ctrl-C (the parent handles it and keeps
     what has finished), do not re-run ``__main__`` (a script without a main guard works) and
     import ``preload`` as soon as they start, then compile or load the kernels, each worker from
-    its own share of the list on (``sim.rules.kernels``). :func:`start_workers` starts them at
+    its own share of the list on (``sim.runner.kernels``). :func:`start_workers` starts them at
     once.
 
     Each worker's kernels take ``--threads`` threads (``WARGAME_THREADS`` here), else the cores

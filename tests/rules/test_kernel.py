@@ -177,12 +177,12 @@ def test_observed_rungs_stay_on_the_ladder() -> None:
 
 def test_every_kernel_a_run_compiles_is_in_the_warm_up_list() -> None:
     """A pool's workers compile the listed signatures between them on a cold cache
-    (sim/rules/kernels.py); a kernel missing from the list would be compiled by every worker."""
-    from sim.rules import kernels
+    (sim/runner/kernels.py); a kernel missing from the list would be compiled by every worker."""
+    from sim.runner import kernels
 
     listed = kernels.listed()
-    code = "from sim.rules.kernels import record; print('\\n'.join(record()))"
+    code = "from sim.runner.kernels import record; print('\\n'.join(record()))"
     fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     missing = sorted(set(fresh.stdout.split("\n")) - {""} - set(listed))
-    assert missing == [], f"run `python -m sim.rules.kernels` to list: {missing}"
+    assert missing == [], f"run `python -m sim.runner.kernels` to list: {missing}"
     assert kernels.warm(1, 2) == len(listed)  # every entry names a kernel and its types

@@ -94,25 +94,53 @@ def layout(c: CompiledScenario, terms: tuple[UtilityTerm, ...]) -> Layout:
     )
 
 
-def weights(s: WorldState, terms: tuple[UtilityTerm, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """(C, R, P) weight of every part and (K, R, P) cap of the K CAPPED parts, part by part (each
-    part's weights are one contiguous row: filled by one copy, no transposing stack)."""
+@dataclass(frozen=True)
+class Weights:
+    """The parts' weights as the kernel reads them, without copying a per-dyad array every turn:
+    part ci reads ``dyad[k]`` (an (R, P) float32 row-major array) for ``k = source[ci] >= 0``,
+    else row ``-k - 1`` of ``world`` (per-world weights, (K, R)); ``caps`` are the (R, P) caps of
+    the CAPPED parts. Empty groups hold one dummy array (numba needs a type for the tuple)."""
+
+    dyad: tuple[np.ndarray, ...]
+    world: np.ndarray
+    source: np.ndarray
+    caps: tuple[np.ndarray, ...]
+
+
+_DUMMY = np.zeros((1, 1), F32)
+
+
+def _rows(value: np.ndarray) -> np.ndarray:
+    """A writeable row-major float32 array of ``value`` (itself when it already is one)."""
+    out = np.ascontiguousarray(value, dtype=F32)
+    return out if out.flags.writeable else out.copy()
+
+
+def weights(s: WorldState, terms: tuple[UtilityTerm, ...]) -> Weights:
+    """Every part's weight and every CAPPED part's cap for this turn (see :class:`Weights`)."""
     parts = [p for t in terms for p in t.parts]
     R, P = s.rung.shape
-    w = np.empty((len(parts), R, P), F32)
-    capped_parts = [p for p in parts if p.cap is not None]
-    caps = np.empty((max(len(capped_parts), 1), R, P), F32)
-    for i, p in enumerate(parts):
-        _fill_row(w[i], p.weight(s))
-    for i, p in enumerate(capped_parts):
-        _fill_row(caps[i], p.cap(s))
-    return w, caps
-
-
-def _fill_row(out: np.ndarray, value: np.ndarray) -> None:
-    """Write a per-dyad (R, P) or per-world (R,) weight into the (R, P) float32 ``out``."""
-    value = np.asarray(value)
-    out[...] = value[:, None] if value.ndim == 1 else value
+    dyad: list[np.ndarray] = []
+    world: list[np.ndarray] = []
+    source = np.empty(len(parts), dtype=np.int64)
+    for i, part in enumerate(parts):
+        value = np.asarray(part.weight(s))
+        if value.ndim == 1:
+            source[i] = -len(world) - 1
+            world.append(value)
+        else:
+            source[i] = len(dyad)
+            dyad.append(_rows(value))
+    caps = [
+        _rows(np.broadcast_to(v[:, None] if v.ndim == 1 else v, (R, P)))
+        for v in (np.asarray(p.cap(s)) for p in parts if p.cap is not None)
+    ]
+    return Weights(
+        dyad=tuple(dyad) or (_DUMMY,),
+        world=np.array(world, dtype=F32).reshape(len(world), R) if world else _DUMMY,
+        source=source,
+        caps=tuple(caps) or (_DUMMY,),
+    )
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -194,11 +222,11 @@ def _logit(u: np.ndarray, temperature: float, draw: float, p: np.ndarray) -> int
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _world(
-    r: int, rung: np.ndarray, highest: np.ndarray, w: np.ndarray, cap: np.ndarray,
-    cap_row: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray, owner: np.ndarray,
-    sign: np.ndarray, tables: np.ndarray, top: int, temperature: np.ndarray, key: np.ndarray,
-    turn: int, world: np.ndarray, explain: bool, shown: np.ndarray, prob: np.ndarray,
-    util: np.ndarray, new: np.ndarray, pick: np.ndarray,
+    r: int, rung: np.ndarray, highest: np.ndarray, w: tuple, w1: np.ndarray, source: np.ndarray,
+    cap: tuple, cap_row: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
+    owner: np.ndarray, sign: np.ndarray, tables: np.ndarray, top: int, temperature: np.ndarray,
+    key: np.ndarray, turn: int, world: np.ndarray, explain: bool, shown: np.ndarray,
+    prob: np.ndarray, util: np.ndarray, new: np.ndarray, pick: np.ndarray,
 ) -> None:  # fmt: skip
     """Every dyad of world ``r``: its moves' utilities, the logit draw, the new rung (a dyad with
     one move allowed takes it without either, unless ``explain`` asks for its terms)."""
@@ -222,9 +250,10 @@ def _world(
             new[r, d] = 0
             continue
         for ci in range(C):  # this dyad's part weights, read once for the four moves
-            wv[ci] = float(w[ci, r, d])
+            k = source[ci]
+            wv[ci] = float(w[k][r, d]) if k >= 0 else float(w1[-k - 1, r])
             if cap_row[ci] >= 0:
-                capv[ci] = float(cap[cap_row[ci], r, d]) * inv
+                capv[ci] = float(cap[cap_row[ci]][r, d]) * inv
         _utilities(
             u, vals, shown, r, d, cur, int(highest[r, d]), wv, capv,
             lay_shape, lay_table, owner, sign, tables, top, explain,
@@ -240,10 +269,11 @@ def _world(
 
 @numba.njit(cache=True, nogil=True, parallel=True)
 def kernel(
-    rung: np.ndarray, highest: np.ndarray, w: np.ndarray, cap: np.ndarray, cap_row: np.ndarray,
-    lay_shape: np.ndarray, lay_table: np.ndarray, owner: np.ndarray, sign: np.ndarray,
-    tables: np.ndarray, top: int, temperature: np.ndarray, key: np.ndarray, turn: int,
-    world: np.ndarray, explain: bool, shown: np.ndarray, prob: np.ndarray, util: np.ndarray,
+    rung: np.ndarray, highest: np.ndarray, w: tuple, w1: np.ndarray, source: np.ndarray,
+    cap: tuple, cap_row: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
+    owner: np.ndarray, sign: np.ndarray, tables: np.ndarray, top: int, temperature: np.ndarray,
+    key: np.ndarray, turn: int, world: np.ndarray, explain: bool, shown: np.ndarray,
+    prob: np.ndarray, util: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """New rung and picked move (R, P) of every dyad in every world, worlds shared among numba's
     threads; when ``explain``, every term (T, M, R, P), probability and utility (M, R, P) too."""
@@ -252,18 +282,19 @@ def kernel(
     pick = np.empty((R, P), dtype=np.int8)
     for r in numba.prange(R):
         _world(
-            r, rung, highest, w, cap, cap_row, lay_shape, lay_table, owner, sign, tables, top,
-            temperature, key, turn, world, explain, shown, prob, util, new, pick,
+            r, rung, highest, w, w1, source, cap, cap_row, lay_shape, lay_table, owner, sign,
+            tables, top, temperature, key, turn, world, explain, shown, prob, util, new, pick,
         )  # fmt: skip
     return new, pick
 
 
 @numba.njit(cache=True, nogil=True)
 def kernel_serial(
-    rung: np.ndarray, highest: np.ndarray, w: np.ndarray, cap: np.ndarray, cap_row: np.ndarray,
-    lay_shape: np.ndarray, lay_table: np.ndarray, owner: np.ndarray, sign: np.ndarray,
-    tables: np.ndarray, top: int, temperature: np.ndarray, key: np.ndarray, turn: int,
-    world: np.ndarray, explain: bool, shown: np.ndarray, prob: np.ndarray, util: np.ndarray,
+    rung: np.ndarray, highest: np.ndarray, w: tuple, w1: np.ndarray, source: np.ndarray,
+    cap: tuple, cap_row: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
+    owner: np.ndarray, sign: np.ndarray, tables: np.ndarray, top: int, temperature: np.ndarray,
+    key: np.ndarray, turn: int, world: np.ndarray, explain: bool, shown: np.ndarray,
+    prob: np.ndarray, util: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """``kernel`` on this thread only, without the threading layer: what a block played on its
     own thread (several blocks at once in one process, sim/runner/worker.py) calls."""
@@ -272,8 +303,8 @@ def kernel_serial(
     pick = np.empty((R, P), dtype=np.int8)
     for r in range(R):
         _world(
-            r, rung, highest, w, cap, cap_row, lay_shape, lay_table, owner, sign, tables, top,
-            temperature, key, turn, world, explain, shown, prob, util, new, pick,
+            r, rung, highest, w, w1, source, cap, cap_row, lay_shape, lay_table, owner, sign,
+            tables, top, temperature, key, turn, world, explain, shown, prob, util, new, pick,
         )  # fmt: skip
     return new, pick
 
@@ -283,7 +314,7 @@ def decide(
 ) -> Decision:
     """Score the four moves on every dyad of every world and sample one per dyad and world."""
     lay = layout(c, terms)
-    w, cap = weights(s, terms)
+    wt = weights(s, terms)
     R, P = s.rung.shape
     full = (len(terms), M, R, P) if explain else (1, 1, 1, 1)
     shown = np.zeros(full)
@@ -291,8 +322,9 @@ def decide(
     util = np.zeros(full[1:])
     run = kernel if numba.get_num_threads() > 1 else kernel_serial
     new, pick = run(
-        s.rung, s.highest_rung, w, cap, lay.cap_row, lay.shape, lay.table, lay.owner, lay.sign,
-        lay.tables, c.top, s.rules["temperature"], s.key, s.turn, s.world, explain, shown, prob, util,
+        s.rung, s.highest_rung, wt.dyad, wt.world, wt.source, wt.caps, lay.cap_row, lay.shape,
+        lay.table, lay.owner, lay.sign, lay.tables, c.top, s.rules["temperature"], s.key, s.turn,
+        s.world, explain, shown, prob, util,
     )  # fmt: skip
     if not explain:
         return Decision(rung=new, prob=None, terms=None, valid=None)

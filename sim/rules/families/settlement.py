@@ -346,20 +346,34 @@ def _endings(
             if campaigns and campaign_running[r, q]:
                 over = False
         quiet_turns[r] = quiet_turns[r] + 1 if over and alive[r] else 0
-        principal, highest, resolved = 0, -1, False
-        for q in range(Q):
-            if resolution[r, q] >= 0:
-                resolved = True
-                level = max(int(peak[r, pa[q]]), int(peak[r, pb[q]]))
-                if level > highest:
-                    principal, highest = q, level
         crisis_ending[r] = -1
         if alive[r] and over:
-            if resolved:
-                crisis_ending[r] = resolution[r, principal]
-            elif float(quiet_turns[r]) * weeks[r] >= float(threshold[r]):
-                crisis_ending[r] = FADED
+            crisis_ending[r] = _ending_of(
+                r, peak, pa, pb, resolution, quiet_turns, weeks, threshold
+            )
     return now0
+
+
+@numba.njit(cache=True, nogil=True)
+def _ending_of(
+    r: int, peak: np.ndarray, pa: np.ndarray, pb: np.ndarray, resolution: np.ndarray,
+    quiet_turns: np.ndarray, weeks: np.ndarray, threshold: np.ndarray,
+) -> int:  # fmt: skip
+    """How world r's crisis, now over, ended: as its principal resolved pair (the first of those
+    that climbed highest), faded once over for ``fade_weeks`` with none resolved, else not yet
+    (-1)."""
+    principal, highest, resolved = 0, -1, False
+    for q in range(resolution.shape[1]):
+        if resolution[r, q] >= 0:
+            resolved = True
+            level = max(int(peak[r, pa[q]]), int(peak[r, pb[q]]))
+            if level > highest:
+                principal, highest = q, level
+    if resolved:
+        return int(resolution[r, principal])
+    if float(quiet_turns[r]) * weeks[r] >= float(threshold[r]):
+        return FADED
+    return -1
 
 
 def world_endings(s: WorldState, c: CompiledScenario) -> None:

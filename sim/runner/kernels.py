@@ -11,7 +11,7 @@ disk cache rather than compiled again. On a warm cache this only loads the kerne
 earlier than the first block would. Results do not depend on it, only the wait does.
 
 The list is what a run of every shipped scenario compiles from a cold cache, on one thread and
-on two, kernels and the helpers they call (``python -m sim.rules.kernels`` writes it, compiling
+on two, kernels and the helpers they call (``python -m sim.runner.kernels`` writes it, compiling
 into an empty cache; a test checks that whatever a run compiles is listed). A stale entry (a
 kernel renamed or retyped since) is skipped: it costs the time the list was meant to save,
 nothing else.
@@ -118,7 +118,7 @@ def _record_cold() -> list[str]:  # pragma: no cover - a developer's command
 
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "NUMBA_CACHE_DIR": cache}
-        code = "from sim.rules.kernels import record; print('\\n'.join(record()))"
+        code = "from sim.runner.kernels import record; print('\\n'.join(record()))"
         out = subprocess.run(
             [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
         )
