@@ -100,7 +100,10 @@ def _start_worker(
         started.value += 1
     from sim.runner.kernels import warm
 
-    warm(index % workers, workers)
+    # only a head start: a kernel this cannot prepare is compiled by the first task that calls
+    # it, and any real error surfaces there, in the task the user asked for
+    with contextlib.suppress(Exception):
+        warm(index % workers, workers)
 
 
 def worker_pid() -> int:
