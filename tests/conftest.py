@@ -4,3 +4,12 @@ tests sim/model.py; tests/ itself holds the cross-cutting ones). Shared constant
 ``helpers`` everywhere because pyproject sets ``pythonpath = ["tests"]``."""
 
 import helpers  # noqa: F401  # imported first so that helpers.SIM_AT_START hashes sim/ at session start
+
+
+def pytest_sessionstart(session: object) -> None:
+    """After a fresh clone, compile the engine's kernels on every core before the first test (one
+    process would compile them all alone, about 45 s on the 2-core CI machine); on a warm cache,
+    nothing."""
+    from sim.runner.kernels import warm_here
+
+    warm_here()

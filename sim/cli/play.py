@@ -40,9 +40,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Play the game on this terminal."""
     from sim.play.terminal import play
+    from sim.runner.kernels import warm_here
 
     if not args.actors:
         raise WargameError("name at least one actor to play with --as, e.g. --as Japan")
+    warm_here(say=True)  # after an install: compile the kernels on every core before turn 1
     play(
         args.scenario,
         args.actors,

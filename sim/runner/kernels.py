@@ -109,6 +109,57 @@ def warm(part: int = 0, parts: int = 1) -> int:
     return done
 
 
+def cold() -> bool:
+    """Whether a listed kernel has no compiled code on disk for its current source (after an
+    install, or once its module changed): a look at the cache's index files, loading nothing.
+    False when the cache cannot be read (numba's layout changed: assume warm)."""
+    found = dispatchers()
+    for line in listed():
+        module, function, _ = line.split(":", 2)
+        d = found.get(f"{module}:{function}")
+        if d is None:
+            continue
+        try:
+            if not d._cache._cache_file._load_index():  # type: ignore[attr-defined]
+                return True
+        except Exception:
+            return False
+    return False
+
+
+NOTICE = "wargame: first run of this install: compiling the engine's kernels (about 30 s, once)"
+
+
+def warm_here(processes: int | None = None, say: bool = False) -> None:
+    """For a process that plays on its own (``--workers 1``, ``wargame play``, the tests): on a
+    cold cache, compile the list with ``processes`` processes (default: one per core), this one
+    and helpers started for the purpose, each from its own share on, then load the rest here.
+    ``say`` prints :data:`NOTICE` first. On a warm cache, nothing (kernels load when called)."""
+    import os
+    import subprocess
+
+    if not cold():
+        return
+    if say:
+        print(NOTICE, file=sys.stderr, flush=True)
+    n = max(1, processes or os.cpu_count() or 1)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # this sim
+    helpers = [
+        subprocess.Popen(
+            [sys.executable, "-c", f"from sim.runner.kernels import warm; warm({k}, {n})"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for k in range(1, n)
+    ]
+    try:
+        warm(0, n)
+    finally:
+        for h in helpers:
+            h.wait()
+
+
 def _record_cold() -> list[str]:  # pragma: no cover - a developer's command
     """:func:`record` in a fresh process compiling into an empty cache (so that the helpers a
     kernel calls are compiled, and listed, too)."""
@@ -117,7 +168,7 @@ def _record_cold() -> list[str]:  # pragma: no cover - a developer's command
     import tempfile
 
     with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache, "PYTHONPATH": os.pathsep.join(sys.path)}
         code = "from sim.runner.kernels import record; print('\\n'.join(record()))"
         out = subprocess.run(
             [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True

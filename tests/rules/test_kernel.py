@@ -186,3 +186,15 @@ def test_every_kernel_a_run_compiles_is_in_the_warm_up_list() -> None:
     missing = sorted(set(fresh.stdout.split("\n")) - {""} - set(listed))
     assert missing == [], f"run `python -m sim.runner.kernels` to list: {missing}"
     assert kernels.warm(1, 2) == len(listed)  # every entry names a kernel and its types
+
+
+def test_a_cold_kernel_cache_is_recognised(tmp_path: Path) -> None:
+    """``warm_here`` (the tests, ``--workers 1``, ``wargame play``) compiles on every core only
+    when the cache is cold: an empty cache is, this session's (warmed at its start) is not."""
+    from sim.runner import kernels
+
+    assert not kernels.cold()
+    code = "from sim.runner.kernels import cold; print(cold())"
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    empty = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert empty.stdout.strip() == "True", empty.stderr
