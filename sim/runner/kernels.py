@@ -20,8 +20,11 @@ nothing else.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 SIGNATURES = Path(__file__).with_name("kernel_signatures.txt")
@@ -135,9 +138,6 @@ def warm_here(processes: int | None = None, say: bool = False) -> None:
     cold cache, compile the list with ``processes`` processes (default: one per core), this one
     and helpers started for the purpose, each from its own share on, then load the rest here.
     ``say`` prints :data:`NOTICE` first. On a warm cache, nothing (kernels load when called)."""
-    import os
-    import subprocess
-
     if not cold():
         return
     if say:
@@ -163,10 +163,6 @@ def warm_here(processes: int | None = None, say: bool = False) -> None:
 def _record_cold() -> list[str]:  # pragma: no cover - a developer's command
     """:func:`record` in a fresh process compiling into an empty cache (so that the helpers a
     kernel calls are compiled, and listed, too)."""
-    import os
-    import subprocess
-    import tempfile
-
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "NUMBA_CACHE_DIR": cache, "PYTHONPATH": os.pathsep.join(sys.path)}
         code = "from sim.runner.kernels import record; print('\\n'.join(record()))"
