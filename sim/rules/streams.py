@@ -83,9 +83,15 @@ def prefix(key: np.ndarray, site: int, world: int, turn: int) -> tuple[int, int]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
+def _lane_b(pre: tuple[int, int], index: int) -> int:
+    """The second 32-bit output of draw ``index`` after a prefix."""
+    return _mix(pre[1] ^ ((int(index) + SALT_A) & M32))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
 def _bits(pre: tuple[int, int], index: int) -> tuple[int, int]:
     """The two 32-bit outputs of draw ``index`` after a prefix."""
-    return _mix(pre[0] ^ (int(index) & M32)), _mix(pre[1] ^ ((int(index) + SALT_A) & M32))
+    return _mix(pre[0] ^ (int(index) & M32)), _lane_b(pre, index)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -128,7 +134,7 @@ def normal_negative(pre: tuple[int, int], index: int) -> bool:
     """Whether ``normal(pre, index)`` is surely below zero, from the cosine's lane alone: a rule
     that reads only a draw's positive part skips the logarithm and cosine of half its draws (the
     rare draws at the boundary count as not negative and are drawn in full)."""
-    return cos_negative(_mix(pre[1] ^ ((int(index) + SALT_A) & M32)))
+    return cos_negative(_lane_b(pre, index))
 
 
 UNIFORM, UNIFORM64, NORMAL = 0, 1, 2
