@@ -200,8 +200,8 @@ class _InProcess(Executor):
 
 
 def make_executor(workers: int, threads: int = 1) -> Executor:
-    """In-process for one worker: in the caller's thread, or with ``threads`` > 1 on that many
-    threads of this process, a task each (``sim.runner.worker.thread_pool``: the compiled kernels
+    """In-process for one worker (after ``sim.runner.kernels.warm_here``): in the caller's thread,
+    or with ``threads`` > 1 on that many threads of this process, a task each (``sim.runner.worker.thread_pool``: the compiled kernels
     release the GIL). Otherwise a spawn-context process pool whose workers ignore Ctrl-C
     (the parent handles it and keeps what has finished) and do not re-run ``__main__``, so a plain
     script or a notebook needs no ``if __name__ == "__main__":`` guard (``sim.runner.pool``).
@@ -210,6 +210,9 @@ def make_executor(workers: int, threads: int = 1) -> Executor:
     tasks; a pool that ``sim.runner.pool.prestart`` started earlier (``wargame run`` starts it
     before reading the scenario) is adopted instead of starting another."""
     if workers <= 1:
+        from sim.runner.kernels import warm_here
+
+        warm_here()  # a cold kernel cache: compiled on every core, not by this process alone
         if threads <= 1:
             return _InProcess()
         from sim.runner.worker import thread_pool
