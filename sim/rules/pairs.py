@@ -60,14 +60,18 @@ def per_turn_one(weekly: float, weeks: float, same: bool) -> float:
     """:func:`per_turn` of one chance, for a kernel (cast the result to float32): the same float64
     steps, including numpy's shortcuts for an array raised to the number 2 or 0.5 (a square, a
     square root: not always ``pow``'s last bit) when ``same`` (one number of weeks in every world).
-    A NaN stays NaN, as with ``np.clip``."""
+    A NaN stays NaN, as with ``np.clip``. A turn of one week (calendar time, weekly turns) raises
+    to the power 1: exact, so it is skipped (a ``pow`` call per third party and pair was a fifth
+    of the mediation's kernel)."""
     p = weekly
     if p < 0.0:
         p = 0.0
     elif p > 0.999:
         p = 0.999
     x = 1.0 - p
-    if same and weeks == 2.0:
+    if weeks == 1.0:  # x ** 1 is x exactly (IEEE 754 pow), without the call
+        pass
+    elif same and weeks == 2.0:
         x = x * x
     elif same and weeks == 0.5:
         x = math.sqrt(x)

@@ -178,6 +178,9 @@ class WorldState:
     )
     obligation_weight: np.ndarray = declared("(R, P)", "float32", "honouring a commitment")
     domestic_weight: np.ndarray = declared("(R, P)", "float32", "public reluctance")
+    weighed: np.ndarray = declared(
+        "(R, P)", "bool", "the weights above hold (False on a dormant dyad: they are 0 there)"
+    )
     # crises that end (docs/model.md, 11): weariness, bargaining, mediation, settlement; Q pairs
     cumulative_cost: np.ndarray = declared(
         "(R, N)", "float32", "weeks x ladder cost of the rungs an actor held or suffered so far"

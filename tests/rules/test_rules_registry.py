@@ -7,11 +7,13 @@ import ast
 from dataclasses import fields
 
 import numpy as np
+import pytest
 import toy_family
 from helpers import ROOT
 
 from sim.model import WargameModel
 from sim.rules import registry
+from sim.rules.compile import CompiledScenario
 from sim.rules.docs import DOCS, render
 from sim.rules.explain import timeline
 from sim.rules.state import WorldState
@@ -95,3 +97,51 @@ def test_generated_tables_in_the_docs_are_current() -> None:
         text = (ROOT / "docs" / name).read_text()
         assert "<!-- generated:" in text, name
         assert render(text) == text, f"docs/{name} is stale: run python -m sim.rules.docs"
+
+
+def test_weights_skipped_on_dormant_dyads_change_no_decision() -> None:
+    """The utility weighs a dormant dyad's cost only (the choice has one move there); weighing
+    every dyad (as ``explain`` does) plays the same worlds, with the same weights where weighed."""
+    taiwan = ROOT / "scenarios" / "taiwan_contingency.yaml"
+    lean, full = (WargameModel(taiwan, R=60, rng=3, explain=e) for e in (False, True))
+    skipped = 0
+    for _ in range(12):
+        lean.step()
+        full.step()
+        s, f = lean.state, full.state
+        assert f.weighed.all()
+        w = s.weighed
+        skipped += int((~w).sum())
+        for name in ("gain_weight", "cost_weight", "pressure", "response_weight"):
+            assert np.array_equal(getattr(s, name)[w], getattr(f, name)[w]), name
+        assert np.array_equal(s.cost_weight, f.cost_weight)  # bargaining reads every dyad's
+        assert (s.gain_weight[~w] == 0).all()
+        assert np.array_equal(s.rung, f.rung)
+    assert skipped > 0
+
+
+class _WakesDormantDyads(toy_family.WarWeariness):
+    """A family registered after the utility that allows every rung everywhere (misplaced)."""
+
+    name = "wakes_dormant"
+    terms = ()
+    parameters = ()
+    state_fields = ()
+
+    def setup(self, s: WorldState, c: CompiledScenario) -> None:
+        """Nothing to set up."""
+
+    def update(self, s: WorldState, c: CompiledScenario) -> None:
+        """Lift every cap (after the utility weighed only the dyads then awake)."""
+        s.highest_rung = np.full_like(s.highest_rung, c.top)
+
+
+def test_a_family_that_wakes_dyads_after_the_utility_fails_loudly() -> None:
+    """Woken after its weights were skipped, a dyad would be scored on zeros: the choice refuses
+    and says where the family belongs."""
+    with registry.registered(_WakesDormantDyads(), before="choice"):
+        m = WargameModel(SENKAKU, R=20, rng=1, explain=False)
+        with pytest.raises(RuntimeError, match="before 'utility'"):
+            m.step()
+    with registry.registered(_WakesDormantDyads(), before="utility"):
+        WargameModel(SENKAKU, R=20, rng=1, explain=False).step()

@@ -35,6 +35,10 @@ from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
 
 MOVES = np.array([-1, 0, 1, 2], dtype=np.int16)
+UNWEIGHED = (
+    "a rule family registered after 'utility' woke a dormant dyad (raised its rung or its highest "
+    "rung) after the utility skipped its weights: register that family before 'utility'"
+)
 M = len(MOVES)
 
 
@@ -226,19 +230,20 @@ def _world(
     cap: tuple, cap_row: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
     owner: np.ndarray, sign: np.ndarray, tables: np.ndarray, top: int, temperature: np.ndarray,
     key: np.ndarray, turn: int, world: np.ndarray, explain: bool, shown: np.ndarray,
-    prob: np.ndarray, util: np.ndarray, new: np.ndarray, pick: np.ndarray,
+    prob: np.ndarray, util: np.ndarray, weighed: np.ndarray, new: np.ndarray, pick: np.ndarray,
+    missed: np.ndarray, up: np.ndarray, vals: np.ndarray, wc: np.ndarray,
 ) -> None:  # fmt: skip
     """Every dyad of world ``r``: its moves' utilities, the logit draw, the new rung (a dyad with
-    one move allowed takes it without either, unless ``explain`` asks for its terms)."""
+    one move allowed takes it without either, unless ``explain`` asks for its terms). A dyad
+    scored whose weights were not computed (``weighed``, see utility) sets ``missed[r]``. ``up``
+    (utilities, probabilities), ``vals`` and ``wc`` (a dyad's weights, caps): scratch arrays,
+    shared by the worlds one thread plays (a call takes at most 30 arguments to be inlined)."""
     P = rung.shape[1]
+    u, p, wv, capv = up[0], up[1], wc[0], wc[1]
     C = owner.shape[0]
     inv = 1.0 / top
-    u = np.empty(4)
-    p = np.empty(4)
-    vals = np.empty((sign.shape[0], 4))
-    wv = np.empty(C)
-    capv = np.zeros(C)
-    pre = streams.prefix(key[r], streams.CHOICE, world[r], turn)
+    pre = (0, 0)  # the stream's prefix, computed at the world's first draw
+    drawn = False
     temp = float(temperature[r])
     for d in range(P):
         cur = int(rung[r, d])
@@ -249,6 +254,8 @@ def _world(
             pick[r, d] = 1
             new[r, d] = 0
             continue
+        if not weighed[r, d]:
+            missed[r] = True
         for ci in range(C):  # this dyad's part weights, read once for the four moves
             k = source[ci]
             wv[ci] = float(w[k][r, d]) if k >= 0 else float(w1[-k - 1, r])
@@ -258,6 +265,9 @@ def _world(
             u, vals, shown, r, d, cur, int(highest[r, d]), wv, capv,
             lay_shape, lay_table, owner, sign, tables, top, explain,
         )  # fmt: skip
+        if not drawn:
+            pre = streams.prefix(key[r], streams.CHOICE, world[r], turn)
+            drawn = True
         k = _logit(u, temp, streams.uniform(pre, d), p)
         pick[r, d] = k
         new[r, d] = cur + k - 1
@@ -273,19 +283,23 @@ def kernel(
     cap: tuple, cap_row: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
     owner: np.ndarray, sign: np.ndarray, tables: np.ndarray, top: int, temperature: np.ndarray,
     key: np.ndarray, turn: int, world: np.ndarray, explain: bool, shown: np.ndarray,
-    prob: np.ndarray, util: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    prob: np.ndarray, util: np.ndarray, weighed: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """New rung and picked move (R, P) of every dyad in every world, worlds shared among numba's
-    threads; when ``explain``, every term (T, M, R, P), probability and utility (M, R, P) too."""
+    threads, and (R,) whether a world scored a dyad not ``weighed``; when ``explain``, every term
+    (T, M, R, P), probability and utility (M, R, P) too."""
     R, P = rung.shape
+    C, T = owner.shape[0], sign.shape[0]
     new = np.empty((R, P), dtype=np.int8)
     pick = np.empty((R, P), dtype=np.int8)
+    missed = np.zeros(R, dtype=np.bool_)
     for r in numba.prange(R):
         _world(
             r, rung, highest, w, w1, source, cap, cap_row, lay_shape, lay_table, owner, sign,
-            tables, top, temperature, key, turn, world, explain, shown, prob, util, new, pick,
+            tables, top, temperature, key, turn, world, explain, shown, prob, util, weighed, new,
+            pick, missed, np.empty((2, 4)), np.empty((T, 4)), np.zeros((2, C)),
         )  # fmt: skip
-    return new, pick
+    return new, pick, missed
 
 
 @numba.njit(cache=True, nogil=True)
@@ -294,19 +308,23 @@ def kernel_serial(
     cap: tuple, cap_row: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
     owner: np.ndarray, sign: np.ndarray, tables: np.ndarray, top: int, temperature: np.ndarray,
     key: np.ndarray, turn: int, world: np.ndarray, explain: bool, shown: np.ndarray,
-    prob: np.ndarray, util: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    prob: np.ndarray, util: np.ndarray, weighed: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """``kernel`` on this thread only, without the threading layer: what a block played on its
     own thread (several blocks at once in one process, sim/runner/worker.py) calls."""
     R, P = rung.shape
+    C, T = owner.shape[0], sign.shape[0]
     new = np.empty((R, P), dtype=np.int8)
     pick = np.empty((R, P), dtype=np.int8)
+    missed = np.zeros(R, dtype=np.bool_)
+    up, vals, wc = np.empty((2, 4)), np.empty((T, 4)), np.zeros((2, C))
     for r in range(R):
         _world(
             r, rung, highest, w, w1, source, cap, cap_row, lay_shape, lay_table, owner, sign,
-            tables, top, temperature, key, turn, world, explain, shown, prob, util, new, pick,
+            tables, top, temperature, key, turn, world, explain, shown, prob, util, weighed, new,
+            pick, missed, up, vals, wc,
         )  # fmt: skip
-    return new, pick
+    return new, pick, missed
 
 
 def decide(
@@ -321,11 +339,14 @@ def decide(
     prob = np.zeros(full[1:])
     util = np.zeros(full[1:])
     run = kernel if numba.get_num_threads() > 1 else kernel_serial
-    new, pick = run(
+    weighed = s.weighed if s.weighed is not None else np.ones((R, P), dtype=bool)
+    new, pick, missed = run(
         s.rung, s.highest_rung, wt.dyad, wt.world, wt.source, wt.caps, lay.cap_row, lay.shape,
         lay.table, lay.owner, lay.sign, lay.tables, c.top, s.rules["temperature"], s.key, s.turn,
-        s.world, explain, shown, prob, util,
+        s.world, explain, shown, prob, util, weighed,
     )  # fmt: skip
+    if missed.any():
+        raise RuntimeError(UNWEIGHED)
     if not explain:
         return Decision(rung=new, prob=None, terms=None, valid=None)
     out = {t.name: shown[i] for i, t in enumerate(terms)}

@@ -240,12 +240,10 @@ def _sides(
     partners: np.ndarray, w: np.ndarray, enemies: np.ndarray, side: np.ndarray,
 ) -> bool:  # fmt: skip
     """World r: ``w`` (N, N) force is used between the two actors now (either way); ``side``
-    (N, N): a partner of i is at war with k or with a partner of k. Returns whether force is used
-    anywhere in the world."""
+    (N, N): a partner of i is at war with k or with a partner of k, written only when force is used
+    anywhere in the world, which it returns."""
     N = w.shape[0]
     w[:] = False
-    enemies[:] = False
-    side[:] = False
     war = False
     for d in range(src.shape[0]):
         if rung[r, d] >= first_force:
@@ -253,7 +251,9 @@ def _sides(
             w[dst[d], src[d]] = True
             war = True
     if not war:  # no force used in this world: nobody has enemies (most worlds, most turns)
-        return False
+        return False  # (``enemies`` and ``side`` are then left as they were: not read)
+    enemies[:] = False
+    side[:] = False
     for x in range(N):
         fights = False
         for k in range(N):
@@ -296,10 +296,10 @@ def _conditions(
     for p in range(src.shape[0]):
         i, j = src[p], dst[p]
         holds[1, p] = holds[1, p] and not active[r, p]
-        if not hostile[p] or active[r, p]:
+        if not war or not hostile[p] or active[r, p]:  # no war: no opportunity, no second front
             continue
         others = False  # the target is at war with someone other than the source
-        for k in range(w.shape[0] if war else 0):
+        for k in range(w.shape[0]):
             if w[j, k] and k != i:
                 others = True
                 break
@@ -333,12 +333,15 @@ def _horizontal(
             alliance, w, enemies, side, holds,
         )  # fmt: skip
         for h in range(H):
+            passed = False
             for p in range(P):
                 new[p] = False
                 if holds[h, p]:
                     exposure[r, h, p] += rate[r, h]
                     new[p] = exposure[r, h, p] >= clock[r, h, p]
-            _spread(r, new, active, activated_by, comp_off, comp_idx, codes[h], fresh0[h])
+                    passed = passed or new[p]
+            if passed:
+                _spread(r, new, active, activated_by, comp_off, comp_idx, codes[h], fresh0[h])
     return fresh0
 
 

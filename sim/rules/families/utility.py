@@ -41,6 +41,7 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
     rules = s.rules
     R, P = s.rung.shape
     out = [np.empty((R, P), F32) for _ in range(8)]
+    s.weighed = np.empty((R, P), dtype=bool)
     seg = c.obligations_by_dyad  # empty without commitments: the kernel's loop then never runs
     ob = (seg.starts, seg.ends, seg.targets, c.obligation_link, c.obligation_attack)
     _weights(
@@ -49,7 +50,7 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
         rules["defence_cost"], c.war_rung, s.peak, s.rung, c.first_force, s.threat,
         s.existential_threshold, s.perceived_rung, c.top, *ob, s.honoured, s.triggered,
         rules["reciprocity"], s.self_defence, s.blockade_exposure, s.sanctions_exposure,
-        rules["obligation"], *out,
+        rules["obligation"], s.highest_rung, s.explain, s.weighed, *out,
     )  # fmt: skip
     gain, cost, press, ob_rung, response, blockade, sanctions, ob_weight = out
     s.gain_weight, s.cost_weight, s.obligation_rung = gain, cost, ob_rung
@@ -74,8 +75,8 @@ def _weights(
     committed, src, dst, reverse, ss, ts, deterrence, claim, tp, sp, cost_base, defence_cost,
     war_rung, peak, rung, first_force, threat, existential, perceived, top, ob_starts, ob_ends,
     ob_to, ob_link, ob_attack, honoured, triggered, reciprocity, self_defence, blockade_exposure,
-    sanctions_exposure, obligation, gain, cost, press, ob_rung, response, blockade, sanctions,
-    ob_weight,
+    sanctions_exposure, obligation, highest, explain, weighed, gain, cost, press, ob_rung, response,
+    blockade, sanctions, ob_weight,
 ):  # fmt: skip
     """Every world's per-dyad weights (docs/model.md 6):
     - gain: claim value x the chance of winning against the rival and its committed backers
@@ -89,23 +90,33 @@ def _weights(
       once honoured, 0.3 before); the obligation level: the partner's attacker's rung on it;
     - response: reciprocity x ((0.3 + threat) x 1.6 + 1.5 under armed attack), UN Charter Art. 51;
     - economic: blockade and sanctions exposure, none left under armed attack (trade is lost);
-    - obligation: 4 x obligation while a fired, honoured pledge has a level."""
+    - obligation: 4 x obligation while a fired, honoured pledge has a level.
+
+    Only the cost is weighed on a dormant dyad (at rung 0 with no rung above allowed: the choice
+    has one move there and reads no weight; bargaining reads the cost of every dyad); its other
+    weights are 0 and ``weighed`` is False, so that the choice can tell if a later family woke
+    it. Unless ``explain``, which shows every term of every dyad."""
     R, P = rung.shape
     ftop = np.float32(top)
     for r in range(R):
         for d in range(P):
             q = reverse[d]
             kd = committed[r, dst[d]]
-            p_win = ss[r, d] / (ss[r, d] + ts[r, d] + deterrence[r] * kd + _TINY)
-            gain[r, d] = claim[r, d] * p_win
             adversary = (tp[r, d] + kd) / (sp[r, d] + tp[r, d] + kd + _TINY)
             c = cost_base[r, d] * (_HALF + adversary)
             attacked = rung[r, q] >= first_force
             if war_rung[peak[r, q]] or (attacked and threat[r, d] >= existential[r, src[d]]):
                 c = c * defence_cost[r]
             cost[r, d] = c
-            press[r, d] = min(max(perceived[r, q], _ZERO), ftop)
             ob_rung[r, d] = _ZERO
+            weighed[r, d] = explain or rung[r, d] > 0 or highest[r, d] > 0
+            if not weighed[r, d]:
+                gain[r, d] = press[r, d] = response[r, d] = _ZERO
+                blockade[r, d] = sanctions[r, d] = _ZERO
+                continue
+            p_win = ss[r, d] / (ss[r, d] + ts[r, d] + deterrence[r] * kd + _TINY)
+            gain[r, d] = claim[r, d] * p_win
+            press[r, d] = min(max(perceived[r, q], _ZERO), ftop)
             sd = self_defence[r, d]
             respond = np.float32((_LOW + threat[r, d]) * _RESP)
             respond64 = float(respond) + (1.5 if sd else 0.0)
@@ -113,23 +124,38 @@ def _weights(
             peace = _ZERO if sd else _ONE
             blockade[r, d] = blockade_exposure[r, d] * peace
             sanctions[r, d] = sanctions_exposure[r, d] * peace
-        for g in range(ob_starts.shape[0]):  # pledges, grouped by the guarantor's dyad
-            d = ob_to[g]
-            best = _ZERO
-            level = _ZERO
-            for i in range(ob_starts[g], ob_ends[g]):
-                k = ob_link[i]
-                a = ob_attack[i]
-                weight = _ONE if honoured[r, k] else np.float32(0.3)
-                on_partner = min(max(perceived[r, a], _ZERO), ftop)
-                best = max(best, weight * on_partner)
-                if triggered[r, k] and honoured[r, k]:
-                    level = max(level, np.float32(rung[r, a]))
-            press[r, d] = max(press[r, d], best)
-            ob_rung[r, d] = level
-        for d in range(P):
-            fires = ob_rung[r, d] > 0
-            ob_weight[r, d] = obligation[r] * _FOUR if fires else _ZERO
+        _pledges(
+            r, ob_starts, ob_ends, ob_to, ob_link, ob_attack, honoured, triggered, perceived,
+            rung, ftop, obligation, weighed, press, ob_rung, ob_weight,
+        )  # fmt: skip
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _pledges(
+    r, ob_starts, ob_ends, ob_to, ob_link, ob_attack, honoured, triggered, perceived, rung, ftop,
+    obligation, weighed, press, ob_rung, ob_weight,
+):  # fmt: skip
+    """World r's pledges, grouped by the guarantor's dyad (weighed ones): the pressure felt on a
+    partner's behalf, the obligation level and its weight (see ``_weights``)."""
+    for g in range(ob_starts.shape[0]):
+        d = ob_to[g]
+        if not weighed[r, d]:
+            continue
+        best = _ZERO
+        level = _ZERO
+        for i in range(ob_starts[g], ob_ends[g]):
+            k = ob_link[i]
+            a = ob_attack[i]
+            weight = _ONE if honoured[r, k] else np.float32(0.3)
+            on_partner = min(max(perceived[r, a], _ZERO), ftop)
+            best = max(best, weight * on_partner)
+            if triggered[r, k] and honoured[r, k]:
+                level = max(level, np.float32(rung[r, a]))
+        press[r, d] = max(press[r, d], best)
+        ob_rung[r, d] = level
+    for d in range(ob_rung.shape[1]):
+        fires = ob_rung[r, d] > 0
+        ob_weight[r, d] = obligation[r] * _FOUR if fires else _ZERO
 
 
 def _rule(name: str):
@@ -169,6 +195,7 @@ class Utility(RuleFamily):
         "obligation_rung",
         "obligation_weight",
         "domestic_weight",
+        "weighed",
     )
     # the order in which the terms are added (floating-point sums depend on it)
     terms = (
