@@ -214,3 +214,24 @@ def test_a_cold_kernel_cache_is_recognised(tmp_path: Path) -> None:
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
     empty = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert empty.stdout.strip() == "True", empty.stderr
+
+
+def test_the_kernel_cache_is_keyed_by_every_rules_source(tmp_path: Path) -> None:
+    """numba keys a cached kernel on its own file only; the cache directory is named by a digest
+    of every rules source, so an edit to a helper another kernel compiles in (a stream) moves
+    every kernel to a fresh cache rather than leave the caller's old machine code in use."""
+    import shutil
+
+    from sim.rules import kernel_cache
+    from sim.rules.families import perception
+
+    copy = tmp_path / "rules"
+    shutil.copytree(kernel_cache.RULES, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = kernel_cache.digest(copy)
+    assert before == kernel_cache.digest()
+    streams_py = copy / "streams.py"
+    streams_py.write_text(streams_py.read_text() + "\n# an edit\n")
+    assert kernel_cache.digest(copy) != before
+    assert kernel_cache.CACHE.name == f"rules-{before}"
+    cache_path = Path(perception._observe._cache._cache_path)  # a kernel that inlines a stream
+    assert kernel_cache.CACHE in cache_path.parents
