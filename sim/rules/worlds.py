@@ -143,16 +143,22 @@ def gather(s: WorldState, keep: np.ndarray) -> WorldState:
         value = getattr(s, f.name)
         if _per_world(f.metadata["shape"]) and value is not None:
             if isinstance(value, dict):
-                value = {k: v[keep] for k, v in value.items()}
+                value = {k: _rows(v, keep) for k, v in value.items()}
             elif isinstance(value, list):
-                value = [v[keep] for v in value]
+                value = [_rows(v, keep) for v in value]
             else:
-                value = value[keep]
+                value = _rows(value, keep)
         elif f.name == "family_arrays":
-            value = {k: v[keep] for k, v in value.items()}
+            value = {k: _rows(v, keep) for k, v in value.items()}
         setattr(out, f.name, value)
     out.worlds = len(keep)
     return out
+
+
+def _rows(value: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``value[keep]`` along the world axis, by ``take`` (half the time of fancy indexing on a
+    block's state, the same array)."""
+    return np.asarray(value).take(keep, axis=0)
 
 
 def stack(states: list[WorldState]) -> WorldState:
