@@ -277,6 +277,14 @@ def _world(
                 util[m, r, d] = u[m]
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _outputs(rung: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What both forms of the kernel return, to be filled: new rungs, picked moves (R, P) and
+    whether each world scored a dyad not weighed (R,)."""
+    R, P = rung.shape
+    return np.empty((R, P), np.int8), np.empty((R, P), np.int8), np.zeros(R, np.bool_)
+
+
 @numba.njit(cache=True, nogil=True, parallel=True)
 def kernel(
     rung: np.ndarray, highest: np.ndarray, w: tuple, w1: np.ndarray, source: np.ndarray,
@@ -288,11 +296,9 @@ def kernel(
     """New rung and picked move (R, P) of every dyad in every world, worlds shared among numba's
     threads, and (R,) whether a world scored a dyad not ``weighed``; when ``explain``, every term
     (T, M, R, P), probability and utility (M, R, P) too."""
-    R, P = rung.shape
+    R = rung.shape[0]
     C, T = owner.shape[0], sign.shape[0]
-    new = np.empty((R, P), dtype=np.int8)
-    pick = np.empty((R, P), dtype=np.int8)
-    missed = np.zeros(R, dtype=np.bool_)
+    new, pick, missed = _outputs(rung)
     for r in numba.prange(R):
         _world(
             r, rung, highest, w, w1, source, cap, cap_row, lay_shape, lay_table, owner, sign,
@@ -312,13 +318,9 @@ def kernel_serial(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """``kernel`` on this thread only, without the threading layer: what a block played on its
     own thread (several blocks at once in one process, sim/runner/worker.py) calls."""
-    R, P = rung.shape
-    C, T = owner.shape[0], sign.shape[0]
-    new = np.empty((R, P), dtype=np.int8)
-    pick = np.empty((R, P), dtype=np.int8)
-    missed = np.zeros(R, dtype=np.bool_)
-    up, vals, wc = np.empty((2, 4)), np.empty((T, 4)), np.zeros((2, C))
-    for r in range(R):
+    new, pick, missed = _outputs(rung)
+    up, vals, wc = np.empty((2, 4)), np.empty((sign.shape[0], 4)), np.zeros((2, owner.shape[0]))
+    for r in range(rung.shape[0]):
         _world(
             r, rung, highest, w, w1, source, cap, cap_row, lay_shape, lay_table, owner, sign,
             tables, top, temperature, key, turn, world, explain, shown, prob, util, weighed, new,
