@@ -28,7 +28,9 @@ def play(scenario: dict, size: int, seed: int, key: tuple[int, ...]) -> tuple[An
     """Play ``size`` worlds seeded with ``SeedSequence(seed, spawn_key=key)``; the model (for its
     arrays) and its per-world columns."""
     from sim.model import WargameModel
+    from sim.runner.worker import task_threads
 
+    task_threads()
     c = _compiled(scenario)
     m = WargameModel(
         c,

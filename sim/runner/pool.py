@@ -95,6 +95,11 @@ def _start_worker(
     os.environ[THREADS_ENV] = str(threads)
     for name in preload:
         importlib.import_module(name)
+    import numba
+
+    # this thread runs every task: its kernels take the worker's share of the cores from the
+    # first task on, whatever the task (each task sets it again: ``sim.runner.worker.task_threads``)
+    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
     with started.get_lock():
         index = started.value
         started.value += 1

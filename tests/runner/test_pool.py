@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import numba
 import numpy as np
 import pytest
 from helpers import ROOT
@@ -134,6 +135,9 @@ def test_pool_workers_share_the_cores_instead_of_taking_every_core(
         workers = process_pool(2)
         try:
             start_workers(workers, 2)
+            # what a task finds when it starts, before it sets anything (a sweep batch or a
+            # backtest case once kept numba's default: every core in every worker)
+            assert {workers.submit(numba.get_num_threads).result() for _ in range(4)} == {expected}
             assert {workers.submit(set_threads).result() for _ in range(4)} == {expected}
         finally:
             workers.shutdown(wait=True)
@@ -148,3 +152,43 @@ def test_a_thread_pool_plays_blocks_at_once_with_the_same_result(c: object) -> N
         together = run_montecarlo(c, 300, 7, 100, pool=threads)
     for k, v in alone.columns.items():
         assert np.array_equal(v, together.columns[k]), k
+
+
+def _sweep_batch() -> None:
+    from sim.scenario import load_scenario
+    from sim.sweeps.run import run_points
+
+    base = load_scenario(ROOT / "scenarios" / "senkaku_grey_zone.yaml")
+    data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+    run_points(data, [(0, {"rules.deterrence": 1.0})], 20, 1)
+
+
+def _backtest_block() -> None:
+    from sim.backtest.deck import load_case
+    from sim.backtest.task import run_case_block
+
+    case = load_case(ROOT / "tests" / "fixtures" / "history" / "strait_standoff.yaml")
+    data = case.scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    run_case_block(data, case.dimensions, case.days, 20, 1, case.key, 0)
+
+
+@pytest.mark.parametrize("task", [_sweep_batch, _backtest_block], ids=["sweep", "backtest"])
+def test_every_kind_of_task_takes_its_process_share_of_the_cores(
+    task: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Dask worker's thread (or any fresh thread) starts at numba's default, every core; a sweep
+    batch or a backtest block played there takes the process's threads (``WARGAME_THREADS``, set
+    to 1 for a Dask LocalCluster's one-thread workers) rather than oversubscribe the machine."""
+    from sim.runner.pool import THREADS_ENV
+
+    monkeypatch.setenv(THREADS_ENV, "1")
+    seen: list[int] = []
+
+    def play() -> None:
+        task()  # type: ignore[operator]
+        seen.append(numba.get_num_threads())
+
+    thread = threading.Thread(target=play)
+    thread.start()
+    thread.join()
+    assert seen == [1]
