@@ -17,6 +17,10 @@ its first block), so every pool's workers import the engine as soon as they star
   workers import while the parent does; :func:`take_prestarted` hands it to the executor.
 - :func:`shared_pool` is one pool kept for the life of a process (the classroom server): every
   what-if and review reuses its warm workers instead of starting new ones.
+
+A worker exits as soon as the process that started it is gone: a parent killed outright (a
+classroom server stopped with ``kill -9``, or crashed) cannot shut its pool down, and its workers
+would otherwise wait for tasks forever, a few hundred MB each.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.context
 import multiprocessing.spawn
 import os
@@ -84,6 +89,17 @@ def _install() -> None:
         multiprocessing.spawn.get_preparation_data = get_preparation_data
 
 
+def _exit_with_parent() -> None:  # pragma: no cover - workers
+    """A worker's watch thread: wait for the parent process to end, then end this one. The
+    parent's pipe (``parent_process().sentinel``) reads as closed when the parent is gone, however
+    it went; the pool's own queues do not (every worker holds their write ends)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    multiprocessing.connection.wait([parent.sentinel])
+    os._exit(0)
+
+
 def _start_worker(
     preload: tuple[str, ...], threads: int, workers: int, started: Any
 ) -> None:  # pragma: no cover - workers
@@ -92,6 +108,7 @@ def _start_worker(
     of ``workers`` starts that far along, so a cold cache is compiled once between the workers
     (``sim.runner.kernels``), all before the first task arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, name="wargame-parent-watch", daemon=True).start()
     os.environ[THREADS_ENV] = str(threads)
     for name in preload:
         importlib.import_module(name)

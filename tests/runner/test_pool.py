@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -192,3 +195,38 @@ def test_every_kind_of_task_takes_its_process_share_of_the_cores(
     thread.start()
     thread.join()
     assert seen == [1]
+
+
+def _gone(pid: int) -> bool:
+    """Process ``pid`` has exited (no longer listed, or a zombie left for init to reap)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_end_when_their_parent_is_killed() -> None:
+    """A classroom server killed with SIGKILL (or crashed) cannot shut its persistent pool down;
+    its workers end by themselves instead of waiting for tasks forever (they once did, a few
+    hundred MB each, after every killed server)."""
+    script = (
+        "import time\n"
+        "from sim.runner.pool import pids, shared_pool\n"
+        "print(*sorted(pids(shared_pool(2))), flush=True)\n"
+        "time.sleep(300)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        workers = [int(pid) for pid in parent.stdout.readline().split()]  # type: ignore[union-attr]
+        assert len(workers) == 2 and not any(_gone(pid) for pid in workers)
+    finally:
+        parent.kill()
+        parent.wait(30)
+    deadline = time.monotonic() + 60
+    while not all(_gone(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(_gone(pid) for pid in workers)
