@@ -25,10 +25,13 @@ def run(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
-    from sim.outputs.report import write_report
-    from sim.runner.worker import run_block
+    from sim.outputs.rundir import require_complete
 
     start = time.monotonic()
+    require_complete(Path(args.run_dir))  # a wrong folder is told before the engine is imported
+
+    from sim.outputs.report import write_report
+    from sim.runner.worker import run_block
 
     def progress(step: str) -> None:
         print(f"report: {step} ({time.monotonic() - start:.0f} s)", file=sys.stderr, flush=True)
