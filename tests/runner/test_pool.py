@@ -83,19 +83,23 @@ def _workers() -> dict[int, multiprocessing.Process]:
     return {p.pid: p for p in multiprocessing.active_children() if p.name.startswith(WORKER_NAME)}
 
 
-def _dead(p: multiprocessing.Process) -> bool:
-    """The process has exited: reaped, or a zombie that another thread is about to reap (the
-    executor's thread, the pool's reaper and this test all join it; ``is_alive`` can be stale for
-    the loser of that race). A process still running is not dead."""
-    if not p.is_alive():
-        return True
+def _gone(pid: int) -> bool:
+    """Process ``pid`` has exited: no longer listed, or a zombie left for its parent (or init) to
+    reap. A process still running, or one whose state cannot be read, has not."""
     try:
-        state = Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except FileNotFoundError:
         return True  # gone
     except OSError:
         return False
     return state in ("Z", "X")
+
+
+def _dead(p: multiprocessing.Process) -> bool:
+    """The process has exited: reaped, or a zombie that another thread is about to reap (the
+    executor's thread, the pool's reaper and this test all join it; ``is_alive`` can be stale for
+    the loser of that race). A process still running is not dead."""
+    return not p.is_alive() or _gone(p.pid)
 
 
 def test_a_prestarted_pool_is_adopted_by_the_executor() -> None:
@@ -195,15 +199,6 @@ def test_every_kind_of_task_takes_its_process_share_of_the_cores(
     thread.start()
     thread.join()
     assert seen == [1]
-
-
-def _gone(pid: int) -> bool:
-    """Process ``pid`` has exited (no longer listed, or a zombie left for init to reap)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return True
-    return state in ("Z", "X")
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
