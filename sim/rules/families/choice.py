@@ -237,7 +237,8 @@ def _world(
     one move allowed takes it without either, unless ``explain`` asks for its terms). A dyad
     scored whose weights were not computed (``weighed``, see utility) sets ``missed[r]``. ``up``
     (utilities, probabilities), ``vals`` and ``wc`` (a dyad's weights, caps): scratch arrays,
-    shared by the worlds one thread plays (a call takes at most 30 arguments to be inlined)."""
+    made once per call by ``kernel_serial`` and once per world by ``kernel`` (three allocations
+    instead of five; paired, as a call takes at most 30 arguments to be inlined)."""
     P = rung.shape[1]
     u, p, wv, capv = up[0], up[1], wc[0], wc[1]
     C = owner.shape[0]
