@@ -8,7 +8,7 @@ import helpers  # noqa: F401  # imported first so that helpers.SIM_AT_START hash
 
 def pytest_sessionstart(session: object) -> None:
     """After a fresh clone, compile the engine's kernels on every core before the first test (one
-    process would compile them all alone, about 45 s on the 2-core CI machine); on a warm cache,
+    process would compile them all alone, about 40 s on the 2-core CI machine); on a warm cache,
     nothing."""
     from sim.runner.kernels import warm_here
 

@@ -212,7 +212,9 @@ def make_executor(workers: int, threads: int = 1) -> Executor:
     if workers <= 1:
         from sim.runner.kernels import warm_here
 
-        warm_here()  # a cold kernel cache: compiled on every core, not by this process alone
+        # a cold kernel cache: compiled on every core, not by this process alone; its blocks play
+        # on one thread each (the caller's, or a pool thread), so the threaded kernel is left out
+        warm_here(threaded=False)
         if threads <= 1:
             return _InProcess()
         from sim.runner.worker import thread_pool

@@ -2,7 +2,7 @@
 
 numba compiles a kernel the first time it is called with new argument types and caches the
 machine code on disk (``cache=True``). After an install, or after a kernel changed, the first run
-compiles every kernel: about 45 s on one core of the 2-core machine of docs/performance.md. The
+compiles every kernel: about 40 s on one core of the 2-core machine of docs/performance.md. The
 workers of a process pool would each compile all of them. Instead each worker, as it starts,
 compiles the signatures listed in ``kernel_signatures.txt`` starting at its own share of the list
 (:func:`warm`): worker k of n starts k/n of the way along, so the workers meet with the list
@@ -86,13 +86,34 @@ def listed() -> list[str]:
     return [ln for ln in SIGNATURES.read_text(encoding="utf-8").splitlines() if ln.strip()]
 
 
-def warm(part: int = 0, parts: int = 1) -> int:
-    """Compile (or load from the disk cache) every listed signature, starting ``part / parts`` of
-    the way along the list and wrapping around; returns how many were compiled or loaded."""
+def needed(found: dict[str, object] | None = None, threaded: bool | None = None) -> list[str]:
+    """The listed signatures a process may call: all of them, except that one whose kernels run
+    on one thread (``threaded`` false; None: this process's numba threads say) never calls a
+    threaded (``prange``) kernel, the choice family then calling its one-thread form, and
+    compiling that one costs about 10 s of a first run's 40 s of CPU. A pool's workers on one core
+    each (the default) and a run's in-process blocks skip it."""
+    import numba
+
+    found = dispatchers() if found is None else found
+    if threaded is None:
+        threaded = numba.get_num_threads() > 1
+    out = []
+    for line in listed():
+        module, function, _ = line.split(":", 2)
+        d = found.get(f"{module}:{function}")
+        if d is None or threaded or not d.targetoptions.get("parallel"):  # type: ignore[attr-defined]
+            out.append(line)
+    return out
+
+
+def warm(part: int = 0, parts: int = 1, threaded: bool | None = None) -> int:
+    """Compile (or load from the disk cache) every signature this process may call
+    (:func:`needed`), starting ``part / parts`` of the way along the list and wrapping around;
+    returns how many were compiled or loaded."""
     from numba.core import types
 
     found = dispatchers()
-    lines = listed()
+    lines = needed(found, threaded)
     if not found or not lines:
         return 0
     start = (part % parts) * len(lines) // parts
@@ -112,12 +133,13 @@ def warm(part: int = 0, parts: int = 1) -> int:
     return done
 
 
-def cold() -> bool:
-    """Whether a listed kernel has no compiled code on disk for its current source (after an
-    install, or once its module changed): a look at the cache's index files, loading nothing.
-    False when the cache cannot be read (numba's layout changed: assume warm)."""
+def cold(threaded: bool | None = None) -> bool:
+    """Whether a kernel this process may call (:func:`needed`) has no compiled code on disk for its
+    current source (after an install, or once its module changed): a look at the cache's index
+    files, loading nothing. False when the cache cannot be read (numba's layout changed: assume
+    warm)."""
     found = dispatchers()
-    for line in listed():
+    for line in needed(found, threaded):
         module, function, _ = line.split(":", 2)
         d = found.get(f"{module}:{function}")
         if d is None:
@@ -133,12 +155,19 @@ def cold() -> bool:
 NOTICE = "wargame: first run of this install: compiling the engine's kernels (about 30 s, once)"
 
 
-def warm_here(processes: int | None = None, say: bool = False) -> None:
+def warm_here(
+    processes: int | None = None, say: bool = False, threaded: bool | None = None
+) -> None:
     """For a process that plays on its own (``--workers 1``, ``wargame play``, the tests): on a
-    cold cache, compile the list with ``processes`` processes (default: one per core), this one
-    and helpers started for the purpose, each from its own share on, then load the rest here.
-    ``say`` prints :data:`NOTICE` first. On a warm cache, nothing (kernels load when called)."""
-    if not cold():
+    cold cache, compile the kernels it may call (:func:`needed`, ``threaded`` as there) with
+    ``processes`` processes (default: one per core), this one and helpers started for the
+    purpose, each from its own share on, then load the rest here. ``say`` prints
+    :data:`NOTICE` first. On a warm cache, nothing (kernels load when called)."""
+    if threaded is None:  # decided here, so that the helpers share out the same list
+        import numba
+
+        threaded = numba.get_num_threads() > 1
+    if not cold(threaded):
         return
     if say:
         print(NOTICE, file=sys.stderr, flush=True)
@@ -146,7 +175,11 @@ def warm_here(processes: int | None = None, say: bool = False) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # this sim
     helpers = [
         subprocess.Popen(
-            [sys.executable, "-c", f"from sim.runner.kernels import warm; warm({k}, {n})"],
+            [
+                sys.executable,
+                "-c",
+                f"from sim.runner.kernels import warm; warm({k}, {n}, {threaded})",
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -154,7 +187,7 @@ def warm_here(processes: int | None = None, say: bool = False) -> None:
         for k in range(1, n)
     ]
     try:
-        warm(0, n)
+        warm(0, n, threaded)
     finally:
         for h in helpers:
             h.wait()

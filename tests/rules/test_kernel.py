@@ -201,7 +201,23 @@ def test_every_kernel_a_run_compiles_is_in_the_warm_up_list() -> None:
     fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     missing = sorted(set(fresh.stdout.split("\n")) - {""} - set(listed))
     assert missing == [], f"run `python -m sim.runner.kernels` to list: {missing}"
-    assert kernels.warm(1, 2) == len(listed)  # every entry names a kernel and its types
+    # every entry names a kernel and its types
+    assert kernels.warm(1, 2, threaded=True) == len(listed)
+
+
+def test_a_one_thread_process_does_not_compile_the_threaded_kernel() -> None:
+    """A pool's worker on one core, or a run's in-process blocks, never call the choice family's
+    ``prange`` kernel (its one-thread form plays there): their warm-up leaves it out, about 10 s
+    of a first run, and a cache holding everything else is warm for them."""
+    from sim.runner import kernels
+
+    everything = kernels.needed(threaded=True)
+    one_thread = kernels.needed(threaded=False)
+    left_out = sorted({ln.split(":(")[0] for ln in set(everything) - set(one_thread)})
+    assert everything == kernels.listed()
+    assert left_out == ["sim.rules.families.choice:kernel"]
+    assert any(ln.startswith("sim.rules.families.choice:kernel_serial:") for ln in one_thread)
+    assert kernels.warm(0, 1, threaded=False) == len(one_thread)
 
 
 def test_a_cold_kernel_cache_is_recognised(tmp_path: Path) -> None:

@@ -267,7 +267,9 @@ def _sides(
                 for k in range(N):
                     if w[x, k]:
                         enemies[i, k] = True
-    side[:] = enemies
+    for i in range(N):  # side = enemies, element by element: ``side[:] = enemies`` on 2-D arrays
+        for k in range(N):  # costs numba about 7 s to compile, the loop a fraction of a second
+            side[i, k] = enemies[i, k]
     for i in range(N):
         for y in range(N):
             if enemies[i, y]:
