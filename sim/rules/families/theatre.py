@@ -64,7 +64,7 @@ class Static:
     attack: np.ndarray  # (T,) the attacker dyad
     guard: np.ndarray  # (T,) the guarantor -> attacker dyad
     rung: np.ndarray  # (T,) the test's threshold rung
-    codes: np.ndarray  # (3,) int8 cause of each horizontal rule, in HORIZONTAL order
+    codes: np.ndarray  # (3,) int64 cause of each horizontal rule, in HORIZONTAL order
 
 
 _STATIC: dict[int, tuple[weakref.ref, Static]] = {}
@@ -88,7 +88,7 @@ def static_of(c: CompiledScenario) -> Static:
         attack=np.asarray(c.trigger_dyad[q], dtype=np.int64),
         guard=np.asarray(c.trigger_guard[q], dtype=np.int64),
         rung=np.asarray(c.trigger_rung[q], dtype=np.int64),
-        codes=np.array([RULE_CODE[name] for name in HORIZONTAL], dtype=np.int8),
+        codes=np.array([RULE_CODE[name] for name in HORIZONTAL], dtype=np.int64),
     )
     key = id(c)
     _STATIC[key] = (weakref.ref(c, lambda _: _STATIC.pop(key, None)), st)
