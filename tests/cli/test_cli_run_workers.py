@@ -1,0 +1,59 @@
+"""``wargame run`` without ``--workers``: a run of one block plays in this process (a second process
+could not share a block, and would cost its start-up); a longer run takes every core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, assert_same_file
+
+import sim.runner.execute as execute
+import sim.runner.executor as executor
+from sim.cli import main
+
+PROVOCATION = str(ROOT / "tests" / "fixtures" / "model" / "senkaku_provocation.yaml")
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The worker counts the run's executor is made with (it is still made, and used)."""
+    seen: list[int] = []
+    real = execute.make_executor
+
+    def spy(workers: int, threads: int = 1) -> object:
+        seen.append(workers)
+        return real(workers, threads)
+
+    monkeypatch.setattr(execute, "make_executor", spy)
+    monkeypatch.setattr(executor, "default_workers", lambda: 2)  # a 2-core machine
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("extra", "workers"),
+    [
+        (["--runs", "200"], 1),  # the default block of 1,000: one block
+        (["--runs", "100", "--block", "100"], 1),
+        (["--runs", "200", "--block", "100"], 2),  # two blocks: every core
+        (["--runs", "200", "--workers", "2"], 2),  # asked for: as asked
+        (["--runs", "300", "--block", "100", "--workers", "1"], 1),
+    ],
+)
+def test_one_block_plays_in_this_process_unless_workers_are_asked_for(
+    extra: list[str], workers: int, asked: list[int], tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    assert main(["run", PROVOCATION, *extra, "--quiet", "--out", str(out)]) == 0
+    assert asked == [workers]
+    assert (out / "outcomes.parquet").exists()
+
+
+def test_the_default_gives_the_same_bytes_as_two_workers(asked: list[int], tmp_path: Path) -> None:
+    """What the user gets from the default is what two workers give, byte for byte."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert main(["run", PROVOCATION, "--runs", "150", "--quiet", "--out", str(one)]) == 0
+    args = ["run", PROVOCATION, "--runs", "150", "--workers", "2", "--quiet", "--out", str(two)]
+    assert main(args) == 0
+    assert asked == [1, 2]
+    assert_same_file(one / "outcomes.parquet", two / "outcomes.parquet")
