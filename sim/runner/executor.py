@@ -210,11 +210,15 @@ def make_executor(workers: int, threads: int = 1) -> Executor:
     tasks; a pool that ``sim.runner.pool.prestart`` started earlier (``wargame run`` starts it
     before reading the scenario) is adopted instead of starting another."""
     if workers <= 1:
+        import numba
+
         from sim.runner.kernels import warm_here
 
-        # a cold kernel cache: compiled on every core, not by this process alone; its blocks play
-        # on one thread each (the caller's, or a pool thread), so the threaded kernel is left out
-        warm_here(threaded=False)
+        # a cold kernel cache: compiled on every core, not by this process alone. Blocks on a
+        # pool's threads play on one thread each (no threaded kernel to prepare); in the caller's
+        # thread, on this process's threads (``sim.runner.worker.set_threads``)
+        mine = int(os.environ.get(THREADS_ENV, 0)) or numba.config.NUMBA_NUM_THREADS
+        warm_here(threaded=threads <= 1 and mine > 1)
         if threads <= 1:
             return _InProcess()
         from sim.runner.worker import thread_pool

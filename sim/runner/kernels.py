@@ -62,10 +62,12 @@ def compiled_signatures() -> list[str]:
 
 
 def record() -> list[str]:
-    """Run a few worlds of every shipped scenario on one thread and on two; the signatures."""
+    """Run a few worlds of every shipped scenario on one thread and on two (enough worlds for the
+    choice family's threaded kernel, ``THREADED_FROM``); the signatures."""
     import numba
 
     from sim.model import WargameModel
+    from sim.rules.families.choice import THREADED_FROM
 
     root = Path(__file__).resolve().parents[2] / "scenarios"
     before = numba.get_num_threads()
@@ -73,7 +75,7 @@ def record() -> list[str]:
         for threads in sorted({1, min(2, numba.config.NUMBA_NUM_THREADS)}):
             numba.set_num_threads(threads)
             for path in sorted(root.glob("*.yaml")):
-                WargameModel(path, R=4, rng=1).run()
+                WargameModel(path, R=4 if threads == 1 else THREADED_FROM, rng=1).run()
     finally:
         numba.set_num_threads(before)
     return compiled_signatures()

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from helpers import ROOT, assert_same_file
 
 from sim.cli import main
@@ -31,6 +32,35 @@ def run(out: Path, *extra: object, scenario: Path = PROVOCATION) -> Path:
     argv = ["run", str(scenario), "--out", str(out), "--quiet", "--workers", "1"]
     assert main([*argv, *map(str, extra)]) == 0
     return out
+
+
+def test_a_few_worlds_play_their_choice_on_this_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A classroom game's one world (or any block under ``THREADED_FROM`` worlds) never wakes
+    numba's threads, nor needs the threaded kernel compiled; a block of that many does use it."""
+    import numba
+
+    from sim.rules.families import choice
+
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("one core: there is no threaded form to avoid")
+    calls: list[int] = []
+    threaded = choice.kernel
+
+    def spy(rung, *args):  # type: ignore[no-untyped-def]
+        calls.append(rung.shape[0])
+        return threaded(rung, *args)
+
+    monkeypatch.setattr(choice, "kernel", spy)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(2)
+        WargameModel(PROVOCATION, R=1, rng=1).run()
+        assert calls == []
+        m = WargameModel(PROVOCATION, R=choice.THREADED_FROM, rng=1, explain=False)
+        m.step()
+    finally:
+        numba.set_num_threads(before)
+    assert calls == [choice.THREADED_FROM]
 
 
 def test_one_and_two_threads_give_identical_bytes(tmp_path: Path) -> None:

@@ -40,6 +40,12 @@ UNWEIGHED = (
     "rung) after the utility skipped its weights: register that family before 'utility'"
 )
 M = len(MOVES)
+THREADED_FROM = 64
+"""Worlds from which the choice shares them among numba's threads (``kernel``); fewer, as a
+classroom game's one world, play on this thread (``kernel_serial``): waking threads for a few
+worlds costs more than it gains, and a game's first turn after an install then needs no compile
+of the threaded kernel, which a pool's one-thread workers do not prepare (sim/runner/kernels.py).
+The results are the same either way."""
 
 
 @dataclass
@@ -341,7 +347,7 @@ def decide(
     shown = np.zeros(full)
     prob = np.zeros(full[1:])
     util = np.zeros(full[1:])
-    run = kernel if numba.get_num_threads() > 1 else kernel_serial
+    run = kernel if numba.get_num_threads() > 1 and R >= THREADED_FROM else kernel_serial
     weighed = s.weighed if s.weighed is not None else np.ones((R, P), dtype=bool)
     new, pick, missed = run(
         s.rung, s.highest_rung, wt.dyad, wt.world, wt.source, wt.caps, lay.cap_row, lay.shape,
