@@ -74,13 +74,15 @@ def run(
     """Run ``scenario`` (a path or a ``sim.Scenario``) and return the finished run.
 
     ``workers=1`` plays the blocks in this process: ``threads`` of them at once, one per thread
-    (as ``wargame run --workers 1 --threads T``); the results do not depend on either.
+    (as ``wargame run --workers 1 --threads T``); the results do not depend on either. Without
+    ``workers``, a run of one block plays in this process and a longer one on every core.
 
     Works as written in a plain script (no ``if __name__ == "__main__":`` needed) and in a
     notebook: the worker processes do not re-run the caller's main module. A bad argument is
     refused before any folder is created; a run that fails before any block finished leaves no
     folder behind."""
     from sim.runner.execute import Plan, execute, start_run
+    from sim.runner.executor import one_block_here
     from sim.scenario import Scenario, load_scenario
     from sim.scenario.loader import validate_data
     from sim.scenario.yamlsource import Located
@@ -112,7 +114,7 @@ def run(
         max_runs=max_runs,
         trajectories=trajectories,
     )
-    workers = _workers(workers)
+    workers = _workers(one_block_here(workers, runs, block, precision))
     threads = _threads(threads)
     rd = start_run(resolved, path, overrides_list, plan, out, base_scenario=base)
     execute(rd, workers=workers, quiet=quiet, threads=threads)

@@ -72,9 +72,10 @@ def run(args: argparse.Namespace) -> int:
     from sim.runner.pool import discard_prestarted, prestart
 
     if not args.explain:
-        from sim.runner.executor import check_workers
+        from sim.runner.executor import check_workers, one_block_here
 
-        args.workers = default_workers_for(args)
+        if not args.resume:  # a resumed run's plan is in its folder: every core
+            args.workers = one_block_here(args.workers, args.runs, args.block, args.precision)
         args.threads = use_threads(args.threads, args.workers)  # before the workers start
         prestart(check_workers(args.workers)[0])
     try:
@@ -122,19 +123,6 @@ def _explain(c, args: argparse.Namespace) -> int:
     print(timeline(m.log, verbose=args.verbose))
     print(f"\nOutcome: {m.outcome_names[m.outcome[0]]} (turn {m.end_turn[0]})")
     return 0
-
-
-def default_workers_for(args: argparse.Namespace) -> int | None:
-    """``--workers`` as given; when not given, 1 for a run of one block (``--runs`` at most
-    ``--block``, no ``--precision``, not a resume), else None (every core). A block plays on one
-    thread, so a second process could not share it: the run plays in this process and pays no
-    worker start-up (the default 1,000 replicates of Taiwan: 5.6 s instead of 7.0 s,
-    docs/performance.md). Results do not depend on it."""
-    if args.workers is not None or args.resume or args.precision is not None:
-        return args.workers
-    runs, block = args.runs, args.block
-    one_block = isinstance(runs, int) and isinstance(block, int) and 0 < runs <= block
-    return 1 if one_block else None
 
 
 def use_threads(threads: int | None, workers: int | None) -> int:

@@ -73,6 +73,20 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def one_block_here(
+    workers: int | None, runs: object, block: object, precision: object
+) -> int | None:
+    """``workers`` as given; when not given (None), 1 for a run of one block (``runs`` at most
+    ``block``, no precision stop), else None (every core). A block plays on one thread, so a
+    second process could not share it: the run plays in this process and pays no worker start-up
+    (the default 1,000 replicates of Taiwan: about 1 s less, docs/performance.md, seventh round).
+    Results do not depend on it."""
+    if workers is not None or precision is not None:
+        return workers
+    one = isinstance(runs, int) and isinstance(block, int) and 0 < runs <= block
+    return 1 if one else None
+
+
 def check_workers(workers: int | None, name: str = "workers", cap: bool = True) -> tuple[int, str]:
     """The number of worker processes to start for ``workers`` (None: every core), and a one-line
     note when it was capped ("" otherwise). Fewer than 1 is refused. More than the cores is

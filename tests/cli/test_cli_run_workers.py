@@ -1,5 +1,6 @@
-"""``wargame run`` without ``--workers``: a run of one block plays in this process (a second process
-could not share a block, and would cost its start-up); a longer run takes every core."""
+"""``wargame run`` without ``--workers`` (and ``sim.run`` without ``workers``): a run of one block plays
+in this process (a second process could not share a block, and would cost its start-up); a longer
+run takes every core."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, assert_same_file
 
+import sim
 import sim.runner.execute as execute
 import sim.runner.executor as executor
 from sim.cli import main
@@ -57,3 +59,10 @@ def test_the_default_gives_the_same_bytes_as_two_workers(asked: list[int], tmp_p
     assert main(args) == 0
     assert asked == [1, 2]
     assert_same_file(one / "outcomes.parquet", two / "outcomes.parquet")
+
+
+def test_the_api_follows_the_same_rule(asked: list[int], tmp_path: Path) -> None:
+    sim.run(PROVOCATION, runs=100, out=tmp_path / "one")
+    sim.run(PROVOCATION, runs=100, block=50, out=tmp_path / "two")
+    sim.run(PROVOCATION, runs=100, workers=2, out=tmp_path / "asked")
+    assert asked == [1, 2, 2]
