@@ -74,15 +74,13 @@ def run(
     """Run ``scenario`` (a path or a ``sim.Scenario``) and return the finished run.
 
     ``workers=1`` plays the blocks in this process: ``threads`` of them at once, one per thread
-    (as ``wargame run --workers 1 --threads T``); the results do not depend on either. Without
-    ``workers``, a run of one block plays in this process and a longer one on every core.
+    (as ``wargame run --workers 1 --threads T``); the results do not depend on either.
 
     Works as written in a plain script (no ``if __name__ == "__main__":`` needed) and in a
     notebook: the worker processes do not re-run the caller's main module. A bad argument is
     refused before any folder is created; a run that fails before any block finished leaves no
     folder behind."""
     from sim.runner.execute import Plan, execute, start_run
-    from sim.runner.executor import one_block_here
     from sim.scenario import Scenario, load_scenario
     from sim.scenario.loader import validate_data
     from sim.scenario.yamlsource import Located
@@ -114,19 +112,23 @@ def run(
         max_runs=max_runs,
         trajectories=trajectories,
     )
-    workers = _workers(one_block_here(workers, runs, block, precision))
+    workers = _workers(workers, plan)
     threads = _threads(threads)
     rd = start_run(resolved, path, overrides_list, plan, out, base_scenario=base)
     execute(rd, workers=workers, quiet=quiet, threads=threads)
     return RunResult(rd.path)
 
 
-def _workers(workers: int | None) -> int:
-    """Worker processes for ``workers`` (refused below 1; capped to the cores, with a warning)."""
+def _workers(workers: int | None, plan: Any = None) -> int:
+    """Worker processes for ``workers`` (refused below 1; capped to the cores, with a warning).
+    Not given, for a run's ``plan`` of one block: 1, the blocks in this process, as ``wargame
+    run`` does (``one_block_here``); else every core."""
     import warnings
 
-    from sim.runner.executor import check_workers
+    from sim.runner.executor import check_workers, one_block_here
 
+    if plan is not None:
+        workers = one_block_here(workers, plan.runs, plan.block, plan.precision)
     n, note = check_workers(workers)
     if note:
         warnings.warn(note, stacklevel=3)
