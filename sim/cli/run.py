@@ -141,11 +141,6 @@ def use_threads(threads: int | None, workers: int | None) -> int:
 def _execute(rd, args: argparse.Namespace, descriptions: dict[str, str]) -> int:
     from sim.runner.execute import execute
 
-    if args.workers == 1 and not args.quiet:  # blocks in this process: say why the wait
-        from sim.runner.kernels import NOTICE, cold
-
-        if cold():  # the executor compiles the kernels on every core first (warm_here)
-            print(NOTICE, file=sys.stderr, flush=True)
     try:  # ``run`` has resolved ``args.threads`` (use_threads) before the pool started
         summary = execute(rd, workers=args.workers, quiet=args.quiet, threads=args.threads)
     except KeyboardInterrupt:

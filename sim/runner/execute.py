@@ -192,7 +192,8 @@ def _execute_locked(rd: RunDir, workers: int, quiet: bool, threads: int) -> dict
     m = rd.manifest()  # again, under the lock: another process may have finished the run
     if m.get("status") == "complete":
         return rd.summary()
-    executor = make_executor(workers, threads)  # first: its workers import the engine meanwhile
+    # first: its workers import the engine meanwhile (or this process compiles the kernels)
+    executor = make_executor(workers, threads, say=not quiet)
     try:
         summary = _run_blocks(rd, m, in_flight(workers, threads), quiet, executor)
     except BaseException:

@@ -213,7 +213,7 @@ class _InProcess(Executor):
         return fut
 
 
-def make_executor(workers: int, threads: int = 1) -> Executor:
+def make_executor(workers: int, threads: int = 1, say: bool = False) -> Executor:
     """In-process for one worker (after ``sim.runner.kernels.warm_here``): in the caller's thread,
     or with ``threads`` > 1 on that many threads of this process, a task each (``sim.runner.worker.thread_pool``: the compiled kernels
     release the GIL). Otherwise a spawn-context process pool whose workers ignore Ctrl-C
@@ -222,17 +222,16 @@ def make_executor(workers: int, threads: int = 1) -> Executor:
 
     The pool's processes start at once and import the engine while the caller prepares its first
     tasks; a pool that ``sim.runner.pool.prestart`` started earlier (``wargame run`` starts it
-    before reading the scenario) is adopted instead of starting another."""
+    before reading the scenario) is adopted instead of starting another. ``say``: print
+    ``sim.runner.kernels.NOTICE`` when this process must first compile the kernels."""
     if workers <= 1:
-        import numba
-
         from sim.runner.kernels import warm_here
+        from sim.runner.pool import configured_threads
 
-        # a cold kernel cache: compiled on every core, not by this process alone. Blocks on a
-        # pool's threads play on one thread each (no threaded kernel to prepare); in the caller's
-        # thread, on this process's threads (``sim.runner.worker.set_threads``)
-        mine = int(os.environ.get(THREADS_ENV, 0)) or numba.config.NUMBA_NUM_THREADS
-        warm_here(threaded=threads <= 1 and mine > 1)
+        # a cold kernel cache: compiled on every core, not by this process alone (``say``: with
+        # a notice why the wait). Blocks on a pool's threads play on one thread each (no threaded
+        # kernel to prepare); in the caller's thread, on this process's configured threads
+        warm_here(say=say, threaded=threads <= 1 and configured_threads() > 1)
         if threads <= 1:
             return _InProcess()
         from sim.runner.worker import thread_pool

@@ -94,11 +94,8 @@ def needed(found: dict[str, object] | None = None, threaded: bool | None = None)
     threaded (``prange``) kernel, the choice family then calling its one-thread form, and
     compiling that one costs about 10 s of a first run's 40 s of CPU. A pool's workers on one core
     each (the default) and a run's in-process blocks skip it."""
-    import numba
-
     found = dispatchers() if found is None else found
-    if threaded is None:
-        threaded = numba.get_num_threads() > 1
+    threaded = _threaded(threaded)
     out = []
     for line in listed():
         module, function, _ = line.split(":", 2)
@@ -106,6 +103,13 @@ def needed(found: dict[str, object] | None = None, threaded: bool | None = None)
         if d is None or threaded or not d.targetoptions.get("parallel"):  # type: ignore[attr-defined]
             out.append(line)
     return out
+
+
+def _threaded(threaded: bool | None) -> bool:
+    """``threaded`` as given, or (None) whether this thread's kernels run on several threads."""
+    import numba
+
+    return numba.get_num_threads() > 1 if threaded is None else threaded
 
 
 def warm(part: int = 0, parts: int = 1, threaded: bool | None = None) -> int:
@@ -165,10 +169,7 @@ def warm_here(
     ``processes`` processes (default: one per core), this one and helpers started for the
     purpose, each from its own share on, then load the rest here. ``say`` prints
     :data:`NOTICE` first. On a warm cache, nothing (kernels load when called)."""
-    if threaded is None:  # decided here, so that the helpers share out the same list
-        import numba
-
-        threaded = numba.get_num_threads() > 1
+    threaded = _threaded(threaded)  # decided here, so that the helpers share out the same list
     if not cold(threaded):
         return
     if say:

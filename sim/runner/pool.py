@@ -50,6 +50,15 @@ def default_threads(workers: int | None) -> int:
     return max(1, cores // max(1, min(workers or cores, cores)))
 
 
+def configured_threads() -> int:
+    """Threads a task of this process takes for its kernels: ``--threads`` (``WARGAME_THREADS``),
+    else numba's default, every core; within numba's limit (``sim.runner.worker.set_threads``)."""
+    import numba
+
+    threads = int(os.environ.get(THREADS_ENV, 0)) or numba.config.NUMBA_NUM_THREADS
+    return max(1, min(threads, numba.config.NUMBA_NUM_THREADS))
+
+
 ENGINE = ("sim.runner.worker",)
 """Modules a worker imports when it starts (the engine: ``WargameModel`` and Mesa)."""
 _MAIN_KEYS = ("init_main_from_name", "init_main_from_path")

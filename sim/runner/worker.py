@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,7 +10,7 @@ import numpy as np
 
 from sim.model import WargameModel
 from sim.rules.compile import CompiledScenario
-from sim.runner.pool import THREADS_ENV
+from sim.runner.pool import configured_threads
 
 
 def set_threads(threads: int | None = None) -> int:
@@ -19,7 +18,7 @@ def set_threads(threads: int | None = None) -> int:
     ``--threads`` in ``WARGAME_THREADS``, else numba's default, every core); returns the number.
     Results do not depend on it: every draw is keyed by the world, not the thread."""
     if threads is None:
-        threads = int(os.environ.get(THREADS_ENV, 0)) or numba.config.NUMBA_NUM_THREADS
+        threads = configured_threads()
     threads = max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS))
     numba.set_num_threads(threads)
     return threads

@@ -23,9 +23,9 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     seen: list[int] = []
     real = execute.make_executor
 
-    def spy(workers: int, threads: int = 1) -> object:
+    def spy(workers: int, threads: int = 1, **kw: object) -> object:
         seen.append(workers)
-        return real(workers, threads)
+        return real(workers, threads, **kw)
 
     monkeypatch.setattr(execute, "make_executor", spy)
     monkeypatch.setattr(executor, "default_workers", lambda: 2)  # a 2-core machine
@@ -66,3 +66,25 @@ def test_the_api_follows_the_same_rule(asked: list[int], tmp_path: Path) -> None
     sim.run(PROVOCATION, runs=100, block=50, out=tmp_path / "two")
     sim.run(PROVOCATION, runs=100, workers=2, out=tmp_path / "asked")
     assert asked == [1, 2, 2]
+
+
+@pytest.mark.parametrize(("cold_for", "said"), [("threaded", False), ("all", True)])
+def test_the_first_run_notice_is_said_only_when_this_run_compiles(
+    cold_for: str,
+    said: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A cache that lacks only the threaded kernel (left out by one-thread processes) is warm for
+    a run whose blocks play on one thread each: no "first run" notice on every later run."""
+    from sim.runner import kernels
+
+    def cold(threaded: bool | None = None) -> bool:  # None: this thread's numba threads say
+        return cold_for == "all" or kernels._threaded(threaded)
+
+    monkeypatch.setattr(kernels, "cold", cold)
+    monkeypatch.setattr(kernels, "warm", lambda *a, **k: 0)  # nothing to compile here
+    monkeypatch.setattr(kernels.os, "cpu_count", lambda: 1)  # no helper processes
+    assert main(["run", PROVOCATION, "--runs", "50", "--out", str(tmp_path / "run")]) == 0
+    assert (kernels.NOTICE in capsys.readouterr().err) is said

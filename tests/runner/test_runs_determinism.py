@@ -86,7 +86,7 @@ def test_block_finishing_order_does_not_change_the_bytes(
     monkeypatch.setattr(execute_mod, "run_shipped_block", slow_early_blocks)
     monkeypatch.setattr(execute_mod, "_write_block", recording_write)
     monkeypatch.setattr(
-        execute_mod, "make_executor", lambda workers, threads=1: ThreadPoolExecutor(6)
+        execute_mod, "make_executor", lambda workers, threads=1, **_: ThreadPoolExecutor(6)
     )
     shuffled = run(tmp_path / "shuffled", *common[:-1], 3)  # 3 workers: 6 blocks in flight
 
