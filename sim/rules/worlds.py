@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+import numba
 import numpy as np
 
 from sim.rules import streams, vocabulary
@@ -117,14 +118,32 @@ def finish_turn(
     s: WorldState, c: CompiledScenario, fams: tuple[RuleFamily, ...], before: np.ndarray
 ) -> None:
     """Commit the simultaneous moves in the worlds still running; then every family's end_turn."""
-    alive = s.alive[:, None]
-    s.rung = np.where(alive, s.next_rung, before).astype(np.int8)
-    s.acted |= ((s.rung != before) & alive).any(axis=0)
-    np.maximum(s.peak, s.rung, out=s.peak)
-    s.violent_turns += (s.rung >= s.first_violent_rung) & alive
+    s.rung = np.empty(before.shape, np.int8)
+    _commit(
+        s.next_rung, before, s.alive, s.first_violent_rung, s.rung, s.acted, s.peak,
+        s.violent_turns,
+    )  # fmt: skip
     s.turn += 1
     for f in fams:
         f.end_turn(s, c)
+
+
+@numba.njit(cache=True, nogil=True)
+def _commit(next_rung, before, alive, first_violent, rung, acted, peak, violent):  # fmt: skip
+    """World by world: a running world takes its chosen rungs (an ended one keeps ``before``);
+    then which dyads ever moved (``acted``), the peaks and the turns at a violent rung, in one
+    pass instead of five over (R, P) arrays."""
+    for r in range(before.shape[0]):
+        running = alive[r]
+        for d in range(before.shape[1]):
+            now = next_rung[r, d] if running else before[r, d]
+            rung[r, d] = now
+            if running and now != before[r, d]:
+                acted[d] = True
+            if now > peak[r, d]:
+                peak[r, d] = now
+            if running and now >= first_violent:
+                violent[r, d] += 1
 
 
 def _per_world(shape: str) -> bool:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.rules.compile import SUPPORT_WEIGHT, CompiledScenario
@@ -14,15 +15,27 @@ from sim.rules.state import F32, WorldState
 def compute_coalition(s: WorldState, c: CompiledScenario) -> None:
     """Committed power: before a trigger, credibility x promised support; after, support given."""
     if len(c.link_g):
-        guarantor_power = s.power[:, c.link_g] * s.basing_factor
-        expected = s.credibility * SUPPORT_WEIGHT[c.link_support]
-        actual = SUPPORT_WEIGHT[s.support]
-        w = (np.where(s.triggered, actual, expected) * guarantor_power).astype(F32)
+        w = np.empty(s.support.shape, F32)
+        _link_power(
+            s.power, c.link_g, s.basing_factor, s.credibility, SUPPORT_WEIGHT[c.link_support],
+            s.support, s.triggered, SUPPORT_WEIGHT, w,
+        )  # fmt: skip
         s.committed_power = w @ c.link_to_protected
     else:
         s.committed_power = np.zeros((s.worlds, c.n_actors), dtype=F32)
     # sum over k of W[j, k] power_k
     s.aligned_power = (s.power @ c.coalition_static.T.astype(F32)).astype(F32)
+
+
+@numba.njit(cache=True, nogil=True)
+def _link_power(power, link_g, basing, credibility, promised, support, triggered, weight, out):  # fmt: skip
+    """Each link's committed power, world by world (float32, as the numpy expressions it replaced:
+    one pass instead of five over (R, links) arrays): the support given once triggered, else the
+    guarantor's credibility x the support promised; times its power x its basing factor."""
+    for r in range(out.shape[0]):
+        for k in range(out.shape[1]):
+            given = weight[support[r, k]] if triggered[r, k] else credibility[r, k] * promised[k]
+            out[r, k] = given * (power[r, link_g[k]] * basing[r, k])
 
 
 class Coalition(RuleFamily):
