@@ -63,6 +63,29 @@ def test_a_few_worlds_play_their_choice_on_this_thread(monkeypatch: pytest.Monke
     assert calls == [choice.THREADED_FROM]
 
 
+def test_the_choice_layout_is_built_once_not_every_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parts' layout depends on the compiled scenario and the terms alone: a model's turns
+    reuse one, equal to a fresh build."""
+    from sim.rules.families import choice
+
+    built: list[int] = []
+    real = choice.layout
+
+    def spy(c, terms):  # type: ignore[no-untyped-def]
+        built.append(1)
+        return real(c, terms)
+
+    monkeypatch.setattr(choice, "layout", spy)
+    m = WargameModel(PROVOCATION, R=20, rng=1)
+    m.run()
+    assert m.state.turn > 2 and len(built) <= 1
+    held = choice.layout_of(m.compiled, m.terms)
+    assert choice.layout_of(m.compiled, m.terms) is held
+    fresh = real(m.compiled, m.terms)
+    for name in ("shape", "table", "owner", "cap_row", "sign", "tables"):
+        assert np.array_equal(getattr(held, name), getattr(fresh, name)), name
+
+
 def test_one_and_two_threads_give_identical_bytes(tmp_path: Path) -> None:
     common = ("--runs", 600, "--block", 300, "--seed", 5, "--trajectories")
     one = run(tmp_path / "t1", *common, "--threads", 1)

@@ -22,6 +22,7 @@ import numba
 import numpy as np
 
 from sim.rules import streams
+from sim.rules.cache import per_scenario
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import (
     BACKING_DOWN,
@@ -102,6 +103,24 @@ def layout(c: CompiledScenario, terms: tuple[UtilityTerm, ...]) -> Layout:
         np.array([t.sign for t in terms], dtype=np.float64),
         np.stack(rows).astype(np.float64),
     )
+
+
+@per_scenario
+def _layouts(c: CompiledScenario) -> dict[tuple[int, ...], tuple[tuple, Layout]]:
+    """The layouts of ``c`` built so far, by the identities of their terms."""
+    return {}
+
+
+def layout_of(c: CompiledScenario, terms: tuple[UtilityTerm, ...]) -> Layout:
+    """:func:`layout`, built once per compiled scenario and terms (a turn's choice asked for it
+    anew: a fifth of a millisecond a turn, whatever the number of worlds). The terms are kept
+    with it, so their identities stay theirs."""
+    held = _layouts(c)
+    key = tuple(map(id, terms))
+    hit = held.get(key)
+    if hit is None:
+        hit = held[key] = (terms, layout(c, terms))
+    return hit[1]
 
 
 @dataclass(frozen=True)
@@ -340,7 +359,7 @@ def decide(
     s: WorldState, c: CompiledScenario, terms: tuple[UtilityTerm, ...], explain: bool = False
 ) -> Decision:
     """Score the four moves on every dyad of every world and sample one per dyad and world."""
-    lay = layout(c, terms)
+    lay = layout_of(c, terms)
     wt = weights(s, terms)
     R, P = s.rung.shape
     full = (len(terms), M, R, P) if explain else (1, 1, 1, 1)
