@@ -35,6 +35,9 @@ class ActorAgent(mesa.Agent):
         self.index = index
         self.name = model.compiled.actors[index]
         self.dyads = model.compiled.dyads_of[index]
+        d = self.dyads  # its dyads as a slice where they are consecutive (they are, as compiled):
+        consecutive = d.size > 0 and bool((np.diff(d) == 1).all())  # views, not copies, per turn
+        self._cols = slice(int(d[0]), int(d[-1]) + 1) if consecutive else d
         self.peak_rung = 0  # reporter for DataCollector (world 0)
 
     def step(self) -> None:
@@ -44,7 +47,7 @@ class ActorAgent(mesa.Agent):
             return
         s, c = m.state, m.compiled
         assert m.decision is not None, "the model computes the decisions before its agents step"
-        decision = m.decision.of(self.dyads)
+        decision = m.decision.of(self._cols)
         new = decision.rung
         human = m.pending_moves.pop(self.name, None)
         if human:
@@ -52,13 +55,13 @@ class ActorAgent(mesa.Agent):
             for target, rung in human.items():
                 col = int(np.flatnonzero(c.dst[self.dyads] == c.actors.index(target))[0])
                 new[:, col] = rung
-        s.next_rung[:, self.dyads] = new
+        s.next_rung[:, self._cols] = new
         if s.explain:
             s.log.extend(
                 describe_decision(s, c, m.families, self.index, self.dyads, decision, human or {})
             )
         if m.world0:
-            self.peak_rung = int(s.peak[0, self.dyads].max())
+            self.peak_rung = int(s.peak[0, self._cols].max())
 
 
 class WargameModel(mesa.Model):

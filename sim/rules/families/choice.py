@@ -59,8 +59,8 @@ class Decision:
     terms: dict[str, np.ndarray] | None
     valid: np.ndarray | None
 
-    def of(self, dyads: np.ndarray) -> Decision:
-        """The decision on ``dyads`` only (an actor's own)."""
+    def of(self, dyads: np.ndarray | slice) -> Decision:
+        """The decision on ``dyads`` only (an actor's own; a slice gives views)."""
         terms = None if self.terms is None else {k: v[..., dyads] for k, v in self.terms.items()}
         prob = None if self.prob is None else self.prob[:, dyads]
         valid = None if self.valid is None else self.valid[..., dyads]
