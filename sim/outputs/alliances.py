@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from sim.outputs.stats import wilson
+from sim.outputs.tables import read_parquet, values_of
 from sim.scenario.schema import SUPPORT_LEVELS
 
 PREFIX = "link."
@@ -30,13 +31,13 @@ def summarise_links(paths: Iterable[Path]) -> dict[str, Any]:
         names = [n for n in pq.read_schema(p).names if n.startswith(PREFIX)]
         if not names:
             continue
-        table = pq.read_table(p, columns=names)
+        table = read_parquet(p, names)
         for n in names:
             if not n.endswith(".support"):
                 continue
             _, rel, g, prot, _ = n.split(".")
-            level = table.column(n).to_numpy()
-            honoured = table.column(n.removesuffix(".support") + ".honoured").to_numpy()
+            level = values_of(table.column(n))
+            honoured = values_of(table.column(n.removesuffix(".support") + ".honoured"))
             row = out.setdefault(
                 f"{rel} {g}>{prot}",
                 {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,36 @@ def _labelled(values: np.ndarray, labels: list[str], ordered: bool) -> pa.Dictio
     codes = _codes(values, labels) if values.dtype == object else values.astype(np.int8)
     if codes.size and (codes.min() < 0 or codes.max() >= len(labels)):
         raise ValueError(f"codes outside 0..{len(labels) - 1}")
-    return pa.DictionaryArray.from_arrays(
-        pa.array(codes, type=pa.int8()), pa.array(labels, type=pa.string()), ordered=ordered
+    return pa.DictionaryArray.from_arrays(_numbers(codes), _strings(labels), ordered=ordered)
+
+
+# Arrow arrays are built from their buffers, not with ``pa.array``: that call asks pyarrow's
+# pandas shim whether its argument is a pandas object, which imports pandas (about 1 s) in a
+# process that needs none, such as the parent of a run on worker processes. Same arrays, so the
+# same Parquet bytes.
+
+
+def _bits(flags: np.ndarray) -> pa.Buffer:
+    """Arrow's bit-packed form of a bool array (least significant bit first)."""
+    return pa.py_buffer(np.packbits(flags, bitorder="little"))
+
+
+def _numbers(v: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
+    """A numeric or bool numpy array as an Arrow array; ``missing`` marks nulls."""
+    v = np.ascontiguousarray(v)
+    data = _bits(v) if v.dtype == np.bool_ else pa.py_buffer(v)
+    nulls = int(missing.sum()) if missing is not None else 0
+    valid = _bits(~missing) if nulls else None
+    return pa.Array.from_buffers(pa.from_numpy_dtype(v.dtype), len(v), [valid, data], nulls)
+
+
+def _strings(values: Iterable[str]) -> pa.Array:
+    """Strings as an Arrow ``string`` array (UTF-8 data and int32 offsets)."""
+    encoded = [str(x).encode() for x in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, encoded), np.int32, len(encoded)), out=offsets[1:])
+    return pa.StringArray.from_buffers(
+        len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))
     )
 
 
@@ -78,15 +107,57 @@ def to_table(
             names = labels.outcomes if entry.labels == "outcomes" else labels.rungs
             arr: pa.Array = _labelled(v, names, ordered=entry.labels == "rungs")
         elif v.dtype == object:
-            arr = pa.array(v.astype(str), type=pa.string())
+            arr = _strings(v.astype(str))
         elif k in NULL_IF_NEGATIVE:
-            arr = pa.array(np.maximum(v, 0), mask=v < 0)
+            arr = _numbers(np.maximum(v, 0), missing=v < 0)
         else:
-            arr = pa.array(v)
+            arr = _numbers(v)
         arrays.append(arr)
         fields.append(pa.field(k, arr.type, metadata={"description": entry.describe(k)}))
     meta = {b"wargame.table": doc.path.encode(), **(labels.metadata() if labels else {})}
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=meta))
+
+
+def read_parquet(path: Path, columns: Sequence[str] | None = None) -> pa.Table:
+    """The table in ``path`` (only ``columns``, if given), read with the file reader rather than
+    ``pq.read_table``, whose dataset layer imports pandas (about 1 s) in a process needing none."""
+    with pq.ParquetFile(path) as f:
+        return f.read(columns=columns)
+
+
+def _unbits(buffer: pa.Buffer, offset: int, n: int) -> np.ndarray:
+    """Arrow's bit-packed booleans ``offset .. offset + n`` as a bool array."""
+    bits = np.unpackbits(np.frombuffer(buffer, np.uint8), bitorder="little")
+    return bits[offset : offset + n].astype(bool)
+
+
+def values_of(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A column as ``column.to_numpy(zero_copy_only=False)`` gives it (labels as an object array
+    of str, an integer column with nulls as float64 with NaN), read from its buffers: that call
+    imports pandas (about 1 s) in a process that needs none, such as a run's parent."""
+    whole = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    kind, n, at = whole.type, len(whole), whole.offset
+    if pa.types.is_dictionary(kind) and not whole.null_count:
+        labels = np.array(whole.dictionary.to_pylist(), dtype=object)
+        return labels[values_of(whole.indices)]
+    if pa.types.is_boolean(kind) and not whole.null_count:
+        return _unbits(whole.buffers()[1], at, n)
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        code = (
+            "f" if pa.types.is_floating(kind) else "i" if pa.types.is_signed_integer(kind) else "u"
+        )
+        out = np.frombuffer(whole.buffers()[1], f"{code}{kind.bit_width // 8}")[at : at + n]
+        if not whole.null_count:
+            return out
+        out = out.astype(np.float64)
+        out[~_unbits(whole.buffers()[0], at, n)] = np.nan
+        return out
+    if pa.types.is_string(kind) and not whole.null_count:
+        ends = np.frombuffer(whole.buffers()[1], np.int32)[at : at + n + 1].tolist()
+        held = whole.buffers()[2]
+        data = held.to_pybytes() if held is not None else b""
+        return np.array([data[a:b].decode() for a, b in pairwise(ends)], dtype=object)
+    return whole.to_numpy(zero_copy_only=False)
 
 
 def write_atomic(table: pa.Table, path: Path) -> None:
@@ -120,7 +191,7 @@ def concat_blocks(paths: Iterable[Path], out: Path) -> int:
 
     try:
         for p in paths:
-            table = pq.read_table(p)
+            table = read_parquet(p)
             if writer is None:
                 writer = pq.ParquetWriter(tmp, table.schema, compression=COMPRESSION)
             buffered.append(table)

@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from sim.outputs.stats import wilson
+from sim.outputs.tables import read_parquet, values_of
 from sim.rules.vocabulary import FOUGHT, Vocab
 from sim.scenario.vocabulary import ENDINGS, VIOLENCE
 
@@ -121,8 +122,8 @@ def summarise_files(paths: Iterable[Path], vocab: Vocab) -> dict[str, Any] | Non
             return None
         keep = [n for n in names if n in ("violence", "ending", "ending_turn", "n_at_war")]
         keep += [n for n in names if n.startswith(FOUGHT)]
-        table = pq.read_table(p, columns=keep)
-        t.add({n: table.column(n).to_numpy(zero_copy_only=False) for n in keep})
+        table = read_parquet(p, keep)
+        t.add({n: values_of(table.column(n)) for n in keep})
     return t.summary()
 
 

@@ -22,12 +22,17 @@ from dataclasses import dataclass
 from numbers import Real
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from sim.errors import RunError
 from sim.outputs.rundir import RunDir, command_line, describe_os_error, now, short_hash, versions
 from sim.outputs.summary import max_half_width, summarise
-from sim.outputs.tables import concat_blocks, scenario_labels, to_table, write_atomic
+from sim.outputs.tables import (
+    concat_blocks,
+    read_parquet,
+    scenario_labels,
+    to_table,
+    values_of,
+    write_atomic,
+)
 from sim.rules.compile import CompiledScenario, compile_scenario
 from sim.runner.executor import (
     Progress,
@@ -159,11 +164,7 @@ def _plan_of(m: dict, path: Path) -> Plan:
 
 
 def _block_counts(rd: RunDir, i: int, names: list[str]) -> dict[str, int]:
-    col = (
-        pq.read_table(rd.block_file(i), columns=["outcome"])
-        .column("outcome")
-        .to_numpy(zero_copy_only=False)
-    )
+    col = values_of(read_parquet(rd.block_file(i), ["outcome"]).column("outcome"))
     return {n: int((col == n).sum()) for n in names}
 
 
@@ -293,7 +294,7 @@ def finalise(rd: RunDir, c: CompiledScenario, names: list[str], last: int) -> di
         concat_blocks([rd.trajectory_file(i) for i in range(last + 1)], rd.trajectories)
     counts = dict.fromkeys(names, 0)
     for p in blocks:
-        col = pq.read_table(p, columns=["outcome"]).column("outcome").to_numpy(zero_copy_only=False)
+        col = values_of(read_parquet(p, ["outcome"]).column("outcome"))
         for n in names:
             counts[n] += int((col == n).sum())
     assert sum(counts.values()) == rows

@@ -255,7 +255,9 @@ def test_a_second_resume_of_a_running_run_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "run"
-    argv = ["run", TAIWAN, "--runs", "2000", "--block", "200", "--set", "turns.limit=10"]
+    # 30 blocks of about 0.1 s: the first run is still going when the second asks, even with
+    # other tests on the other core (with 10 it could end first, and the resume then ran)
+    argv = ["run", TAIWAN, "--runs", "6000", "--block", "200", "--set", "turns.limit=10"]
     with started([*argv, *SERIAL, "--quiet", "--out", str(out)]) as proc:
         wait_until(proc, lambda: len(RunDir(out).finished_blocks()) >= 1, "one block finished")
         assert main(["run", "--resume", str(out), *SERIAL, "--quiet"]) == 2
