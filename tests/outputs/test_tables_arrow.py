@@ -54,6 +54,8 @@ def test_every_column_reads_as_pyarrow_converts_it(outcomes: pa.Table) -> None:
         pa.array([], pa.string()),
         pa.array(["a", None]),
         pa.chunked_array([pa.array([0.5, -1.0]), pa.array([2.0])]),
+        pa.chunked_array([], pa.dictionary(pa.int8(), pa.string())),
+        pa.chunked_array([], pa.bool_()),
     ],
 )
 def test_nulls_slices_and_chunks_read_as_pyarrow_converts_them(array: pa.Array) -> None:
