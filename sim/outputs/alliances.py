@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.outputs.stats import wilson
@@ -23,22 +24,21 @@ PREFIX = "link."
 LEEDS_2000 = 0.745  # share of invoked commitments honoured (Leeds, Long and Mitchell 2000)
 
 
-def summarise_links(paths: Iterable[Path]) -> dict[str, Any]:
-    """``{"<relation> <G>><P>": {relation, guarantor, protected, triggered, honoured, rate,
-    ci95, support: {level: count}}}`` from Parquet block files (empty for older runs)."""
-    out: dict[str, dict[str, Any]] = {}
-    for p in paths:
-        names = [n for n in pq.read_schema(p).names if n.startswith(PREFIX)]
-        if not names:
-            continue
-        table = read_parquet(p, names)
-        for n in names:
-            if not n.endswith(".support"):
+class Links:
+    """Each commitment link's triggers, honours and support levels, added block by block."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    def add(self, table: pa.Table) -> None:
+        """Add a block's table (its ``link.*`` columns; none in older runs)."""
+        for n in table.column_names:
+            if not (n.startswith(PREFIX) and n.endswith(".support")):
                 continue
             _, rel, g, prot, _ = n.split(".")
             level = values_of(table.column(n))
             honoured = values_of(table.column(n.removesuffix(".support") + ".honoured"))
-            row = out.setdefault(
+            row = self.rows.setdefault(
                 f"{rel} {g}>{prot}",
                 {
                     "relation": rel,
@@ -54,11 +54,25 @@ def summarise_links(paths: Iterable[Path]) -> dict[str, Any]:
             counts = np.bincount(level[level >= 0].astype(np.int64), minlength=len(SUPPORT_LEVELS))
             for i, lv in enumerate(SUPPORT_LEVELS):
                 row["support"][lv] += int(counts[i])
-    for row in out.values():
-        t, h = row["triggered"], row["honoured"]
-        row["rate"] = h / t if t else None
-        row["ci95"] = list(wilson(h, t)) if t else None
-    return out
+
+    def summary(self) -> dict[str, Any]:
+        """``{"<relation> <G>><P>": {relation, guarantor, protected, triggered, honoured, rate,
+        ci95, support: {level: count}}}`` (empty for older runs)."""
+        for row in self.rows.values():
+            t, h = row["triggered"], row["honoured"]
+            row["rate"] = h / t if t else None
+            row["ci95"] = list(wilson(h, t)) if t else None
+        return self.rows
+
+
+def summarise_links(paths: Iterable[Path]) -> dict[str, Any]:
+    """:meth:`Links.summary` of Parquet block files, read one at a time (their link columns)."""
+    links = Links()
+    for p in paths:
+        names = [n for n in pq.read_schema(p).names if n.startswith(PREFIX)]
+        if names:
+            links.add(read_parquet(p, names))
+    return links.summary()
 
 
 def pooled_rate(links: dict[str, Any]) -> tuple[int, int]:

@@ -10,7 +10,7 @@ columns are dictionary-encoded with the scenario's labels.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -175,9 +175,12 @@ number of replicates; groups of this size keep it flat (assumption: large enough
 replicates make 16 groups, small enough that one group's buffer stays a few tens of MiB)."""
 
 
-def concat_blocks(paths: Iterable[Path], out: Path) -> int:
+def concat_blocks(
+    paths: Iterable[Path], out: Path, visit: Callable[[pa.Table], None] | None = None
+) -> int:
     """Stream block files, in the given order, into one Parquet file: consecutive whole blocks
-    share a row group of at least ``ROW_GROUP_ROWS`` rows (the last may be smaller)."""
+    share a row group of at least ``ROW_GROUP_ROWS`` rows (the last may be smaller). ``visit``
+    sees each block's table as it is read (the run's summaries: one read of each file)."""
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     writer = None
     rows = 0
@@ -192,6 +195,8 @@ def concat_blocks(paths: Iterable[Path], out: Path) -> int:
     try:
         for p in paths:
             table = read_parquet(p)
+            if visit is not None:
+                visit(table)
             if writer is None:
                 writer = pq.ParquetWriter(tmp, table.schema, compression=COMPRESSION)
             buffered.append(table)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.outputs.stats import wilson
@@ -112,18 +113,32 @@ def summarise_columns(columns: Mapping[str, Any], vocab: Vocab) -> dict[str, Any
     return t.summary()
 
 
+def vocabulary_columns(names: Iterable[str]) -> list[str]:
+    """The columns of a block that the vocabulary summary reads (none in older runs)."""
+    names = list(names)
+    if "violence" not in names:
+        return []
+    keep = [n for n in names if n in ("violence", "ending", "ending_turn", "n_at_war")]
+    return keep + [n for n in names if n.startswith(FOUGHT)]
+
+
+def add_table(t: Tally, table: pa.Table) -> bool:
+    """Add a block's table to ``t``; False for a table written before the vocabulary existed."""
+    keep = vocabulary_columns(table.column_names)
+    if keep:
+        t.add({n: values_of(table.column(n)) for n in keep})
+    return bool(keep)
+
+
 def summarise_files(paths: Iterable[Path], vocab: Vocab) -> dict[str, Any] | None:
     """The ``vocabulary`` summary of Parquet block files, read one at a time (None for files
     written before the vocabulary existed)."""
     t = Tally(vocab.mechanisms)
     for p in paths:
-        names = pq.read_schema(p).names
-        if "violence" not in names:
+        keep = vocabulary_columns(pq.read_schema(p).names)
+        if not keep:
             return None
-        keep = [n for n in names if n in ("violence", "ending", "ending_turn", "n_at_war")]
-        keep += [n for n in names if n.startswith(FOUGHT)]
-        table = read_parquet(p, keep)
-        t.add({n: values_of(table.column(n)) for n in keep})
+        add_table(t, read_parquet(p, keep))
     return t.summary()
 
 

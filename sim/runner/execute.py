@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from numbers import Real
 from pathlib import Path
 
+import pyarrow as pa
+
 from sim.errors import RunError
 from sim.outputs.rundir import RunDir, command_line, describe_os_error, now, short_hash, versions
 from sim.outputs.summary import max_half_width, summarise
@@ -289,14 +291,25 @@ def finalise(rd: RunDir, c: CompiledScenario, names: list[str], last: int) -> di
     missing = [p.name for p in blocks if not p.exists()]
     if missing:
         raise RunError(f"{rd.path}: blocks missing ({', '.join(missing[:3])}...); resume the run")
-    rows = concat_blocks(blocks, rd.outcomes)
-    if m["trajectories"]:
-        concat_blocks([rd.trajectory_file(i) for i in range(last + 1)], rd.trajectories)
+    from sim.outputs.alliances import Links
+    from sim.outputs.rundir import write_json_atomic
+    from sim.outputs.vocabulary import Tally, add_table
+    from sim.rules.vocabulary import vocab_of
+
     counts = dict.fromkeys(names, 0)
-    for p in blocks:
-        col = values_of(read_parquet(p, ["outcome"]).column("outcome"))
+    tally, links = Tally(vocab_of(c).mechanisms), Links()
+    vocabulary = [True]  # False for blocks written before the vocabulary existed
+
+    def visit(table: pa.Table) -> None:  # each block once, as it is assembled
+        col = values_of(table.column("outcome"))
         for n in names:
             counts[n] += int((col == n).sum())
+        vocabulary[0] = vocabulary[0] and add_table(tally, table)
+        links.add(table)
+
+    rows = concat_blocks(blocks, rd.outcomes, visit)
+    if m["trajectories"]:
+        concat_blocks([rd.trajectory_file(i) for i in range(last + 1)], rd.trajectories)
     assert sum(counts.values()) == rows
     summary = summarise(
         counts,
@@ -307,14 +320,8 @@ def finalise(rd: RunDir, c: CompiledScenario, names: list[str], last: int) -> di
             "blocks": last + 1,
         },
     )
-    from sim.outputs.rundir import write_json_atomic
-    from sim.outputs.vocabulary import summarise_files
-    from sim.rules.vocabulary import vocab_of
-
-    summary["vocabulary"] = summarise_files(blocks, vocab_of(c))
-    from sim.outputs.alliances import summarise_links
-
-    summary["alliances"] = summarise_links(blocks)
+    summary["vocabulary"] = tally.summary() if vocabulary[0] else None
+    summary["alliances"] = links.summary()
     write_json_atomic(summary, rd.summary_path)
     m["status"] = "complete"
     m["finished"] = now()

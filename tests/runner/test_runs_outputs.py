@@ -261,3 +261,24 @@ def test_assembled_tables_group_whole_blocks_into_large_row_groups(
     meta = pq.ParquetFile(out).metadata
     assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [30, 30, 10]
     assert (pq.read_table(out)["replicate"].to_numpy() == np.arange(70)).all()
+
+
+def test_finishing_a_run_reads_each_block_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outcome table, the counts, the vocabulary and the alliance summaries are assembled in
+    one pass over the block files (a million replicates are a thousand files)."""
+    reads: Counter[str] = Counter()
+    real = pq.ParquetFile.__init__
+
+    def spy(self, source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        reads[Path(str(source)).name] += 1  # every read of a file opens it
+        real(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(pq.ParquetFile, "__init__", spy)
+    argv = ["run", str(PROVOCATION), "--runs", "300", "--block", "100", "--workers", "1"]
+    assert main([*argv, "--quiet", "--out", str(tmp_path / "run")]) == 0
+    blocks = {name: n for name, n in reads.items() if name.startswith("block")}
+    assert len(blocks) == 3 and set(blocks.values()) == {1}, reads
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["vocabulary"] and summary["alliances"]

@@ -344,13 +344,13 @@ def test_resume_cleans_temporary_files_left_by_a_crashed_finalise(
     out = tmp_path / "run"
     real_concat = execute_mod.concat_blocks
 
-    def crash_half_way(paths, dest):
+    def crash_half_way(paths, dest, *rest):
         def first_then_crash():
             it = iter(paths)
             yield next(it)
             raise KeyboardInterrupt
 
-        return real_concat(first_then_crash(), dest)
+        return real_concat(first_then_crash(), dest, *rest)
 
     with monkeypatch.context() as mp:
         mp.setattr(execute_mod, "concat_blocks", crash_half_way)
