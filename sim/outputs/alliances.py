@@ -8,16 +8,13 @@ Alliance Reliability', Journal of Conflict Resolution 44(5), 2000.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from sim.outputs.stats import wilson
-from sim.outputs.tables import read_parquet, values_of
+from sim.outputs.tables import values_of
 from sim.scenario.schema import SUPPORT_LEVELS
 
 PREFIX = "link."
@@ -63,16 +60,6 @@ class Links:
             row["rate"] = h / t if t else None
             row["ci95"] = list(wilson(h, t)) if t else None
         return self.rows
-
-
-def summarise_links(paths: Iterable[Path]) -> dict[str, Any]:
-    """:meth:`Links.summary` of Parquet block files, read one at a time (their link columns)."""
-    links = Links()
-    for p in paths:
-        names = [n for n in pq.read_schema(p).names if n.startswith(PREFIX)]
-        if names:
-            links.add(read_parquet(p, names))
-    return links.summary()
 
 
 def pooled_rate(links: dict[str, Any]) -> tuple[int, int]:

@@ -15,15 +15,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from sim.outputs.stats import wilson
-from sim.outputs.tables import read_parquet, values_of
+from sim.outputs.tables import values_of
 from sim.rules.vocabulary import FOUGHT, Vocab
 from sim.scenario.vocabulary import ENDINGS, VIOLENCE
 
@@ -128,18 +126,6 @@ def add_table(t: Tally, table: pa.Table) -> bool:
     if keep:
         t.add({n: values_of(table.column(n)) for n in keep})
     return bool(keep)
-
-
-def summarise_files(paths: Iterable[Path], vocab: Vocab) -> dict[str, Any] | None:
-    """The ``vocabulary`` summary of Parquet block files, read one at a time (None for files
-    written before the vocabulary existed)."""
-    t = Tally(vocab.mechanisms)
-    for p in paths:
-        keep = vocabulary_columns(pq.read_schema(p).names)
-        if not keep:
-            return None
-        add_table(t, read_parquet(p, keep))
-    return t.summary()
 
 
 # --- tables for the report, compare and the after-action review ---------------------------------

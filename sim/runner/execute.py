@@ -298,13 +298,14 @@ def finalise(rd: RunDir, c: CompiledScenario, names: list[str], last: int) -> di
 
     counts = dict.fromkeys(names, 0)
     tally, links = Tally(vocab_of(c).mechanisms), Links()
-    vocabulary = [True]  # False for blocks written before the vocabulary existed
+    vocabulary = True  # False for blocks written before the vocabulary existed
 
     def visit(table: pa.Table) -> None:  # each block once, as it is assembled
+        nonlocal vocabulary
         col = values_of(table.column("outcome"))
         for n in names:
             counts[n] += int((col == n).sum())
-        vocabulary[0] = vocabulary[0] and add_table(tally, table)
+        vocabulary = vocabulary and add_table(tally, table)
         links.add(table)
 
     rows = concat_blocks(blocks, rd.outcomes, visit)
@@ -320,7 +321,7 @@ def finalise(rd: RunDir, c: CompiledScenario, names: list[str], last: int) -> di
             "blocks": last + 1,
         },
     )
-    summary["vocabulary"] = tally.summary() if vocabulary[0] else None
+    summary["vocabulary"] = tally.summary() if vocabulary else None
     summary["alliances"] = links.summary()
     write_json_atomic(summary, rd.summary_path)
     m["status"] = "complete"
