@@ -2,7 +2,9 @@
 core, against ``mesa.batch_run`` driving the same model one replicate at a time.
 
 On N threads, N blocks are played at once, one per thread of this process
-(``sim.runner.worker.thread_pool``): what ``wargame run --workers 1`` does."""
+(``sim.runner.worker.thread_pool``): what ``wargame run --workers 1`` does. One thread is a pool of
+one, so its kernels take their one-thread form too (a block played in the caller's thread would
+take every core for the choice kernel: ``sim.runner.worker.task_threads``)."""
 
 from __future__ import annotations
 
@@ -33,19 +35,15 @@ def bench(
     models via batch_run. The first (warm-up) block also loads the compiled kernels."""
     c = compiled(scenario)
     counts = thread_counts(threads)
-    set_threads(1)  # every block below plays on one thread (several at once on a pool)
-    t0 = time.perf_counter()
-    run_montecarlo(c, min(block, runs), seed, block)  # warm-up: imports, kernels, caches
-    warm_up = time.perf_counter() - t0
     rates = {}
-    for n in counts:
-        if n == 1:
-            t0 = time.perf_counter()
-            run_montecarlo(c, runs, seed, block)
-        else:
-            with thread_pool(n) as pool:
+    for n in counts:  # every block on one thread of a pool of n, n blocks at once
+        with thread_pool(n) as pool:
+            if n == 1:  # warm-up: imports, kernels, caches
                 t0 = time.perf_counter()
-                run_montecarlo(c, runs, seed, block, pool=pool)
+                run_montecarlo(c, min(block, runs), seed, block, pool=pool)
+                warm_up = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            run_montecarlo(c, runs, seed, block, pool=pool)
         rates[n] = runs / (time.perf_counter() - t0)
     t0 = time.perf_counter()
     batch_run(scenario, range(batch_runs), max_steps=c.scenario.turns.limit + 1)
