@@ -31,7 +31,7 @@ from typing import Any
 
 from sim.errors import RunError
 from sim.outputs.rundir import RunDir, describe_os_error, short_hash
-from sim.runner.pool import THREADS_ENV, process_pool, start_workers, take_prestarted
+from sim.runner.pool import PEERS_ENV, THREADS_ENV, process_pool, start_workers, take_prestarted
 
 __all__ = [
     "EXECUTORS",
@@ -268,7 +268,8 @@ def make_dask_executor(scheduler: str | None, workers: int) -> tuple[Executor, l
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            env={THREADS_ENV: "1"},  # one task per worker: its kernels on one thread
+            # one task per worker: its kernels on one thread, its worlds beside the others'
+            env={THREADS_ENV: "1", PEERS_ENV: str(workers)},
             host="127.0.0.1",
             dashboard_address=None,
         )

@@ -41,6 +41,8 @@ from typing import Any
 WORKER_NAME = "WargameWorker"
 THREADS_ENV = "WARGAME_THREADS"
 """Threads per process (``--threads``), inherited by worker processes (``sim.runner.worker``)."""
+PEERS_ENV = "WARGAME_PEERS"
+"""Tasks playing at once on the machine (a pool's workers), read by ``sim.runner.tiles``."""
 
 
 def default_threads(workers: int | None) -> int:
@@ -119,6 +121,7 @@ def _start_worker(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, name="wargame-parent-watch", daemon=True).start()
     os.environ[THREADS_ENV] = str(threads)
+    os.environ[PEERS_ENV] = str(workers)  # their blocks share the cache (sim.runner.tiles)
     for name in preload:
         importlib.import_module(name)
     import numba

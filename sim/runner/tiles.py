@@ -1,0 +1,106 @@
+"""A block played in tiles: a few hundred of its worlds at a time, so that the worlds of tasks
+playing at once on the machine fit the cache they share (docs/performance.md, ninth round).
+
+Two processes each playing blocks of 1,000 Taiwan worlds ran at half speed each (2,240-2,730
+replicates/s together, as much as one alone); in tiles of 500 they played 3,900-4,130 together.
+Alone, or with smaller worlds (Sea of Japan), whole blocks were as fast or faster, so a task
+playing alone never tiles. A block's worlds are created whole before they are split, and every
+draw is keyed by the world's index in its block (sim/rules/streams.py), so the tiles' results are
+the block's, byte for byte: the tile is a speed setting, never a result setting (unlike the
+block size)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+
+from sim.model import WargameModel
+from sim.rules import worlds
+from sim.rules.state import WorldState
+from sim.runner.pool import PEERS_ENV
+
+TILE_ENV = "WARGAME_TILE"
+"""Worlds a task plays at once, if set (0: the whole block); else :func:`tile_size` decides."""
+CACHE_SHARE = 0.5
+"""Share of the last-level cache that the worlds of the tasks playing at once fill, counted as
+their state when created (a turn's temporaries add about as much again): ``assumption`` fitted on
+this project's machine, 32 MiB shared by 2 cores. Two tasks: Taiwan's 10.6 kB per world gives
+tiles of at most 790 (so blocks of 1,000 in two tiles of 500, measured best), Sea of Japan's
+6.7 kB gives 1,250 (whole blocks, measured best)."""
+MIN_TILE = 100
+"""Fewest worlds in a tile: below it the turn's fixed cost (about 1 ms) outweighs the cache."""
+_FALLBACK_CACHE = 32 << 20
+_here = threading.local()
+
+
+def set_peers(peers: int) -> None:
+    """This thread plays blocks beside ``peers - 1`` other threads (``sim.runner.worker``)."""
+    _here.peers = max(1, int(peers))
+
+
+def peers() -> int:
+    """Tasks playing at once: this thread's pool's, else this process's pool's, else one; at most
+    one per core (more take turns on the cores)."""
+    n = getattr(_here, "peers", 0) or int(os.environ.get(PEERS_ENV, 0) or 1)
+    return max(1, min(n, os.cpu_count() or 1))
+
+
+def cache_bytes() -> int:
+    """The last-level cache's size as Linux describes it (32 MiB where it does not)."""
+    try:
+        text = Path("/sys/devices/system/cpu/cpu0/cache/index3/size").read_text().strip()
+        return int(text[:-1]) << 10 if text.endswith("K") else int(text)
+    except (OSError, ValueError):
+        return _FALLBACK_CACHE
+
+
+def world_bytes(s: WorldState) -> float:
+    """Bytes of per-world state per world (the arrays with a leading world axis)."""
+    total = 0
+    for f in fields(WorldState):
+        value = getattr(s, f.name)
+        if value is None or not (f.metadata["shape"].startswith("(R") or f.name == "family_arrays"):
+            continue
+        values = value.values() if isinstance(value, dict) else value
+        total += sum(
+            np.asarray(v).nbytes for v in (values if isinstance(value, dict | list) else [value])
+        )
+    return total / max(1, s.worlds)
+
+
+def tile_size(s: WorldState) -> int:
+    """Worlds to play at once: ``WARGAME_TILE`` if set; else all of them for a task alone, and
+    each task's share of the cache when several play at once."""
+    given = os.environ.get(TILE_ENV, "").strip()
+    if given:
+        return int(given) or s.worlds
+    if peers() == 1:
+        return s.worlds
+    fit = CACHE_SHARE * cache_bytes() / peers() / max(world_bytes(s), 1.0)
+    return max(MIN_TILE, int(fit))
+
+
+def play(model: WargameModel) -> None:
+    """Play every world of ``model`` (just created) to its end, in tiles of :func:`tile_size`
+    worlds split evenly: each tile a model of its own on the block's worlds, written back when it
+    ends. Whole when one tile holds them, or with world 0's event log or trajectories."""
+    s = model.state
+    tile = tile_size(s)
+    if tile >= model.R or s.explain or model.record_trajectories or s.turn:
+        model.run()
+        return
+    spans = np.array_split(np.arange(model.R), -(-model.R // tile))
+    parts = [worlds.gather(s, idx) for idx in spans]  # all from the worlds as created
+    turn, acted = s.turn, s.acted.copy()
+    for idx, part in zip(spans, parts, strict=True):
+        tile_model = WargameModel(model.compiled, state=part)
+        tile_model.run()
+        worlds.scatter(s, tile_model.state, idx)
+        turn, acted = max(turn, tile_model.state.turn), acted | tile_model.state.acted
+        tile_model.release()
+    s.turn, s.acted = turn, acted
+    model.running = False
