@@ -4,16 +4,20 @@ core, against ``mesa.batch_run`` driving the same model one replicate at a time.
 On N threads, N blocks are played at once, one per thread of this process
 (``sim.runner.worker.thread_pool``): what ``wargame run --workers 1`` does. One thread is a pool of
 one, so its kernels take their one-thread form too (a block played in the caller's thread would
-take every core for the choice kernel: ``sim.runner.worker.task_threads``)."""
+take every core for the choice kernel: ``sim.runner.worker.task_threads``). On every core, the
+rate on as many worker processes too (what ``wargame run`` uses): threads share one interpreter's
+lock between kernels, processes do not. The last line's engine rate is the faster of the two."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+from sim.rules.compile import CompiledScenario
 from sim.rules.pipeline import compiled
 from sim.runner.batch import batch_run
 from sim.runner.montecarlo import run_montecarlo
+from sim.runner.pool import process_pool, start_workers
 from sim.runner.worker import set_threads, thread_pool
 
 
@@ -25,7 +29,7 @@ def thread_counts(threads: int | None) -> list[int]:
 
 def bench(
     scenario: str | Path,
-    runs: int = 5000,
+    runs: int = 10000,
     batch_runs: int = 40,
     block: int = 1000,
     seed: int = 0,
@@ -45,10 +49,13 @@ def bench(
             t0 = time.perf_counter()
             run_montecarlo(c, runs, seed, block, pool=pool)
         rates[n] = runs / (time.perf_counter() - t0)
+    processes = (
+        {counts[-1]: _on_processes(c, runs, seed, block, counts[-1])} if counts[-1] > 1 else {}
+    )
     t0 = time.perf_counter()
     batch_run(scenario, range(batch_runs), max_steps=c.scenario.turns.limit + 1)
     mesa_rate = batch_runs / (time.perf_counter() - t0)
-    engine = rates[counts[-1]]
+    engine = max([rates[counts[-1]], *processes.values()])
     return {
         "scenario": str(scenario),
         "actors": c.n_actors,
@@ -58,6 +65,7 @@ def bench(
         "block": block,
         "warm_up_seconds": warm_up,
         "thread_rates": rates,
+        "process_rates": processes,
         "threads": counts[-1],
         "engine_rate": engine,
         "speedup": engine / rates[1],
@@ -65,3 +73,17 @@ def bench(
         "batch_run_rate": mesa_rate,
         "ratio": engine / mesa_rate,
     }
+
+
+def _on_processes(c: CompiledScenario, runs: int, seed: int, block: int, workers: int) -> float:
+    """Replicates per second on ``workers`` worker processes (what ``wargame run`` uses), timed
+    after the workers have started and played a block each."""
+    pool = process_pool(workers)
+    try:
+        start_workers(pool, workers)
+        run_montecarlo(c, workers * min(block, runs), seed, block, pool=pool)
+        t0 = time.perf_counter()
+        run_montecarlo(c, runs, seed, block, pool=pool)
+        return runs / (time.perf_counter() - t0)
+    finally:
+        pool.shutdown(wait=True)

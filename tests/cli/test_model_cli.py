@@ -68,6 +68,10 @@ def test_bench_prints_rates(capsys: pytest.CaptureFixture[str]) -> None:
     threads = [ln for ln in lines if ln.startswith("engine on ")]
     assert threads and threads[0].startswith("engine on 1 thread: ")  # then every core's rate
     assert all(re.search(r": \d+ replicates/s \(\d+\.\d\dx one thread\)$", ln) for ln in threads)
+    if len(threads) > 1:  # every core: on as many threads, then as many worker processes
+        assert re.search(
+            r"engine on (\d+) threads: .*\nengine on \1 processes: ", "\n".join(threads)
+        )
     assert re.fullmatch(
         r"bench: \d+ replicates/s, batch_run \d+(\.\d+)? replicates/s, ratio \d+x", last
     ), last
