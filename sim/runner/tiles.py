@@ -65,9 +65,9 @@ def world_bytes(s: WorldState) -> float:
         value = getattr(s, f.name)
         if value is None or not (f.metadata["shape"].startswith("(R") or f.name == "family_arrays"):
             continue
-        values = value.values() if isinstance(value, dict) else value
+        arrays = value.values() if isinstance(value, dict) else value
         total += sum(
-            np.asarray(v).nbytes for v in (values if isinstance(value, dict | list) else [value])
+            np.asarray(a).nbytes for a in (arrays if isinstance(value, dict | list) else [value])
         )
     return total / max(1, s.worlds)
 
@@ -77,6 +77,10 @@ def tile_size(s: WorldState) -> int:
     each task's share of the cache when several play at once."""
     given = os.environ.get(TILE_ENV, "").strip()
     if given:
+        if not given.isdigit():
+            raise ValueError(
+                f"{TILE_ENV} must be a number of worlds (0: whole blocks), not {given!r}"
+            )
         return int(given) or s.worlds
     if peers() == 1:
         return s.worlds

@@ -75,6 +75,18 @@ def test_seed_minus_one_with_out_leaves_no_folder(
     assert not out.exists()
 
 
+@pytest.mark.parametrize("name", ["WARGAME_TILE", "WARGAME_THREADS", "WARGAME_PEERS"])
+def test_a_setting_in_the_environment_that_is_not_a_number_is_one_line(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, ``WARGAME_TILE=half`` failed in the first block with a worker's traceback."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(name, "half")
+    assert main(SMALL_RUN) == 2
+    assert one_line(capsys) == f"wargame: {name}=half: must be a whole number (0 or more), or unset"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_value_that_is_not_a_number_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main([*SMALL_RUN, "--seed", "abc"])

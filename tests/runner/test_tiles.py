@@ -79,6 +79,9 @@ def test_tasks_at_once_share_the_cache_by_the_size_of_their_worlds(
     assert tiles.tile_size(small.state) > 2 * tiles.tile_size(taiwan)
     monkeypatch.setenv(tiles.TILE_ENV, "250")
     assert tiles.tile_size(taiwan) == 250
+    monkeypatch.setenv(tiles.TILE_ENV, "half")
+    with pytest.raises(ValueError, match="WARGAME_TILE must be a number of worlds"):
+        tiles.tile_size(taiwan)
 
 
 def test_pools_tell_their_tasks_how_many_play_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
