@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -44,23 +43,19 @@ NUMBERS: dict[str, tuple[Callable[[Any], bool], str]] = {
 _NUMBERS = NUMBERS  # the former private name
 
 
-SETTINGS = ("WARGAME_THREADS", "WARGAME_TILE", "WARGAME_PEERS")
-"""Environment variables the engine reads as numbers (sim.runner.pool, sim.runner.tiles)."""
-
-
 def check_numbers(args: argparse.Namespace) -> None:
     """Refuse a numeric option out of its range in one line, before anything is created; cap
     ``--workers`` at the number of cores with a one-line note on stderr (more processes than
     cores only compete for them; the results do not depend on the number of workers). The
-    numeric settings read from the environment (``SETTINGS``) are checked too."""
+    numeric settings read from the environment (``sim.runner.pool.SETTINGS``) are checked too."""
     for dest, (ok, words) in NUMBERS.items():
         value = getattr(args, dest, None)
         if value is not None and not ok(value):  # every range is finite: NaN and inf fail too
             raise WargameError(f"--{dest.replace('_', '-')} {value}: {words}")
+    from sim.runner.pool import SETTINGS, env_number
+
     for name in SETTINGS:  # the engine's settings from the environment: whole numbers
-        value = os.environ.get(name, "").strip()
-        if value and not value.isdigit():
-            raise WargameError(f"{name}={value}: must be a whole number (0 or more), or unset")
+        env_number(name)
     if getattr(args, "workers", None) is not None:
         from sim.runner.executor import check_workers
 

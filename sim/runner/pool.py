@@ -38,11 +38,28 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from sim.errors import RunError
+
 WORKER_NAME = "WargameWorker"
 THREADS_ENV = "WARGAME_THREADS"
 """Threads per process (``--threads``), inherited by worker processes (``sim.runner.worker``)."""
 PEERS_ENV = "WARGAME_PEERS"
 """Tasks playing at once on the machine (a pool's workers), read by ``sim.runner.tiles``."""
+TILE_ENV = "WARGAME_TILE"
+"""Worlds a task plays at once, if set (0: the whole block), read by ``sim.runner.tiles``."""
+SETTINGS = (THREADS_ENV, TILE_ENV, PEERS_ENV)
+"""The engine's numeric settings from the environment (all read by :func:`env_number`)."""
+
+
+def env_number(name: str) -> int | None:
+    """The whole number set in environment variable ``name`` (None when unset or empty); any
+    other value is refused in one line (``RunError``), not met later as a worker's traceback."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise RunError(f"{name}={value}: must be a whole number (0 or more), or unset")
+    return int(value)
 
 
 def default_threads(workers: int | None) -> int:
@@ -57,7 +74,7 @@ def configured_threads() -> int:
     else numba's default, every core; within numba's limit (``sim.runner.worker.set_threads``)."""
     import numba
 
-    threads = int(os.environ.get(THREADS_ENV, 0)) or numba.config.NUMBA_NUM_THREADS
+    threads = env_number(THREADS_ENV) or numba.config.NUMBA_NUM_THREADS
     return max(1, min(threads, numba.config.NUMBA_NUM_THREADS))
 
 

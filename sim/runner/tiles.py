@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -21,10 +20,8 @@ import numpy as np
 from sim.model import WargameModel
 from sim.rules import worlds
 from sim.rules.state import WorldState
-from sim.runner.pool import PEERS_ENV
+from sim.runner.pool import PEERS_ENV, TILE_ENV, env_number
 
-TILE_ENV = "WARGAME_TILE"
-"""Worlds a task plays at once, if set (0: the whole block); else :func:`tile_size` decides."""
 CACHE_SHARE = 0.5
 """Share of the last-level cache that the worlds of the tasks playing at once fill, counted as
 their state when created (a turn's temporaries add about as much again): ``assumption`` fitted on
@@ -45,7 +42,7 @@ def set_peers(peers: int) -> None:
 def peers() -> int:
     """Tasks playing at once: this thread's pool's, else this process's pool's, else one; at most
     one per core (more take turns on the cores)."""
-    n = getattr(_here, "peers", 0) or int(os.environ.get(PEERS_ENV, 0) or 1)
+    n = getattr(_here, "peers", 0) or env_number(PEERS_ENV) or 1
     return max(1, min(n, os.cpu_count() or 1))
 
 
@@ -58,33 +55,15 @@ def cache_bytes() -> int:
         return _FALLBACK_CACHE
 
 
-def world_bytes(s: WorldState) -> float:
-    """Bytes of per-world state per world (the arrays with a leading world axis)."""
-    total = 0
-    for f in fields(WorldState):
-        value = getattr(s, f.name)
-        if value is None or not (f.metadata["shape"].startswith("(R") or f.name == "family_arrays"):
-            continue
-        arrays = value.values() if isinstance(value, dict) else value
-        total += sum(
-            np.asarray(a).nbytes for a in (arrays if isinstance(value, dict | list) else [value])
-        )
-    return total / max(1, s.worlds)
-
-
 def tile_size(s: WorldState) -> int:
     """Worlds to play at once: ``WARGAME_TILE`` if set; else all of them for a task alone, and
     each task's share of the cache when several play at once."""
-    given = os.environ.get(TILE_ENV, "").strip()
-    if given:
-        if not given.isdigit():
-            raise ValueError(
-                f"{TILE_ENV} must be a number of worlds (0: whole blocks), not {given!r}"
-            )
-        return int(given) or s.worlds
+    given = env_number(TILE_ENV)
+    if given is not None:
+        return given or s.worlds
     if peers() == 1:
         return s.worlds
-    fit = CACHE_SHARE * cache_bytes() / peers() / max(world_bytes(s), 1.0)
+    fit = CACHE_SHARE * cache_bytes() / peers() / max(worlds.bytes_per_world(s), 1.0)
     return max(MIN_TILE, int(fit))
 
 

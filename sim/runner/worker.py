@@ -39,8 +39,9 @@ def _block_thread(threads: int) -> None:
 def thread_pool(threads: int) -> ThreadPoolExecutor:
     """``threads`` threads of this process, each playing whole blocks (several blocks at once).
 
-    The compiled kernels release the GIL (``nogil``), so blocks on two threads run about 1.6x as
-    fast as on one, with no worker process to start; every draw is keyed by its world and block,
+    The compiled kernels release the GIL (``nogil``), but the Python between them does not: blocks
+    on two threads ran 1.2x as fast as on one on Taiwan (worker processes: 1.45x), with no worker
+    process to start; every draw is keyed by its world and block,
     so the results are those of one thread (docs/performance.md, "Threads or processes")."""
     threads = max(1, threads)
     return ThreadPoolExecutor(

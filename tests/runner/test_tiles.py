@@ -10,7 +10,9 @@ import pytest
 from helpers import ROOT
 
 import sim.runner.tiles as tiles
+from sim.errors import RunError
 from sim.model import WargameModel
+from sim.rules import worlds
 from sim.rules.pipeline import compiled
 from sim.runner.pool import PEERS_ENV, process_pool, start_workers
 from sim.runner.worker import run_block, thread_pool
@@ -74,13 +76,13 @@ def test_tasks_at_once_share_the_cache_by_the_size_of_their_worlds(
     monkeypatch.setattr(tiles.os, "cpu_count", lambda: 2)
     taiwan = WargameModel(c, R=1000, rng=1).state  # type: ignore[arg-type]
     small = WargameModel(ROOT / "tests" / "fixtures" / "model" / "security_dilemma.yaml", R=1000)
-    assert 9_000 < tiles.world_bytes(taiwan) < 13_000
+    assert 9_000 < worlds.bytes_per_world(taiwan) < 13_000
     assert 500 <= tiles.tile_size(taiwan) < 1000
     assert tiles.tile_size(small.state) > 2 * tiles.tile_size(taiwan)
     monkeypatch.setenv(tiles.TILE_ENV, "250")
     assert tiles.tile_size(taiwan) == 250
     monkeypatch.setenv(tiles.TILE_ENV, "half")
-    with pytest.raises(ValueError, match="WARGAME_TILE must be a number of worlds"):
+    with pytest.raises(RunError, match=r"^WARGAME_TILE=half: must be a whole number"):
         tiles.tile_size(taiwan)
 
 
