@@ -22,8 +22,18 @@ from sim.rules.state import WorldState
 from sim.scenario.ladder import DEFAULT_LADDER
 from sim.scenario.schema import Scenario
 
+PROTEST = 1
+"""assumption: a protest is words, not a stake in the fight (the default ladder's rung 1)."""
 DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
 STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*(day|week|month|year)s?\b", re.IGNORECASE)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def engaged(ra: int, rb: int, quiet: int) -> bool:
+    """A pair whose sides hold rungs ``ra`` and ``rb`` is in a confrontation: one side above the
+    quiet level, or both at least protesting. Only such a pair is mediated or settled, so only its
+    settlement range is computed (bargaining)."""
+    return max(ra, rb) > quiet or (ra >= PROTEST and rb >= PROTEST)
 
 
 def turn_weeks(s: Scenario) -> float:

@@ -31,7 +31,7 @@ import numpy as np
 
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import RuleFamily
-from sim.rules.pairs import clock_weeks, pairs_of, per_turn, quiet_rung
+from sim.rules.pairs import clock_weeks, engaged, pairs_of, per_turn, quiet_rung
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
 
@@ -125,39 +125,62 @@ def _clip(x: np.float32) -> np.float32:
     return x
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _side(
+    r: int, d: int, level: int, top: int, first_force: int, src: np.ndarray, reverse: np.ndarray,
+    rung: np.ndarray, cost_weight: np.ndarray, rung_cost: np.ndarray, weariness: np.ndarray,
+    stake: np.ndarray, resolve: np.ndarray, source: np.ndarray, target: np.ndarray,
+    committed: np.ndarray, dst: np.ndarray, deterrence: np.ndarray, audience: np.ndarray,
+    threat: np.ndarray, existential: np.ndarray, demand: np.ndarray, wants_out: np.ndarray,
+) -> np.float32:  # fmt: skip
+    """Dyad d's side of its pair at ``level`` in world r: its clipped demand and wish to back
+    down, written in place; returns its cost share."""
+    full, share = _demand(
+        level, top, cost_weight[r, d], rung_cost[level], weariness[r, d], stake[r, d],
+        resolve[r, src[d]], source[r, d], target[r, d], deterrence[r], committed[r, dst[d]],
+    )  # fmt: skip
+    demand[r, d] = _clip(full)
+    face = audience[r] * np.float32(rung[r, d]) / np.float32(top)
+    attacked = rung[r, reverse[d]] >= first_force  # survives(), inline: no array calls
+    wants_out[r, d] = full < -face and not (attacked and threat[r, d] >= existential[r, src[d]])
+    return share
+
+
 @numba.njit(cache=True, nogil=True)
 def _settlement_range(
     rung: np.ndarray, src: np.ndarray, dst: np.ndarray, reverse: np.ndarray, pa: np.ndarray,
-    pb: np.ndarray, top: int, first_force: int, cost_weight: np.ndarray, rung_cost: np.ndarray,
-    weariness: np.ndarray, stake: np.ndarray, resolve: np.ndarray, source: np.ndarray,
-    target: np.ndarray, committed: np.ndarray, deterrence: np.ndarray, audience: np.ndarray,
-    threat: np.ndarray, existential: np.ndarray, demand: np.ndarray, wants_out: np.ndarray,
-    surplus: np.ndarray, pressure: np.ndarray,
+    pb: np.ndarray, top: int, first_force: int, quiet: int, cost_weight: np.ndarray,
+    rung_cost: np.ndarray, weariness: np.ndarray, stake: np.ndarray, resolve: np.ndarray,
+    source: np.ndarray, target: np.ndarray, committed: np.ndarray, deterrence: np.ndarray,
+    audience: np.ndarray, threat: np.ndarray, existential: np.ndarray, demand: np.ndarray,
+    wants_out: np.ndarray, surplus: np.ndarray, pressure: np.ndarray,
 ) -> None:  # fmt: skip
-    """Every world's demands (clipped into ``demand``), wish to back down (``wants_out``), then
-    each pair's surplus and settlement pressure, world by world (float32 as numpy had it)."""
-    R, P = rung.shape
-    full = np.empty(P, dtype=np.float32)
-    share = np.empty(P, dtype=np.float32)
-    one, zero = np.float32(1.0), np.float32(0.0)
-    for r in range(R):
-        for d in range(P):
-            level = max(int(rung[r, d]), int(rung[r, reverse[d]]))
-            full[d], share[d] = _demand(
-                level, top, cost_weight[r, d], rung_cost[level], weariness[r, d], stake[r, d],
-                resolve[r, src[d]], source[r, d], target[r, d], deterrence[r],
-                committed[r, dst[d]],
-            )  # fmt: skip
-            demand[r, d] = _clip(full[d])
-            face = audience[r] * np.float32(rung[r, d]) / np.float32(top)
-            attacked = rung[r, reverse[d]] >= first_force  # survives(), inline: no array calls
-            wants_out[r, d] = full[d] < -face and not (
-                attacked and threat[r, d] >= existential[r, src[d]]
-            )
+    """World by world, each engaged pair's demands (clipped into ``demand``), wishes to back down
+    (``wants_out``), surplus and settlement pressure (float32 as numpy had it). A pair not engaged
+    (``sim.rules.pairs.engaged``) is neither mediated nor settled this turn, and nothing else reads
+    its range: it gets zeros, without the arithmetic (most pairs, most turns)."""
+    zero = np.float32(0.0)
+    for r in range(rung.shape[0]):
         for q in range(pa.shape[0]):
             a, b = pa[q], pb[q]
-            surplus[r, q] = one - demand[r, a] - demand[r, b]
-            pressure[r, q] = share[a] + share[b] if surplus[r, q] >= 0 else zero
+            ra, rb = int(rung[r, a]), int(rung[r, b])
+            if not engaged(ra, rb, quiet):
+                demand[r, a] = demand[r, b] = surplus[r, q] = pressure[r, q] = zero
+                wants_out[r, a] = wants_out[r, b] = False
+                continue
+            level = max(ra, rb)
+            share_a = _side(
+                r, a, level, top, first_force, src, reverse, rung, cost_weight, rung_cost,
+                weariness, stake, resolve, source, target, committed, dst, deterrence, audience,
+                threat, existential, demand, wants_out,
+            )  # fmt: skip
+            share_b = _side(
+                r, b, level, top, first_force, src, reverse, rung, cost_weight, rung_cost,
+                weariness, stake, resolve, source, target, committed, dst, deterrence, audience,
+                threat, existential, demand, wants_out,
+            )  # fmt: skip
+            surplus[r, q] = np.float32(1.0) - demand[r, a] - demand[r, b]
+            pressure[r, q] = share_a + share_b if surplus[r, q] >= 0 else zero
 
 
 class Bargaining(RuleFamily):
@@ -180,13 +203,13 @@ class Bargaining(RuleFamily):
         learn(s, c)
         P = pairs_of(c)
         R, Q = s.worlds, P.size
-        s.demand = np.empty((R, len(c.src)), dtype=F32)
-        s.wants_out = np.empty((R, len(c.src)), dtype=bool)
+        s.demand = np.zeros((R, len(c.src)), dtype=F32)  # a dyad in no pair: never read
+        s.wants_out = np.zeros((R, len(c.src)), dtype=bool)
         s.bargaining_surplus = np.empty((R, Q), dtype=F32)
         s.settlement_pressure = np.empty((R, Q), dtype=F32)
         _settlement_range(  # every field is row-major (tests/rules/test_kernel.py checks it)
-            s.rung, c.src, c.dst, c.reverse, P.a, P.b, c.top, c.first_force, s.cost_weight,
-            c.rung_cost, s.weariness_weight, s.claim_stake + s.holder_stake, s.resolve,
+            s.rung, c.src, c.dst, c.reverse, P.a, P.b, c.top, c.first_force, quiet_rung(c),
+            s.cost_weight, c.rung_cost, s.weariness_weight, s.claim_stake + s.holder_stake, s.resolve,
             s.source_strength, s.target_strength, s.committed_power,
             s.rules["deterrence"], s.rules["audience_cost"], s.threat,
             s.existential_threshold, s.demand, s.wants_out, s.bargaining_surplus,

@@ -33,11 +33,9 @@ from sim.rules.cache import per_scenario
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.family import RuleFamily
-from sim.rules.pairs import Pairs, clock_weeks, pairs_of, per_turn_one, quiet_rung
+from sim.rules.pairs import PROTEST, Pairs, clock_weeks, engaged, pairs_of, per_turn_one, quiet_rung
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
-
-PROTEST = 1  # assumption: a protest is words, not a stake in the fight (default ladder's rung 1)
 
 
 @dataclass
@@ -169,8 +167,7 @@ def kernel(
         pre = streams.prefix(key[r], streams.MEDIATION, world[r], turn)
         for q in range(Q):
             ra, rb = int(rung[r, pa[q]]), int(rung[r, pb[q]])
-            engaged = max(ra, rb) > quiet or (ra >= PROTEST and rb >= PROTEST)
-            if not engaged or resolution[r, q] >= 0:
+            if not engaged(ra, rb, quiet) or resolution[r, q] >= 0:
                 continue
             p_med, strong = _pair(
                 r, q, pi[q], pj[q], both, elig, power, mediation, org, rate[r], ratio[r],

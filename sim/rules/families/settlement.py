@@ -41,7 +41,7 @@ from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.families.bargaining import survives
 from sim.rules.family import RuleFamily
-from sim.rules.pairs import clock_weeks, pairs_of, per_turn_one, quiet_rung
+from sim.rules.pairs import clock_weeks, engaged, pairs_of, per_turn_one, quiet_rung
 from sim.rules.state import F32, WorldState
 from sim.scenario.history import ENDINGS
 from sim.scenario.rule_parameters import declared
@@ -56,7 +56,6 @@ FORMAL, TACIT, CONCESSION, IMPOSED, FADED = (
         "faded",
     )
 )
-PROTEST = 1
 
 
 RATES = (
@@ -149,7 +148,7 @@ def _kernel(
             a, b = pa[q], pb[q]
             ra, rb = int(rung[r, a]), int(rung[r, b])
             level = max(ra, rb)
-            if not (level > quiet or (ra >= PROTEST and rb >= PROTEST)) or resolution[r, q] >= 0:
+            if not engaged(ra, rb, quiet) or resolution[r, q] >= 0:
                 continue
             if frozen[r, q]:
                 continue
