@@ -182,3 +182,26 @@ def test_a_state_fighting_for_its_survival_concedes_no_more_often() -> None:
         return float(yielded.mean())
 
     assert rok_capitulates(0.5) < rok_capitulates(1.0)
+
+
+def test_the_settlement_range_is_that_of_the_engaged_pairs() -> None:
+    """Bargaining gives each engaged pair (a side above the quiet level, or both protesting) its
+    surplus 1 - d_a - d_b; a pair not engaged, which no rule mediates or settles, gets zeros."""
+    from sim.rules.families import bargaining
+    from sim.rules.pairs import engaged, pairs_of, quiet_rung
+
+    m = WargameModel(ROOT / "scenarios" / "taiwan_contingency.yaml", R=200, rng=5, explain=False)
+    P, quiet = pairs_of(m.compiled), quiet_rung(m.compiled)
+    seen = np.zeros(2, dtype=int)
+    for _ in range(6):
+        m.step()
+        s = m.state
+        bargaining.FAMILY.end_turn(s, m.compiled)  # the range of the rungs as they stand now
+        ra, rb = s.rung[:, P.a], s.rung[:, P.b]
+        on = np.vectorize(engaged)(ra, rb, quiet)
+        seen += on.sum(), (~on).sum()
+        expected = np.float32(1) - s.demand[:, P.a] - s.demand[:, P.b]
+        assert np.array_equal(s.bargaining_surplus[on], expected[on])
+        assert (s.bargaining_surplus[~on] == 0).all() and (s.settlement_pressure[~on] == 0).all()
+        assert not s.wants_out[:, P.a][~on].any() and (s.demand[:, P.b][~on] == 0).all()
+    assert seen.min() > 0
