@@ -29,6 +29,7 @@ NUMBERS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "block": _at_least(1),
     "max_runs": _at_least(1),
     "batch_runs": _at_least(1),
+    "repeat": _at_least(1),
     "aar_runs": _at_least(1),
     "workers": (lambda v: v >= 1, "give 1 or more worker processes (default: all cores)"),
     "threads": (lambda v: v >= 1, "give 1 or more threads per process (default: every core)"),

@@ -6,11 +6,19 @@ On N threads, N blocks are played at once, one per thread of this process
 one, so its kernels take their one-thread form too (a block played in the caller's thread would
 take every core for the choice kernel: ``sim.runner.worker.task_threads``). On every core, the
 rate on as many worker processes too (what ``wargame run`` uses): threads share one interpreter's
-lock between kernels, processes do not. The last line's engine rate is the faster of the two."""
+lock between kernels, processes do not. The last line's engine rate is the faster of the two.
+
+Each rate is the median of ``repeat`` passes, taken in turn (one thread, N threads, N processes,
+then again), so that a machine whose speed drifts while bench runs (other tenants on a shared
+host: one thread gave 2,460 to 2,900 replicates/s within an hour) moves every rate alike rather than
+one; the passes' range and the load average are reported beside them."""
 
 from __future__ import annotations
 
+import os
+import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sim.rules.compile import CompiledScenario
@@ -34,24 +42,40 @@ def bench(
     block: int = 1000,
     seed: int = 0,
     threads: int | None = None,
+    repeat: int = 3,
 ) -> dict:
-    """Time ``runs`` replicates in blocks on each thread count and ``batch_runs`` single-replicate
-    models via batch_run. The first (warm-up) block also loads the compiled kernels."""
+    """Time ``runs`` replicates in blocks on each thread count (and on as many processes), each
+    ``repeat`` times in turn, and ``batch_runs`` single-replicate models via batch_run. The first
+    (warm-up) block also loads the compiled kernels."""
+    if repeat < 1:
+        raise ValueError(f"repeat must be at least 1, not {repeat}")
     c = compiled(scenario)
     counts = thread_counts(threads)
-    rates = {}
-    for n in counts:  # every block on one thread of a pool of n, n blocks at once
-        with thread_pool(n) as pool:
-            if n == 1:  # warm-up: imports, kernels, caches
-                t0 = time.perf_counter()
-                run_montecarlo(c, min(block, runs), seed, block, pool=pool)
-                warm_up = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            run_montecarlo(c, runs, seed, block, pool=pool)
-        rates[n] = runs / (time.perf_counter() - t0)
-    processes = (
-        {counts[-1]: _on_processes(c, runs, seed, block, counts[-1])} if counts[-1] > 1 else {}
-    )
+    load = os.getloadavg()[0]
+    with thread_pool(1) as pool:  # warm-up: imports, kernels, caches
+        t0 = time.perf_counter()
+        run_montecarlo(c, min(block, runs), seed, block, pool=pool)
+        warm_up = time.perf_counter() - t0
+    timers: dict[tuple[str, int], Callable[[], float]] = {
+        ("threads", n): _on_threads(c, runs, seed, block, n) for n in counts
+    }
+    workers = counts[-1]
+    pool = process_pool(workers) if workers > 1 else None
+    try:
+        if pool is not None:
+            start_workers(pool, workers)  # started and warm before the first pass
+            run_montecarlo(c, workers * min(block, runs), seed, block, pool=pool)
+            timers["processes", workers] = _on_pool(c, runs, seed, block, pool)
+        passes: dict[tuple[str, int], list[float]] = {k: [] for k in timers}
+        for _ in range(repeat):
+            for key, timed in timers.items():
+                passes[key].append(timed())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    median = {k: statistics.median(v) for k, v in passes.items()}
+    rates = {n: median["threads", n] for n in counts}
+    processes = {workers: median["processes", workers]} if pool is not None else {}
     t0 = time.perf_counter()
     batch_run(scenario, range(batch_runs), max_steps=c.scenario.turns.limit + 1)
     mesa_rate = batch_runs / (time.perf_counter() - t0)
@@ -63,9 +87,12 @@ def bench(
         "turns": c.scenario.turns.limit,
         "runs": runs,
         "block": block,
+        "repeat": repeat,
+        "load_average": (load, os.getloadavg()[0]),
         "warm_up_seconds": warm_up,
         "thread_rates": rates,
         "process_rates": processes,
+        "passes": {f"{n} {kind}": v for (kind, n), v in passes.items()},
         "threads": counts[-1],
         "engine_rate": engine,
         "speedup": engine / rates[1],
@@ -75,15 +102,26 @@ def bench(
     }
 
 
-def _on_processes(c: CompiledScenario, runs: int, seed: int, block: int, workers: int) -> float:
-    """Replicates per second on ``workers`` worker processes (what ``wargame run`` uses), timed
-    after the workers have started and played a block each."""
-    pool = process_pool(workers)
-    try:
-        start_workers(pool, workers)
-        run_montecarlo(c, workers * min(block, runs), seed, block, pool=pool)
+def _on_threads(
+    c: CompiledScenario, runs: int, seed: int, block: int, n: int
+) -> Callable[[], float]:
+    """A pass on ``n`` threads: every block on one thread of a pool of n, n blocks at once."""
+
+    def timed() -> float:
+        with thread_pool(n) as pool:
+            t0 = time.perf_counter()
+            run_montecarlo(c, runs, seed, block, pool=pool)
+        return runs / (time.perf_counter() - t0)
+
+    return timed
+
+
+def _on_pool(c: CompiledScenario, runs: int, seed: int, block: int, pool) -> Callable[[], float]:
+    """A pass on the worker processes of ``pool`` (what ``wargame run`` uses), already warm."""
+
+    def timed() -> float:
         t0 = time.perf_counter()
         run_montecarlo(c, runs, seed, block, pool=pool)
         return runs / (time.perf_counter() - t0)
-    finally:
-        pool.shutdown(wait=True)
+
+    return timed

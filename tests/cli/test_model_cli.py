@@ -67,7 +67,11 @@ def test_bench_prints_rates(capsys: pytest.CaptureFixture[str]) -> None:
     last = lines[-1]
     threads = [ln for ln in lines if ln.startswith("engine on ")]
     assert threads and threads[0].startswith("engine on 1 thread: ")  # then every core's rate
-    assert all(re.search(r": \d+ replicates/s \(\d+\.\d\dx one thread\)$", ln) for ln in threads)
+    rate = r": \d+ replicates/s \(\d+\.\d\dx one thread; 3 passes \d+-\d+\)$"  # medians
+    assert all(re.search(rate, ln) for ln in threads), threads
+    assert re.search(
+        r"^machine load average: \d+\.\d\d at start, \d+\.\d\d at end$", "\n".join(lines), re.M
+    )
     if len(threads) > 1:  # every core: on as many threads, then as many worker processes
         assert re.search(
             r"engine on (\d+) threads: .*\nengine on \1 processes: ", "\n".join(threads)

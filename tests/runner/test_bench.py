@@ -35,6 +35,33 @@ def test_the_one_thread_rate_plays_its_blocks_on_one_thread(
     assert seen and set(seen) == {1}
 
 
+def test_each_rate_is_the_median_of_passes_taken_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A host whose speed drifts while bench runs moves every rate alike: the passes of one
+    thread, N threads and N processes alternate, and each rate is the median of its own."""
+    import sim.runner.bench as bench_module
+
+    order: list[str] = []
+    real = bench_module.run_montecarlo
+
+    def spy(c, runs, seed, block, pool=None, **kw):
+        if runs == 90:  # a timed pass, not a warm-up (one block, or one per worker)
+            kind = type(pool).__name__
+            order.append(f"{kind}:{getattr(pool, '_max_workers', 1)}")
+        return real(c, runs, seed, block, pool=pool, **kw)
+
+    monkeypatch.setattr(bench_module, "run_montecarlo", spy)
+    r = bench(DILEMMA, runs=90, batch_runs=1, block=30, repeat=3)
+    configs = len(r["passes"])
+    assert configs == len(r["thread_rates"]) + len(r["process_rates"])
+    assert len(order) == 3 * configs and order == order[:configs] * 3
+    for n, rate in r["thread_rates"].items():
+        assert rate == sorted(r["passes"][f"{n} threads"])[1]
+    for n, rate in r["process_rates"].items():
+        assert rate == sorted(r["passes"][f"{n} processes"])[1]
+    with pytest.raises(ValueError, match="repeat must be at least 1"):
+        bench(DILEMMA, runs=60, batch_runs=1, block=30, repeat=0)
+
+
 @pytest.mark.parametrize(("given", "kept"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
 def test_numba_threads_sleep_between_kernels_unless_the_user_says(
     given: str | None, kept: str
