@@ -26,6 +26,7 @@ would otherwise wait for tasks forever, a few hundred MB each.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import multiprocessing
 import multiprocessing.connection
@@ -155,6 +156,14 @@ def _start_worker(
     # it, and any real error surfaces there, in the task the user asked for
     with contextlib.suppress(Exception):
         warm(index % workers, workers)
+    # the ~190,000 objects of the imports and kernels live as long as the worker: out of the
+    # collector's sight, a full collection walks only what the tasks made (70 ms a time before)
+    gc.freeze()
+
+
+def frozen_objects() -> int:
+    """Task: how many objects the worker's start-up left out of the collector's sight."""
+    return gc.get_freeze_count()
 
 
 def worker_pid() -> int:
