@@ -56,26 +56,10 @@ def bench(
         t0 = time.perf_counter()
         run_montecarlo(c, min(block, runs), seed, block, pool=pool)
         warm_up = time.perf_counter() - t0
-    timers: dict[tuple[str, int], Callable[[], float]] = {
-        ("threads", n): _on_threads(c, runs, seed, block, n) for n in counts
-    }
-    workers = counts[-1]
-    pool = process_pool(workers) if workers > 1 else None
-    try:
-        if pool is not None:
-            start_workers(pool, workers)  # started and warm before the first pass
-            run_montecarlo(c, workers * min(block, runs), seed, block, pool=pool)
-            timers["processes", workers] = _on_pool(c, runs, seed, block, pool)
-        passes: dict[tuple[str, int], list[float]] = {k: [] for k in timers}
-        for _ in range(repeat):
-            for key, timed in timers.items():
-                passes[key].append(timed())
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True)
+    passes = _passes(c, runs, seed, block, counts, repeat)
     median = {k: statistics.median(v) for k, v in passes.items()}
     rates = {n: median["threads", n] for n in counts}
-    processes = {workers: median["processes", workers]} if pool is not None else {}
+    processes = {n: v for (kind, n), v in median.items() if kind == "processes"}
     t0 = time.perf_counter()
     batch_run(scenario, range(batch_runs), max_steps=c.scenario.turns.limit + 1)
     mesa_rate = batch_runs / (time.perf_counter() - t0)
@@ -100,6 +84,31 @@ def bench(
         "batch_run_rate": mesa_rate,
         "ratio": engine / mesa_rate,
     }
+
+
+def _passes(
+    c: CompiledScenario, runs: int, seed: int, block: int, counts: list[int], repeat: int
+) -> dict[tuple[str, int], list[float]]:
+    """``repeat`` rates of each configuration (one thread, each thread count, and as many worker
+    processes when more than one), taken in turn; the pool is started and warm first."""
+    timers: dict[tuple[str, int], Callable[[], float]] = {
+        ("threads", n): _on_threads(c, runs, seed, block, n) for n in counts
+    }
+    workers = counts[-1]
+    pool = process_pool(workers) if workers > 1 else None
+    try:
+        if pool is not None:
+            start_workers(pool, workers)
+            run_montecarlo(c, workers * min(block, runs), seed, block, pool=pool)
+            timers["processes", workers] = _on_pool(c, runs, seed, block, pool)
+        passes: dict[tuple[str, int], list[float]] = {k: [] for k in timers}
+        for _ in range(repeat):
+            for key, timed in timers.items():
+                passes[key].append(timed())
+        return passes
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
 
 
 def _on_threads(
