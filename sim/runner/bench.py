@@ -19,6 +19,8 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
+from functools import partial
 from pathlib import Path
 
 from sim.rules.compile import CompiledScenario
@@ -92,7 +94,7 @@ def _passes(
     """``repeat`` rates of each configuration (one thread, each thread count, and as many worker
     processes when more than one), taken in turn; the pool is started and warm first."""
     timers: dict[tuple[str, int], Callable[[], float]] = {
-        ("threads", n): _on_threads(c, runs, seed, block, n) for n in counts
+        ("threads", n): partial(_on_threads, c, runs, seed, block, n) for n in counts
     }
     workers = counts[-1]
     pool = process_pool(workers) if workers > 1 else None
@@ -100,7 +102,7 @@ def _passes(
         if pool is not None:
             start_workers(pool, workers)
             run_montecarlo(c, workers * min(block, runs), seed, block, pool=pool)
-            timers["processes", workers] = _on_pool(c, runs, seed, block, pool)
+            timers["processes", workers] = partial(_rate, c, runs, seed, block, pool)
         passes: dict[tuple[str, int], list[float]] = {k: [] for k in timers}
         for _ in range(repeat):
             for key, timed in timers.items():
@@ -111,26 +113,14 @@ def _passes(
             pool.shutdown(wait=True)
 
 
-def _on_threads(
-    c: CompiledScenario, runs: int, seed: int, block: int, n: int
-) -> Callable[[], float]:
+def _on_threads(c: CompiledScenario, runs: int, seed: int, block: int, n: int) -> float:
     """A pass on ``n`` threads: every block on one thread of a pool of n, n blocks at once."""
-
-    def timed() -> float:
-        with thread_pool(n) as pool:
-            t0 = time.perf_counter()
-            run_montecarlo(c, runs, seed, block, pool=pool)
-        return runs / (time.perf_counter() - t0)
-
-    return timed
+    with thread_pool(n) as pool:
+        return _rate(c, runs, seed, block, pool)
 
 
-def _on_pool(c: CompiledScenario, runs: int, seed: int, block: int, pool) -> Callable[[], float]:
-    """A pass on the worker processes of ``pool`` (what ``wargame run`` uses), already warm."""
-
-    def timed() -> float:
-        t0 = time.perf_counter()
-        run_montecarlo(c, runs, seed, block, pool=pool)
-        return runs / (time.perf_counter() - t0)
-
-    return timed
+def _rate(c: CompiledScenario, runs: int, seed: int, block: int, pool: Executor) -> float:
+    """Replicates per second of ``runs`` replicates on ``pool``, already warm."""
+    t0 = time.perf_counter()
+    run_montecarlo(c, runs, seed, block, pool=pool)
+    return runs / (time.perf_counter() - t0)
