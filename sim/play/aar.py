@@ -13,10 +13,15 @@ from typing import Any
 from sim.files import write_text_atomic
 from sim.outputs.summary import summarise
 from sim.play.game import Game
-from sim.runner.montecarlo import run_montecarlo
+from sim.runner.montecarlo import MonteCarlo, run_montecarlo
 
 DIVERGENT_BELOW = 0.5
 """A team move counts as a departure from the engine when the engine gave it less than this."""
+
+
+def review_block(runs: int) -> int:
+    """The block size of the review's ``runs`` games (a result setting: the blocks' seeds)."""
+    return min(1000, runs)
 
 
 def after_action(
@@ -27,15 +32,20 @@ def after_action(
     progress: Callable[[float], None] | None = None,
     cancelled: threading.Event | None = None,
     pool: Executor | None = None,
+    mc: MonteCarlo | None = None,
 ) -> dict[str, Any]:
     """Outcome of the game, the share of ``runs`` simulated games with the same outcome, and the team
     moves the engine found least likely. ``progress``/``cancelled``/``pool`` as in
-    ``run_montecarlo`` (the classroom server passes its persistent worker pool)."""
+    ``run_montecarlo`` (the classroom server passes its persistent worker pool); ``mc``: those
+    games already played (``run_montecarlo(game.c, runs, seed, review_block(runs))``, which the
+    classroom server computes while the room plays), else they are played now."""
     seed = game.seed if seed is None else seed
-    block = min(1000, runs)
-    mc = run_montecarlo(
-        game.c, runs, seed, block=block, progress=progress, cancelled=cancelled, pool=pool
-    )
+    if mc is not None and mc.runs != runs:
+        raise ValueError(f"the review needs {runs} games, not the {mc.runs} given")
+    if mc is None:
+        mc = run_montecarlo(
+            game.c, runs, seed, review_block(runs), progress, cancelled=cancelled, pool=pool
+        )
     counts = mc.counts()
     outcomes = summarise(counts)["outcomes"]
     outcome = game.outcome

@@ -25,7 +25,8 @@ from sim.errors import WargameError
 from sim.outputs.rundir import write_text_atomic
 from sim.play.game import Game, GameError, InputError, TokenError, check_seed, same_token
 from sim.rules.pipeline import compiled
-from sim.serve.jobs import Job, distribution_job
+from sim.serve.distributions import Distributions, key_of
+from sim.serve.jobs import WHATIF_RUNS, Job, distribution_job, whatif_block
 
 
 class NoGame(GameError):
@@ -126,6 +127,7 @@ class GameHost:
         self.game_id: str | None = None
         self.version = 0
         self.jobs: dict[str, Job] = {}
+        self.distributions: Distributions | None = None  # the game's Monte Carlo runs
         self.auto_play = auto_play
         self.turn_seconds = max(0, int(turn_seconds))
         self._deadline: float | None = None  # monotonic time at which the turn is forced
@@ -240,6 +242,7 @@ class GameHost:
                 job.cancel()
             self.jobs = {}
             self.game = game
+            self._prefetch(game)
             if new_id or not game_id:
                 stem = re.sub(r"[^A-Za-z0-9_-]+", "_", game.c.scenario.name)
                 game_id = f"{stem}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(2)}"
@@ -474,18 +477,18 @@ class GameHost:
         """The after-action review's Monte Carlo distribution, in a background thread."""
         self.check(token)
         game = self.need_game()
-        from sim.play.aar import after_action, write_html
+        from sim.play.aar import after_action, review_block, write_html
 
         runs = runs or self.aar_runs
 
         folder = self.games_dir / str(self.game_id)
 
-        pool = self.pool()
+        distributions = self._distributions()
+        key = key_of(game.overrides, runs, game.seed, review_block(runs))
 
         def work(progress: Callable[[float], None], cancelled: threading.Event) -> dict[str, Any]:
-            result = after_action(
-                game, runs=runs, progress=progress, cancelled=cancelled, pool=pool
-            )
+            mc = distributions.run(key, game.c, progress, cancelled)
+            result = after_action(game, runs=runs, mc=mc)
             if game is self.game:  # still this game: keep the report beside its transcript
                 folder.mkdir(parents=True, exist_ok=True)
                 write_html(game, result, folder / "aar.html")
@@ -494,7 +497,7 @@ class GameHost:
         return self._job("aar", work)
 
     def start_whatif(
-        self, token: object, overrides: list[str], runs: int = 2000, seed: int | None = None
+        self, token: object, overrides: list[str], runs: int = WHATIF_RUNS, seed: int | None = None
     ) -> Job:
         """Baseline and changed-parameter outcome distributions of the current game's scenario."""
         self.check(token)
@@ -505,7 +508,14 @@ class GameHost:
         except WargameError as exc:
             raise GameError(str(exc).splitlines()[0]) from None
         seed = game.seed if seed is None else seed
-        work = distribution_job(game.c, changed, runs, seed, list(overrides), self.pool())
+        work = distribution_job(
+            self._distributions(),
+            (base, game.c),
+            (base + list(overrides), changed),
+            runs,
+            seed,
+            list(overrides),
+        )
         return self._job("whatif", work)
 
     def pool(self) -> Executor | None:
@@ -517,6 +527,32 @@ class GameHost:
         from sim.runner.pool import shared_pool
 
         return shared_pool(self.workers)
+
+    def _prefetch(self, game: Game) -> None:
+        """A new store of the game's distributions (the old game's stops computing); with a
+        worker pool, it computes the what-if's baseline and the review's distribution while the
+        room plays (``sim.serve.distributions``). Without one, nothing runs before it is asked
+        for: the blocks would play in the server's own process, beside the pages."""
+        from sim.play.aar import review_block
+
+        if self.distributions is not None:
+            self.distributions.close()
+        self.distributions = Distributions(self.pool())
+        if self.distributions.pool is None:
+            return
+        o, seed, c = game.overrides, game.seed, game.c
+        self.distributions.prefetch(
+            [
+                (key_of(o, WHATIF_RUNS, seed, whatif_block(WHATIF_RUNS)), c),
+                (key_of(o, self.aar_runs, seed, review_block(self.aar_runs)), c),
+            ]
+        )
+
+    def _distributions(self) -> Distributions:
+        """The running game's distributions."""
+        if self.distributions is None:  # pragma: no cover - made with every game
+            self.distributions = Distributions(self.pool())
+        return self.distributions
 
     def _job(self, name: str, work: Any) -> Job:
         """Start ``work`` in the background as job ``name``, cancelling an older one. Pages poll a

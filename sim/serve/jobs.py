@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor
 from typing import Any
 
 from sim.outputs.summary import summarise
 from sim.rules.compile import CompiledScenario
-from sim.runner.montecarlo import Cancelled, run_montecarlo
+from sim.runner.montecarlo import Cancelled
+from sim.serve.distributions import Distributions, Key, key_of
 
 log = logging.getLogger(__name__)
 Work = Callable[[Callable[[float], None], threading.Event], Any]
@@ -63,30 +63,47 @@ class Job:
                 self.on_done()
 
 
+WHATIF_RUNS = 2000
+"""Simulated games of a what-if unless the facilitator asks for another number."""
+
+
+def whatif_block(runs: int) -> int:
+    """The block size of a what-if of ``runs`` games (a result setting: the blocks' seeds)."""
+    return min(500, runs)
+
+
 def distribution_job(
-    base: CompiledScenario,
-    changed: CompiledScenario,
+    distributions: Distributions,
+    base: tuple[list[str], CompiledScenario],
+    changed: tuple[list[str], CompiledScenario],
     runs: int,
     seed: int,
     overrides: list[str],
-    pool: Executor | None = None,
 ) -> Work:
-    """Outcome distributions of ``base`` and ``changed`` with the same seed (common random numbers),
-    so that the difference is the parameters' and not the dice's. On ``pool`` (the server's
-    persistent worker pool) when given, else in the job's thread: the same numbers either way."""
-    block = min(500, runs)
+    """Outcome distributions of ``base`` and ``changed`` (each: the overrides it was compiled with,
+    and the compiled scenario) with the same seed (common random numbers), so that the difference
+    is the parameters' and not the dice's. Each is taken from ``distributions`` (the game's runs:
+    the baseline is usually computed before the facilitator asks) or computed there: the same
+    numbers either way."""
+    block = whatif_block(runs)
+    runs_of = [(key_of(o, runs, seed, block), c) for o, c in (base, changed)]
 
     def work(progress: Callable[[float], None], cancelled: threading.Event) -> dict[str, Any]:
-        a = run_montecarlo(base, runs, seed, block, lambda s: progress(s / 2), cancelled, pool)
-        b = run_montecarlo(
-            changed, runs, seed, block, lambda s: progress(0.5 + s / 2), cancelled, pool
-        )
+        # the progress bar covers only the runs still to compute, each an equal share
+        left = list(dict.fromkeys(k for k, _ in runs_of if not distributions.kept(k)))
+
+        def part(key: Key) -> Callable[[float], None] | None:
+            if key not in left:
+                return None
+            return lambda s: progress((left.index(key) + s) / len(left))
+
+        out = [distributions.run(k, c, part(k), cancelled) for k, c in runs_of]
         return {
             "runs": runs,
             "seed": seed,
             "overrides": overrides,
-            "baseline": summarise(a.counts())["outcomes"],
-            "changed": summarise(b.counts())["outcomes"],
+            "baseline": summarise(out[0].counts())["outcomes"],
+            "changed": summarise(out[1].counts())["outcomes"],
         }
 
     return work

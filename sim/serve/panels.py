@@ -14,7 +14,7 @@ from sim.play import charts
 from sim.play.aar import html_report, summary_text
 from sim.play.game import Game
 from sim.serve.host import GameHost, current
-from sim.serve.jobs import Job
+from sim.serve.jobs import WHATIF_RUNS, Job
 from sim.serve.literal import Table, Text
 from sim.serve.widgets import describe, error_text, use_poll
 
@@ -95,7 +95,7 @@ def WhatIf(token: str, game: Game, version: int) -> None:
     drawn = {k: getattr(rules, k) for k in WHATIF_RULES if k not in scalar}
     values, set_values = solara.use_state(scalar)
     extra, set_extra = solara.use_state("")
-    runs, set_runs = solara.use_state(2000)
+    runs, set_runs = solara.use_state(WHATIF_RUNS)
     message, set_message = solara.use_state("")
     job = job_of(host, "whatif")  # its end bumps the host's version: this card redraws
 
