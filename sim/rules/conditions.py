@@ -37,9 +37,17 @@ def _rung_test(c: CompiledScenario, t: RungTest, field_name: str) -> Check:
         const = specific and lo <= 0 <= hi  # the pair never escalates: it stays at rung 0
         return lambda s: np.full(s.worlds, const, dtype=bool)
 
+    # a run of consecutive dyads is read as a view, not copied; a bound every rung meets is not
+    # tested (rungs lie in [0, top]): the stop on any nuclear use reads every dyad every turn
+    cols = slice(int(idx[0]), int(idx[-1]) + 1) if (np.diff(idx) == 1).all() else idx
+
     def check(s: WorldState) -> np.ndarray:
         """Some matching dyad's rung lies in [lo, hi]."""
-        v = getattr(s, field_name)[:, idx]
+        v = getattr(s, field_name)[:, cols]
+        if hi >= c.top:
+            return (v >= lo).any(axis=1)
+        if lo <= 0:
+            return (v <= hi).any(axis=1)
         return ((v >= lo) & (v <= hi)).any(axis=1)
 
     return check

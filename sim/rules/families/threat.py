@@ -23,9 +23,16 @@ def update_threat(s: WorldState, c: CompiledScenario) -> None:
         s.aligned_power, s.rules["security_dilemma"], s.source_power, s.sea_lane_threat,
         c.flag_blockade, s.rivalry_threat, s.relative_power, raw,
     )  # fmt: skip
-    theta = (1.0 - np.exp(-raw)).astype(F32)  # saturating: in [0, 1)
-    memory = s.rules["threat_memory"][:, None]
-    s.threat = theta if s.threat is None else (memory * s.threat + (1 - memory) * theta).astype(F32)
+    theta = np.negative(raw, out=raw)  # in place: the same float32 steps as 1 - exp(-raw)
+    np.exp(theta, out=theta)
+    np.subtract(F32(1), theta, out=theta)  # saturating: in [0, 1)
+    if s.threat is None:
+        s.threat = theta
+        return
+    memory = s.rules["threat_memory"][:, None]  # memory x threat + (1 - memory) x theta
+    kept = s.threat * memory
+    kept += np.multiply(theta, 1 - memory, out=theta)
+    s.threat = kept
 
 
 _ZERO, _HALF, _TINY = F32(0.0), F32(0.5), F32(1e-6)

@@ -58,12 +58,14 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
         # the attacker treats a host granting bases as taking part
         host = granted[:, None] * b.share * s.rung[:, b.pairs[:, 1]].astype(F32)
         press = np.maximum(press, b.segments.max(host.astype(F32)))
-    s.pressure = press.astype(F32)
+    s.pressure = press.astype(F32, copy=False)
     s.response_weight = response
     s.blockade_weight, s.sanctions_weight = blockade, sanctions
     s.obligation_weight = ob_weight
     relax = np.exp(-s.opinion_relaxation * max_threat(s, c))
-    s.domestic_weight = (3.0 * s.domestic_constraint * relax).take(c.src, axis=1).astype(F32)
+    s.domestic_weight = (
+        (3.0 * s.domestic_constraint * relax).take(c.src, axis=1).astype(F32, copy=False)
+    )
 
 
 _TINY, _HALF, _LOW, _ONE = F32(1e-6), F32(0.5), F32(0.3), F32(1.0)

@@ -73,7 +73,7 @@ class Weariness(RuleFamily):
     def update(self, s: WorldState, c: CompiledScenario) -> None:
         """The weight of weariness on each dyad this turn (safe to repeat)."""
         level = np.log1p(s.cumulative_cost) * s.rules["weariness"][:, None]
-        s.weariness_weight = level.take(c.src, axis=1).astype(F32)
+        s.weariness_weight = level.take(c.src, axis=1).astype(F32, copy=False)
 
     def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
         """Add the turn's cost, in weeks, in the worlds still running."""
