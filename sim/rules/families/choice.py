@@ -160,8 +160,8 @@ def weights(s: WorldState, terms: tuple[UtilityTerm, ...]) -> Weights:
         else:
             source[i] = len(dyad)
             dyad.append(_rows(value))
-    caps = [
-        _rows(np.broadcast_to(v[:, None] if v.ndim == 1 else v, (R, P)))
+    caps = [  # a per-dyad cap as it is (a broadcast view is read-only: _rows would copy it)
+        _rows(v if v.shape == (R, P) else np.broadcast_to(v[:, None] if v.ndim == 1 else v, (R, P)))
         for v in (np.asarray(p.cap(s)) for p in parts if p.cap is not None)
     ]
     return Weights(

@@ -12,6 +12,7 @@ import numba
 import numpy as np
 
 from sim.rules import streams
+from sim.rules.cache import per_scenario
 from sim.rules.compile import LEVEL, THREE_NEW_CONDITIONS, TREATY, CompiledScenario
 from sim.rules.events import Event
 from sim.rules.families import alliance_decisions
@@ -22,6 +23,7 @@ from sim.scenario.schema import SUPPORT_LEVELS
 NONE, STATEMENT, COMBAT = LEVEL["none"], LEVEL["statement"], LEVEL["combat"]
 
 
+@per_scenario
 def doctrine(c: CompiledScenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per link (K,): the guarantor's doctrine bars combat (defence-oriented, no treaty rule);
     the bar lifts when an attack threatens its survival (Three New Conditions); and the rear-area
@@ -147,9 +149,9 @@ class Commitments(RuleFamily):
 
     def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
         """Fire triggers on this turn's moves; log new triggers of world 0."""
-        before = s.triggered.copy()
+        before = s.triggered.copy() if s.explain else None
         update_commitments(s, c)
-        if s.explain:
+        if before is not None:
             log_triggers(s, c, before)
 
 

@@ -59,7 +59,8 @@ def check_stops(s: WorldState, c: CompiledScenario) -> None:
             if stop_ending[i] == FADED:  # a calm stop: say how the crisis ended, if a rule knows
                 ruled_now = hit & (s.crisis_ending >= 0)  # ended by a rule this very turn
                 s.ending[ruled_now] = s.crisis_ending[ruled_now]
-                s.ending[hit & unanswered(s, c)] = CONCESSION  # acquiescence, not fading
+                if hit.any():  # acquiescence, not fading
+                    s.ending[unanswered(s, c, hit)] = CONCESSION
             ending |= hit
     ruled = (s.crisis_ending >= 0) & s.alive & ~ending
     s.stop_reason[ruled] = RULED

@@ -225,6 +225,7 @@ def stand_down(
 
 
 @per_scenario
+@per_scenario
 def _claims(c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
     """The claimant -> holder dyads of ``place_defenders`` and their defenders' dyads as a
     (claims, most defenders) matrix padded with P (past the dyads: not a defender)."""
@@ -268,14 +269,16 @@ def _one_sided(
 @numba.njit(cache=True, nogil=True)
 def _unanswered(
     peak: np.ndarray, pa: np.ndarray, pb: np.ndarray, quiet: int, first_force: int,
-    claims: np.ndarray, defenders: np.ndarray, resolution: np.ndarray,
+    claims: np.ndarray, defenders: np.ndarray, resolution: np.ndarray, among: np.ndarray,
 ) -> np.ndarray:  # fmt: skip
-    """:func:`unanswered`, world by world."""
+    """:func:`unanswered`, world by world (the worlds ``among``; False elsewhere)."""
     R, Q = resolution.shape
     out = np.zeros(R, dtype=np.bool_)
     claimed = np.zeros(peak.shape[1], dtype=np.bool_)
     hit_a, hit_b = np.zeros(Q, dtype=np.bool_), np.zeros(Q, dtype=np.bool_)
     for r in range(R):
+        if not among[r]:
+            continue
         _one_sided(r, peak, pa, pb, quiet, first_force, claims, defenders, claimed, hit_a, hit_b)
         for q in range(Q):
             if (hit_a[q] or hit_b[q]) and resolution[r, q] < 0:
@@ -284,14 +287,15 @@ def _unanswered(
     return out
 
 
-def unanswered(s: WorldState, c: CompiledScenario) -> np.ndarray:
-    """(R,) worlds with an unresolved pair in which one side's use of force, or a claimant's
-    coercion on a disputed place, went unanswered (:func:`_one_sided`): a calm stop there is that
-    side's acquiescence (see :func:`_endings`), not a crisis that faded."""
+def unanswered(s: WorldState, c: CompiledScenario, among: np.ndarray) -> np.ndarray:
+    """(R,) which of the worlds ``among`` (a calm stop's) have an unresolved pair in which one
+    side's use of force, or a claimant's coercion on a disputed place, went unanswered
+    (:func:`_one_sided`): a calm stop there is that side's acquiescence (see :func:`_endings`),
+    not a crisis that faded. The other worlds are not examined (False)."""
     P = pairs_of(c)
     claims, defenders = _claims(c)
     return _unanswered(
-        s.peak, P.a, P.b, quiet_rung(c), c.first_force, claims, defenders, s.resolution
+        s.peak, P.a, P.b, quiet_rung(c), c.first_force, claims, defenders, s.resolution, among
     )
 
 
