@@ -47,8 +47,7 @@ class ActorAgent(mesa.Agent):
             return
         s, c = m.state, m.compiled
         assert m.decision is not None, "the model computes the decisions before its agents step"
-        decision = m.decision.of(self._cols)
-        new = decision.rung
+        new = m.decision.rung[:, self._cols]
         human = m.pending_moves.pop(self.name, None)
         if human:
             new = new.copy()
@@ -57,6 +56,7 @@ class ActorAgent(mesa.Agent):
                 new[:, col] = rung
         s.next_rung[:, self._cols] = new
         if s.explain:
+            decision = m.decision.of(self._cols)
             s.log.extend(
                 describe_decision(s, c, m.families, self.index, self.dyads, decision, human or {})
             )

@@ -129,14 +129,17 @@ def _clip(x: np.float32) -> np.float32:
 def _side(
     r: int, d: int, level: int, top: int, first_force: int, src: np.ndarray, reverse: np.ndarray,
     rung: np.ndarray, cost_weight: np.ndarray, rung_cost: np.ndarray, weariness: np.ndarray,
-    stake: np.ndarray, resolve: np.ndarray, source: np.ndarray, target: np.ndarray,
-    committed: np.ndarray, dst: np.ndarray, deterrence: np.ndarray, audience: np.ndarray,
-    threat: np.ndarray, existential: np.ndarray, demand: np.ndarray, wants_out: np.ndarray,
+    claim: np.ndarray, holder: np.ndarray, resolve: np.ndarray, source: np.ndarray,
+    target: np.ndarray, committed: np.ndarray, dst: np.ndarray, deterrence: np.ndarray,
+    audience: np.ndarray, threat: np.ndarray, existential: np.ndarray, demand: np.ndarray,
+    wants_out: np.ndarray,
 ) -> np.float32:  # fmt: skip
     """Dyad d's side of its pair at ``level`` in world r: its clipped demand and wish to back
-    down, written in place; returns its cost share."""
+    down, written in place; returns its cost share. Its stake is the claimant's and the holder's
+    (float32, as the numpy sum of the two arrays was)."""
+    stake = claim[r, d] + holder[r, d]
     full, share = _demand(
-        level, top, cost_weight[r, d], rung_cost[level], weariness[r, d], stake[r, d],
+        level, top, cost_weight[r, d], rung_cost[level], weariness[r, d], stake,
         resolve[r, src[d]], source[r, d], target[r, d], deterrence[r], committed[r, dst[d]],
     )  # fmt: skip
     demand[r, d] = _clip(full)
@@ -150,10 +153,10 @@ def _side(
 def _settlement_range(
     rung: np.ndarray, src: np.ndarray, dst: np.ndarray, reverse: np.ndarray, pa: np.ndarray,
     pb: np.ndarray, top: int, first_force: int, quiet: int, cost_weight: np.ndarray,
-    rung_cost: np.ndarray, weariness: np.ndarray, stake: np.ndarray, resolve: np.ndarray,
-    source: np.ndarray, target: np.ndarray, committed: np.ndarray, deterrence: np.ndarray,
-    audience: np.ndarray, threat: np.ndarray, existential: np.ndarray, demand: np.ndarray,
-    wants_out: np.ndarray, surplus: np.ndarray, pressure: np.ndarray,
+    rung_cost: np.ndarray, weariness: np.ndarray, claim: np.ndarray, holder: np.ndarray,
+    resolve: np.ndarray, source: np.ndarray, target: np.ndarray, committed: np.ndarray,
+    deterrence: np.ndarray, audience: np.ndarray, threat: np.ndarray, existential: np.ndarray,
+    demand: np.ndarray, wants_out: np.ndarray, surplus: np.ndarray, pressure: np.ndarray,
 ) -> None:  # fmt: skip
     """World by world, each engaged pair's demands (clipped into ``demand``), wishes to back down
     (``wants_out``), surplus and settlement pressure (float32 as numpy had it). A pair not engaged
@@ -171,13 +174,13 @@ def _settlement_range(
             level = max(ra, rb)
             share_a = _side(
                 r, a, level, top, first_force, src, reverse, rung, cost_weight, rung_cost,
-                weariness, stake, resolve, source, target, committed, dst, deterrence, audience,
-                threat, existential, demand, wants_out,
+                weariness, claim, holder, resolve, source, target, committed, dst, deterrence,
+                audience, threat, existential, demand, wants_out,
             )  # fmt: skip
             share_b = _side(
                 r, b, level, top, first_force, src, reverse, rung, cost_weight, rung_cost,
-                weariness, stake, resolve, source, target, committed, dst, deterrence, audience,
-                threat, existential, demand, wants_out,
+                weariness, claim, holder, resolve, source, target, committed, dst, deterrence,
+                audience, threat, existential, demand, wants_out,
             )  # fmt: skip
             surplus[r, q] = np.float32(1.0) - demand[r, a] - demand[r, b]
             pressure[r, q] = share_a + share_b if surplus[r, q] >= 0 else zero
@@ -209,7 +212,7 @@ class Bargaining(RuleFamily):
         s.settlement_pressure = np.empty((R, Q), dtype=F32)
         _settlement_range(  # every field is row-major (tests/rules/test_kernel.py checks it)
             s.rung, c.src, c.dst, c.reverse, P.a, P.b, c.top, c.first_force, quiet_rung(c),
-            s.cost_weight, c.rung_cost, s.weariness_weight, s.claim_stake + s.holder_stake, s.resolve,
+            s.cost_weight, c.rung_cost, s.weariness_weight, s.claim_stake, s.holder_stake, s.resolve,
             s.source_strength, s.target_strength, s.committed_power,
             s.rules["deterrence"], s.rules["audience_cost"], s.threat,
             s.existential_threshold, s.demand, s.wants_out, s.bargaining_surplus,
