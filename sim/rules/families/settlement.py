@@ -225,7 +225,6 @@ def stand_down(
 
 
 @per_scenario
-@per_scenario
 def _claims(c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
     """The claimant -> holder dyads of ``place_defenders`` and their defenders' dyads as a
     (claims, most defenders) matrix padded with P (past the dyads: not a defender)."""

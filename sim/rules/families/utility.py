@@ -22,6 +22,7 @@ from sim.rules.family import (
     move_size,
     per_rung,
 )
+from sim.rules.segments import columns
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
 
@@ -63,8 +64,8 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
     s.blockade_weight, s.sanctions_weight = blockade, sanctions
     s.obligation_weight = ob_weight
     relax = np.exp(-s.opinion_relaxation * max_threat(s, c))
-    s.domestic_weight = (
-        (3.0 * s.domestic_constraint * relax).take(c.src, axis=1).astype(F32, copy=False)
+    s.domestic_weight = columns(
+        (3.0 * s.domestic_constraint * relax).astype(F32, copy=False), c.src
     )
 
 

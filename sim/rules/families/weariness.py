@@ -16,6 +16,7 @@ import numpy as np
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import RuleFamily, UtilityTerm, fraction
 from sim.rules.pairs import clock_weeks
+from sim.rules.segments import columns
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import MUELLER, declared
 
@@ -72,8 +73,11 @@ class Weariness(RuleFamily):
 
     def update(self, s: WorldState, c: CompiledScenario) -> None:
         """The weight of weariness on each dyad this turn (safe to repeat)."""
-        level = np.log1p(s.cumulative_cost) * s.rules["weariness"][:, None]
-        s.weariness_weight = level.take(c.src, axis=1).astype(F32, copy=False)
+        cost = s.cumulative_cost
+        borne = np.zeros_like(cost)  # log1p(0) = 0: only actors that bore a cost need the call
+        np.log1p(cost, out=borne, where=cost != 0)  # (float32 libm, slow: most actors bear none)
+        level = (borne * s.rules["weariness"][:, None]).astype(F32, copy=False)
+        s.weariness_weight = columns(level, c.src)
 
     def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
         """Add the turn's cost, in weeks, in the worlds still running."""

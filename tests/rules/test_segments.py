@@ -1,0 +1,28 @@
+"""Grouped reductions and the spread of per-actor columns to dyads give numpy's own numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.rules.segments import Segments, columns
+
+
+def test_columns_are_numpys_take_along_the_actors() -> None:
+    rng = np.random.default_rng(5)
+    values = rng.standard_normal((37, 9)).astype(np.float32)
+    values[3, 4] = np.nan
+    cols = rng.integers(0, 9, 70)
+    out = columns(values, cols)
+    assert out.dtype == np.float32 and out.shape == (37, 70)
+    np.testing.assert_array_equal(out, values.take(cols, axis=1))  # NaN where it was
+
+
+def test_segment_maxima_are_reduceat_with_the_fill_for_empty_groups() -> None:
+    rng = np.random.default_rng(6)
+    groups = np.sort(rng.choice([0, 1, 3, 4], 20))  # group 2 has no column
+    values = rng.standard_normal((11, 20)).astype(np.float32)
+    out = Segments(groups, 5).max(values, fill=-7)
+    for g in range(5):
+        cols = np.flatnonzero(groups == g)
+        want = values[:, cols].max(axis=1) if cols.size else np.full(11, -7, np.float32)
+        np.testing.assert_array_equal(out[:, g], want)
