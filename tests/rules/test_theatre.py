@@ -220,3 +220,30 @@ def test_bad_theatre_is_one_line_and_exit_2(setting: str, message: str) -> None:
     assert p.returncode == 2, p.stderr
     lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in p.stderr
+
+
+def test_commitment_chains_run_again_only_when_what_they_read_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The chains run after the moves and at the next turn's start; the second run is skipped
+    unless an inject changed a peak, a trigger or a support, and skipping changes nothing."""
+    from sim.rules.families import theatre
+
+    calls: list[int] = []
+    real = theatre._chains
+    monkeypatch.setattr(theatre, "_chains", lambda *a: calls.append(1) or real(*a))
+    m = WargameModel(TAIWAN, R=200, rng=3, explain=False)
+    s, c = m.state, m.compiled
+    m.step()
+    before = len(calls)
+    theatre.chains(s, c)  # nothing read has changed since the end of the turn
+    assert len(calls) == before
+    seen = {k: v.copy() for k, v in s.family_arrays.items()}
+    s.peak[:, 0] = np.maximum(s.peak[:, 0], c.first_force)  # as an inject would
+    theatre.chains(s, c)
+    assert len(calls) == before + 1
+    again = {k: v.copy() for k, v in s.family_arrays.items()}
+    theatre.chains(s, c)  # a run that would change nothing is skipped: nothing changes
+    assert len(calls) == before + 1
+    assert all((again[k] == v).all() for k, v in s.family_arrays.items())
+    assert not all((seen[k] == v).all() for k, v in again.items())  # the forced peak did count

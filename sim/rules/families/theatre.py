@@ -48,6 +48,8 @@ CLOCK = "theatre.clock"  # (R, 3, P) exponential draws: a rule activates once ex
 USED = "theatre.used_force"  # (R, P) bool: the dyad's peak is a force rung (as last seen)
 FIRST = "theatre.first_use"  # (R, P) bool: the source used force before the target did
 CHAIN_SUPPORT = "theatre.chain_support"  # (R, P) int8: support behind a chain dyad (-1: none)
+SEEN = ("theatre.seen_peak", "theatre.seen_triggered", "theatre.seen_support")  # what the chains
+# read when they last ran (R, P), (R, K), (R, K): unchanged, running them again changes nothing
 SANCTIONS = LEVEL["sanctions"]
 
 
@@ -222,14 +224,24 @@ def _chains(
 def chains(s: WorldState, c: CompiledScenario) -> None:
     """A guarantor whose commitment fired (the partner's attacker used force first) and who gives
     at least sanctions enters the theatre toward the attacker; ``CHAIN_SUPPORT`` keeps the highest
-    support it gives there, which caps the dyad (``cap_dormant``)."""
+    support it gives there, which caps the dyad (``cap_dormant``).
+
+    They run after the moves and again at the next turn's start, where only an inject can have
+    changed what they read (the peaks, the triggers, the support): when none did, the second run
+    is skipped, as it would change nothing (``USED`` already holds the peaks, ``FIRST`` and
+    ``CHAIN_SUPPORT`` only grow, and an active dyad stays active)."""
     st, f = static_of(c), s.family_arrays
+    read = (s.peak, s.triggered, s.support)
+    if all(k in f and np.array_equal(f[k], a) for k, a in zip(SEEN, read, strict=True)):
+        return
     s.activated_by = s.activated_by.copy()
     fresh0 = _chains(
         s.peak, c.reverse, int(c.first_force), f[USED], f[FIRST], s.triggered, s.support, st.link,
         st.attack, st.guard, st.rung, f[CHAIN_SUPPORT], s.alive, s.active, s.activated_by,
         st.comp_off, st.comp_idx,
     )  # fmt: skip
+    for k, a in zip(SEEN, read, strict=True):
+        f[k] = a.copy()
     if s.explain and fresh0.any():
         log_activation(s, c, np.flatnonzero(fresh0), CHAIN)
 
