@@ -247,3 +247,28 @@ def test_commitment_chains_run_again_only_when_what_they_read_changed(
     assert len(calls) == before + 1
     assert all((again[k] == v).all() for k, v in s.family_arrays.items())
     assert not all((seen[k] == v).all() for k, v in again.items())  # the forced peak did count
+
+
+def test_the_crisis_starts_again_only_when_another_inject_fired(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What the injects fired so far brought into the theatre stays there: with no inject fired
+    since the last turn nothing is recomputed, and a new one brings its pairs in."""
+    from sim.rules.families import theatre
+
+    activated: list[int] = []
+    real = theatre.activate
+    monkeypatch.setattr(theatre, "activate", lambda *a: activated.append(1) or real(*a))
+    m = WargameModel(TAIWAN, R=100, rng=4, explain=False)
+    s, c = m.state, m.compiled
+    for _ in range(3):
+        m.step()
+    assert s.inject_fired.any()
+    before, active = len(activated), s.active.copy()
+    theatre.start_crisis(s, c)  # nothing fired since the last turn
+    assert len(activated) == before and (s.active == active).all()
+    s.inject_fired[:, :] = True  # every inject fires in every world, as a facilitator may force
+    theatre.start_crisis(s, c)
+    assert len(activated) == before + 2
+    named = (s.inject_fired.astype(np.float32) @ c.theatre.inject_dyads.astype(np.float32)) > 0
+    assert s.active[named & s.alive[:, None]].all()

@@ -50,6 +50,7 @@ FIRST = "theatre.first_use"  # (R, P) bool: the source used force before the tar
 CHAIN_SUPPORT = "theatre.chain_support"  # (R, P) int8: support behind a chain dyad (-1: none)
 SEEN = ("theatre.seen_peak", "theatre.seen_triggered", "theatre.seen_support")  # what the chains
 # read when they last ran (R, P), (R, K), (R, K): unchanged, running them again changes nothing
+SEEN_INJECTS = "theatre.seen_injects"  # (R, I) the injects fired when the crisis last started
 SANCTIONS = LEVEL["sanctions"]
 
 
@@ -169,11 +170,17 @@ def log_activation(s: WorldState, c: CompiledScenario, dyads: np.ndarray, cause:
 
 def start_crisis(s: WorldState, c: CompiledScenario) -> None:
     """Worlds whose crisis starts now (an inject fired) bring the declared disputes and rivalries
-    into play; pairs named by the injects that fired come in with their disputes and rivalries."""
+    into play; pairs named by the injects that fired come in with their disputes and rivalries.
+    The injects fired so far only grow, and what they brought in stays: with none fired since the
+    last turn, nothing new comes in (skipped)."""
     t = c.theatre
     if t.inject_dyads.shape[0]:
         if not s.inject_fired.any():
             return
+        seen = s.family_arrays.get(SEEN_INJECTS)
+        if seen is not None and np.array_equal(seen, s.inject_fired):
+            return
+        s.family_arrays[SEEN_INJECTS] = s.inject_fired.copy()
         named = (s.inject_fired.astype(F32) @ t.inject_dyads.astype(F32)) > 0
         starting = named.any(axis=1) & ~s.crisis
         activate(s, c, named, INJECT)
