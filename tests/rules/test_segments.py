@@ -26,3 +26,20 @@ def test_segment_maxima_are_reduceat_with_the_fill_for_empty_groups() -> None:
         cols = np.flatnonzero(groups == g)
         want = values[:, cols].max(axis=1) if cols.size else np.full(11, -7, np.float32)
         np.testing.assert_array_equal(out[:, g], want)
+
+
+def test_each_actors_highest_threat_is_taken_once_per_threat_array() -> None:
+    from helpers import ROOT
+
+    from sim.model import WargameModel
+    from sim.rules.families.threat import max_threat
+
+    m = WargameModel(ROOT / "scenarios" / "senkaku_grey_zone.yaml", R=50, rng=2, explain=False)
+    m.step()
+    s, c = m.state, m.compiled
+    first = max_threat(s, c)
+    assert max_threat(s, c) is first  # the same turn's readers share it
+    np.testing.assert_array_equal(first, c.dyads_by_actor.max(s.threat))
+    m.step()  # a new turn's threat is a new array: its own maximum
+    np.testing.assert_array_equal(max_threat(s, c), c.dyads_by_actor.max(s.threat))
+    assert not np.array_equal(max_threat(s, c), first)

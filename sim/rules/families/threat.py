@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numba
 import numpy as np
 
@@ -65,11 +67,23 @@ def _raw(
             out[r, d] = max(theta, _ZERO)
 
 
+_highest: dict[int, tuple[weakref.ref, int, np.ndarray]] = {}
+
+
 def max_threat(s: WorldState, c: CompiledScenario) -> np.ndarray:
-    """Each actor's highest perceived threat (R, N), used by domestic opinion."""
-    if s.threat is None:
+    """Each actor's highest perceived threat (R, N), used by domestic opinion (the utility's and
+    the alliance decisions' of the same turn). Kept while its threat array lives: no rule writes
+    into one (each turn's is new), so the maximum is taken once a turn, not at every reader."""
+    threat = s.threat
+    if threat is None:
         return np.zeros((s.worlds, c.n_actors), dtype=F32)
-    return c.dyads_by_actor.max(s.threat)
+    key = id(threat)
+    hit = _highest.get(key)
+    if hit is not None and hit[0]() is threat and hit[1] == id(c):
+        return hit[2]
+    value = c.dyads_by_actor.max(threat)
+    _highest[key] = (weakref.ref(threat, lambda _: _highest.pop(key, None)), id(c), value)
+    return value
 
 
 class Threat(RuleFamily):
