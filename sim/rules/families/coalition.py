@@ -13,6 +13,15 @@ from sim.rules.state import F32, WorldState
 
 
 def compute_coalition(s: WorldState, c: CompiledScenario) -> None:
+    """Committed power (:func:`committed`) and aligned power: the power of the actors aligned
+    with each one by the scenario's structure. The aligned power depends only on the worlds'
+    power, drawn when they are created and never written after, so it is computed once (setup)."""
+    committed(s, c)
+    # sum over k of W[j, k] power_k
+    s.aligned_power = (s.power @ c.coalition_static.T.astype(F32)).astype(F32)
+
+
+def committed(s: WorldState, c: CompiledScenario) -> None:
     """Committed power: before a trigger, credibility x promised support; after, support given."""
     if len(c.link_g):
         w = np.empty(s.support.shape, F32)
@@ -23,8 +32,6 @@ def compute_coalition(s: WorldState, c: CompiledScenario) -> None:
         s.committed_power = w @ c.link_to_protected
     else:
         s.committed_power = np.zeros((s.worlds, c.n_actors), dtype=F32)
-    # sum over k of W[j, k] power_k
-    s.aligned_power = (s.power @ c.coalition_static.T.astype(F32)).astype(F32)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -39,7 +46,8 @@ def _link_power(power, link_g, basing, credibility, promised, support, triggered
 
 
 class Coalition(RuleFamily):
-    """Committed and aligned power, recomputed every turn (and at setup, for turn 1's threat)."""
+    """Committed power, recomputed every turn (and at setup, for turn 1's threat), and aligned
+    power, computed at setup."""
 
     name = "coalition"
     summary = (
@@ -52,8 +60,8 @@ class Coalition(RuleFamily):
         compute_coalition(s, c)
 
     def update(self, s: WorldState, c: CompiledScenario) -> None:
-        """Recompute from this turn's support levels."""
-        compute_coalition(s, c)
+        """Recompute the committed power from this turn's support levels."""
+        committed(s, c)
 
 
 FAMILY = Coalition()
