@@ -33,6 +33,17 @@ class Segments:
             _max(np.ascontiguousarray(values), self.starts, self.ends, self.targets, out)
         return out
 
+    def raise_to_max(self, out: np.ndarray, values: np.ndarray) -> None:
+        """``out = maximum(out, self.max(values))`` in place, touching only the groups that have
+        columns (the others would take ``max(out, 0)``: the same where ``out`` is not negative)."""
+        if not self.starts.size:
+            return
+        best = np.empty((values.shape[0], self.targets.size), dtype=values.dtype)
+        _max(
+            np.ascontiguousarray(values), self.starts, self.ends, np.arange(self.targets.size), best
+        )
+        out[:, self.targets] = np.maximum(out[:, self.targets], best)
+
     def any(self, values: np.ndarray) -> np.ndarray:
         """Per-group logical or of the columns of a boolean ``values``."""
         out = np.zeros((values.shape[0], self.n), dtype=bool)

@@ -43,3 +43,14 @@ def test_each_actors_highest_threat_is_taken_once_per_threat_array() -> None:
     m.step()  # a new turn's threat is a new array: its own maximum
     np.testing.assert_array_equal(max_threat(s, c), c.dyads_by_actor.max(s.threat))
     assert not np.array_equal(max_threat(s, c), first)
+
+
+def test_raising_to_the_group_maxima_touches_only_the_groups_with_columns() -> None:
+    rng = np.random.default_rng(7)
+    groups = np.array([1, 1, 4, 6, 6, 6])
+    seg = Segments(groups, 8)
+    values = rng.standard_normal((9, 6)).astype(np.float32)
+    out = np.abs(rng.standard_normal((9, 8))).astype(np.float32)  # not negative, as a pressure
+    want = np.maximum(out, seg.max(values))
+    seg.raise_to_max(out, values)
+    np.testing.assert_array_equal(out, want)

@@ -58,7 +58,7 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
     for b, granted in zip(c.basing, s.basing_granted, strict=True):
         # the attacker treats a host granting bases as taking part
         host = granted[:, None] * b.share * s.rung[:, b.pairs[:, 1]].astype(F32)
-        press = np.maximum(press, b.segments.max(host.astype(F32)))
+        b.segments.raise_to_max(press, host.astype(F32))  # press is not negative
     s.pressure = press.astype(F32, copy=False)
     s.response_weight = response
     s.blockade_weight, s.sanctions_weight = blockade, sanctions
