@@ -3,6 +3,8 @@
 The engine never writes to a compiled scenario, so what a rule derives from it alone (the pairs,
 the quiet rung, the vocabulary, a family's static tables) is computed on first use and kept, keyed
 by the scenario's identity; a rule calls the function every turn at the cost of a dict lookup.
+:func:`per_array` does the same for a value derived from one array of the worlds' state that no
+rule writes into (a new turn, or a block's drop of its ended worlds, makes a new array).
 """
 
 from __future__ import annotations
@@ -29,6 +31,24 @@ def per_scenario(build: Callable[[Any], T]) -> Callable[[Any], T]:
             return hit[1]
         value = build(c)
         held[key] = (weakref.ref(c, lambda _: held.pop(key, None)), value)
+        return value
+
+    return of
+
+
+def per_array(build: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:
+    """Decorator: ``build(array, c)`` once while ``array`` lives, for the same ``c`` (the array
+    must not be written to while it lives, nor the value). Thread-safe as ``per_scenario``."""
+    held: dict[int, tuple[weakref.ref, int, T]] = {}
+
+    @functools.wraps(build)
+    def of(array: Any, c: Any) -> T:
+        key = id(array)
+        hit = held.get(key)
+        if hit is not None and hit[0]() is array and hit[1] == id(c):
+            return hit[2]
+        value = build(array, c)
+        held[key] = (weakref.ref(array, lambda _: held.pop(key, None)), id(c), value)
         return value
 
     return of

@@ -39,16 +39,23 @@ def _rung_test(c: CompiledScenario, t: RungTest, field_name: str) -> Check:
 
     # a run of consecutive dyads is read as a view, not copied; a bound every rung meets is not
     # tested (rungs lie in [0, top]): the stop on any nuclear use reads every dyad every turn
-    cols = slice(int(idx[0]), int(idx[-1]) + 1) if (np.diff(idx) == 1).all() else idx
+    # (one dyad, as most outcomes name: its column, without a reduction over one)
+    cols: slice | np.ndarray | int = idx
+    if idx.size == 1:
+        cols = int(idx[0])
+    elif (np.diff(idx) == 1).all():
+        cols = slice(int(idx[0]), int(idx[-1]) + 1)
 
     def check(s: WorldState) -> np.ndarray:
         """Some matching dyad's rung lies in [lo, hi]."""
         v = getattr(s, field_name)[:, cols]
         if hi >= c.top:
-            return (v >= lo).any(axis=1)
-        if lo <= 0:
-            return (v <= hi).any(axis=1)
-        return ((v >= lo) & (v <= hi)).any(axis=1)
+            held = v >= lo
+        elif lo <= 0:
+            held = v <= hi
+        else:
+            held = (v >= lo) & (v <= hi)
+        return held if held.ndim == 1 else held.any(axis=1)
 
     return check
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from sim.rules.cache import per_scenario
+from sim.rules.cache import per_array, per_scenario
 from sim.rules.compile import CompiledScenario
 from sim.rules.state import WorldState
 from sim.scenario.ladder import DEFAULT_LADDER
@@ -50,8 +50,17 @@ def turn_weeks(s: Scenario) -> float:
 
 def clock_weeks(s: WorldState, c: CompiledScenario) -> np.ndarray:
     """(R,) weeks one turn counts for on the crisis clock: ``turn_weeks ** calendar_time`` (the
-    rule parameter: 1 is calendar time, 0 one round of decisions a turn, whatever its length)."""
-    return turn_weeks(c.scenario) ** s.rules["calendar_time"].astype(np.float64)
+    rule parameter: 1 is calendar time, 0 one round of decisions a turn, whatever its length).
+    A world's value never changes, so it is computed once per array of the rule's values (a
+    block's, or its running worlds' after a drop), not by each of the five families that read it
+    every turn; no reader writes into it."""
+    return _weeks_of(s.rules["calendar_time"], c)
+
+
+@per_array
+def _weeks_of(calendar: np.ndarray, c: CompiledScenario) -> np.ndarray:
+    """:func:`clock_weeks` of the rule's values ``calendar``."""
+    return turn_weeks(c.scenario) ** calendar.astype(np.float64)
 
 
 def per_turn(weekly: np.ndarray, weeks: float | np.ndarray) -> np.ndarray:

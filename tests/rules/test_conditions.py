@@ -24,12 +24,13 @@ def test_rung_tests_hold_exactly_where_some_matching_dyad_is_within_the_bounds()
     names = c.rung_names
     bounds = [None, names[0], names[2], names[c.top - 1], names[c.top]]
     china = c.actors.index("China")
+    taiwan = c.actors.index("Taiwan")
     for field, (lo, hi), actor in itertools.product(
-        ("peak", "current"), itertools.product(bounds, bounds), ("any", "China")
+        ("peak", "current"), itertools.product(bounds, bounds), ("any", "China", "one pair")
     ):
         if lo is None and hi is None:
             continue  # refused by the schema
-        test = {"actor": actor}
+        test = {"actor": actor} if actor != "one pair" else {"actor": "China", "toward": "Taiwan"}
         if lo is not None:
             test["at_least"] = lo
         if hi is not None:
@@ -37,6 +38,9 @@ def test_rung_tests_hold_exactly_where_some_matching_dyad_is_within_the_bounds()
         check = compile_condition(c, Predicate.model_validate({field: test}), [])
         v = (s.peak if field == "peak" else s.rung).astype(int)
         cols = np.arange(len(c.src)) if actor == "any" else np.flatnonzero(c.src == china)
+        if actor == "one pair":
+            cols = np.flatnonzero((c.src == china) & (c.dst == taiwan))
+            assert cols.size == 1
         low = 0 if lo is None else c.rung_index(lo)
         high = c.top if hi is None else c.rung_index(hi)
         want = ((v[:, cols] >= low) & (v[:, cols] <= high)).any(axis=1)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import weakref
-
 import numba
 import numpy as np
 
+from sim.rules.cache import per_array
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import RuleFamily
 from sim.rules.state import F32, WorldState
@@ -67,23 +66,19 @@ def _raw(
             out[r, d] = max(theta, _ZERO)
 
 
-_highest: dict[int, tuple[weakref.ref, int, np.ndarray]] = {}
-
-
 def max_threat(s: WorldState, c: CompiledScenario) -> np.ndarray:
     """Each actor's highest perceived threat (R, N), used by domestic opinion (the utility's and
-    the alliance decisions' of the same turn). Kept while its threat array lives: no rule writes
-    into one (each turn's is new), so the maximum is taken once a turn, not at every reader."""
-    threat = s.threat
-    if threat is None:
+    the alliance decisions' of the same turn): taken once per turn's threat array (no rule writes
+    into one; each turn's is new), not at every reader."""
+    if s.threat is None:
         return np.zeros((s.worlds, c.n_actors), dtype=F32)
-    key = id(threat)
-    hit = _highest.get(key)
-    if hit is not None and hit[0]() is threat and hit[1] == id(c):
-        return hit[2]
-    value = c.dyads_by_actor.max(threat)
-    _highest[key] = (weakref.ref(threat, lambda _: _highest.pop(key, None)), id(c), value)
-    return value
+    return _highest(s.threat, c)
+
+
+@per_array
+def _highest(threat: np.ndarray, c: CompiledScenario) -> np.ndarray:
+    """:func:`max_threat` of the array ``threat``."""
+    return c.dyads_by_actor.max(threat)
 
 
 class Threat(RuleFamily):
