@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 
@@ -34,13 +35,19 @@ def key_of(overrides: Iterable[str], runs: int, seed: int, block: int) -> Key:
     return (tuple(overrides), int(runs), int(seed), int(block))
 
 
+KEPT_REQUESTS = 8
+"""Runs kept besides the prefetched ones, the most recently used: a what-if's changed side is
+kept too (a facilitator going back to a setting finds it), but a session of many large what-ifs
+must not grow the server without bound (100,000 games' columns are some tens of MB)."""
+
+
 class Distributions:
-    """The game's Monte Carlo runs by :data:`Key`, kept for the game's life (a few MB at most:
-    one row of outcome columns per simulated game). Thread-safe."""
+    """The game's Monte Carlo runs by :data:`Key`: the prefetched ones (:meth:`prefetch`) for
+    the game's life, and the :data:`KEPT_REQUESTS` most recently used others. Thread-safe."""
 
     def __init__(self, pool: Executor | None) -> None:
         self.pool = pool
-        self._kept: dict[Key, MonteCarlo] = {}
+        self._kept: OrderedDict[Key, MonteCarlo] = OrderedDict()  # least recently used first
         self._wanted: list[tuple[Key, CompiledScenario]] = []
         self._lock = threading.Condition()  # notified when a run is kept or the prefetch stops
         self._stop = threading.Event()  # set: the prefetch stops between its blocks
@@ -73,7 +80,7 @@ class Distributions:
         try:
             mc = run_montecarlo(c, runs, seed, block, progress, cancelled, self.pool)
             with self._lock:
-                self._kept.setdefault(key, mc)
+                self._keep(key, mc)
             return mc
         finally:
             with self._lock:
@@ -96,7 +103,9 @@ class Distributions:
                     progress(self._share)
                 self._lock.wait(0.2)
             hit = self._kept.get(key)
-            if hit is None:
+            if hit is not None:
+                self._kept.move_to_end(key)
+            else:
                 self._requests += 1
                 self._stop.set()
             return hit
@@ -158,7 +167,17 @@ class Distributions:
                     self._wanted = [w for w in self._wanted if w[0] != key]
                 continue
             with self._lock:
-                self._kept.setdefault(key, mc)
+                self._keep(key, mc)
+
+    def _keep(self, key: Key, mc: MonteCarlo) -> None:
+        """Keep run ``key`` as the most recently used; forget the least recently used requests
+        beyond :data:`KEPT_REQUESTS` (never a wanted run) (locked)."""
+        self._kept.setdefault(key, mc)
+        self._kept.move_to_end(key)
+        wanted = {k for k, _ in self._wanted}
+        others = [k for k in self._kept if k not in wanted]
+        for old in others[: max(0, len(others) - KEPT_REQUESTS)]:
+            del self._kept[old]
 
     def _done_share(self, share: float) -> None:
         """The prefetch's progress on its current run (shown to a request that joins it)."""

@@ -140,3 +140,20 @@ def test_a_new_game_stops_the_old_games_prefetch(tmp_path: Path) -> None:
         assert host.distributions is not old and host.distributions.idle(60)
     finally:
         close_shared_pool()
+
+
+def test_the_store_keeps_the_prefetched_runs_and_the_latest_requests_only(
+    pool: object,
+) -> None:
+    c = compiled(SENKAKU)
+    store = Distributions(pool)
+    wanted = key_of([], 60, 0, 30)
+    store.prefetch([(wanted, c)])
+    assert store.idle(60) and store.kept(wanted)
+    asked = [key_of([], 20, seed, 10) for seed in range(dist.KEPT_REQUESTS + 3)]
+    for key in asked:
+        store.run(key, c)
+    store.run(asked[0], c)  # forgotten: played again, now the most recent
+    assert store.kept(wanted)  # a prefetched run is never forgotten
+    kept = [k for k in asked if store.kept(k)]
+    assert kept == [asked[0], *asked[-(dist.KEPT_REQUESTS - 1) :]]
