@@ -45,8 +45,8 @@ class Distributions:
     """The game's Monte Carlo runs by :data:`Key`: the prefetched ones (:meth:`prefetch`) for
     the game's life, and the :data:`KEPT_REQUESTS` most recently used others. Thread-safe."""
 
-    def __init__(self, pool: Executor | None) -> None:
-        self.pool = pool
+    def __init__(self, pool: Callable[[], Executor | None]) -> None:
+        self.pool = pool  # asked at every run: a broken pool is replaced by its owner
         self._kept: OrderedDict[Key, MonteCarlo] = OrderedDict()  # least recently used first
         self._wanted: list[tuple[Key, CompiledScenario]] = []
         self._lock = threading.Condition()  # notified when a run is kept or the prefetch stops
@@ -78,7 +78,7 @@ class Distributions:
                 progress(1.0)
             return hit
         try:
-            mc = run_montecarlo(c, runs, seed, block, progress, cancelled, self.pool)
+            mc = run_montecarlo(c, runs, seed, block, progress, cancelled, self.pool())
             with self._lock:
                 self._keep(key, mc)
             return mc
@@ -158,7 +158,7 @@ class Distributions:
                 self._stop.clear()
             key, c = todo
             try:
-                mc = run_montecarlo(c, *key[1:], self._done_share, self._stop, self.pool)
+                mc = run_montecarlo(c, *key[1:], self._done_share, self._stop, self.pool())
             except Cancelled:
                 continue  # a request came: the loop ends, the request's end resumes it
             except Exception:  # a broken pool: the request that needs the run reports it

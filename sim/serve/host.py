@@ -537,8 +537,8 @@ class GameHost:
 
         if self.distributions is not None:
             self.distributions.close()
-        self.distributions = Distributions(self.pool())
-        if self.distributions.pool is None:
+        self.distributions = Distributions(self.pool)
+        if self.pool() is None:
             return
         o, seed, c = game.overrides, game.seed, game.c
         self.distributions.prefetch(
@@ -551,7 +551,7 @@ class GameHost:
     def _distributions(self) -> Distributions:
         """The running game's distributions."""
         if self.distributions is None:  # pragma: no cover - made with every game
-            self.distributions = Distributions(self.pool())
+            self.distributions = Distributions(self.pool)
         return self.distributions
 
     def _job(self, name: str, work: Any) -> Job:

@@ -47,7 +47,7 @@ def test_a_prefetched_run_is_the_requested_one_and_is_not_played_again(
     counted: list[tuple], pool: object
 ) -> None:
     c = compiled(SENKAKU)
-    store = Distributions(pool)
+    store = Distributions(lambda: pool)
     key = key_of([], 300, 4, 100)
     store.prefetch([(key, c)])
     assert store.idle(60) and store.kept(key)
@@ -64,7 +64,7 @@ def test_a_request_comes_before_the_prefetch_which_resumes_after_it(
     counted: list[tuple], pool: object
 ) -> None:
     c = compiled(SENKAKU)
-    store = Distributions(pool)
+    store = Distributions(lambda: pool)
     slow, quick = key_of([], 20_000, 1, 500), key_of(["rules.deterrence=2"], 200, 1, 100)
     store.prefetch([(slow, c)])
     while not counted:  # the prefetch has started its run
@@ -80,7 +80,7 @@ def test_a_request_for_the_run_being_prefetched_joins_it(
     counted: list[tuple], pool: object
 ) -> None:
     c = compiled(SENKAKU)
-    store = Distributions(pool)
+    store = Distributions(lambda: pool)
     key = key_of([], 3000, 2, 500)
     store.prefetch([(key, c)])
     while not counted:
@@ -146,7 +146,7 @@ def test_the_store_keeps_the_prefetched_runs_and_the_latest_requests_only(
     pool: object,
 ) -> None:
     c = compiled(SENKAKU)
-    store = Distributions(pool)
+    store = Distributions(lambda: pool)
     wanted = key_of([], 60, 0, 30)
     store.prefetch([(wanted, c)])
     assert store.idle(60) and store.kept(wanted)
@@ -157,3 +157,19 @@ def test_the_store_keeps_the_prefetched_runs_and_the_latest_requests_only(
     assert store.kept(wanted)  # a prefetched run is never forgotten
     kept = [k for k in asked if store.kept(k)]
     assert kept == [asked[0], *asked[-(dist.KEPT_REQUESTS - 1) :]]
+
+
+def test_a_request_after_a_worker_was_killed_runs_on_a_new_pool(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from sim.runner.pool import pids, shared_pool
+
+    try:
+        host = _host(tmp_path, 2)
+        assert host.distributions is not None and host.distributions.idle(120)
+        os.kill(next(iter(pids(shared_pool(2)))), signal.SIGKILL)
+        job = host.start_whatif("F", ["rules.deterrence=2"], runs=300)
+        assert job.done.wait(120) and job.error is None, job.error
+    finally:
+        close_shared_pool()
