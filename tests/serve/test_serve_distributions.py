@@ -168,7 +168,13 @@ def test_a_request_after_a_worker_was_killed_runs_on_a_new_pool(tmp_path: Path) 
     try:
         host = _host(tmp_path, 2)
         assert host.distributions is not None and host.distributions.idle(120)
-        os.kill(next(iter(pids(shared_pool(2)))), signal.SIGKILL)
+        broken = shared_pool(2)
+        os.kill(next(iter(pids(broken))), signal.SIGKILL)
+        for _ in range(200):  # until the pool has noticed (asynchronously) and been replaced
+            if shared_pool(2) is not broken:
+                break
+            threading.Event().wait(0.05)
+        assert shared_pool(2) is not broken
         job = host.start_whatif("F", ["rules.deterrence=2"], runs=300)
         assert job.done.wait(120) and job.error is None, job.error
     finally:
