@@ -175,12 +175,8 @@ def start_crisis(s: WorldState, c: CompiledScenario) -> None:
     last turn, nothing new comes in (skipped)."""
     t = c.theatre
     if t.inject_dyads.shape[0]:
-        if not s.inject_fired.any():
+        if not s.inject_fired.any() or _seen(s, (SEEN_INJECTS,), (s.inject_fired,)):
             return
-        seen = s.family_arrays.get(SEEN_INJECTS)
-        if seen is not None and np.array_equal(seen, s.inject_fired):
-            return
-        s.family_arrays[SEEN_INJECTS] = s.inject_fired.copy()
         named = (s.inject_fired.astype(F32) @ t.inject_dyads.astype(F32)) > 0
         starting = named.any(axis=1) & ~s.crisis
         activate(s, c, named, INJECT)
@@ -238,8 +234,7 @@ def chains(s: WorldState, c: CompiledScenario) -> None:
     is skipped, as it would change nothing (``USED`` already holds the peaks, ``FIRST`` and
     ``CHAIN_SUPPORT`` only grow, and an active dyad stays active)."""
     st, f = static_of(c), s.family_arrays
-    read = (s.peak, s.triggered, s.support)
-    if all(k in f and np.array_equal(f[k], a) for k, a in zip(SEEN, read, strict=True)):
+    if _seen(s, SEEN, (s.peak, s.triggered, s.support)):  # (the kernel writes none of them)
         return
     s.activated_by = s.activated_by.copy()
     fresh0 = _chains(
@@ -247,10 +242,21 @@ def chains(s: WorldState, c: CompiledScenario) -> None:
         st.attack, st.guard, st.rung, f[CHAIN_SUPPORT], s.alive, s.active, s.activated_by,
         st.comp_off, st.comp_idx,
     )  # fmt: skip
-    for k, a in zip(SEEN, read, strict=True):
-        f[k] = a.copy()
     if s.explain and fresh0.any():
         log_activation(s, c, np.flatnonzero(fresh0), CHAIN)
+
+
+def _seen(s: WorldState, keys: tuple[str, ...], arrays: tuple[np.ndarray, ...]) -> bool:
+    """Whether ``arrays`` equal the copies kept under ``keys`` (family arrays, so that a block's
+    drop of its ended worlds keeps them aligned) when a rule last ran on them; if not, keep
+    copies of these for the next time. A rule whose run on unchanged inputs changes nothing
+    skips the run when this is True."""
+    f = s.family_arrays
+    if all(k in f and np.array_equal(f[k], a) for k, a in zip(keys, arrays, strict=True)):
+        return True
+    for k, a in zip(keys, arrays, strict=True):
+        f[k] = a.copy()
+    return False
 
 
 @numba.njit(cache=True, nogil=True)
