@@ -38,16 +38,22 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
 
 
 @pytest.fixture
-def pool() -> Iterator[object]:
-    with thread_pool(2) as p:
-        yield p
+def store() -> Iterator[Distributions]:
+    """A store playing on a pool of two threads."""
+    with thread_pool(2) as pool:
+        yield Distributions(lambda: pool)
+
+
+def _started(counted: list[tuple]) -> None:
+    """Wait until the store has started its first run (the prefetch's)."""
+    while not counted:
+        threading.Event().wait(0.01)
 
 
 def test_a_prefetched_run_is_the_requested_one_and_is_not_played_again(
-    counted: list[tuple], pool: object
+    counted: list[tuple], store: Distributions
 ) -> None:
     c = compiled(SENKAKU)
-    store = Distributions(lambda: pool)
     key = key_of([], 300, 4, 100)
     store.prefetch([(key, c)])
     assert store.idle(60) and store.kept(key)
@@ -61,14 +67,12 @@ def test_a_prefetched_run_is_the_requested_one_and_is_not_played_again(
 
 
 def test_a_request_comes_before_the_prefetch_which_resumes_after_it(
-    counted: list[tuple], pool: object
+    counted: list[tuple], store: Distributions
 ) -> None:
     c = compiled(SENKAKU)
-    store = Distributions(lambda: pool)
     slow, quick = key_of([], 20_000, 1, 500), key_of(["rules.deterrence=2"], 200, 1, 100)
     store.prefetch([(slow, c)])
-    while not counted:  # the prefetch has started its run
-        threading.Event().wait(0.01)
+    _started(counted)
     changed = compiled(SENKAKU, ["rules.deterrence=2"])
     assert store.run(quick, changed).runs == 200
     assert store.kept(quick)
@@ -77,14 +81,12 @@ def test_a_request_comes_before_the_prefetch_which_resumes_after_it(
 
 
 def test_a_request_for_the_run_being_prefetched_joins_it(
-    counted: list[tuple], pool: object
+    counted: list[tuple], store: Distributions
 ) -> None:
     c = compiled(SENKAKU)
-    store = Distributions(lambda: pool)
     key = key_of([], 3000, 2, 500)
     store.prefetch([(key, c)])
-    while not counted:
-        threading.Event().wait(0.01)
+    _started(counted)
     seen: list[float] = []
     assert store.run(key, c, seen.append).runs == 3000
     assert counted == [(3000, 2, 500)]  # not started a second time
@@ -143,10 +145,9 @@ def test_a_new_game_stops_the_old_games_prefetch(tmp_path: Path) -> None:
 
 
 def test_the_store_keeps_the_prefetched_runs_and_the_latest_requests_only(
-    pool: object,
+    store: Distributions,
 ) -> None:
     c = compiled(SENKAKU)
-    store = Distributions(lambda: pool)
     wanted = key_of([], 60, 0, 30)
     store.prefetch([(wanted, c)])
     assert store.idle(60) and store.kept(wanted)
