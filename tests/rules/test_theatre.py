@@ -272,3 +272,36 @@ def test_the_crisis_starts_again_only_when_another_inject_fired(
     assert len(activated) == before + 2
     named = (s.inject_fired.astype(np.float32) @ c.theatre.inject_dyads.astype(np.float32)) > 0
     assert s.active[named & s.alive[:, None]].all()
+
+
+@pytest.mark.parametrize("actors", [5, 16, 40])
+def test_the_sides_at_war_are_the_partners_enemies_and_their_partners(actors: int) -> None:
+    """``sides`` (bit rows of 32 actors) against the definition, for random partnerships and
+    fights, over one and two words: i's enemies are whom i's partners fight; its side against
+    k holds where k is such an enemy or a partner of one."""
+    from sim.rules.families.theatre import partner_bits, sides
+
+    rng = np.random.default_rng(actors)
+    partners = rng.random((actors, actors)) < 0.15
+    partners = (partners | partners.T) & ~np.eye(actors, dtype=bool)
+    src, dst = (a.ravel() for a in np.nonzero(~np.eye(actors, dtype=bool)))
+    mates, mate_off, pbits = partner_bits(partners)
+    for trial in range(20):
+        rung = np.where(rng.random((1, len(src))) < 0.02 * (trial % 4), 6, 1).astype(np.int8)
+        w, side = np.zeros_like(pbits), np.zeros_like(pbits)
+        war = sides(
+            0, rung, src, dst, 5, mates, mate_off, pbits, w, side, np.zeros(len(w[0]), np.int64)
+        )
+        fight = np.zeros((actors, actors), dtype=bool)
+        fight[src[rung[0] >= 5], dst[rung[0] >= 5]] = True
+        fight |= fight.T
+        assert war == fight.any()
+        if not war:
+            continue
+        enemies = (partners.astype(int) @ fight.astype(int)) > 0
+        expected = enemies | ((enemies.astype(int) @ partners.astype(int)) > 0)
+        bit = lambda m, i, k: bool((int(m[i, k // 32]) >> (k % 32)) & 1)  # noqa: E731
+        assert [[bit(w, i, k) for k in range(actors)] for i in range(actors)] == fight.tolist()
+        assert [
+            [bit(side, i, k) for k in range(actors)] for i in range(actors)
+        ] == expected.tolist()

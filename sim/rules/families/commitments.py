@@ -39,10 +39,18 @@ def doctrine(c: CompiledScenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _fired(
     rung: np.ndarray, t_dyad: np.ndarray, t_rung: np.ndarray, offsets: np.ndarray
 ) -> np.ndarray:
-    """(R, K) a trigger test of the link holds now (its attacker dyad at or above its threshold)."""
+    """(R, K) a trigger test of the link holds now (its attacker dyad at or above its threshold).
+    A world whose every rung is below the lowest threshold fires nothing: its tests are skipped
+    (most worlds, most turns: no force used yet)."""
     R, K = rung.shape[0], offsets.shape[0] - 1
     out = np.zeros((R, K), dtype=np.bool_)
+    lowest = t_rung.min() if t_rung.size else 0
     for r in range(R):
+        top = 0
+        for d in range(rung.shape[1]):
+            top = max(top, rung[r, d])
+        if top < lowest:
+            continue
         for k in range(K):
             for q in range(offsets[k], offsets[k + 1]):
                 if rung[r, t_dyad[q]] >= t_rung[q]:

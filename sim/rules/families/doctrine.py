@@ -26,10 +26,10 @@ def update_masks(s: WorldState, c: CompiledScenario) -> None:
     """
     R, P = s.rung.shape
     s.self_defence = np.empty((R, P), bool)
-    s.collective_defence = np.zeros((R, P), bool)
+    s.collective_defence = np.empty((R, P), bool)
     s.highest_rung = np.empty((R, P), np.int8)
-    seg = c.obligations_by_dyad  # empty without commitments: the kernel's loop then never runs
-    ob = (seg.starts, seg.ends, seg.targets, c.obligation_link, c.obligation_attack)
+    seg = c.obligations_by_dyad  # a dyad's pledges: offsets[d]:offsets[d + 1] (none: empty)
+    ob = (seg.offsets, c.obligation_link, c.obligation_attack)
     _masks(
         s.rung, c.reverse, c.src, c.first_force, c.first_homeland, c.dyad_cap,
         c.defence_oriented, c.counterstrike, *ob, c.obligation_dyad, s.triggered, s.honoured,
@@ -42,7 +42,7 @@ def update_masks(s: WorldState, c: CompiledScenario) -> None:
 @numba.njit(cache=True, nogil=True)
 def _masks(
     rung, reverse, src, first_force, first_homeland, dyad_cap, oriented, counterstrike,
-    ob_starts, ob_ends, ob_to, ob_link, ob_attack, ob_dyad, triggered, honoured, link_support,
+    ob_offsets, ob_link, ob_attack, ob_dyad, triggered, honoured, link_support,
     combat, link_g, rule, treaty, three_conditions, threat, survival, used_force, self_defence,
     collective, highest,
 ):  # fmt: skip
@@ -53,26 +53,30 @@ def _masks(
             used = used_force[r, d] or rung[r, reverse[d]] >= first_force  # the target used force
             used_force[r, d] = used
             self_defence[r, d] = used
-        for g in range(ob_starts.shape[0]):  # pledges, grouped by the guarantor's dyad
+        armed = False  # a fired, honoured pledge to fight: else no partner's attack licenses
+        for k in range(link_support.shape[0]):
+            if triggered[r, k] and honoured[r, k] and link_support[k] >= combat:
+                armed = True
+                break
+        for d in range(P):
             hit = False
-            for i in range(ob_starts[g], ob_ends[g]):
-                k = ob_link[i]
+            for e in range(ob_offsets[d], ob_offsets[d + 1] if armed else ob_offsets[d]):
+                k = ob_link[e]  # the dyad's pledges
                 if not (triggered[r, k] and honoured[r, k]):
                     continue
-                if not used_force[r, reverse[ob_attack[i]]] or link_support[k] < combat:
+                if not used_force[r, reverse[ob_attack[e]]] or link_support[k] < combat:
                     continue  # the partner has not been attacked, or only a pledge to fight counts
                 gk = link_g[k]
                 if rule[gk] == treaty or (
-                    rule[gk] == three_conditions and threat[r, ob_dyad[i]] >= survival[r, gk]
+                    rule[gk] == three_conditions and threat[r, ob_dyad[e]] >= survival[r, gk]
                 ):
                     hit = True
                     break
-            collective[r, ob_to[g]] = hit
-        for d in range(P):
+            collective[r, d] = hit
             cap = dyad_cap[d]
             i = src[d]
             if oriented[i]:
-                if not (self_defence[r, d] or collective[r, d]):
+                if not (self_defence[r, d] or hit):
                     cap = min(cap, first_force - 1)  # exclusively defence-oriented: no force
                 if not self_defence[r, d] or not counterstrike[i]:
                     cap = min(cap, first_homeland - 1)  # no strikes on homelands

@@ -184,6 +184,12 @@ def start_crisis(s: WorldState, c: CompiledScenario) -> None:
         activate(s, c, starting[:, None] & t.declared[None], THEATRE)
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _any_row(flags: np.ndarray, r: int) -> bool:
+    """Whether any entry of row r of the boolean ``flags`` is set."""
+    return flags[r].any()
+
+
 @numba.njit(cache=True, nogil=True)
 def _chains(
     peak: np.ndarray, reverse: np.ndarray, first_force: int, used: np.ndarray, first: np.ndarray,
@@ -206,6 +212,8 @@ def _chains(
                 first[r, d] = True
         for d in range(P):
             used[r, d] = now[d]
+        if not _any_row(triggered, r):  # no commitment has fired: no chain test can (most worlds)
+            continue
         new[:] = False
         fired = False
         for q in range(link.shape[0]):
@@ -259,48 +267,64 @@ def _seen(s: WorldState, keys: tuple[str, ...], arrays: tuple[np.ndarray, ...]) 
     return False
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _bit(bits: np.ndarray, i: int, k: int) -> bool:
+    """Whether bit k of row i of a bit matrix (``sides``) is set."""
+    return (bits[i, k >> 5] >> (k & 31)) & 1 != 0
+
+
 @numba.njit(cache=True, nogil=True)
-def _sides(
+def partner_bits(partners: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (N, N) ``partners`` matrix as ``sides`` reads it: each actor's partners listed
+    (``mates[mate_off[i]:mate_off[i + 1]]``) and as a bit matrix (N, words of 32 actors; bit k
+    of row i; 32 so that every shift is exact in plain Python too)."""
+    N = partners.shape[0]
+    pbits, mate_off = np.zeros((N, (N + 31) // 32), np.int64), np.zeros(N + 1, np.int64)
+    mates = np.empty(N * N, np.int64)
+    for i in range(N):
+        mate_off[i + 1] = mate_off[i]
+        for k in range(N):
+            if partners[i, k]:
+                pbits[i, k >> 5] |= 1 << (k & 31)
+                mates[mate_off[i + 1]] = k
+                mate_off[i + 1] += 1
+    return mates, mate_off, pbits
+
+
+@numba.njit(cache=True, nogil=True)
+def sides(
     r: int, rung: np.ndarray, src: np.ndarray, dst: np.ndarray, first_force: int,
-    partners: np.ndarray, w: np.ndarray, enemies: np.ndarray, side: np.ndarray,
+    mates: np.ndarray, mate_off: np.ndarray, pbits: np.ndarray, w: np.ndarray, side: np.ndarray,
+    enemy: np.ndarray,
 ) -> bool:  # fmt: skip
-    """World r: ``w`` (N, N) force is used between the two actors now (either way); ``side``
-    (N, N): a partner of i is at war with k or with a partner of k, written only when force is used
-    anywhere in the world, which it returns."""
-    N = w.shape[0]
-    w[:] = False
+    """World r, as bit matrices (N, words of 32 actors; bit k of row i): ``w`` force is used
+    between i and k now (either way); ``side`` a partner of i is at war with k or with a partner
+    of k, written only when force is used anywhere in the world, which it returns. ``mates``
+    lists each actor's partners (``mate_off[i]:mate_off[i + 1]``), ``pbits`` the partners as
+    bits (``enemy``: one row of scratch): a world's sides cost a few operations per actor, not a
+    loop over every triple."""
+    N, W = w.shape
+    w[:] = 0
     war = False
     for d in range(src.shape[0]):
         if rung[r, d] >= first_force:
-            w[src[d], dst[d]] = True
-            w[dst[d], src[d]] = True
+            i, k = src[d], dst[d]
+            w[i, k >> 5] |= 1 << (k & 31)
+            w[k, i >> 5] |= 1 << (i & 31)
             war = True
     if not war:  # no force used in this world: nobody has enemies (most worlds, most turns)
-        return False  # (``enemies`` and ``side`` are then left as they were: not read)
-    enemies[:] = False
-    side[:] = False
-    for x in range(N):
-        fights = False
-        for k in range(N):
-            if w[x, k]:
-                fights = True
-                break
-        if not fights:
-            continue
-        for i in range(N):
-            if partners[i, x]:
-                for k in range(N):
-                    if w[x, k]:
-                        enemies[i, k] = True
-    for i in range(N):  # side = enemies, element by element: ``side[:] = enemies`` on 2-D arrays
-        for k in range(N):  # costs numba about 7 s to compile, the loop a fraction of a second
-            side[i, k] = enemies[i, k]
+        return False  # (``side`` is then left as it was: not read)
     for i in range(N):
-        for y in range(N):
-            if enemies[i, y]:
-                for k in range(N):
-                    if partners[y, k]:
-                        side[i, k] = True
+        enemy[:] = 0  # i's enemies: whom its partners fight
+        for m in range(mate_off[i], mate_off[i + 1]):
+            for u in range(W):
+                enemy[u] |= w[mates[m], u]
+        for u in range(W):
+            side[i, u] = enemy[u]
+        for y in range(N):  # and the enemies' partners
+            if (enemy[y >> 5] >> (y & 31)) & 1 != 0:
+                for u in range(W):
+                    side[i, u] |= pbits[y, u]
     return True
 
 
@@ -309,29 +333,37 @@ def _conditions(
     r: int, rung: np.ndarray, peak: np.ndarray, src: np.ndarray, dst: np.ndarray,
     first_force: int, partners: np.ndarray, hostile: np.ndarray, active: np.ndarray,
     granted: np.ndarray, host: np.ndarray, fight: np.ndarray, alliance: np.ndarray,
-    w: np.ndarray, enemies: np.ndarray, side: np.ndarray, holds: np.ndarray,
-) -> None:  # fmt: skip
+    mates: np.ndarray, mate_off: np.ndarray, pbits: np.ndarray, w: np.ndarray, side: np.ndarray,
+    enemy: np.ndarray, holds: np.ndarray,
+) -> bool:  # fmt: skip
     """World r: ``holds`` (3, P) where each horizontal rule's condition holds on a dormant rivalry
     or dispute: opportunism (the target is at war with someone other than the source),
     retaliation (a guarantor using the host's bases has used force against the source), second
-    front (the source's ally is at war with the target or the target's partners)."""
-    war = _sides(r, rung, src, dst, first_force, partners, w, enemies, side)
+    front (the source's ally is at war with the target or the target's partners). Returns False
+    when none can hold (no force used in the world, no host's bases used): most worlds."""
+    war = sides(r, rung, src, dst, first_force, mates, mate_off, pbits, w, side, enemy)
     holds[:] = False
+    based = False
     for q in range(host.shape[0]):
         if granted[r, alliance[q]] and peak[r, fight[q]] >= first_force:
             holds[1, host[q]] = True
+            based = True
+    if not (war or based):
+        return False
     for p in range(src.shape[0]):
         i, j = src[p], dst[p]
         holds[1, p] = holds[1, p] and not active[r, p]
         if not war or not hostile[p] or active[r, p]:  # no war: no opportunity, no second front
             continue
         others = False  # the target is at war with someone other than the source
-        for k in range(w.shape[0]):
-            if w[j, k] and k != i:
+        for u in range(w.shape[1]):
+            word = w[j, u] & ~(1 << (i & 31)) if u == i >> 5 else w[j, u]
+            if word != 0:
                 others = True
                 break
         holds[0, p] = others
-        holds[2, p] = side[i, j] and not partners[i, j]
+        holds[2, p] = _bit(side, i, j) and not partners[i, j]
+    return True
 
 
 @numba.njit(cache=True, nogil=True)
@@ -345,20 +377,19 @@ def _horizontal(
     """World by world (living ones): each rule's hazard ``rate`` (R, 3) accumulates in
     ``exposure`` where its condition holds; the dyad activates once it passes the ``clock``.
     Returns (3, P) world 0's dyads newly activated by each rule."""
-    N = partners.shape[0]
     R, H, P = exposure.shape
-    w = np.zeros((N, N), dtype=np.bool_)
-    enemies = np.zeros((N, N), dtype=np.bool_)
-    side = np.zeros((N, N), dtype=np.bool_)
+    mates, mate_off, pbits = partner_bits(partners)
+    w, side, enemy = np.zeros_like(pbits), np.zeros_like(pbits), np.zeros(pbits.shape[1], np.int64)
     holds, new = np.zeros((H, P), dtype=np.bool_), np.zeros(P, dtype=np.bool_)
     fresh0 = np.zeros((H, P), dtype=np.bool_)
     for r in range(R):
         if not alive[r]:
             continue
-        _conditions(
+        if not _conditions(
             r, rung, peak, src, dst, first_force, partners, hostile, active, granted, host, fight,
-            alliance, w, enemies, side, holds,
-        )  # fmt: skip
+            alliance, mates, mate_off, pbits, w, side, enemy, holds,
+        ):  # fmt: skip
+            continue  # no rule's condition holds on any dyad: no exposure, no activation
         for h in range(H):
             passed = False
             for p in range(P):

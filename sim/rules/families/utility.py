@@ -43,8 +43,8 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
     R, P = s.rung.shape
     out = [np.empty((R, P), F32) for _ in range(8)]
     s.weighed = np.empty((R, P), dtype=bool)
-    seg = c.obligations_by_dyad  # empty without commitments: the kernel's loop then never runs
-    ob = (seg.starts, seg.ends, seg.targets, c.obligation_link, c.obligation_attack)
+    seg = c.obligations_by_dyad  # a dyad's pledges: offsets[d]:offsets[d + 1] (none: empty)
+    ob = (seg.offsets, c.obligation_link, c.obligation_attack)
     _weights(
         s.committed_power, c.src, c.dst, c.reverse, s.source_strength, s.target_strength,
         rules["deterrence"], s.claim_value, s.target_power, s.source_power, s.cost_base,
@@ -76,8 +76,8 @@ _RESP, _FOUR, _ZERO = F32(1.6), F32(4.0), F32(0.0)
 @numba.njit(cache=True, nogil=True)
 def _weights(
     committed, src, dst, reverse, ss, ts, deterrence, claim, tp, sp, cost_base, defence_cost,
-    war_rung, peak, rung, first_force, threat, existential, perceived, top, ob_starts, ob_ends,
-    ob_to, ob_link, ob_attack, honoured, triggered, reciprocity, self_defence, blockade_exposure,
+    war_rung, peak, rung, first_force, threat, existential, perceived, top, ob_offsets, ob_link,
+    ob_attack, honoured, triggered, reciprocity, self_defence, blockade_exposure,
     sanctions_exposure, obligation, highest, explain, weighed, gain, cost, press, ob_rung, response,
     blockade, sanctions, ob_weight,
 ):  # fmt: skip
@@ -115,7 +115,7 @@ def _weights(
             weighed[r, d] = explain or rung[r, d] > 0 or highest[r, d] > 0
             if not weighed[r, d]:
                 gain[r, d] = press[r, d] = response[r, d] = _ZERO
-                blockade[r, d] = sanctions[r, d] = _ZERO
+                blockade[r, d] = sanctions[r, d] = ob_weight[r, d] = _ZERO
                 continue
             p_win = ss[r, d] / (ss[r, d] + ts[r, d] + deterrence[r] * kd + _TINY)
             gain[r, d] = claim[r, d] * p_win
@@ -127,38 +127,33 @@ def _weights(
             peace = _ZERO if sd else _ONE
             blockade[r, d] = blockade_exposure[r, d] * peace
             sanctions[r, d] = sanctions_exposure[r, d] * peace
-        _pledges(
-            r, ob_starts, ob_ends, ob_to, ob_link, ob_attack, honoured, triggered, perceived,
-            rung, ftop, obligation, weighed, press, ob_rung, ob_weight,
-        )  # fmt: skip
+            if ob_offsets[d] < ob_offsets[d + 1]:
+                _pledges(
+                    r, d, ob_offsets[d], ob_offsets[d + 1], ob_link, ob_attack, honoured,
+                    triggered, perceived, rung, ftop, press, ob_rung,
+                )  # fmt: skip
+            ob_weight[r, d] = obligation[r] * _FOUR if ob_rung[r, d] > 0 else _ZERO
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _pledges(
-    r, ob_starts, ob_ends, ob_to, ob_link, ob_attack, honoured, triggered, perceived, rung, ftop,
-    obligation, weighed, press, ob_rung, ob_weight,
+    r, d, start, end, ob_link, ob_attack, honoured, triggered, perceived, rung, ftop, press,
+    ob_rung,
 ):  # fmt: skip
-    """World r's pledges, grouped by the guarantor's dyad (weighed ones): the pressure felt on a
-    partner's behalf, the obligation level and its weight (see ``_weights``)."""
-    for g in range(ob_starts.shape[0]):
-        d = ob_to[g]
-        if not weighed[r, d]:
-            continue
-        best = _ZERO
-        level = _ZERO
-        for i in range(ob_starts[g], ob_ends[g]):
-            k = ob_link[i]
-            a = ob_attack[i]
-            weight = _ONE if honoured[r, k] else np.float32(0.3)
-            on_partner = min(max(perceived[r, a], _ZERO), ftop)
-            best = max(best, weight * on_partner)
-            if triggered[r, k] and honoured[r, k]:
-                level = max(level, np.float32(rung[r, a]))
-        press[r, d] = max(press[r, d], best)
-        ob_rung[r, d] = level
-    for d in range(ob_rung.shape[1]):
-        fires = ob_rung[r, d] > 0
-        ob_weight[r, d] = obligation[r] * _FOUR if fires else _ZERO
+    """The pledges ``start:end`` of dyad d (weighed) in world r: the pressure felt on a partner's
+    behalf and the obligation level (see ``_weights``)."""
+    best = _ZERO
+    level = _ZERO
+    for i in range(start, end):
+        k = ob_link[i]
+        a = ob_attack[i]
+        weight = _ONE if honoured[r, k] else np.float32(0.3)
+        on_partner = min(max(perceived[r, a], _ZERO), ftop)
+        best = max(best, weight * on_partner)
+        if triggered[r, k] and honoured[r, k]:
+            level = max(level, np.float32(rung[r, a]))
+    press[r, d] = max(press[r, d], best)
+    ob_rung[r, d] = level
 
 
 def _rule(name: str):
