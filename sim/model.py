@@ -8,7 +8,7 @@ is an ``ActorAgent`` whose ``step`` decides for all R worlds at once. R = 1 is t
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import mesa
@@ -242,8 +242,9 @@ class WargameModel(mesa.Model):
             self.trajectory.append(highest)
         self.datacollector.collect(self)
 
-    def run(self) -> None:
-        """Play every world to its end.
+    def run(self, until: Callable[[WargameModel], bool] | None = None) -> None:
+        """Play every world to its end, or until ``until(self)`` holds after a turn (the model can
+        then be run on: ``sim.runner.tiles`` pauses its tiles at a common turn to join them).
 
         Worlds that have ended are dropped from the arrays as they go (once a fifth of those played
         have ended: a gather costs about a quarter of a turn),
@@ -251,7 +252,7 @@ class WargameModel(mesa.Model):
         results are the same as stepping the whole block (every draw is keyed by the world's index,
         sim/rules/streams.py); with ``explain`` (world 0's event log) the block stays whole."""
         full = self.state
-        while self.running:
+        while self.running and not (until is not None and until(self)):
             self.step()
             alive = self.state.alive
             few = 5 * int(alive.sum()) <= 4 * len(alive)

@@ -195,15 +195,17 @@ def _rows(value: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 def stack(states: list[WorldState]) -> WorldState:
-    """Several blocks' worlds, just created, as one state (per-world arrays concatenated).
+    """Several blocks' worlds at one turn, just created or paused between turns (the tiles of a
+    block, ``sim.runner.tiles``), as one state (per-world arrays concatenated).
 
     Each world keeps its block's stream key and its index in that block (``s.key``, ``s.world``),
     so it draws what it draws in its own block: a sweep plays the points of a batch as one model
     and each point's worlds come out as if played alone. The blocks must be of compiled scenarios
     that differ only in per-world values (``sim.sweeps.stacked``), at the same turn, without
-    ``explain``. Flags every world shares are or-ed (they ask for a recomputation), counters must
-    agree, and the rest is the first block's (its generator: no rule draws from it after creation,
-    every draw is keyed)."""
+    ``explain``. Flags every world shares are or-ed (they ask for a recomputation; between turns
+    they are all clear, as the turn that set them consumed them), counters must agree, and the
+    rest is the first block's (its generator: no rule draws from it after creation, every draw is
+    keyed)."""
     if any(s.explain for s in states):
         raise ValueError("explained worlds cannot be stacked (the event log is world 0's)")
     out = WorldState()

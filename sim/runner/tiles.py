@@ -19,6 +19,7 @@ import numpy as np
 
 from sim.model import WargameModel
 from sim.rules import worlds
+from sim.rules.compile import CompiledScenario
 from sim.rules.state import WorldState
 from sim.runner.pool import PEERS_ENV, TILE_ENV, env_number
 
@@ -70,7 +71,13 @@ def tile_size(s: WorldState) -> int:
 def play(model: WargameModel) -> None:
     """Play every world of ``model`` (just created) to its end, in tiles of :func:`tile_size`
     worlds split evenly: each tile a model of its own on the block's worlds, written back when it
-    ends. Whole when one tile holds them, or with world 0's event log or trajectories."""
+    ends. Whole when one tile holds them, or with world 0's event log or trajectories.
+
+    A tile's turn costs a fixed part (the Python between the kernels, about 1 ms on Taiwan)
+    whatever its worlds, so the tiles' tails are played together (:func:`_join_tails`): the
+    first tile plays until its running worlds would fit one tile with the others' (a share
+    ``1 / tiles`` of it), the others to the same turn, and then their running worlds as one
+    model to the end."""
     s = model.state
     tile = tile_size(s)
     if tile >= model.R or s.explain or model.record_trajectories or s.turn:
@@ -78,12 +85,37 @@ def play(model: WargameModel) -> None:
         return
     spans = np.array_split(np.arange(model.R), -(-model.R // tile))
     parts = [worlds.gather(s, idx) for idx in spans]  # all from the worlds as created
+    share, size = len(spans), len(spans[0])  # the tiles as split (evenly: at most ``tile``)
+    models = [WargameModel(model.compiled, state=part) for part in parts]
+    models[0].run(until=lambda m: share * int(m.state.alive.sum()) <= size)
+    pause = models[0].state.turn
+    for m in models[1:]:
+        m.run(until=lambda m: m.state.turn >= pause)
+    _join_tails(model.compiled, models)
     turn, acted = s.turn, s.acted.copy()
-    for idx, part in zip(spans, parts, strict=True):
-        tile_model = WargameModel(model.compiled, state=part)
-        tile_model.run()
-        worlds.scatter(s, tile_model.state, idx)
-        turn, acted = max(turn, tile_model.state.turn), acted | tile_model.state.acted
-        tile_model.release()
+    for idx, m in zip(spans, models, strict=True):
+        worlds.scatter(s, m.state, idx)
+        turn, acted = max(turn, m.state.turn), acted | m.state.acted
+        m.release()
     s.turn, s.acted = turn, acted
     model.running = False
+
+
+def _join_tails(c: CompiledScenario, models: list[WargameModel]) -> None:
+    """Play the running worlds of ``models`` (paused at one turn) as one model to the end, and
+    write them back into each. Every draw is keyed by the world's index in its block, not its
+    place in an array (sim/rules/streams.py), so the results are each tile's own."""
+    running = [(m, np.flatnonzero(m.state.alive)) for m in models if m.running]
+    if not running:
+        return
+    if len(running) == 1:
+        running[0][0].run()
+        return
+    joined = WargameModel(c, state=worlds.stack([worlds.gather(m.state, i) for m, i in running]))
+    joined.run()
+    start = 0
+    for m, idx in running:
+        rows = np.arange(start, start + len(idx))
+        worlds.scatter(m.state, worlds.gather(joined.state, rows), idx)
+        m.running, start = False, start + len(idx)
+    joined.release()
