@@ -268,9 +268,15 @@ def _seen(s: WorldState, keys: tuple[str, ...], arrays: tuple[np.ndarray, ...]) 
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _bit(bits: np.ndarray, i: int, k: int) -> bool:
-    """Whether bit k of row i of a bit matrix (``sides``) is set."""
-    return (bits[i, k >> 5] >> (k & 31)) & 1 != 0
+def _bit(row: np.ndarray, k: int) -> bool:
+    """Whether bit k of a bit row (words of 32 actors: ``sides``) is set."""
+    return (row[k >> 5] >> (k & 31)) & 1 != 0
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _set(bits: np.ndarray, i: int, k: int) -> None:
+    """Set bit k of row i of a bit matrix (words of 32 actors: ``sides``)."""
+    bits[i, k >> 5] |= 1 << (k & 31)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -285,7 +291,7 @@ def partner_bits(partners: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
         mate_off[i + 1] = mate_off[i]
         for k in range(N):
             if partners[i, k]:
-                pbits[i, k >> 5] |= 1 << (k & 31)
+                _set(pbits, i, k)
                 mates[mate_off[i + 1]] = k
                 mate_off[i + 1] += 1
     return mates, mate_off, pbits
@@ -309,8 +315,8 @@ def sides(
     for d in range(src.shape[0]):
         if rung[r, d] >= first_force:
             i, k = src[d], dst[d]
-            w[i, k >> 5] |= 1 << (k & 31)
-            w[k, i >> 5] |= 1 << (i & 31)
+            _set(w, i, k)
+            _set(w, k, i)
             war = True
     if not war:  # no force used in this world: nobody has enemies (most worlds, most turns)
         return False  # (``side`` is then left as it was: not read)
@@ -322,7 +328,7 @@ def sides(
         for u in range(W):
             side[i, u] = enemy[u]
         for y in range(N):  # and the enemies' partners
-            if (enemy[y >> 5] >> (y & 31)) & 1 != 0:
+            if _bit(enemy, y):
                 for u in range(W):
                     side[i, u] |= pbits[y, u]
     return True
@@ -362,7 +368,7 @@ def _conditions(
                 others = True
                 break
         holds[0, p] = others
-        holds[2, p] = _bit(side, i, j) and not partners[i, j]
+        holds[2, p] = _bit(side[i], j) and not partners[i, j]
     return True
 
 
