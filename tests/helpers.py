@@ -141,3 +141,19 @@ def one_line(capsys: pytest.CaptureFixture[str]) -> str:
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) == 1, lines
     return lines[0]
+
+
+def die_halfway_through_a_result() -> None:  # pragma: no cover - runs in a pool worker
+    """Task: what a worker killed while it writes a result leaves behind, made certain: the
+    header of a 1 MiB message and 100 bytes of it in the result pipe, then the worker is gone."""
+    import os
+    import signal
+    import struct
+    import sys
+
+    frame = sys._getframe()
+    while frame.f_code.co_name != "_process_worker":  # concurrent.futures' worker loop
+        frame = frame.f_back
+    writer = frame.f_locals["result_queue"]._writer
+    writer._send(struct.pack("!i", 1 << 20) + b"x" * 100)
+    os.kill(os.getpid(), signal.SIGKILL)

@@ -31,7 +31,15 @@ from typing import Any
 
 from sim.errors import RunError
 from sim.outputs.rundir import RunDir, describe_os_error, short_hash
-from sim.runner.pool import PEERS_ENV, THREADS_ENV, process_pool, start_workers, take_prestarted
+from sim.runner.pool import (
+    PEERS_ENV,
+    THREADS_ENV,
+    WATCH_SECONDS,
+    process_pool,
+    start_workers,
+    take_prestarted,
+    unstick,
+)
 
 __all__ = [
     "EXECUTORS",
@@ -298,7 +306,10 @@ def run_tasks(
             running[executor.submit(fn, *args)] = key
         if not running:
             return []
-        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        finished, _ = wait(running, timeout=WATCH_SECONDS, return_when=FIRST_COMPLETED)
+        if not finished:
+            unstick(executor)  # a worker killed mid-result would otherwise leave this waiting
+            continue
         for fut in sorted(finished, key=running.__getitem__):
             on_result(running.pop(fut), fut.result())
         if stop():

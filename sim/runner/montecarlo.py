@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
+from sim.runner.pool import unstick
 from sim.runner.shipped import run_shipped_block, ship
 from sim.scenario.outcomes import outcome_names
 
@@ -125,6 +126,8 @@ def _on_pool(
             if cancelled is not None and cancelled.is_set():
                 raise Cancelled
             finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            if not finished:
+                unstick(pool)  # a worker killed mid-result would otherwise leave this waiting
             for fut in finished:
                 parts[futures[fut]] = fut.result()
             if finished and progress is not None:

@@ -35,7 +35,9 @@ import multiprocessing.spawn
 import os
 import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor
+import time
+import weakref
+from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -232,6 +234,41 @@ def _reap(procs: list[multiprocessing.Process], grace: float = 3.0) -> None:
             p.join(grace)
             if p.is_alive():
                 p.kill()
+
+
+# --- a worker that died halfway through sending a result ------------------------------------------
+
+WATCH_SECONDS = 0.5
+"""How often a caller waiting on a pool's futures looks for a dead worker (:func:`unstick`)."""
+_dead_since: weakref.WeakKeyDictionary[ProcessPoolExecutor, float] = weakref.WeakKeyDictionary()
+
+
+def unstick(pool: Executor, grace: float = 1.0) -> bool:
+    """Break ``pool`` if one of its workers has been dead for ``grace`` seconds and the executor
+    has not noticed; True if it did. Callers waiting on the pool's futures call this between waits.
+
+    A worker killed (the out-of-memory killer, ``kill -9``) while it was writing a result leaves
+    half a message in the result pipe. The executor's manager thread then waits forever for the
+    rest (``wait_result_broken_or_wakeup`` in CPython 3.11 and 3.12), so no future ever fails and
+    the run hangs instead of stopping with "a worker process died". Closing this process's copy of
+    the pipe's write end and killing the other workers makes that read end with end-of-file, and
+    the executor breaks the pool as it does for any dead worker: every future raises
+    ``BrokenProcessPool``."""
+    if not isinstance(pool, ProcessPoolExecutor) or getattr(pool, "_broken", False):
+        return False
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    if not any(p.exitcode is not None for p in procs):
+        _dead_since.pop(pool, None)
+        return False
+    first = _dead_since.setdefault(pool, time.monotonic())
+    if time.monotonic() - first < grace:
+        return False
+    with contextlib.suppress(Exception):
+        pool._result_queue._writer.close()  # type: ignore[attr-defined]
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.kill()
+    return True
 
 
 # --- a pool started before the command needs it ----------------------------------------------------

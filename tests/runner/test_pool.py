@@ -242,3 +242,38 @@ def test_workers_end_when_their_parent_is_killed() -> None:
     while not all(_gone(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert all(_gone(pid) for pid in workers)
+
+
+def test_a_worker_killed_halfway_through_a_result_fails_the_tasks_instead_of_hanging() -> None:
+    """A worker killed while it wrote a result (the out-of-memory killer, ``kill -9``) left half
+    a message in the result pipe: the executor waited for the rest forever, so ``wargame run``
+    hung instead of stopping in one line (once in six runs of the dead-worker test)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from helpers import die_halfway_through_a_result
+
+    from sim.runner.executor import run_tasks
+    from sim.runner.pool import process_pool, start_workers
+
+    workers = process_pool(2)
+    start_workers(workers, 2)
+    tasks = iter([(0, die_halfway_through_a_result, ()), (1, time.sleep, (60,))])
+    raised: list[BaseException] = []
+
+    def waiting() -> None:
+        try:
+            run_tasks(workers, tasks, 2, lambda key, result: None)
+        except BaseException as exc:  # what the caller would see
+            raised.append(exc)
+
+    waiter = threading.Thread(target=waiting, daemon=True)
+    waiter.start()
+    waiter.join(30)
+    try:
+        assert not waiter.is_alive(), "still waiting 30 s after the worker died"
+        assert len(raised) == 1 and isinstance(raised[0], BrokenProcessPool), raised
+    finally:  # without the fix, free the executor's thread so that this process can exit
+        workers._result_queue._writer.close()
+        for p in list(workers._processes.values()):
+            p.kill()
+        workers.shutdown(wait=True)
