@@ -127,3 +127,29 @@ def test_api_threads_play_blocks_at_once_to_the_same_bytes(tmp_path: Path) -> No
     with pytest.raises(sim.errors.RunError, match="threads 0: give 1 or more threads"):
         sim.run(PROVOCATION, out=tmp_path / "bad", threads=0, **common)
     assert not (tmp_path / "bad").exists()
+
+
+def test_import_sim_and_the_command_line_stay_light_yet_export_the_api() -> None:
+    """``import sim`` and building ``wargame``'s parser import neither the scenario schema nor the
+    run folders (0.3 s: every command, and every spawned worker, paid it before doing anything),
+    while every name of ``sim.__all__`` is still there on first use."""
+    code = (
+        "import sys, sim, sim.cli\n"
+        "try:\n"
+        "    sim.cli.main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('sim.scenario.schema', 'sim.api', 'pydantic') if m in sys.modules)\n"
+        "print('heavy', heavy, file=sys.stderr)\n"
+        "names = [getattr(sim, n) for n in sim.__all__]\n"
+        "from sim import Scenario, run\n"
+        "assert run is sim.api.run and Scenario is sim.scenario.schema.Scenario\n"
+        "assert set(sim.__all__) <= set(dir(sim))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "heavy []" in done.stderr, done.stderr
+    with pytest.raises(AttributeError, match="no attribute 'runn'"):
+        sim.runn  # noqa: B018 - a typo is an AttributeError, not a lazy import

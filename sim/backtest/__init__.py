@@ -6,3 +6,7 @@ rates), ``deck`` (loading the cases), ``task`` (the worker's task: one block of 
 (the backtest folder), ``checks`` (directional checks), ``report`` (HTML and Markdown) and
 ``validation`` (the engine-scores section of docs/validation.md). See docs/validation.md.
 """
+
+DEFAULT_DECK = "scenarios/history"
+"""The deck ``wargame backtest`` and ``wargame calibrate`` read when none is given (here, not in
+``deck``, so that building the command line does not import the scenario schema)."""

@@ -12,8 +12,6 @@ from sim.errors import Problem, RunError, ScenarioError
 from sim.scenario import load_scenario
 from sim.scenario.schema import Scenario
 
-DEFAULT_DECK = "scenarios/history"
-
 
 @dataclass
 class Case:

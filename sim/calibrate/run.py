@@ -128,7 +128,7 @@ def start_calibration(
     out: str | os.PathLike[str] | None = None,
 ) -> CalibrationDir:
     """Validate the deck and spec, make the folds, create the folder and its manifest."""
-    from sim.backtest.deck import DEFAULT_DECK
+    from sim.backtest import DEFAULT_DECK
     from sim.runner.executor import new_run_dir
 
     deck = str(deck or deck_of(spec_path) or DEFAULT_DECK)

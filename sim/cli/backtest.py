@@ -20,7 +20,7 @@ DESCRIPTION = (
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The deck, the size and seed of the run, the executor, the report and ``--checks``."""
-    from sim.backtest.deck import DEFAULT_DECK
+    from sim.backtest import DEFAULT_DECK
 
     p.add_argument(
         "deck", nargs="?", default=DEFAULT_DECK, metavar="DECK", help=f"default {DEFAULT_DECK}"
