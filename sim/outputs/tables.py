@@ -175,40 +175,85 @@ number of replicates; groups of this size keep it flat (assumption: large enough
 replicates make 16 groups, small enough that one group's buffer stays a few tens of MiB)."""
 
 
+class Assembly:
+    """Block tables streamed into one Parquet file ``out`` in block order, whatever order they
+    arrive in: consecutive whole blocks share a row group of at least ``ROW_GROUP_ROWS`` rows (the
+    last may be smaller), and ``visit`` sees each block's table as it is appended (a run's
+    summaries). A run offers each block as it finishes, so the table is written while the workers
+    play and the parent needs neither a second pass nor a read of what it has just written; a
+    block kept from before a resume is offered as its file and read when its turn comes. Memory
+    holds the blocks that arrived early and one row group.
+
+    The file is written under a temporary name and renamed by :meth:`finish`; :meth:`close`
+    (always, after) closes it if it is still open, and removes it if ``discard``."""
+
+    def __init__(self, out: Path, visit: Callable[[pa.Table], None] | None = None) -> None:
+        self.out, self.visit = out, visit
+        self.tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        self.next = 0  # the index of the next block to append
+        self.rows = 0
+        self._waiting: dict[int, pa.Table | Path] = {}
+        self._buffered: list[pa.Table] = []
+        self._writer: pq.ParquetWriter | None = None
+
+    def offer(self, i: int, block: pa.Table | Path) -> None:
+        """Block ``i``'s table, or the file that holds it; appended once every block before it is."""
+        self._waiting[i] = block
+
+    def advance(self, upto: int | None = None) -> None:
+        """Append every offered block that is next in order (none past ``upto``, if given)."""
+        while self.next in self._waiting and (upto is None or self.next <= upto):
+            block = self._waiting.pop(self.next)
+            table = read_parquet(block) if isinstance(block, Path) else block
+            if self.visit is not None:
+                self.visit(table)
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self.tmp, table.schema, compression=COMPRESSION)
+            self._buffered.append(table)
+            self.rows += table.num_rows
+            self.next += 1
+            if sum(t.num_rows for t in self._buffered) >= ROW_GROUP_ROWS:
+                self._flush()
+
+    def finish(self, last: int) -> int:
+        """Append blocks up to ``last`` (all must have been offered), then write and rename the
+        file; the rows written (0, and no file, when ``last`` is -1)."""
+        self.advance(last)
+        if self.next <= last:
+            raise ValueError(f"block {self.next} was never offered")
+        if self._writer is None:
+            return 0
+        self._flush()
+        self._writer.close()
+        self._writer = None
+        os.replace(self.tmp, self.out)
+        return self.rows
+
+    def close(self, discard: bool = False) -> None:
+        """Close the file if :meth:`finish` did not; remove it when ``discard``."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if discard:
+            self.tmp.unlink(missing_ok=True)
+
+    def _flush(self) -> None:
+        if self._buffered and self._writer is not None:
+            group = pa.concat_tables(self._buffered)
+            self._writer.write_table(group, row_group_size=group.num_rows)
+            self._buffered.clear()
+
+
 def concat_blocks(
     paths: Iterable[Path], out: Path, visit: Callable[[pa.Table], None] | None = None
 ) -> int:
-    """Stream block files, in the given order, into one Parquet file: consecutive whole blocks
-    share a row group of at least ``ROW_GROUP_ROWS`` rows (the last may be smaller). ``visit``
-    sees each block's table as it is read (the run's summaries: one read of each file)."""
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    writer = None
-    rows = 0
-    buffered: list[pa.Table] = []
-
-    def flush() -> None:
-        if buffered:
-            group = pa.concat_tables(buffered)
-            writer.write_table(group, row_group_size=group.num_rows)
-            buffered.clear()
-
+    """Stream block files, in the given order, into one Parquet file (:class:`Assembly`); the
+    rows written. ``visit`` sees each block's table as it is read (one read of each file)."""
+    assembly = Assembly(out, visit)
     try:
-        for p in paths:
-            table = read_parquet(p)
-            if visit is not None:
-                visit(table)
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema, compression=COMPRESSION)
-            buffered.append(table)
-            rows += table.num_rows
-            if sum(t.num_rows for t in buffered) >= ROW_GROUP_ROWS:
-                flush()
-        if writer is not None:
-            flush()
+        for i, path in enumerate(paths):
+            assembly.offer(i, path)
+            assembly.advance()
+        return assembly.finish(assembly.next - 1)
     finally:
-        if writer is not None:
-            writer.close()
-    if writer is None:
-        return 0
-    os.replace(tmp, out)
-    return rows
+        assembly.close()

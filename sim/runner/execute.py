@@ -28,6 +28,7 @@ from sim.errors import RunError
 from sim.outputs.rundir import RunDir, command_line, describe_os_error, now, short_hash, versions
 from sim.outputs.summary import max_half_width, summarise
 from sim.outputs.tables import (
+    Assembly,
     concat_blocks,
     read_parquet,
     scenario_labels,
@@ -52,7 +53,15 @@ from sim.runner.shipped import run_shipped_block, ship
 from sim.scenario.outcomes import outcome_names
 from sim.scenario.schema import Scenario
 
-__all__ = ["DEFAULT_MAX_RUNS", "Plan", "execute", "finalise", "identity_of", "start_run"]
+__all__ = [
+    "DEFAULT_MAX_RUNS",
+    "Plan",
+    "Summaries",
+    "execute",
+    "finalise",
+    "identity_of",
+    "start_run",
+]
 
 DEFAULT_MAX_RUNS = 1_000_000
 
@@ -232,6 +241,10 @@ def _run_blocks(rd: RunDir, m: dict, limit: int, quiet: bool, executor: Executor
         label=str(rd.path),
     )
     progress.resumed(sum(plan.size(i) for i in done))
+    seen = Summaries(c, names)
+    assembly = Assembly(rd.outcomes, seen)  # written while the workers play
+    for i in done:
+        assembly.offer(i, rd.block_file(i))
     shipped = ship(c)  # pickled once; each worker unpickles it once
     tasks = (
         (i, run_shipped_block, (shipped, i, plan.size(i), plan.seed, plan.block, plan.trajectories))
@@ -242,19 +255,23 @@ def _run_blocks(rd: RunDir, m: dict, limit: int, quiet: bool, executor: Executor
     def on_result(i: int, result: dict) -> None:
         nonlocal target
         result["labels"] = labels
-        _write_block(rd, result)
+        assembly.offer(i, _write_block(rd, result))
         counts[i] = {n: int((result["columns"]["outcome"] == n).sum()) for n in names}
         progress.update(plan.size(i))
         if plan.precision is not None and target is None:
             target = _precision_target(counts, plan)
+        assembly.advance(target)  # never past the precision target (blocks after it are dropped)
 
     try:
-        for fut in run_tasks(executor, tasks, limit, on_result, lambda: target is not None):
-            fut.cancel()  # blocks past the precision target are not needed
+        try:
+            for fut in run_tasks(executor, tasks, limit, on_result, lambda: target is not None):
+                fut.cancel()  # blocks past the precision target are not needed
+        finally:
+            progress.close()
+        last = target if target is not None else n_blocks - 1
+        summary = finalise(rd, c, names, last, assembly, seen)
     finally:
-        progress.close()
-    last = target if target is not None else n_blocks - 1
-    summary = finalise(rd, c, names, last)
+        assembly.close(discard=True)  # after a failure: no half-written table left
     progress.finish()
     return summary
 
@@ -272,48 +289,76 @@ def _precision_target(counts: dict[int, dict[str, int]], plan: Plan) -> int | No
     return (plan.n_blocks() - 1) if k >= plan.n_blocks() else None
 
 
-def _write_block(rd: RunDir, result: dict) -> None:
+def _write_block(rd: RunDir, result: dict) -> pa.Table:
     """Write a finished block's tables (``result["labels"]``: the scenario's outcome and rung
-    names)."""
+    names); its outcome table."""
     i, labels = result["index"], result["labels"]
     if "trajectories" in result:
         write_atomic(
             to_table(result["trajectories"], "trajectories", labels), rd.trajectory_file(i)
         )
     # the block file last: it marks the block done
-    write_atomic(to_table(result["columns"], "outcomes", labels), rd.block_file(i))
+    table = to_table(result["columns"], "outcomes", labels)
+    write_atomic(table, rd.block_file(i))
+    return table
 
 
-def finalise(rd: RunDir, c: CompiledScenario, names: list[str], last: int) -> dict:
-    """Assemble the ordered tables, write the summary, mark the run complete, drop block files."""
+class Summaries:
+    """The outcome counts, the mechanism vocabulary and the alliance summaries of a run, gathered
+    block by block as its outcome table is assembled (``Assembly``'s ``visit``: each block's
+    table seen once)."""
+
+    def __init__(self, c: CompiledScenario, names: list[str]) -> None:
+        from sim.outputs.alliances import Links
+        from sim.outputs.vocabulary import Tally
+        from sim.rules.vocabulary import vocab_of
+
+        self.counts = dict.fromkeys(names, 0)
+        self.tally, self.links = Tally(vocab_of(c).mechanisms), Links()
+        self.vocabulary = True  # False for blocks written before the vocabulary existed
+
+    def __call__(self, table: pa.Table) -> None:
+        from sim.outputs.vocabulary import add_table
+
+        col = values_of(table.column("outcome"))
+        for n in self.counts:
+            self.counts[n] += int((col == n).sum())
+        self.vocabulary = self.vocabulary and add_table(self.tally, table)
+        self.links.add(table)
+
+
+def finalise(
+    rd: RunDir,
+    c: CompiledScenario,
+    names: list[str],
+    last: int,
+    assembly: Assembly | None = None,
+    seen: Summaries | None = None,
+) -> dict:
+    """Assemble the ordered tables, write the summary, mark the run complete, drop block files.
+
+    ``assembly`` (with ``seen``, its visitor) is the outcome table a run has been writing as its
+    blocks finished; without it the table is assembled from the block files."""
     m = rd.manifest()
-    blocks = [rd.block_file(i) for i in range(last + 1)]
-    missing = [p.name for p in blocks if not p.exists()]
+    missing = [rd.block_file(i).name for i in range(last + 1) if not rd.block_file(i).exists()]
     if missing:
         raise RunError(f"{rd.path}: blocks missing ({', '.join(missing[:3])}...); resume the run")
-    from sim.outputs.alliances import Links
     from sim.outputs.rundir import write_json_atomic
-    from sim.outputs.vocabulary import Tally, add_table
-    from sim.rules.vocabulary import vocab_of
 
-    counts = dict.fromkeys(names, 0)
-    tally, links = Tally(vocab_of(c).mechanisms), Links()
-    vocabulary = True  # False for blocks written before the vocabulary existed
-
-    def visit(table: pa.Table) -> None:  # each block once, as it is assembled
-        nonlocal vocabulary
-        col = values_of(table.column("outcome"))
-        for n in names:
-            counts[n] += int((col == n).sum())
-        vocabulary = vocabulary and add_table(tally, table)
-        links.add(table)
-
-    rows = concat_blocks(blocks, rd.outcomes, visit)
+    if assembly is None or seen is None:
+        seen = Summaries(c, names)
+        assembly = Assembly(rd.outcomes, seen)
+        for i in range(last + 1):
+            assembly.offer(i, rd.block_file(i))
+    try:
+        rows = assembly.finish(last)
+    finally:
+        assembly.close()
     if m["trajectories"]:
         concat_blocks([rd.trajectory_file(i) for i in range(last + 1)], rd.trajectories)
-    assert sum(counts.values()) == rows
+    assert sum(seen.counts.values()) == rows
     summary = summarise(
-        counts,
+        seen.counts,
         {
             "scenario": m["scenario"]["name"],
             "seed": m["seed"],
@@ -321,8 +366,8 @@ def finalise(rd: RunDir, c: CompiledScenario, names: list[str], last: int) -> di
             "blocks": last + 1,
         },
     )
-    summary["vocabulary"] = tally.summary() if vocabulary else None
-    summary["alliances"] = links.summary()
+    summary["vocabulary"] = seen.tally.summary() if seen.vocabulary else None
+    summary["alliances"] = seen.links.summary()
     write_json_atomic(summary, rd.summary_path)
     m["status"] = "complete"
     m["finished"] = now()

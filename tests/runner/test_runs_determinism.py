@@ -81,7 +81,7 @@ def test_block_finishing_order_does_not_change_the_bytes(
     def recording_write(rd, result):
         with lock:
             written.append(result["index"])
-        real_write(rd, result)
+        return real_write(rd, result)
 
     monkeypatch.setattr(execute_mod, "run_shipped_block", slow_early_blocks)
     monkeypatch.setattr(execute_mod, "_write_block", recording_write)

@@ -96,17 +96,23 @@ def test_a_failure_at_the_end_keeps_every_block(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """The outcome table is streamed as blocks finish; a run this small writes its one row group
+    at the end, and that write fails: every block is kept, and no half-written table is left."""
     out = tmp_path / "run"
     with monkeypatch.context() as mp:
-        mp.setattr(tables.pq, "ParquetWriter", _no_space)  # the outcome table cannot be assembled
+        mp.setattr(tables.pq, "ParquetWriter", _FullDisk)  # the outcome table cannot be written
         assert main(["run", PROVOCATION, *SMALL, *SERIAL, "--out", str(out)]) == 2
     line = one_line(capsys)
     assert "the disk is full" in line and "6 finished block(s) kept" in line
+    assert not list(out.glob(".*.tmp")) and not (out / "outcomes.parquet").exists()
     resume_matches(out, reference, capsys)
 
 
-def _no_space(*args: object, **kwargs: object) -> None:
-    raise OSError(errno.ENOSPC, "No space left on device")
+class _FullDisk(tables.pq.ParquetWriter):
+    """A Parquet writer that opens its file but has no room for a row group."""
+
+    def write_table(self, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
 
 
 def test_a_fresh_run_that_kept_nothing_leaves_no_folder(

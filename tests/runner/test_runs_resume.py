@@ -341,22 +341,24 @@ def test_crash_during_finalise_is_resumable(
 def test_resume_cleans_temporary_files_left_by_a_crashed_finalise(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Ctrl-C while the outcome table is being assembled removes the half-written table; one that
+    a killed process left behind (``kill -9`` runs no clean-up) is removed by the resume."""
     out = tmp_path / "run"
-    real_concat = execute_mod.concat_blocks
+    real_add = execute_mod.Summaries.__call__
+    seen: list[int] = []
 
-    def crash_half_way(paths, dest, *rest):
-        def first_then_crash():
-            it = iter(paths)
-            yield next(it)
+    def ctrl_c_at_the_second_block(self, table):  # type: ignore[no-untyped-def]
+        seen.append(table.num_rows)
+        if len(seen) == 2:
             raise KeyboardInterrupt
-
-        return real_concat(first_then_crash(), dest, *rest)
+        real_add(self, table)
 
     with monkeypatch.context() as mp:
-        mp.setattr(execute_mod, "concat_blocks", crash_half_way)
+        mp.setattr(execute_mod.Summaries, "__call__", ctrl_c_at_the_second_block)
         assert main(["run", str(PROVOCATION), *SMALL, *SERIAL, "--out", str(out)]) == 130
-    (left,) = out.glob(".outcomes.parquet.*.tmp")
-    left.rename(out / ".outcomes.parquet.999999.tmp")  # as if another (dead) process wrote it
+    assert not list(out.glob(".*.tmp"))  # this process removed its half-written table
+    assert RunDir(out).finished_blocks()
+    (out / ".outcomes.parquet.999999.tmp").write_bytes(b"PAR1 cut off")  # a dead process's
     assert main(["run", "--resume", str(out), "--quiet"]) == 0
     assert manifest(out)["status"] == "complete"
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
