@@ -175,6 +175,12 @@ number of replicates; groups of this size keep it flat (assumption: large enough
 replicates make 16 groups, small enough that one group's buffer stays a few tens of MiB)."""
 
 
+WAITING_TABLES = 16
+"""Block tables an :class:`Assembly` holds in memory while it waits for an earlier block (about
+1 MB each for Taiwan's 1,000 worlds); later ones are read back from their files in turn
+(assumption: a few times the tasks in flight, which a pool of eight keeps at sixteen)."""
+
+
 class Assembly:
     """Block tables streamed into one Parquet file ``out`` in block order, whatever order they
     arrive in: consecutive whole blocks share a row group of at least ``ROW_GROUP_ROWS`` rows (the
@@ -196,8 +202,13 @@ class Assembly:
         self._buffered: list[pa.Table] = []
         self._writer: pq.ParquetWriter | None = None
 
-    def offer(self, i: int, block: pa.Table | Path) -> None:
-        """Block ``i``'s table, or the file that holds it; appended once every block before it is."""
+    def offer(self, i: int, block: pa.Table | Path, file: Path | None = None) -> None:
+        """Block ``i``'s table, or the file that holds it; appended once every block before it is.
+        A table that would be the ``WAITING_TABLES``-th held in memory is taken from ``file``
+        instead, when given (a slow early block cannot make memory grow with the run)."""
+        held = sum(isinstance(b, pa.Table) for b in self._waiting.values())
+        if file is not None and isinstance(block, pa.Table) and held >= WAITING_TABLES:
+            block = file
         self._waiting[i] = block
 
     def advance(self, upto: int | None = None) -> None:

@@ -255,7 +255,7 @@ def _run_blocks(rd: RunDir, m: dict, limit: int, quiet: bool, executor: Executor
     def on_result(i: int, result: dict) -> None:
         nonlocal target
         result["labels"] = labels
-        assembly.offer(i, _write_block(rd, result))
+        assembly.offer(i, _write_block(rd, result), rd.block_file(i))
         counts[i] = {n: int((result["columns"]["outcome"] == n).sum()) for n in names}
         progress.update(plan.size(i))
         if plan.precision is not None and target is None:

@@ -263,6 +263,46 @@ def test_assembled_tables_group_whole_blocks_into_large_row_groups(
     assert (pq.read_table(out)["replicate"].to_numpy() == np.arange(70)).all()
 
 
+def test_an_assembly_writes_blocks_in_order_whatever_order_they_arrive_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks offered last-first, some as tables and some as files, some past the limit of
+    tables held in memory, give the bytes of the files concatenated in order; a block never
+    offered is an error, not a shorter table; nothing is appended past ``upto``."""
+    import sim.outputs.tables as tables
+
+    monkeypatch.setattr(tables, "ROW_GROUP_ROWS", 25)
+    monkeypatch.setattr(tables, "WAITING_TABLES", 2)
+    blocks = [pa.table({"replicate": np.arange(10 * b, 10 * b + 10)}) for b in range(7)]
+    files = []
+    for b, table in enumerate(blocks):
+        files.append(tmp_path / f"b{b}.parquet")
+        pq.write_table(table, files[-1])
+    concat_blocks(files, tmp_path / "in_order.parquet")
+
+    seen: list[int] = []
+    out = tmp_path / "assembled.parquet"
+    assembly = tables.Assembly(out, lambda t: seen.append(int(t["replicate"][0].as_py())))
+    for b in (6, 5, 4, 3, 2, 1):
+        assembly.offer(b, blocks[b] if b % 3 else files[b], files[b])
+        assembly.advance()
+    assert seen == [] and not out.exists()
+    assert sum(isinstance(v, pa.Table) for v in assembly._waiting.values()) == 2
+    assembly.offer(0, blocks[0])
+    assembly.advance(upto=4)
+    assert seen == [0, 10, 20, 30, 40]
+    assert assembly.finish(6) == 70 and seen == [0, 10, 20, 30, 40, 50, 60]
+    assert out.read_bytes() == (tmp_path / "in_order.parquet").read_bytes()
+
+    short = tables.Assembly(tmp_path / "short.parquet")
+    short.offer(0, blocks[0])
+    short.offer(2, blocks[2])
+    with pytest.raises(ValueError, match="block 1 was never offered"):
+        short.finish(2)
+    short.close(discard=True)
+    assert list(tmp_path.glob(".short*")) == [] and not (tmp_path / "short.parquet").exists()
+
+
 def test_a_run_writes_its_outcome_table_without_reading_its_blocks_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
