@@ -342,7 +342,11 @@ RUN_FILES = (
     File(
         "blocks/",
         "While the run is under way: one Parquet file per finished block (`block-NNNNNN.parquet`, "
-        "`traj-NNNNNN.parquet`), with the columns above; removed once the run is complete.",
+        "`traj-NNNNNN.parquet`), with the columns above; removed once the run is complete. "
+        "Meanwhile `outcomes.parquet` is written under a temporary name "
+        "(`.outcomes.parquet.<pid>.tmp`), in block order as the blocks finish, and renamed when "
+        "the last is in; a failure removes it, and `--resume` removes one a killed process left. "
+        "The block files are what a resume reads.",
         transient=True,
     ),
 )

@@ -318,6 +318,7 @@ class Summaries:
         self.vocabulary = True  # False for blocks written before the vocabulary existed
 
     def __call__(self, table: pa.Table) -> None:
+        """Count, tally and summarise one block's outcome table."""
         from sim.outputs.vocabulary import add_table
 
         col = values_of(table.column("outcome"))
