@@ -37,6 +37,7 @@ def play(scenario: dict, size: int, seed: int, key: tuple[int, ...]) -> tuple[An
         R=size,
         rng=np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key)),
         explain=False,
+        collect=False,
     )
     m.run()
     return m, m.results()

@@ -86,7 +86,7 @@ def play(model: WargameModel) -> None:
     spans = np.array_split(np.arange(model.R), -(-model.R // tile))
     parts = [worlds.gather(s, idx) for idx in spans]  # all from the worlds as created
     share, size = len(spans), len(spans[0])  # the tiles as split (evenly: at most ``tile``)
-    models = [WargameModel(model.compiled, state=part) for part in parts]
+    models = [WargameModel(model.compiled, state=part, collect=False) for part in parts]
     models[0].run(until=lambda m: share * int(m.state.alive.sum()) <= size)
     pause = models[0].state.turn
     for m in models[1:]:
@@ -111,7 +111,8 @@ def _join_tails(c: CompiledScenario, models: list[WargameModel]) -> None:
     if len(running) == 1:
         running[0][0].run()
         return
-    joined = WargameModel(c, state=worlds.stack([worlds.gather(m.state, i) for m, i in running]))
+    stacked = worlds.stack([worlds.gather(m.state, i) for m, i in running])
+    joined = WargameModel(c, state=stacked, collect=False)
     joined.run()
     start = 0
     for m, idx in running:

@@ -75,6 +75,7 @@ def run_block(
         rng=np.random.default_rng(block_seed(seed, index)),
         explain=False,
         trajectories=trajectories,
+        collect=False,
     )
     tiles.play(model)  # the same results as model.run(), kinder to the cache beside other tasks
     cols = model.results()

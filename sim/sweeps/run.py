@@ -101,7 +101,7 @@ def _play_alone(
     from sim.sweeps.spec import point_scenario
 
     c = compile_scenario(point_scenario(scenario, values, data))
-    m = WargameModel(c, R=replicates, rng=rng, explain=False)
+    m = WargameModel(c, R=replicates, rng=rng, explain=False, collect=False)
     m.run()
     cols: dict[str, Any] = m.results()
     m.release()

@@ -88,13 +88,13 @@ def play(
     states = []
     for c, rng, values in zip(cs, rngs, points, strict=True):
         # each point's worlds as its own model creates them (Mesa takes its draw first)
-        point = WargameModel(c, R=replicates, rng=rng, explain=False)
+        point = WargameModel(c, R=replicates, rng=rng, explain=False, collect=False)
         s, point.state = point.state, WorldState()  # the worlds move to the stacked model
         point.release()
         for path in values:  # the point's own value, not a sampled parameter
             s.sampled.pop(path, None)
         states.append(s)
-    m = WargameModel(cs[0], state=worlds.stack(states))
+    m = WargameModel(cs[0], state=worlds.stack(states), collect=False)
     m.run()
     cols = m.results()
     m.release()

@@ -243,6 +243,23 @@ def test_one_mesa_agent_per_actor() -> None:
     assert sorted(a.name for a in agents) == sorted(m.c.actors)
 
 
+def test_the_data_collector_records_every_turn_unless_a_block_turns_it_off() -> None:
+    """By default Mesa's DataCollector records world 0's highest rung after every turn and each
+    actor's peak (the viz and ``batch_run`` read it); a Monte Carlo block, which never reads it,
+    turns it off (``collect=False``) and plays the same worlds."""
+    kept = WargameModel(PROVOCATION, R=50, rng=3, explain=False)
+    off = WargameModel(PROVOCATION, R=50, rng=3, explain=False, collect=False)
+    kept.run()
+    off.run()
+    assert_same_columns(kept.results(), off.results())
+    record = kept.datacollector.get_model_vars_dataframe()
+    assert len(record) == kept.turn + 1  # the start, then every turn
+    assert int(record["max_rung"].iloc[-1]) == kept.max_rung
+    peaks = kept.datacollector.get_agent_vars_dataframe()["peak_rung"]
+    assert int(peaks.max()) == int(kept.peak[0].max())
+    assert off.datacollector.get_model_vars_dataframe().empty
+
+
 def test_model_runs_under_mesa_batch_run() -> None:
     c = compiled(PROVOCATION)
     seeds = [3, 4, 5]
