@@ -25,6 +25,11 @@ from sim.rules.state import WorldState, release
 from sim.scenario import Scenario
 
 TERMS = tuple(registry.listed_terms(registry.families()))  # the shipped utility terms
+DROP_AT_LEAST = 32
+"""Ended worlds a model drops at once, at least (``WargameModel.run``): a drop copies every
+per-world array, about 0.5 ms of fixed cost for Taiwan's 150, which fewer worlds do not repay
+(blocks of 100: 1,571-1,642 replicates/s dropping from 17 ended, 1,683-1,692 from 32; 128 was
+slower again; docs/performance.md, thirteenth round)."""
 
 
 class ActorAgent(mesa.Agent):
@@ -254,8 +259,8 @@ class WargameModel(mesa.Model):
         """Play every world to its end, or until ``until(self)`` holds after a turn (the model can
         then be run on: ``sim.runner.tiles`` pauses its tiles at a common turn to join them).
 
-        Worlds that have ended are dropped from the arrays as they go (once a fifth of those played
-        have ended: a gather costs about a quarter of a turn),
+        Worlds that have ended are dropped from the arrays as they go (once a fifth of those played,
+        and at least ``DROP_AT_LEAST``, have ended: a gather costs about a quarter of a turn),
         so the turns cost what the running worlds cost; the state is whole again at the end. The
         results are the same as stepping the whole block (every draw is keyed by the world's index,
         sim/rules/streams.py); with ``explain`` (world 0's event log) the block stays whole."""
@@ -263,8 +268,9 @@ class WargameModel(mesa.Model):
         while self.running and not (until is not None and until(self)):
             self.step()
             alive = self.state.alive
-            few = 5 * int(alive.sum()) <= 4 * len(alive)
-            if few and not self.state.explain and self.running and len(alive) > 16:
+            ended = len(alive) - int(alive.sum())
+            few = 5 * ended >= len(alive) and ended >= DROP_AT_LEAST
+            if few and not self.state.explain and self.running:
                 self._drop_ended(full)
         if self.state is not full:
             worlds.scatter(full, self.state, self._where)
