@@ -241,8 +241,7 @@ def _run_blocks(rd: RunDir, m: dict, limit: int, quiet: bool, executor: Executor
         label=str(rd.path),
     )
     progress.resumed(sum(plan.size(i) for i in done))
-    seen = Summaries(c, names)
-    assembly = Assembly(rd.outcomes, seen)  # written while the workers play
+    assembly = Assembly(rd.outcomes, Summaries(c, names))  # written while the workers play
     for i in done:
         assembly.offer(i, rd.block_file(i))
     shipped = ship(c)  # pickled once; each worker unpickles it once
@@ -269,7 +268,7 @@ def _run_blocks(rd: RunDir, m: dict, limit: int, quiet: bool, executor: Executor
         finally:
             progress.close()
         last = target if target is not None else n_blocks - 1
-        summary = finalise(rd, c, names, last, assembly, seen)
+        summary = finalise(rd, c, names, last, assembly)
     finally:
         assembly.close(discard=True)  # after a failure: no half-written table left
     progress.finish()
@@ -334,23 +333,23 @@ def finalise(
     names: list[str],
     last: int,
     assembly: Assembly | None = None,
-    seen: Summaries | None = None,
 ) -> dict:
     """Assemble the ordered tables, write the summary, mark the run complete, drop block files.
 
-    ``assembly`` (with ``seen``, its visitor) is the outcome table a run has been writing as its
-    blocks finished; without it the table is assembled from the block files."""
+    ``assembly`` (its visitor a :class:`Summaries`) is the outcome table a run has been writing as
+    its blocks finished; without it the table is assembled from the block files."""
     m = rd.manifest()
     missing = [rd.block_file(i).name for i in range(last + 1) if not rd.block_file(i).exists()]
     if missing:
         raise RunError(f"{rd.path}: blocks missing ({', '.join(missing[:3])}...); resume the run")
     from sim.outputs.rundir import write_json_atomic
 
-    if assembly is None or seen is None:
-        seen = Summaries(c, names)
-        assembly = Assembly(rd.outcomes, seen)
+    if assembly is None:
+        assembly = Assembly(rd.outcomes, Summaries(c, names))
         for i in range(last + 1):
             assembly.offer(i, rd.block_file(i))
+    seen = assembly.visit
+    assert isinstance(seen, Summaries), "a run's assembly has its summaries as visitor"
     try:
         rows = assembly.finish(last)
     finally:
