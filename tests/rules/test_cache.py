@@ -6,7 +6,7 @@ import gc
 
 import numpy as np
 
-from sim.rules.cache import per_array
+from sim.rules.cache import per_array, per_arrays
 
 
 def test_a_value_is_built_once_per_array_and_scenario_and_dropped_with_the_array() -> None:
@@ -25,3 +25,43 @@ def test_a_value_is_built_once_per_array_and_scenario_and_dropped_with_the_array
     gc.collect()
     fresh = np.zeros(3)  # may reuse the dead array's id: its value is not served
     assert total(fresh, c1) == 0 and len(built) == 4
+
+
+def test_a_table_of_several_arrays_is_built_once_while_all_live_and_rebuilt_for_any_new_one() -> (
+    None
+):
+    built: list[int] = []
+
+    @per_arrays
+    def table(scale: float, *values: np.ndarray) -> np.ndarray:
+        built.append(1)
+        return np.stack([v * scale for v in values], axis=1)
+
+    a, b = np.ones(3), np.full(3, 2.0)
+    first = table(2.0, a, b)
+    assert table(2.0, a, b) is first and len(built) == 1
+    assert (first == [[2.0, 4.0]] * 3).all()
+    assert table(3.0, a, b)[0, 1] == 6.0 and len(built) == 2  # another scale
+    assert table(2.0, b, a)[0, 0] == 4.0 and len(built) == 3  # the arrays in another order
+    b = np.full(3, 5.0)  # one of them replaced (a block's drop gathers new arrays)
+    gc.collect()
+    assert table(2.0, a, b)[0, 1] == 10.0 and len(built) == 4
+
+
+def test_rule_tables_stacked_once_per_block_give_the_results_of_stacking_every_turn() -> None:
+    """The support weights, settlement rates and horizontal hazards are stacked once per block
+    and drop: a block that drops its ended worlds (new rule arrays, new tables) plays as the same
+    block played whole, turn by turn."""
+    from helpers import ROOT
+
+    from sim.model import WargameModel
+    from sim.rules.pipeline import compiled
+
+    c = compiled(ROOT / "scenarios" / "taiwan_contingency.yaml")
+    dropped = WargameModel(c, R=200, rng=5, collect=False)
+    dropped.run()
+    whole = WargameModel(c, R=200, rng=5, collect=False)
+    while whole.running:
+        whole.step()  # never drops: every turn reads the tables of the first
+    for name, column in dropped.results().items():
+        assert np.array_equal(column, whole.results()[name]), name

@@ -33,6 +33,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from sim.rules.cache import per_arrays
 from sim.rules.compile import LEVEL, SUPPORT_WEIGHT, CompiledScenario
 from sim.rules.events import Event
 from sim.rules.families.threat import max_threat
@@ -45,6 +46,7 @@ from sim.scenario.schema import SUPPORT_LEVELS
 REF_OPINION = 0.3  # the reference public's reluctance (the library's US value)
 # the terms of the decision, in the order they are summed and explained (weights support_<term>)
 TERMS = ("interest", "cost", "partner_fights", "entrapment", "opinion", "reputation")
+_WEIGHT_KEYS = tuple(f"support_{t}" for t in TERMS)  # each term's weight among the rule values
 STATEMENT = LEVEL["statement"]
 # float32 constants: the rules compute in float32, and numba keeps float32 only between float32s
 _0, _1, _2, _HALF, _07 = F32(0.0), F32(1.0), F32(2.0), F32(0.5), F32(0.7)
@@ -206,6 +208,12 @@ def _choose(
                 new0[k] = new
 
 
+@per_arrays
+def _stacked_weights(*weights: np.ndarray) -> np.ndarray:
+    """The terms' per-world weights side by side, (R, terms): once per block (and drop)."""
+    return np.stack(weights, axis=1)
+
+
 def decide(s: WorldState, c: CompiledScenario, fired: np.ndarray) -> None:
     """Decide (or revisit) support on every triggered link of the running worlds; ``fired``
     (R, K) marks the links with a trigger test that holds now."""
@@ -215,7 +223,7 @@ def decide(s: WorldState, c: CompiledScenario, fired: np.ndarray) -> None:
     K = live.shape[1]
     threat = s.threat if s.threat is not None else np.zeros((1, 1), dtype=F32)
     guard = c.trigger_guard if s.threat is not None else np.full_like(c.trigger_guard, -1)
-    w = np.stack([s.rules[f"support_{t}"] for t in TERMS], axis=1)
+    w = _stacked_weights(*(s.rules[k] for k in _WEIGHT_KEYS))
     shown = np.zeros((len(TERMS), K) if s.explain else (1, 1), dtype=F32)
     arg = _arguments(
         live, _logit(s.credibility[live]), _public(s, c), w, s.rules["support_partial"], s.rung,

@@ -36,7 +36,7 @@ import numba
 import numpy as np
 
 from sim.rules import streams
-from sim.rules.cache import per_scenario
+from sim.rules.cache import per_arrays, per_scenario
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.families.bargaining import survives
@@ -181,6 +181,12 @@ def _kernel(
     return now
 
 
+@per_arrays
+def _rates(*values: np.ndarray) -> np.ndarray:
+    """The kernel's per-world rule values, one row each (``RATES``): once per block (and drop)."""
+    return np.stack(values).astype(F32)
+
+
 def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
     """Draw the pairs that end their confrontation this turn; step their rungs down. Returns the
     (R, Q) mask of pairs resolved now."""
@@ -188,7 +194,7 @@ def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
     weeks = clock_weeks(s, c)
     gain = 1.0 - np.exp(-s.settlement_pressure)  # float32, numpy's exp
     whole = c.indivisible_dyad[P.a] | c.indivisible_dyad[P.b]
-    rates = np.stack([s.rules[k] for k in RATES]).astype(F32)
+    rates = _rates(*(s.rules[k] for k in RATES))
     resolution = s.resolution.copy()
     frozen = s.campaign_running
     if frozen is None:  # no campaigns family registered

@@ -34,6 +34,7 @@ import numba
 import numpy as np
 
 from sim.rules import streams
+from sim.rules.cache import per_arrays
 from sim.rules.compile import LEVEL, CompiledScenario
 from sim.rules.events import Event
 from sim.rules.family import RuleFamily
@@ -409,14 +410,24 @@ def _horizontal(
     return fresh0
 
 
+@per_arrays
+def _hazards(scale: np.float32, *rates: np.ndarray) -> np.ndarray:
+    """Each horizontal rule's hazard per turn, (R, rules): once per block (and drop)."""
+    return np.stack([r * scale for r in rates], axis=1)
+
+
+@per_arrays
+def _granted(*granted: np.ndarray) -> np.ndarray:
+    """Whether each alliance's hosts grant basing, (R, alliances): once per block (and drop)."""
+    return np.stack([g > 0 for g in granted], axis=1)
+
+
 def horizontal(s: WorldState, c: CompiledScenario) -> None:
     """Accumulate each rule's hazard where its condition holds; activate where it passes."""
     st, t = static_of(c), c.theatre
     scale = F32(t.days / 30.0)
-    rate = np.stack([s.rules[name] * scale for name in HORIZONTAL], axis=1)
-    granted = np.zeros((s.worlds, max(len(c.basing), 1)), dtype=bool)
-    for i, g in enumerate(s.basing_granted):
-        granted[:, i] = g > 0
+    rate = _hazards(scale, *(s.rules[name] for name in HORIZONTAL))
+    granted = _granted(*s.basing_granted) if s.basing_granted else np.zeros((s.worlds, 1), bool)
     s.activated_by = s.activated_by.copy()
     fresh0 = _horizontal(
         s.rung, s.peak, c.src, c.dst, int(c.first_force), t.partners, t.hostile, granted, st.host,
