@@ -63,6 +63,18 @@ def _weeks_of(calendar: np.ndarray, c: CompiledScenario) -> np.ndarray:
     return turn_weeks(c.scenario) ** calendar.astype(np.float64)
 
 
+def one_clock(weeks: np.ndarray) -> bool:
+    """Whether every world's turn counts the same weeks (``clock_weeks``: the kernels then take
+    numpy's shortcuts for one number, ``per_turn_one``); once per array of them."""
+    return _one_clock(weeks, None)
+
+
+@per_array
+def _one_clock(weeks: np.ndarray, _: None) -> bool:
+    """:func:`one_clock`."""
+    return bool((weeks == weeks[0]).all())
+
+
 def per_turn(weekly: np.ndarray, weeks: float | np.ndarray) -> np.ndarray:
     """A weekly chance as a per-turn chance: 1 - (1 - p)^weeks (p clipped below 1). ``weeks`` is
     a number or an array that broadcasts; one value in every world is used as a number (a

@@ -232,7 +232,9 @@ class WorldState:
         "(R,)", "int8", "standard ending type of an ended world (ENDINGS index, -1: running)"
     )
     outcome: np.ndarray = declared("(R,)", "int16", "outcome index (-1 while running)")
-    calm_turns: dict = declared("(R,) each", "int16", "turns in a row every rung <= key", None)
+    calm_turns: np.ndarray = declared(
+        "(R, calm rungs)", "int16", "turns in a row every rung <= each rung a calm test names"
+    )
     family_arrays: dict = declared(
         "any", "any", "arrays of plug-in families, by declared name", None
     )

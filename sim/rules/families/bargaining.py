@@ -29,6 +29,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from sim.rules.cache import per_arrays
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import RuleFamily
 from sim.rules.pairs import clock_weeks, engaged, pairs_of, per_turn, quiet_rung
@@ -77,12 +78,16 @@ def _learn(
     return True
 
 
+@per_arrays
+def _learning_steps(rate: np.ndarray, weeks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each world's per-turn learning step where the target stands firm (coerces the source, or
+    worse) and where it fires (twice as fast): once per block (and drop)."""
+    return per_turn(rate, weeks), per_turn(1 - (1 - rate) ** 2, weeks)
+
+
 def learn(s: WorldState, c: CompiledScenario) -> None:
     """Perceived resolve moves toward true resolve where the target stood firm this turn."""
-    weeks = clock_weeks(s, c)
-    rate = s.rules["learning"]
-    firm = per_turn(rate, weeks)  # the target coerces the source (or worse)
-    fire = per_turn(1 - (1 - rate) ** 2, weeks)  # under fire: twice as fast
+    firm, fire = _learning_steps(s.rules["learning"], clock_weeks(s, c))
     perceived, strength = s.perceived_resolve.copy(), s.target_strength.copy()
     if _learn(
         s.rung, c.reverse, c.dst, quiet_rung(c), c.first_force, firm, fire, s.resolve,

@@ -6,6 +6,7 @@ is the first (in file order) whose condition holds when it ends; the last is a c
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
@@ -36,14 +37,25 @@ class Endings(RuleFamily):
         s.ending = np.full(R, -1, dtype=np.int8)
         if s.crisis_ending is None:  # no crisis-ending family registered
             s.crisis_ending = np.full(R, -1, dtype=np.int8)
-        s.calm_turns = {r: np.zeros(R, dtype=np.int16) for r in c.endings.calm_rungs}
+        s.calm_turns = np.zeros((R, len(c.endings.calm_rungs)), dtype=np.int16)
 
     def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
         """Update calm counters, then stop and classify the worlds that end now."""
-        top = s.rung.max(axis=1) if s.rung.size else np.zeros(s.worlds, np.int8)
-        for r, count in s.calm_turns.items():
-            s.calm_turns[r] = np.where(top <= r, count + 1, 0).astype(np.int16)
+        if len(c.endings.calm_rungs):
+            _count_calm(s.rung, c.endings.stops.calm_rungs, s.calm_turns)
         check_stops(s, c)
+
+
+@numba.njit(cache=True, nogil=True)
+def _count_calm(rung: np.ndarray, calm_rungs: np.ndarray, calm: np.ndarray) -> None:
+    """World by world: one more calm turn at each counted rung that every dyad's rung is at or
+    below now, else none (``calm[r, j]`` counts for ``calm_rungs[j]``)."""
+    for r in range(rung.shape[0]):
+        top = 0
+        for d in range(rung.shape[1]):
+            top = max(top, int(rung[r, d]))
+        for j in range(calm_rungs.shape[0]):
+            calm[r, j] = calm[r, j] + 1 if top <= calm_rungs[j] else 0
 
 
 def check_stops(s: WorldState, c: CompiledScenario) -> None:
@@ -51,17 +63,18 @@ def check_stops(s: WorldState, c: CompiledScenario) -> None:
     docs/model.md 11) or that reached the limit; record the ending type and classify them."""
     ending = np.zeros(s.worlds, dtype=bool)
     stop_ending = vocab_of(c).stop_ending
-    for i, (after, check) in enumerate(c.endings.stops):
-        if s.turn > after:
-            hit = check(s) & s.alive & ~ending
-            s.stop_reason[hit] = i
-            s.ending[hit] = stop_ending[i]
-            if stop_ending[i] == FADED:  # a calm stop: say how the crisis ended, if a rule knows
-                ruled_now = hit & (s.crisis_ending >= 0)  # ended by a rule this very turn
-                s.ending[ruled_now] = s.crisis_ending[ruled_now]
-                if hit.any():  # acquiescence, not fading
-                    s.ending[unanswered(s, c, hit)] = CONCESSION
-            ending |= hit
+    due = np.flatnonzero(s.turn > c.endings.after)
+    held = c.endings.stops.each(s, np.flatnonzero(s.alive)) if due.size else None
+    for i in due:  # in file order: the first stop that holds names a world's stop
+        hit = held[:, i] & ~ending
+        s.stop_reason[hit] = i
+        s.ending[hit] = stop_ending[i]
+        if stop_ending[i] == FADED:  # a calm stop: say how the crisis ended, if a rule knows
+            ruled_now = hit & (s.crisis_ending >= 0)  # ended by a rule this very turn
+            s.ending[ruled_now] = s.crisis_ending[ruled_now]
+            if hit.any():  # acquiescence, not fading
+                s.ending[unanswered(s, c, hit)] = CONCESSION
+        ending |= hit
     ruled = (s.crisis_ending >= 0) & s.alive & ~ending
     s.stop_reason[ruled] = RULED
     s.ending[ruled] = s.crisis_ending[ruled]
@@ -86,11 +99,7 @@ def check_stops(s: WorldState, c: CompiledScenario) -> None:
 
 def classify(s: WorldState, c: CompiledScenario, mask: np.ndarray) -> None:
     """The first outcome whose condition holds, for the worlds in ``mask``."""
-    left = mask.copy()
-    for i, check in enumerate(c.endings.outcomes):
-        hit = left if check is None else check(s) & left
-        s.outcome[hit] = i
-        left &= ~hit
+    c.endings.outcomes.first(s, np.flatnonzero(mask), s.outcome)
 
 
 FAMILY = Endings()

@@ -33,7 +33,16 @@ from sim.rules.cache import per_scenario
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.family import RuleFamily
-from sim.rules.pairs import PROTEST, Pairs, clock_weeks, engaged, pairs_of, per_turn_one, quiet_rung
+from sim.rules.pairs import (
+    PROTEST,
+    Pairs,
+    clock_weeks,
+    engaged,
+    one_clock,
+    pairs_of,
+    per_turn_one,
+    quiet_rung,
+)
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
 
@@ -205,7 +214,7 @@ class Mediation(RuleFamily):
         s.imposer = kernel(
             s.rung, c.src, c.dst, P.a, P.b, P.i, P.j, st.quiet, s.resolution, s.alive, s.power,
             s.rules["mediation_rate"], s.rules["imposition_ratio"], weeks,
-            bool((weeks == weeks[0]).all()), eligible(s, c, st), st.mediation, st.org, s.key,
+            one_clock(weeks), eligible(s, c, st), st.mediation, st.org, s.key,
             s.turn, s.world, s.mediated, s.explain, shown,
         )  # fmt: skip
         if before is not None:

@@ -41,7 +41,7 @@ from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.families.bargaining import survives
 from sim.rules.family import RuleFamily
-from sim.rules.pairs import clock_weeks, engaged, pairs_of, per_turn_one, quiet_rung
+from sim.rules.pairs import clock_weeks, engaged, one_clock, pairs_of, per_turn_one, quiet_rung
 from sim.rules.state import F32, WorldState
 from sim.scenario.history import ENDINGS
 from sim.scenario.rule_parameters import declared
@@ -203,7 +203,7 @@ def resolve_pairs(s: WorldState, c: CompiledScenario) -> np.ndarray:
         s.rung, P.a, P.b, whole, quiet_rung(c), c.first_force, s.alive, resolution,
         s.mediated, s.imposer, gain, s.bargaining_surplus, s.demand, s.wants_out,
         c.reverse, c.src, s.threat, s.existential_threshold, rates, weeks,
-        bool((weeks == weeks[0]).all()), s.key, s.turn, s.world, frozen,
+        one_clock(weeks), s.key, s.turn, s.world, frozen,
     )  # fmt: skip
     s.resolution = resolution
     return now
