@@ -217,34 +217,37 @@ def _test(
 
 
 @numba.njit(cache=True, nogil=True)
-def _each(code, items, bounds, rows, peak, rung, triggered, honoured, support, fired, calm, calm_rungs, turn, out):  # fmt: skip
-    """For every world r in ``rows``, whether each program (``bounds``: a (start, end) row each)
-    holds, into ``out[r, i]``."""
+def _held(code, items, bounds, rows, peak, rung, triggered, honoured, support, fired, calm, calm_rungs, turn):  # fmt: skip
+    """(rows, programs): whether each program (``bounds``: a (start, end) row each) holds in
+    each world of ``rows``."""
+    out = np.empty((rows.shape[0], bounds.shape[0]), np.bool_)
     stack = np.empty((max(1, code.shape[0]), rows.shape[0]), np.bool_)
     for i in range(bounds.shape[0]):
-        held = _run(
+        out[:, i] = _run(
             code, items, bounds[i, 0], bounds[i, 1], rows, peak, rung, triggered, honoured,
             support, fired, calm, calm_rungs, turn, stack,
         )  # fmt: skip
-        for j in range(rows.shape[0]):
-            out[rows[j], i] = held[j]
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _each(code, items, bounds, rows, peak, rung, triggered, honoured, support, fired, calm, calm_rungs, turn, out):  # fmt: skip
+    """For every world r in ``rows``, whether each program holds, into ``out[r, i]``."""
+    held = _held(code, items, bounds, rows, peak, rung, triggered, honoured, support, fired, calm, calm_rungs, turn)  # fmt: skip
+    for j in range(rows.shape[0]):
+        out[rows[j]] = held[j]
 
 
 @numba.njit(cache=True, nogil=True)
 def _first(code, items, bounds, rows, peak, rung, triggered, honoured, support, fired, calm, calm_rungs, turn, out):  # fmt: skip
     """For every world r in ``rows``, the first program that holds, into ``out[r]`` (unchanged
     if none does)."""
-    stack = np.empty((max(1, code.shape[0]), rows.shape[0]), np.bool_)
-    done = np.zeros(rows.shape[0], np.bool_)
-    for i in range(bounds.shape[0]):
-        held = _run(
-            code, items, bounds[i, 0], bounds[i, 1], rows, peak, rung, triggered, honoured,
-            support, fired, calm, calm_rungs, turn, stack,
-        )  # fmt: skip
-        for j in range(rows.shape[0]):
-            if held[j] and not done[j]:
+    held = _held(code, items, bounds, rows, peak, rung, triggered, honoured, support, fired, calm, calm_rungs, turn)  # fmt: skip
+    for j in range(rows.shape[0]):
+        for i in range(bounds.shape[0]):
+            if held[j, i]:
                 out[rows[j]] = i
-                done[j] = True
+                break
 
 
 _DUMMIES = {
