@@ -44,8 +44,8 @@ def ship(c: Any) -> Shipped:
     """Pickle ``c`` (a ``CompiledScenario``) once, to send with every block of a run.
 
     Values a model cached on ``c`` (its ``functools.cached_property`` attributes, e.g. the compiled
-    stop conditions, which hold closures) are left out: a worker computes them again, and a
-    scenario the classroom game has already played can be shipped like a fresh one."""
+    stop conditions) are left out: a worker computes them again, and a scenario the classroom game
+    has already played ships as the same bytes, under the same key, as a fresh one."""
     cls = type(c)
     cached = [k for k in vars(c) if isinstance(getattr(cls, k, None), functools.cached_property)]
     if cached:
