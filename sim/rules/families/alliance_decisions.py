@@ -36,7 +36,7 @@ import numpy as np
 from sim.rules.cache import per_arrays
 from sim.rules.compile import LEVEL, SUPPORT_WEIGHT, CompiledScenario
 from sim.rules.events import Event
-from sim.rules.families.threat import max_threat
+from sim.rules.families.threat import opinion_relief
 from sim.rules.family import RuleFamily
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
@@ -60,8 +60,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 def _public(s: WorldState, c: CompiledScenario) -> np.ndarray:
     """(R, N) each actor's public reluctance, relaxed by the strongest threat it feels."""
-    threat = max_threat(s, c) if s.threat is not None else 0 * s.power
-    return s.domestic_constraint * np.exp(-s.opinion_relaxation * threat)
+    return s.domestic_constraint * opinion_relief(s, c)
 
 
 @numba.njit(cache=True, nogil=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from sim.rules.cache import per_array
+from sim.rules.cache import per_array, per_arrays
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import RuleFamily
 from sim.rules.state import F32, WorldState
@@ -79,6 +79,19 @@ def max_threat(s: WorldState, c: CompiledScenario) -> np.ndarray:
 def _highest(threat: np.ndarray, c: CompiledScenario) -> np.ndarray:
     """:func:`max_threat` of the array ``threat``."""
     return c.dyads_by_actor.max(threat)
+
+
+def opinion_relief(s: WorldState, c: CompiledScenario) -> np.ndarray:
+    """(R, N) exp(-relaxation x each actor's highest threat): how far the strongest threat it
+    feels relaxes its public's reluctance (the utility's domestic weight, the alliance decisions'
+    public term), once per turn's threat array rather than by each reader."""
+    return _relief(s.opinion_relaxation, max_threat(s, c))
+
+
+@per_arrays
+def _relief(relaxation: np.ndarray, highest: np.ndarray) -> np.ndarray:
+    """:func:`opinion_relief` (float32, numpy's ``exp``)."""
+    return np.exp(-relaxation * highest)
 
 
 class Threat(RuleFamily):

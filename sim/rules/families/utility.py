@@ -12,7 +12,7 @@ import numba
 import numpy as np
 
 from sim.rules.compile import CompiledScenario
-from sim.rules.families.threat import max_threat
+from sim.rules.families.threat import opinion_relief
 from sim.rules.family import (
     RuleFamily,
     UtilityTerm,
@@ -63,7 +63,7 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
     s.response_weight = response
     s.blockade_weight, s.sanctions_weight = blockade, sanctions
     s.obligation_weight = ob_weight
-    relax = np.exp(-s.opinion_relaxation * max_threat(s, c))
+    relax = opinion_relief(s, c)
     s.domestic_weight = columns(
         (3.0 * s.domestic_constraint * relax).astype(F32, copy=False), c.src
     )
