@@ -10,7 +10,7 @@ turn, and the outcomes of the worlds that end one more, in place of a few numpy 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numba
 import numpy as np
@@ -251,6 +251,7 @@ def _first(code, items, bounds, rows, peak, rung, triggered, honoured, support, 
 
 
 _DUMMIES = {
+    "peak": np.zeros((1, 1), np.int8),
     "triggered": np.zeros((1, 1), np.bool_),
     "honoured": np.zeros((1, 1), np.bool_),
     "support_peak": np.zeros((1, 1), np.int8),
@@ -273,14 +274,18 @@ class Programs:
         """The state arrays the kernel reads (a dummy for a field no program reads)."""
         out = []
         for name in ("peak", "rung", "triggered", "honoured", "support_peak", "inject_fired"):
-            value = getattr(s, name)
-            if value is None:
-                if name in self.reads:
-                    raise RuntimeError(f"a condition reads {name}, which no family provides")
-                value = _DUMMIES[name]
-            out.append(value)
-        calm = s.calm_turns if s.calm_turns is not None else _DUMMIES["calm_turns"]
+            out.append(self._field(s, name))
+        calm = self._field(s, "calm_turns")
         return (*out, calm, self.calm_rungs, np.int64(s.turn))
+
+    def _field(self, s: WorldState, name: str) -> np.ndarray:
+        """State field ``name``; a dummy where no family provides it and no program reads it."""
+        value = getattr(s, name)
+        if value is not None:
+            return value
+        if name in self.reads:
+            raise RuntimeError(f"a condition reads {name}, which no registered family provides")
+        return _DUMMIES.get(name, _DUMMIES["peak"])
 
     def each(self, s: WorldState, rows: np.ndarray) -> np.ndarray:
         """(R, programs) bool: whether each program holds in each world of ``rows`` (else
@@ -333,7 +338,9 @@ def _programs(
 def compile_condition(
     c: CompiledScenario, p: Predicate, calm_keys: list[tuple[int, int]]
 ) -> Condition:
-    """A function of the state returning a bool per world. ``calm_keys`` collects calm tests."""
+    """A function of the state returning a bool per world. ``calm_keys`` collects calm tests
+    (turns, rung); the state's ``calm_turns`` columns are their rungs in order of first mention
+    (those given, then this condition's)."""
     return Condition(_programs(c, [p], calm_keys), 0)
 
 
@@ -366,4 +373,4 @@ def compile_endings(c: CompiledScenario) -> Endings:
 
 def _with_calm(p: Programs, calm: list[int]) -> Programs:
     """``p`` reading the scenario's calm counters (every program of it shares their columns)."""
-    return Programs(p.code, p.items, p.bounds, np.array(calm, dtype=np.int64), p.reads)
+    return replace(p, calm_rungs=np.array(calm, dtype=np.int64))

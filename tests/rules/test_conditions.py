@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from helpers import ROOT
 
 from sim.model import WargameModel
@@ -166,3 +167,15 @@ def test_the_outcome_of_an_ended_world_is_the_first_that_holds() -> None:
     assert held.any(axis=1).all()  # the catch-all holds everywhere
     assert (s.outcome == first).all()
     assert len(set(first)) > 2  # several outcomes occur: the test can tell them apart
+
+
+def test_a_condition_on_state_no_family_provides_is_an_error_not_a_read_past_an_array() -> None:
+    c = compiled(TAIWAN)
+    s = WorldState(worlds=4)
+    s.rung = s.peak = np.zeros((4, len(c.src)), np.int8)
+    on_rungs = compile_condition(c, Predicate.model_validate(PREDICATES[0]), [])
+    assert not on_rungs(s).any()  # reads only the peaks: the missing fields are not needed
+    for raw in ({"triggered": "us_japan"}, {"calm": {"turns": 2, "at_most": "protest"}}):
+        check = compile_condition(c, Predicate.model_validate(raw), [])
+        with pytest.raises(RuntimeError, match="no registered family provides"):
+            check(s)
