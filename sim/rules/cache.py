@@ -58,10 +58,10 @@ def per_array(build: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:
 
 def per_arrays(build: Callable[..., T]) -> Callable[..., T]:
     """Decorator: ``build(*args)`` once while the arrays among ``args`` live, for the same other
-    arguments (compared by value): a table stacked from a few per-world rule values each turn
-    (a fixed cost of 20-25 µs a turn, whatever the worlds) is stacked once per block, and again
-    after a drop of ended worlds (new arrays). The arrays must not be written to while they live,
-    nor the value. Thread-safe as ``per_scenario``."""
+    arguments (compared by value). A value derived from per-world rule values (a stacked table,
+    a per-turn chance) is then built once per block, and again after a drop of ended worlds (new
+    arrays); one derived from a turn's array, once per turn for all its readers. The arrays must
+    not be written to while they live, nor the value. Thread-safe as ``per_scenario``."""
     held: dict[tuple, tuple[list[weakref.ref], T]] = {}
 
     @functools.wraps(build)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from sim.rules.cache import per_array, per_scenario
+from sim.rules.cache import per_array, per_arrays, per_scenario
 from sim.rules.compile import CompiledScenario
 from sim.rules.state import WorldState
 from sim.scenario.ladder import DEFAULT_LADDER
@@ -63,15 +63,10 @@ def _weeks_of(calendar: np.ndarray, c: CompiledScenario) -> np.ndarray:
     return turn_weeks(c.scenario) ** calendar.astype(np.float64)
 
 
+@per_arrays
 def one_clock(weeks: np.ndarray) -> bool:
     """Whether every world's turn counts the same weeks (``clock_weeks``: the kernels then take
     numpy's shortcuts for one number, ``per_turn_one``); once per array of them."""
-    return _one_clock(weeks, None)
-
-
-@per_array
-def _one_clock(weeks: np.ndarray, _: None) -> bool:
-    """:func:`one_clock`."""
     return bool((weeks == weeks[0]).all())
 
 
