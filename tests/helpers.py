@@ -125,13 +125,16 @@ def assert_rows_are_the_direct_run(rows: list[dict], direct: object) -> None:
 
 
 def worker_pids(pid: int) -> list[int]:
-    """Pool workers among the children of ``pid`` (not the resource tracker)."""
+    """Pool workers among the children of ``pid`` (not the resource tracker): spawned ones run
+    ``spawn_main``, forked ones still have their parent's command line."""
+    own = Path(f"/proc/{pid}/cmdline").read_bytes()
     kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [
-        int(k)
-        for k in kids
-        if "spawn_main" in Path(f"/proc/{k}/cmdline").read_bytes().decode(errors="replace")
-    ]
+    out = []
+    for k in kids:
+        cmd = Path(f"/proc/{k}/cmdline").read_bytes()
+        if b"spawn_main" in cmd or cmd == own:
+            out.append(int(k))
+    return out
 
 
 def one_line(capsys: pytest.CaptureFixture[str]) -> str:

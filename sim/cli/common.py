@@ -53,10 +53,11 @@ def check_numbers(args: argparse.Namespace) -> None:
         value = getattr(args, dest, None)
         if value is not None and not ok(value):  # every range is finite: NaN and inf fail too
             raise WargameError(f"--{dest.replace('_', '-')} {value}: {words}")
-    from sim.runner.pool import SETTINGS, env_number
+    from sim.runner.pool import SETTINGS, env_number, start_method
 
     for name in SETTINGS:  # the engine's settings from the environment: whole numbers
         env_number(name)
+    start_method()  # and how pools start (WARGAME_START)
     if getattr(args, "workers", None) is not None:
         from sim.runner.executor import check_workers
 

@@ -34,8 +34,10 @@ import multiprocessing.context
 import multiprocessing.spawn
 import os
 import signal
+import sys
 import threading
 import time
+import warnings
 import weakref
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -99,6 +101,70 @@ class WargameSpawnContext(multiprocessing.context.SpawnContext):
     """The spawn context, with :class:`WargameWorker` processes."""
 
     Process = WargameWorker  # type: ignore[assignment]
+
+
+if hasattr(multiprocessing.context, "ForkProcess"):  # POSIX
+
+    class WargameForkWorker(multiprocessing.context.ForkProcess):  # type: ignore[name-defined]
+        """A fork-context process: a copy of a parent that has already imported the engine."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.name = f"{WORKER_NAME}-{':'.join(map(str, self._identity))}"
+
+    class WargameForkContext(multiprocessing.context.ForkContext):  # type: ignore[name-defined]
+        """The fork context, with :class:`WargameForkWorker` processes."""
+
+        Process = WargameForkWorker  # type: ignore[assignment]
+
+
+START_ENV = "WARGAME_START"
+"""How a pool starts its processes, if set: ``fork`` or ``spawn`` (default: :func:`start_method`)."""
+START_METHODS = ("fork", "spawn")
+
+
+def start_method() -> str:
+    """``fork`` where it is safe (:func:`fork_hazard` is None), else ``spawn``; ``WARGAME_START``
+    chooses instead: ``spawn``, or ``fork``, refused in one line where it is not safe (so is any
+    other value).
+
+    A forked worker is a copy of a parent that has imported the engine once: it starts at once
+    instead of importing Mesa, pandas, SciPy and numba itself (about 1.3 s of CPU per worker;
+    docs/performance.md)."""
+    given = os.environ.get(START_ENV, "").strip()
+    if given and given not in START_METHODS:
+        import difflib
+
+        close = difflib.get_close_matches(given, START_METHODS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise RunError(f"{START_ENV}={given}: must be fork, spawn, or unset{hint}")
+    hazard = fork_hazard()
+    if given == "fork" and hazard:
+        raise RunError(f"{START_ENV}=fork: {hazard}; use spawn, or unset it")
+    return given or ("spawn" if hazard else "fork")
+
+
+def fork_hazard() -> str | None:
+    """Why this process must not fork its workers, or None. Fork is kept to Linux (macOS's system
+    libraries are not safe to use after a fork; Windows has none) and to a process running one
+    thread: another thread (the classroom server's, a notebook's) could hold a lock the copy
+    would wait on forever, and GNU OpenMP, numba's threading layer here, does not survive a fork
+    once its threads have started."""
+    if not sys.platform.startswith("linux") or not hasattr(multiprocessing.context, "ForkProcess"):
+        return f"forked workers are for Linux, not {sys.platform}"
+    if threading.active_count() > 1:
+        return "this process runs other threads"
+    if _team_started():
+        return "this process has started numba's threads (a parallel kernel ran)"
+    return None
+
+
+def _team_started() -> bool:
+    """Whether numba's threading layer has started its threads in this process (a parallel kernel
+    ran): GNU OpenMP, the layer numba picks here, does not survive a fork once it has. True when
+    numba's flag cannot be read (assume the worst)."""
+    parallel = sys.modules.get("numba.np.ufunc.parallel")
+    return parallel is not None and getattr(parallel, "_is_initialized", True)
 
 
 def _install() -> None:
@@ -173,19 +239,29 @@ def worker_pid() -> int:
     return os.getpid()
 
 
-def process_pool(workers: int, preload: tuple[str, ...] = ENGINE) -> ProcessPoolExecutor:
-    """A pool of ``workers`` spawn processes that ignore Ctrl-C (the parent handles it and keeps
+def process_pool(
+    workers: int, preload: tuple[str, ...] = ENGINE, start: str | None = None
+) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes that ignore Ctrl-C (the parent handles it and keeps
     what has finished), do not re-run ``__main__`` (a script without a main guard works) and
-    import ``preload`` as soon as they start, then compile or load the kernels, each worker from
-    its own share of the list on (``sim.runner.kernels``). :func:`start_workers` starts them at
-    once.
+    have imported ``preload``, then compile or load the kernels, each worker from its own share
+    of the list on (``sim.runner.kernels``). :func:`start_workers` starts them at once.
+
+    ``start`` (default :func:`start_method`): ``spawn`` processes import ``preload`` as they
+    start; for ``fork`` this process imports it first, and the copies start with it.
 
     Each worker's kernels take ``--threads`` threads (``WARGAME_THREADS`` here), else the cores
     shared among the workers: numba's default, every core in every worker, oversubscribes the
     machine (two workers on two cores ran a 10,000-game review 1.6x slower)."""
     _install()
     threads = int(os.environ.get(THREADS_ENV, 0)) or default_threads(workers)
-    context = WargameSpawnContext()
+    start = start or start_method()
+    if start not in START_METHODS:
+        raise ValueError(f"start={start!r}: must be one of {', '.join(START_METHODS)}")
+    if start == "fork":
+        for name in preload:
+            importlib.import_module(name)
+    context = WargameForkContext() if start == "fork" else WargameSpawnContext()
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -196,9 +272,16 @@ def process_pool(workers: int, preload: tuple[str, ...] = ENGINE) -> ProcessPool
 
 def start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
     """Start every process of ``pool`` now (a spawn pool otherwise starts one per submitted task),
-    so their imports run while the caller prepares its work."""
-    for _ in range(workers):
-        pool.submit(worker_pid)
+    so their imports run while the caller prepares its work.
+
+    A fork pool forks them all at the first submit. Python 3.12 then warns that the process is
+    multi-threaded whenever native threads exist; here they are those of OpenBLAS and of
+    pyarrow's jemalloc, both of which prepare for a fork (``pthread_atfork``), and
+    :func:`fork_hazard` has ruled out the others: the warning is silenced for these forks only."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r".*multi-threaded.*fork", DeprecationWarning)
+        for _ in range(workers):
+            pool.submit(worker_pid)
 
 
 def pids(pool: ProcessPoolExecutor) -> set[int]:
@@ -282,7 +365,7 @@ def prestart(workers: int) -> None:
     (``wargame run``): the workers import the engine while this process reads and compiles the
     scenario. :func:`take_prestarted` adopts it; :func:`discard_prestarted` stops it unused."""
     global _prestarted
-    if workers <= 1:
+    if workers <= 1 or start_method() == "fork":  # forked later, once the engine is imported
         return
     with _prestart_lock:
         if _prestarted is not None:

@@ -64,7 +64,9 @@ def test_nulls_slices_and_chunks_read_as_pyarrow_converts_them(array: pa.Array) 
 
 def test_a_run_on_worker_processes_does_not_import_pandas_in_the_parent(tmp_path: Path) -> None:
     """The parent only writes and assembles tables: neither pandas nor Mesa is needed there (their
-    import costs the parent of a 10,000-replicate run about 1 s each, beside its workers)."""
+    import costs the parent of a 10,000-replicate run about 1 s each, beside its workers). With
+    spawned workers, that is; forked ones are copies of a parent that imported the engine once
+    for all of them (``sim.runner.pool.start_method``)."""
     code = (
         "import sys\nfrom sim.cli import main\n"
         f"assert main(['run', {str(PROVOCATION)!r}, '--runs', '200', '--block', '100', "
@@ -72,6 +74,7 @@ def test_a_run_on_worker_processes_does_not_import_pandas_in_the_parent(tmp_path
         "print(sorted(m for m in ('pandas', 'mesa') if m in sys.modules))"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    env["WARGAME_START"] = "spawn"
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
     )

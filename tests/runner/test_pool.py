@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import subprocess
 import sys
 import threading
@@ -20,6 +21,7 @@ from sim.rules.pipeline import compiled
 from sim.runner.executor import make_executor
 from sim.runner.montecarlo import Cancelled, run_montecarlo
 from sim.runner.pool import (
+    START_ENV,
     WORKER_NAME,
     close_shared_pool,
     discard_prestarted,
@@ -119,7 +121,8 @@ def _dead(p: multiprocessing.Process) -> bool:
     return not p.is_alive() or _gone(p.pid)
 
 
-def test_a_prestarted_pool_is_adopted_by_the_executor() -> None:
+def test_a_prestarted_pool_is_adopted_by_the_executor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(START_ENV, "spawn")  # prestarting is for spawned workers
     prestart(2)
     pool = make_executor(2)  # adopts it: no second pool
     try:
@@ -129,7 +132,8 @@ def test_a_prestarted_pool_is_adopted_by_the_executor() -> None:
         pool.shutdown(wait=True)
 
 
-def test_an_unused_prestarted_pool_is_stopped_at_once() -> None:
+def test_an_unused_prestarted_pool_is_stopped_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(START_ENV, "spawn")
     before = set(_workers())
     prestart(2)
     started = {pid: p for pid, p in _workers().items() if pid not in before}
@@ -218,8 +222,103 @@ def test_every_kind_of_task_takes_its_process_share_of_the_cores(
     assert seen == [1]
 
 
+FORK = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
+
+
+_START_SCRIPT = """
+import os, threading
+import numba, numpy as np
+from sim.errors import RunError
+from sim.runner.pool import start_method
+
+def method():
+    try:
+        return start_method()
+    except RunError as exc:
+        return "refused:" + str(exc)
+
+print(method())  # a fresh process on one thread
+release = threading.Event()
+other = threading.Thread(target=release.wait)
+other.start()
+print(method())  # another thread runs
+release.set()
+other.join()
+print(method())  # one thread again
+
+@numba.njit(parallel=True)
+def total(a):
+    s = 0.0
+    for i in numba.prange(a.size):
+        s += a[i]
+    return s
+
+total(np.ones(8))  # numba's threads have started
+print(method())
+os.environ["WARGAME_START"] = "fork"
+print(method())
+os.environ["WARGAME_START"] = "frok"
+print(method())
+"""
+
+
+@FORK
+def test_pools_fork_from_a_lone_thread_and_spawn_beside_other_threads() -> None:
+    """A forked worker starts without importing the engine again; a parent with another thread
+    (the classroom server, a live pool's manager) or with numba's threads started spawns instead;
+    asking for fork there is refused in one line, as is a misspelt method (in a fresh process:
+    this one has threads of its own)."""
+    env = {k: v for k, v in os.environ.items() if k != START_ENV}
+    out = subprocess.run(
+        [sys.executable, "-c", _START_SCRIPT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**env, "NUMBA_NUM_THREADS": "2"},
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[:4] == ["fork", "spawn", "fork", "spawn"], lines
+    assert lines[4].startswith("refused:WARGAME_START=fork: ") and "numba's threads" in lines[4]
+    assert (
+        lines[5]
+        == "refused:WARGAME_START=frok: must be fork, spawn, or unset (did you mean 'fork'?)"
+    )
+
+
+@FORK
+def test_a_forked_pool_is_not_prestarted_but_started_by_the_executor() -> None:
+    """``wargame run`` reads its scenario before the engine is imported and the workers forked
+    (in a fresh process: this one may have started numba's threads, and then cannot fork)."""
+    script = (
+        "import multiprocessing, sys\n"
+        "from sim.runner.executor import make_executor\n"
+        "from sim.runner.pool import pids, prestart, take_prestarted\n"
+        "prestart(2)\n"
+        "print(len(multiprocessing.active_children()), take_prestarted(2) is None)\n"
+        "pool = make_executor(2)\n"
+        "print(len(pids(pool)), pool._mp_context.get_start_method(), 'sim.model' in sys.modules)\n"
+        "pool.shutdown(wait=True)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, START_ENV: "fork"},
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["0", "True", "2", "fork", "True"]
+
+
+START_METHODS = [pytest.param("fork", marks=FORK), "spawn"]
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-def test_workers_end_when_their_parent_is_killed() -> None:
+@pytest.mark.parametrize("start", START_METHODS)
+def test_workers_end_when_their_parent_is_killed(start: str) -> None:
     """A classroom server killed with SIGKILL (or crashed) cannot shut its persistent pool down;
     its workers end by themselves instead of waiting for tasks forever (they once did, a few
     hundred MB each, after every killed server)."""
@@ -230,7 +329,11 @@ def test_workers_end_when_their_parent_is_killed() -> None:
         "time.sleep(300)\n"
     )
     parent = subprocess.Popen(
-        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, START_ENV: start},
     )
     try:
         workers = [int(pid) for pid in parent.stdout.readline().split()]  # type: ignore[union-attr]
@@ -244,7 +347,10 @@ def test_workers_end_when_their_parent_is_killed() -> None:
     assert all(_gone(pid) for pid in workers)
 
 
-def test_a_worker_killed_halfway_through_a_result_fails_the_tasks_instead_of_hanging() -> None:
+@pytest.mark.parametrize("start", START_METHODS)
+def test_a_worker_killed_halfway_through_a_result_fails_the_tasks_instead_of_hanging(
+    start: str,
+) -> None:
     """A worker killed while it wrote a result (the out-of-memory killer, ``kill -9``) left half
     a message in the result pipe: the executor waited for the rest forever, so ``wargame run``
     hung instead of stopping in one line (once in six runs of the dead-worker test)."""
@@ -255,7 +361,7 @@ def test_a_worker_killed_halfway_through_a_result_fails_the_tasks_instead_of_han
     from sim.runner.executor import run_tasks
     from sim.runner.pool import process_pool, start_workers
 
-    workers = process_pool(2)
+    workers = process_pool(2, start=start)
     start_workers(workers, 2)
     tasks = iter([(0, die_halfway_through_a_result, ()), (1, time.sleep, (60,))])
     raised: list[BaseException] = []

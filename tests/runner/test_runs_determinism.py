@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -59,6 +60,22 @@ def test_one_and_two_workers_give_identical_bytes(
     s2 = json.loads((two / "summary.json").read_text())
     assert s1 == s2
     assert not (one / "blocks").exists() and not (two / "blocks").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers: Linux only")
+def test_forked_and_spawned_workers_give_identical_bytes(tmp_path: Path) -> None:
+    """Workers copied from the parent (fork, the default where safe) or started afresh (spawn)
+    play the same worlds: two fresh ``wargame run`` processes, one of each."""
+    outs = {}
+    for start in ("fork", "spawn"):
+        out = tmp_path / start
+        cmd = [sys.executable, "-m", "sim.cli", "run", str(PROVOCATION), "--out", str(out)]
+        cmd += ["--runs", "600", "--block", "200", "--seed", "8", "--workers", "2", "--quiet"]
+        env = {**os.environ, "WARGAME_START": start}
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+        assert proc.returncode == 0, proc.stderr
+        outs[start] = out
+    assert_same_file(outs["fork"] / "outcomes.parquet", outs["spawn"] / "outcomes.parquet")
 
 
 def test_block_finishing_order_does_not_change_the_bytes(
