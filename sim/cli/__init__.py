@@ -6,6 +6,7 @@ errors exit with status 2 on one line (see ``sim.cli.common.run_command``)."""
 from __future__ import annotations
 
 import argparse
+import gc
 from collections.abc import Sequence
 from types import ModuleType
 
@@ -98,10 +99,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``wargame`` console script."""
+    """Run one ``wargame`` command (``argv``, default the command line); its exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
     return run_command(args.func, args)
+
+
+def console() -> int:
+    """Entry point of the ``wargame`` console script (and ``python -m sim.cli``): :func:`main`,
+    then every object alive is frozen out of the garbage collector's sight, so that the process
+    ends without a last full collection over everything the engine imported (numba's types, the
+    kernels, pydantic's schemas): that collection took 0.3 to 0.5 s after every command, its
+    output already written (docs/performance.md, fifteenth round). Exit handlers still run."""
+    status = main()
+    gc.freeze()
+    return status
