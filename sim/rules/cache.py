@@ -4,7 +4,8 @@ The engine never writes to a compiled scenario, so what a rule derives from it a
 the quiet rung, the vocabulary, a family's static tables) is computed on first use and kept, keyed
 by the scenario's identity; a rule calls the function every turn at the cost of a dict lookup.
 :func:`per_array` does the same for a value derived from one array of the worlds' state that no
-rule writes into (a new turn, or a block's drop of its ended worlds, makes a new array).
+rule writes into (a new turn, or a block's drop of its ended worlds, makes a new array), and
+:func:`per_arrays` for one derived from several such arrays and other values.
 """
 
 from __future__ import annotations

@@ -63,15 +63,23 @@ class _Writer:
         self.op(opcode, start, len(self.items), x, y)
 
 
+def _matching(
+    c: CompiledScenario, first: np.ndarray, second: np.ndarray, actor: str, toward: str
+) -> np.ndarray:
+    """Indices whose ``first`` actor is ``actor`` and ``second`` is ``toward`` (``any``: every
+    one): dyads by source and target, links by guarantor and partner."""
+    sel = np.ones(len(first), dtype=bool)
+    if actor != "any":
+        sel &= first == c.actors.index(actor)
+    if toward != "any":
+        sel &= second == c.actors.index(toward)
+    return np.flatnonzero(sel)
+
+
 def _dyads(c: CompiledScenario, actor: str, toward: str) -> tuple[np.ndarray, bool]:
     """Dyad indices matching actor/toward, and whether an absent specific pair counts as rung 0."""
-    sel = np.ones(len(c.src), dtype=bool)
-    if actor != "any":
-        sel &= c.src == c.actors.index(actor)
-    if toward != "any":
-        sel &= c.dst == c.actors.index(toward)
     specific = actor != "any" and toward != "any"
-    return np.flatnonzero(sel), specific
+    return _matching(c, c.src, c.dst, actor, toward), specific
 
 
 def _rung_test(w: _Writer, c: CompiledScenario, t: RungTest, opcode: int) -> None:
@@ -85,16 +93,6 @@ def _rung_test(w: _Writer, c: CompiledScenario, t: RungTest, opcode: int) -> Non
         w.op(PEAK_SPAN if opcode == PEAK else NOW_SPAN, int(idx[0]), int(idx[-1]) + 1, lo, hi)
     else:
         w.over(opcode, idx, lo, hi)
-
-
-def _links(c: CompiledScenario, actor: str, toward: str) -> np.ndarray:
-    """Links whose guarantor is ``actor`` and partner ``toward`` (``any``: every one)."""
-    sel = np.ones(len(c.link_g), dtype=bool)
-    if actor != "any":
-        sel &= c.link_g == c.actors.index(actor)
-    if toward != "any":
-        sel &= c.link_p == c.actors.index(toward)
-    return np.flatnonzero(sel)
 
 
 def _write(w: _Writer, c: CompiledScenario, p: Predicate, calm_keys: list[tuple[int, int]]) -> None:
@@ -127,7 +125,7 @@ def _write(w: _Writer, c: CompiledScenario, p: Predicate, calm_keys: list[tuple[
         calm_keys.append(key)
         w.op(CALM, key[1], key[0])
     elif p.support is not None:
-        ks = _links(c, p.support.actor, p.support.toward)
+        ks = _matching(c, c.link_g, c.link_p, p.support.actor, p.support.toward)
         level = LEVEL[p.support.at_least]
         if ks.size == 0:
             w.op(CONST, int(level == 0))
@@ -352,7 +350,7 @@ class Endings:
     stops: Programs  # one program per stop, in file order
     outcome_names: list[str]
     outcomes: Programs  # one program per outcome, in priority order (the catch-all: true)
-    calm_rungs: list[int]  # rungs with a "calm" test (turn counters kept per world)
+    calm_rungs: np.ndarray  # rungs with a "calm" test (columns of ``calm_turns``), both read it
 
 
 def compile_endings(c: CompiledScenario) -> Endings:
@@ -364,13 +362,8 @@ def compile_endings(c: CompiledScenario) -> Endings:
     outs += [None] * (len(names) - len(outs))  # the implicit catch-all
     stop_programs = _programs(c, [s.when for s in stops], calm_keys)
     outcome_programs = _programs(c, outs, calm_keys)
-    calm = list(dict.fromkeys(r for _, r in calm_keys))
-    stop_programs = _with_calm(stop_programs, calm)
-    outcome_programs = _with_calm(outcome_programs, calm)
+    # the outcomes' calm tests may add rungs: both read the scenario's full list of counters
+    calm = outcome_programs.calm_rungs
+    stop_programs = replace(stop_programs, calm_rungs=calm)
     after = np.array([s.after_turn for s in stops], dtype=np.int64)
     return Endings(after, stop_programs, names, outcome_programs, calm)
-
-
-def _with_calm(p: Programs, calm: list[int]) -> Programs:
-    """``p`` reading the scenario's calm counters (every program of it shares their columns)."""
-    return replace(p, calm_rungs=np.array(calm, dtype=np.int64))

@@ -89,12 +89,17 @@ _MAIN_KEYS = ("init_main_from_name", "init_main_from_path")
 _install_lock = threading.Lock()
 
 
-class WargameWorker(multiprocessing.context.SpawnProcess):
-    """A spawn-context process started without the parent's ``__main__``."""
+class _Named:
+    """A pool process named ``WargameWorker-<n>`` (how the spawn preparation and the tests tell
+    the engine's workers from other processes)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.name = f"{WORKER_NAME}-{':'.join(map(str, self._identity))}"
+        self.name = f"{WORKER_NAME}-{':'.join(map(str, self._identity))}"  # type: ignore[attr-defined]
+
+
+class WargameWorker(_Named, multiprocessing.context.SpawnProcess):
+    """A spawn-context process started without the parent's ``__main__``."""
 
 
 class WargameSpawnContext(multiprocessing.context.SpawnContext):
@@ -103,14 +108,13 @@ class WargameSpawnContext(multiprocessing.context.SpawnContext):
     Process = WargameWorker  # type: ignore[assignment]
 
 
-if hasattr(multiprocessing.context, "ForkProcess"):  # POSIX
+FORKABLE = hasattr(multiprocessing.context, "ForkProcess")
+"""Whether this platform can fork (POSIX): where it cannot, no fork context is defined."""
 
-    class WargameForkWorker(multiprocessing.context.ForkProcess):  # type: ignore[name-defined]
+if FORKABLE:
+
+    class WargameForkWorker(_Named, multiprocessing.context.ForkProcess):  # type: ignore[name-defined]
         """A fork-context process: a copy of a parent that has already imported the engine."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.name = f"{WORKER_NAME}-{':'.join(map(str, self._identity))}"
 
     class WargameForkContext(multiprocessing.context.ForkContext):  # type: ignore[name-defined]
         """The fork context, with :class:`WargameForkWorker` processes."""
@@ -150,7 +154,7 @@ def fork_hazard() -> str | None:
     thread: another thread (the classroom server's, a notebook's) could hold a lock the copy
     would wait on forever, and GNU OpenMP, numba's threading layer here, does not survive a fork
     once its threads have started."""
-    if not sys.platform.startswith("linux") or not hasattr(multiprocessing.context, "ForkProcess"):
+    if not sys.platform.startswith("linux") or not FORKABLE:
         return f"forked workers are for Linux, not {sys.platform}"
     if threading.active_count() > 1:
         return "this process runs other threads"
@@ -258,7 +262,7 @@ def process_pool(
     _install()
     threads = int(os.environ.get(THREADS_ENV, 0)) or default_threads(workers)
     start = start or start_method()
-    if start not in START_METHODS or (start == "fork" and "WargameForkContext" not in globals()):
+    if start not in START_METHODS or (start == "fork" and not FORKABLE):
         raise ValueError(f"start={start!r}: must be spawn, or fork where the platform has it")
     if start == "fork":
         for name in preload:

@@ -42,7 +42,7 @@ class Endings(RuleFamily):
     def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
         """Update calm counters, then stop and classify the worlds that end now."""
         if len(c.endings.calm_rungs):
-            _count_calm(s.rung, c.endings.stops.calm_rungs, s.calm_turns)
+            _count_calm(s.rung, c.endings.calm_rungs, s.calm_turns)
         check_stops(s, c)
 
 
