@@ -94,13 +94,15 @@ def needed(found: dict[str, object] | None = None, threaded: bool | None = None)
     threaded (``prange``) kernel, the choice family then calling its one-thread form, and
     compiling that one costs about 10 s of a first run's 40 s of CPU. A pool's workers on one core
     each (the default) and a run's in-process blocks skip it."""
+    from sim.rules.jit import is_threaded
+
     found = dispatchers() if found is None else found
     threaded = _threaded(threaded)
     out = []
     for line in listed():
         module, function, _ = line.split(":", 2)
         d = found.get(f"{module}:{function}")
-        if d is None or threaded or not d.targetoptions.get("parallel"):  # type: ignore[attr-defined]
+        if d is None or threaded or not is_threaded(d):
             out.append(line)
     return out
 

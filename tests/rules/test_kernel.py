@@ -304,3 +304,46 @@ def test_the_kernel_cache_is_keyed_by_every_rules_source(tmp_path: Path) -> None
     assert kernel_cache.CACHE.name == f"rules-{before}"
     cache_path = Path(perception._observe._cache._cache_path)  # a kernel that inlines a stream
     assert kernel_cache.CACHE in cache_path.parents
+
+
+def test_only_the_choice_kernels_threaded_form_makes_parallel_regions() -> None:
+    """Kernels compiled through numba's parfor passes for their simpler code (sim/rules/jit.py)
+    keep every parallel transformation off, however many were compiled before them: a parallel
+    region would wake numba's threads on every call (0.2 ms a call for one world) and would
+    start the threading layer, after which a run's parent may no longer fork its workers."""
+    from numba.core.cpu_options import ParallelOptions
+
+    from sim.rules.jit import is_threaded
+    from sim.runner import kernels
+
+    WargameModel(compiled("scenarios/taiwan_contingency.yaml"), R=80, rng=1).run()
+    found = kernels.dispatchers()
+    assert sorted(n for n, d in found.items() if is_threaded(d)) == [
+        "sim.rules.families.choice:kernel"
+    ]
+    simplified = {n: d for n, d in found.items() if "parallel" in d.targetoptions}
+    assert {"sim.rules.families.choice:kernel_serial"} < set(simplified)
+    for name, d in simplified.items():
+        options = ParallelOptions(d.targetoptions["parallel"])._get_values()
+        on = {k for k, v in options.items() if v and k not in ("enabled", "prange")}
+        assert on == set(), f"{name} would turn {sorted(on)} into parallel regions"
+
+
+def test_simplified_kernels_compiled_one_after_another_make_no_parallel_region() -> None:
+    """numba empties an options dict as it reads it: two kernels given one dict, the second
+    compiled with every transformation on. The options are an object, read afresh each time."""
+    import numba
+
+    from sim.rules.jit import NO_PARFORS
+
+    def ones(n: int) -> np.ndarray:
+        return np.zeros(n) + 1.0
+
+    def twos(n: int) -> np.ndarray:
+        return np.zeros(n) + 2.0
+
+    first = numba.njit(parallel=NO_PARFORS)(ones)
+    second = numba.njit(parallel=NO_PARFORS)(twos)
+    assert first(3).tolist() == [1.0] * 3 and second(3).tolist() == [2.0] * 3
+    for d in (first, second):
+        assert "numba_parallel_for" not in d.inspect_llvm(d.signatures[0])

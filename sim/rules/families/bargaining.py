@@ -32,6 +32,7 @@ import numpy as np
 from sim.rules.cache import per_arrays
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import RuleFamily
+from sim.rules.jit import simplified
 from sim.rules.pairs import clock_weeks, engaged, pairs_of, per_turn, quiet_rung
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
@@ -154,7 +155,7 @@ def _side(
     return share
 
 
-@numba.njit(cache=True, nogil=True)
+@simplified
 def _settlement_range(
     rung: np.ndarray, src: np.ndarray, dst: np.ndarray, reverse: np.ndarray, pa: np.ndarray,
     pb: np.ndarray, top: int, first_force: int, quiet: int, cost_weight: np.ndarray,

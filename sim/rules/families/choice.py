@@ -32,6 +32,7 @@ from sim.rules.family import (
     RuleFamily,
     UtilityTerm,
 )
+from sim.rules.jit import simplified, threaded
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
 
@@ -311,7 +312,7 @@ def _outputs(rung: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.empty((R, P), np.int8), np.empty((R, P), np.int8), np.zeros(R, np.bool_)
 
 
-@numba.njit(cache=True, nogil=True, parallel=True)
+@threaded
 def kernel(
     rung: np.ndarray, highest: np.ndarray, w: tuple, w1: np.ndarray, source: np.ndarray,
     cap: tuple, cap_row: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
@@ -334,7 +335,7 @@ def kernel(
     return new, pick, missed
 
 
-@numba.njit(cache=True, nogil=True)
+@simplified
 def kernel_serial(
     rung: np.ndarray, highest: np.ndarray, w: tuple, w1: np.ndarray, source: np.ndarray,
     cap: tuple, cap_row: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,

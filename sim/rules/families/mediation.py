@@ -33,6 +33,7 @@ from sim.rules.cache import per_scenario
 from sim.rules.compile import CompiledScenario
 from sim.rules.events import Event
 from sim.rules.family import RuleFamily
+from sim.rules.jit import simplified
 from sim.rules.pairs import (
     PROTEST,
     Pairs,
@@ -154,7 +155,7 @@ def _pair(
     return one - prod, imposer
 
 
-@numba.njit(cache=True, nogil=True)
+@simplified
 def kernel(
     rung: np.ndarray, src: np.ndarray, dst: np.ndarray, pa: np.ndarray, pb: np.ndarray,
     pi: np.ndarray, pj: np.ndarray, quiet: int, resolution: np.ndarray, alive: np.ndarray,
