@@ -14,7 +14,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.rules import registry, vocabulary, worlds
+from sim.rules import blas, registry, vocabulary, worlds
 from sim.rules.compile import LEVEL, RULE_KEYS, CompiledScenario
 from sim.rules.events import Event
 from sim.rules.explain import describe_decision
@@ -265,13 +265,14 @@ class WargameModel(mesa.Model):
         results are the same as stepping the whole block (every draw is keyed by the world's index,
         sim/rules/streams.py); with ``explain`` (world 0's event log) the block stays whole."""
         full = self.state
-        while self.running and not (until is not None and until(self)):
-            self.step()
-            alive = self.state.alive
-            ended = len(alive) - int(alive.sum())
-            few = 5 * ended >= len(alive) and ended >= DROP_AT_LEAST
-            if few and not self.state.explain and self.running:
-                self._drop_ended(full)
+        with blas.one_thread():  # OpenBLAS's spinning threads took the other core (sim/rules/blas)
+            while self.running and not (until is not None and until(self)):
+                self.step()
+                alive = self.state.alive
+                ended = len(alive) - int(alive.sum())
+                few = 5 * ended >= len(alive) and ended >= DROP_AT_LEAST
+                if few and not self.state.explain and self.running:
+                    self._drop_ended(full)
         if self.state is not full:
             worlds.scatter(full, self.state, self._where)
             self.state, self.world0, self._where = full, True, None

@@ -28,19 +28,19 @@ def play(scenario: dict, size: int, seed: int, key: tuple[int, ...]) -> tuple[An
     """Play ``size`` worlds seeded with ``SeedSequence(seed, spawn_key=key)``; the model (for its
     arrays) and its per-world columns."""
     from sim.model import WargameModel
-    from sim.runner.worker import task_threads
+    from sim.runner.worker import playing
 
-    task_threads()
-    c = _compiled(scenario)
-    m = WargameModel(
-        c,
-        R=size,
-        rng=np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key)),
-        explain=False,
-        collect=False,
-    )
-    m.run()
-    return m, m.results()
+    with playing():
+        c = _compiled(scenario)
+        m = WargameModel(
+            c,
+            R=size,
+            rng=np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key)),
+            explain=False,
+            collect=False,
+        )
+        m.run()
+        return m, m.results()
 
 
 def theatre(m: Any) -> Theatre:

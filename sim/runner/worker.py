@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numba
 import numpy as np
 
 from sim.model import WargameModel
+from sim.rules import blas
 from sim.rules.compile import CompiledScenario
 from sim.runner import tiles
 from sim.runner.pool import configured_threads
@@ -59,6 +62,16 @@ def task_threads() -> None:
         set_threads()
 
 
+@contextmanager
+def playing() -> Iterator[None]:
+    """Around every task: :func:`task_threads`, and BLAS on one thread from the worlds' creation
+    to their results (``sim.rules.blas``; around the turns alone, the products made at creation
+    left OpenBLAS's threads spinning into them)."""
+    task_threads()
+    with blas.one_thread():
+        yield
+
+
 def block_seed(seed: int, index: int) -> np.random.SeedSequence:
     """Seed of block ``index``: the same as ``SeedSequence(seed).spawn(n)[index]`` for any n."""
     return np.random.SeedSequence(seed, spawn_key=(index,))
@@ -68,7 +81,14 @@ def run_block(
     c: CompiledScenario, index: int, size: int, seed: int, block: int, trajectories: bool = False
 ) -> dict:
     """Play one block; return its per-replicate columns (and trajectories if asked)."""
-    task_threads()
+    with playing():
+        return _block(c, index, size, seed, block, trajectories)
+
+
+def _block(
+    c: CompiledScenario, index: int, size: int, seed: int, block: int, trajectories: bool
+) -> dict:
+    """:func:`run_block`'s body."""
     model = WargameModel(
         c,
         R=size,

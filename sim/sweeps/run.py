@@ -50,11 +50,17 @@ def run_points(base: dict, rows: list[tuple[int, dict]], replicates: int, seed: 
     """Task: play ``replicates`` worlds at each point of a batch. Pure: the same arguments give the
     same result on any worker. Points whose swept values are all per-world numbers are played
     several at once (``sim.sweeps.stacked``), with the same result as one by one."""
-    from sim.runner.worker import task_threads
+    from sim.runner.worker import playing
+
+    with playing():
+        return _run_points(base, rows, replicates, seed)
+
+
+def _run_points(base: dict, rows: list[tuple[int, dict]], replicates: int, seed: int) -> dict:
+    """:func:`run_points`' body."""
     from sim.scenario.schema import Scenario
     from sim.sweeps import stacked
 
-    task_threads()
     key = short_hash(base, 16)
     if key not in _BASE_CACHE:  # the base, validated and dumped once per worker process
         _BASE_CACHE.clear()

@@ -72,6 +72,20 @@ def test_a_workers_start_up_objects_are_left_out_of_garbage_collection(
     assert gc.get_freeze_count() == before
 
 
+def test_a_worker_keeps_blas_on_one_thread_and_this_process_keeps_its_own(
+    pool: object, c: object
+) -> None:
+    """A worker only plays, so BLAS stays on one thread there for good (sim/rules/blas.py: its
+    spinning threads took the other worker's core); this process's setting is the user's."""
+    from sim.rules import blas
+
+    own = blas.threads()
+    run_montecarlo(c, 60, 1, 30, pool=pool)
+    counts = [f.result() for f in [pool.submit(blas.threads) for _ in range(4)]]
+    assert counts and all(n and set(n) == {1} for n in counts)
+    assert blas.threads() == own
+
+
 def test_the_shared_pool_keeps_its_processes(pool: object, c: object) -> None:
     shares: list[float] = []
     run_montecarlo(c, 120, 1, 40, progress=shares.append, pool=shared_pool(2))
