@@ -43,8 +43,8 @@ def thread_pool(threads: int) -> ThreadPoolExecutor:
     """``threads`` threads of this process, each playing whole blocks (several blocks at once).
 
     The compiled kernels release the GIL (``nogil``), but the Python between them does not: blocks
-    on two threads ran 1.2x as fast as on one on Taiwan (worker processes: 1.45x), with no worker
-    process to start; every draw is keyed by its world and block,
+    on two threads ran 1.34-1.45x as fast as on one on Taiwan (worker processes: 1.74-1.81x), with
+    no worker process to start; every draw is keyed by its world and block,
     so the results are those of one thread (docs/performance.md, "Threads or processes")."""
     threads = max(1, threads)
     return ThreadPoolExecutor(
