@@ -1,5 +1,7 @@
-"""``simplified``: numba's ``njit`` for a kernel whose loop body inlines helpers that take many
-arrays, with numba's parfor passes run but every parallel transformation turned off.
+"""How the rules' kernels are compiled when plain ``numba.njit(cache=True, nogil=True)`` is not
+enough: ``threaded`` for a kernel with a ``prange`` over worlds (only that loop made parallel), and
+``simplified`` for a kernel whose loop body inlines helpers that take many arrays, with numba's
+parfor passes run but every parallel transformation turned off.
 
 Those passes simplify the function's IR (copy propagation, dead-variable removal) before it is
 lowered, so that the arrays an ``inline="always"`` helper receives are no longer copied into new
