@@ -71,6 +71,4 @@ def one_thread() -> Iterator[None]:
 
 def threads() -> list[int]:
     """The threads each BLAS library found would use now (a worker's task in the tests)."""
-    return [
-        lib.num_threads for lib in ThreadpoolController().select(user_api="blas").lib_controllers
-    ]
+    return [lib.num_threads for lib in _blas().select(user_api="blas").lib_controllers]

@@ -41,9 +41,8 @@ NO_PARFORS = _options(prange=False)
 PRANGE_ONLY = _options(prange=True)
 """Only ``prange`` loops run in parallel: an ``np.zeros`` or array expression in the loop body is
 not made a region of its own (nested in the loop, it would run serially anyway), so a call
-starts exactly one parallel region. Each region costs a wake-up of the threads: measured 0.2 ms
-a call of the one-thread choice kernel for one world when, by the shared-dict slip above, its
-``np.zeros`` were made regions."""
+starts exactly one parallel region (the choice kernel on two threads: 575 µs a call at 1,000
+worlds, against 658 µs with every transformation on)."""
 
 # numba says so of every such kernel as it compiles it (once per install): that is the intent
 warnings.filterwarnings(

@@ -4,7 +4,7 @@ core, against ``mesa.batch_run`` driving the same model one replicate at a time.
 On N threads, N blocks are played at once, one per thread of this process
 (``sim.runner.worker.thread_pool``): what ``wargame run --workers 1`` does. One thread is a pool of
 one, so its kernels take their one-thread form too (a block played in the caller's thread would
-take every core for the choice kernel: ``sim.runner.worker.task_threads``). On every core, the
+take every core for the choice kernel: ``sim.runner.worker.playing``). On every core, the
 rate on as many worker processes too (what ``wargame run`` uses): threads share one interpreter's
 lock between kernels, processes do not. The last line's engine rate is the faster of the two.
 

@@ -221,7 +221,7 @@ def _start_worker(
     blas.for_good()  # a worker only plays: no BLAS thread to spin beside it (sim/rules/blas.py)
 
     # this thread runs every task: its kernels take the worker's share of the cores from the
-    # first task on, whatever the task (each task sets it again: ``sim.runner.worker.task_threads``)
+    # first task on, whatever the task (each task sets it again: ``sim.runner.worker.playing``)
     numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
     with started.get_lock():
         index = started.value

@@ -52,22 +52,18 @@ def thread_pool(threads: int) -> ThreadPoolExecutor:
     )
 
 
-def task_threads() -> None:
-    """At the start of every task (a run's block, a sweep's batch, a backtest's case block): the
-    kernels take this process's threads (:func:`set_threads`), unless this thread plays whole
-    blocks on its own (:func:`thread_pool`). Without it a worker process or a Dask worker kept
-    numba's default, every core, and two workers on two cores ran a calibration 1.7x slower
-    than one worker."""
-    if not getattr(_here, "one", False):
-        set_threads()
-
-
 @contextmanager
 def playing() -> Iterator[None]:
-    """Around every task: :func:`task_threads`, and BLAS on one thread from the worlds' creation
-    to their results (``sim.rules.blas``; around the turns alone, the products made at creation
-    left OpenBLAS's threads spinning into them)."""
-    task_threads()
+    """Around every task (a run's block, a sweep's batch, a backtest's case block):
+    - the kernels take this process's threads (:func:`set_threads`), unless this thread plays
+      whole blocks on its own (:func:`thread_pool`). Without it a worker process or a Dask worker
+      kept numba's default, every core, and two workers on two cores ran a calibration 1.7x
+      slower than one worker;
+    - BLAS runs on one thread from the worlds' creation to their results (``sim.rules.blas``;
+      around the turns alone, the products made at creation left OpenBLAS's threads spinning
+      into them)."""
+    if not getattr(_here, "one", False):
+        set_threads()
     with blas.one_thread():
         yield
 
