@@ -38,6 +38,7 @@ from sim.rules.compile import LEVEL, SUPPORT_WEIGHT, CompiledScenario
 from sim.rules.events import Event
 from sim.rules.families.threat import opinion_relief
 from sim.rules.family import RuleFamily
+from sim.rules.jit import simplified
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
 from sim.scenario.schema import SUPPORT_LEVELS
@@ -63,7 +64,7 @@ def _public(s: WorldState, c: CompiledScenario) -> np.ndarray:
     return s.domestic_constraint * opinion_relief(s, c)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _attacker(
     r: int, dq: int, back: int, a: int, g: int, guard: int, ld: int, nuclear: bool,
     w: np.ndarray, rung: np.ndarray, violent: np.ndarray, power: np.ndarray,
@@ -89,7 +90,7 @@ def _attacker(
     return interest, cost, fights, entrap
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _strongest(
     out: np.ndarray, r: int, g: int, ld: int, lo: int, hi: int, t_dyad: np.ndarray,
     t_rung: np.ndarray, t_guard: np.ndarray, src: np.ndarray, reverse: np.ndarray,
@@ -121,7 +122,7 @@ def _strongest(
                     out[t] = v[t]
 
 
-@numba.njit(cache=True, nogil=True)
+@simplified
 def _arguments(
     live: np.ndarray, lc: np.ndarray, public: np.ndarray, w: np.ndarray, partial: np.ndarray,
     rung: np.ndarray, violent: np.ndarray, power: np.ndarray, risk: np.ndarray,

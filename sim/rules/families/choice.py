@@ -219,7 +219,7 @@ def _utilities(
         u[m] = -np.inf if off else total
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _logit(u: np.ndarray, temperature: float, draw: float, p: np.ndarray) -> int:
     """Draw a move with weights exp((U - best) / T) (temperature 0: the best, ties split evenly);
     ``p`` receives the weights divided by their total."""

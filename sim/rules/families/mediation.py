@@ -102,7 +102,7 @@ def eligible(s: WorldState, c: CompiledScenario, st: Static) -> np.ndarray:
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _either_way(
     rung: np.ndarray, r: int, src: np.ndarray, dst: np.ndarray, out: np.ndarray
 ) -> None:
@@ -116,7 +116,7 @@ def _either_way(
             out[dst[d], src[d]] = k
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _pair(
     r: int, q: int, x: int, y: int, both: np.ndarray, elig: np.ndarray, power: np.ndarray,
     mediation: np.ndarray, org: np.ndarray, rate: np.float32, ratio: np.float32, weeks: float,

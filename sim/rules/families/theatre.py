@@ -99,7 +99,7 @@ def static_of(c: CompiledScenario) -> Static:
     return st
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _spread(
     r: int, new: np.ndarray, active: np.ndarray, activated_by: np.ndarray, comp_off: np.ndarray,
     comp_idx: np.ndarray, cause: int, fresh0: np.ndarray,
@@ -280,7 +280,7 @@ def _set(bits: np.ndarray, i: int, k: int) -> None:
     bits[i, k >> 5] |= 1 << (k & 31)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def partner_bits(partners: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The (N, N) ``partners`` matrix as ``sides`` reads it: each actor's partners listed
     (``mates[mate_off[i]:mate_off[i + 1]]``) and as a bit matrix (N, words of 32 actors; bit k
@@ -298,7 +298,7 @@ def partner_bits(partners: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return mates, mate_off, pbits
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def sides(
     r: int, rung: np.ndarray, src: np.ndarray, dst: np.ndarray, first_force: int,
     mates: np.ndarray, mate_off: np.ndarray, pbits: np.ndarray, w: np.ndarray, side: np.ndarray,
@@ -335,7 +335,7 @@ def sides(
     return True
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _conditions(
     r: int, rung: np.ndarray, peak: np.ndarray, src: np.ndarray, dst: np.ndarray,
     first_force: int, partners: np.ndarray, hostile: np.ndarray, active: np.ndarray,
