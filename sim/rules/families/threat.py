@@ -16,24 +16,38 @@ def update_threat(s: WorldState, c: CompiledScenario) -> None:
     """Threat of dst to src: rivalry and stakes scaled by dst's relative power, observed hostile
     moves, and the security dilemma (power aligned with dst). Smoothed by ``threat_memory``.
 
-    The sum is one compiled loop (``_raw``, float32 as the numpy expressions it replaced); the
-    saturation (a float32 ``exp``) and the smoothing stay numpy."""
-    raw = np.empty(s.rung.shape, F32)
+    The sum is one compiled loop (``_raw``, float32 as the numpy expressions it replaced, negated
+    as it is written); the saturation's float32 ``exp`` stays numpy's (vectorised: a fifteenth of
+    libm's time, and numba's may differ in the last bit); ``1 - exp`` and the smoothing are a
+    second loop (``_smooth``: float32 steps in numpy's order, so the same bits)."""
+    theta = np.empty(s.rung.shape, F32)
     _raw(
         s.perceived_rung, s.rung, c.src, c.dst, c.reverse, c.top, F32(1 / c.top),
         s.aligned_power, s.rules["security_dilemma"], s.source_power, s.sea_lane_threat,
-        c.flag_blockade, s.rivalry_threat, s.relative_power, raw,
+        c.flag_blockade, s.rivalry_threat, s.relative_power, theta,
     )  # fmt: skip
-    theta = np.negative(raw, out=raw)  # in place: the same float32 steps as 1 - exp(-raw)
-    np.exp(theta, out=theta)
-    np.subtract(F32(1), theta, out=theta)  # saturating: in [0, 1)
-    if s.threat is None:
-        s.threat = theta
-        return
-    memory = s.rules["threat_memory"][:, None]  # memory x threat + (1 - memory) x theta
-    kept = s.threat * memory
-    kept += np.multiply(theta, 1 - memory, out=theta)
+    np.exp(theta, out=theta)  # in place: exp(-raw)
+    first = s.threat is None
+    kept = theta if first else np.empty_like(theta)
+    _smooth(theta, theta if first else s.threat, s.rules["threat_memory"], first, kept)
     s.threat = kept
+
+
+@numba.njit(cache=True, nogil=True)
+def _smooth(
+    e: np.ndarray, before: np.ndarray, memory: np.ndarray, first: bool, out: np.ndarray
+) -> None:
+    """World by world, the saturating threat theta = 1 - ``e`` (in [0, 1)) smoothed by the
+    world's ``memory``: memory x ``before`` + (1 - memory) x theta, or theta alone on the first
+    turn (``first``: ``before`` unread; ``out`` may be ``e``). float32 throughout, each product and
+    sum rounded as numpy's (R, P) expressions rounded them."""
+    one = np.float32(1.0)
+    for r in range(e.shape[0]):
+        m = memory[r]
+        rest = one - m
+        for d in range(e.shape[1]):
+            theta = one - e[r, d]
+            out[r, d] = theta if first else before[r, d] * m + theta * rest
 
 
 _ZERO, _HALF, _TINY = F32(0.0), F32(0.5), F32(1e-6)
@@ -44,10 +58,10 @@ def _raw(
     perceived, rung, src, dst, reverse, top, inv_top, aligned, dilemma, source_power, sea_lanes,
     flag_blockade, rivalry, relative, out,
 ):  # fmt: skip
-    """World by world, max(0, theta) of every dyad: rivalry + observed moves x (0.5 + the
-    rival's relative power) + the security dilemma (power aligned with the rival, against mine)
-    + sea lanes (a rival that blockades anyone threatens the lanes an exposed actor lives on,
-    seed 000:14)."""
+    """World by world, -max(0, theta) of every dyad (negated for the ``exp`` that follows):
+    rivalry + observed moves x (0.5 + the rival's relative power) + the security dilemma (power
+    aligned with the rival, against mine) + sea lanes (a rival that blockades anyone threatens
+    the lanes an exposed actor lives on, seed 000:14)."""
     R, P = rung.shape
     ftop = np.float32(top)
     blockading = np.zeros(aligned.shape[1], np.float32)  # per actor
@@ -63,7 +77,7 @@ def _raw(
             dil = dilemma[r] * al / (al + source_power[r, d] + _TINY)
             lanes = sea_lanes[r, d] * blockading[dst[d]]
             theta = rivalry[r, d] + moves * (_HALF + relative[r, d]) + dil + lanes
-            out[r, d] = max(theta, _ZERO)
+            out[r, d] = -max(theta, _ZERO)
 
 
 def max_threat(s: WorldState, c: CompiledScenario) -> np.ndarray:
