@@ -32,7 +32,6 @@ from typing import Any
 from sim.errors import RunError
 from sim.outputs.rundir import RunDir, describe_os_error, short_hash
 from sim.runner.pool import (
-    PEERS_ENV,
     THREADS_ENV,
     WATCH_SECONDS,
     process_pool,
@@ -276,8 +275,8 @@ def make_dask_executor(scheduler: str | None, workers: int) -> tuple[Executor, l
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            # one task per worker: its kernels on one thread, its worlds beside the others'
-            env={THREADS_ENV: "1", PEERS_ENV: str(workers)},
+            # one task per worker: its kernels on one thread
+            env={THREADS_ENV: "1"},
             host="127.0.0.1",
             dashboard_address=None,
         )

@@ -48,11 +48,9 @@ from sim.errors import RunError
 WORKER_NAME = "WargameWorker"
 THREADS_ENV = "WARGAME_THREADS"
 """Threads per process (``--threads``), inherited by worker processes (``sim.runner.worker``)."""
-PEERS_ENV = "WARGAME_PEERS"
-"""Tasks playing at once on the machine (a pool's workers), read by ``sim.runner.tiles``."""
 TILE_ENV = "WARGAME_TILE"
 """Worlds a task plays at once, if set (0: the whole block), read by ``sim.runner.tiles``."""
-SETTINGS = (THREADS_ENV, TILE_ENV, PEERS_ENV)
+SETTINGS = (THREADS_ENV, TILE_ENV)
 """The engine's numeric settings from the environment (all read by :func:`env_number`)."""
 
 
@@ -211,7 +209,6 @@ def _start_worker(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, name="wargame-parent-watch", daemon=True).start()
     os.environ[THREADS_ENV] = str(threads)
-    os.environ[PEERS_ENV] = str(workers)  # their blocks share the cache (sim.runner.tiles)
     for name in preload:
         importlib.import_module(name)
     import numba

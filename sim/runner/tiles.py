@@ -1,19 +1,19 @@
-"""A block played in tiles: a few hundred of its worlds at a time, so that the worlds of tasks
-playing at once on the machine fit the cache they share (docs/performance.md, ninth round).
+"""A block played in tiles, a part of its worlds at a time, when ``WARGAME_TILE`` asks for it.
 
-Two processes each playing blocks of 1,000 Taiwan worlds ran at half speed each (2,240-2,730
-replicates/s together, as much as one alone); in tiles of 500 they played 3,900-4,130 together.
-Alone, or with smaller worlds (Sea of Japan), whole blocks were as fast or faster, so a task
-playing alone never tiles. A block's worlds are created whole before they are split, and every
-draw is keyed by the world's index in its block (sim/rules/streams.py), so the tiles' results are
-the block's, byte for byte: the tile is a speed setting, never a result setting (unlike the
-block size)."""
+Tiles were the default once (docs/performance.md, ninth round): two processes each playing
+blocks of 1,000 Taiwan worlds had run at half speed each, and in tiles of 500 sized to share the
+machine's cache they played 3,900-4,130 replicates/s together. That slowdown was OpenBLAS's idle
+threads spinning beside the other process (sixteenth round), not the cache: with BLAS on one
+thread, whole blocks play faster than tiles on two processes (6,800-7,180 replicates/s against
+6,460-6,520) and far faster on two threads of one process (6,070 against 4,810-4,950), since a
+tile pays a turn's Python again for fewer worlds (seventeenth round). So a block plays whole
+unless ``WARGAME_TILE`` sets a tile, a speed setting kept for machines whose cache it may suit.
+
+A block's worlds are created whole before they are split, and every draw is keyed by the world's
+index in its block (sim/rules/streams.py), so the tiles' results are the block's, byte for byte:
+the tile is a speed setting, never a result setting (unlike the block size)."""
 
 from __future__ import annotations
-
-import os
-import threading
-from pathlib import Path
 
 import numpy as np
 
@@ -21,51 +21,13 @@ from sim.model import WargameModel
 from sim.rules import worlds
 from sim.rules.compile import CompiledScenario
 from sim.rules.state import WorldState
-from sim.runner.pool import PEERS_ENV, TILE_ENV, env_number
-
-CACHE_SHARE = 0.5
-"""Share of the last-level cache that the worlds of the tasks playing at once fill, counted as
-their state when created (a turn's temporaries add about as much again): ``assumption`` fitted on
-this project's machine, 32 MiB shared by 2 cores. Two tasks: Taiwan's 10.6 kB per world gives
-tiles of at most 790 (so blocks of 1,000 in two tiles of 500, measured best), Sea of Japan's
-6.7 kB gives 1,250 (whole blocks, measured best)."""
-MIN_TILE = 100
-"""Fewest worlds in a tile: below it the turn's fixed cost (about 1 ms) outweighs the cache."""
-_FALLBACK_CACHE = 32 << 20
-_here = threading.local()
-
-
-def set_peers(peers: int) -> None:
-    """This thread plays blocks beside ``peers - 1`` other threads (``sim.runner.worker``)."""
-    _here.peers = max(1, int(peers))
-
-
-def peers() -> int:
-    """Tasks playing at once: this thread's pool's, else this process's pool's, else one; at most
-    one per core (more take turns on the cores)."""
-    n = getattr(_here, "peers", 0) or env_number(PEERS_ENV) or 1
-    return max(1, min(n, os.cpu_count() or 1))
-
-
-def cache_bytes() -> int:
-    """The last-level cache's size as Linux describes it (32 MiB where it does not)."""
-    try:
-        text = Path("/sys/devices/system/cpu/cpu0/cache/index3/size").read_text().strip()
-        return int(text[:-1]) << 10 if text.endswith("K") else int(text)
-    except (OSError, ValueError):
-        return _FALLBACK_CACHE
+from sim.runner.pool import TILE_ENV, env_number
 
 
 def tile_size(s: WorldState) -> int:
-    """Worlds to play at once: ``WARGAME_TILE`` if set; else all of them for a task alone, and
-    each task's share of the cache when several play at once."""
+    """Worlds to play at once: ``WARGAME_TILE`` if set (0: the whole block), else the whole block."""
     given = env_number(TILE_ENV)
-    if given is not None:
-        return given or s.worlds
-    if peers() == 1:
-        return s.worlds
-    fit = CACHE_SHARE * cache_bytes() / peers() / max(worlds.bytes_per_world(s), 1.0)
-    return max(MIN_TILE, int(fit))
+    return given or s.worlds
 
 
 def play(model: WargameModel) -> None:

@@ -31,12 +31,11 @@ def set_threads(threads: int | None = None) -> int:
 _here = threading.local()  # ``one``: this thread plays whole blocks on its own (``thread_pool``)
 
 
-def _block_thread(threads: int) -> None:
+def _block_thread() -> None:
     """Initializer of a pool thread: it plays one block at a time, its kernels on itself only,
-    beside the pool's other threads (their worlds share the cache: ``sim.runner.tiles``)."""
+    beside the pool's other threads."""
     _here.one = True
     numba.set_num_threads(1)  # thread-local: the kernels take their one-thread form
-    tiles.set_peers(threads)
 
 
 def thread_pool(threads: int) -> ThreadPoolExecutor:
@@ -47,9 +46,7 @@ def thread_pool(threads: int) -> ThreadPoolExecutor:
     no worker process to start; every draw is keyed by its world and block,
     so the results are those of one thread (docs/performance.md, "Threads or processes")."""
     threads = max(1, threads)
-    return ThreadPoolExecutor(
-        threads, "wargame-block", initializer=_block_thread, initargs=(threads,)
-    )
+    return ThreadPoolExecutor(threads, "wargame-block", initializer=_block_thread)
 
 
 @contextmanager
