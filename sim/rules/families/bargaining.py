@@ -41,7 +41,7 @@ MAX_SHARE = 5.0  # cost over stake of a side with (next to) no stake: it wants o
 FEARON = "Fearon, 'Rationalist Explanations for War', International Organization 49(3), 1995"
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def survives(
     rung: np.ndarray, reverse: np.ndarray, src: np.ndarray, threat: np.ndarray,
     existential: np.ndarray, first_force: int, r: int, d: int,
@@ -97,7 +97,7 @@ def learn(s: WorldState, c: CompiledScenario) -> None:
         s.perceived_resolve, s.target_strength = perceived, strength
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _demand(
     level: int, top: int, cost_weight: np.float32, rung_cost: np.float32, weariness: np.float32,
     stake: np.float32, resolve: np.float32, source: np.float32, target: np.float32,
@@ -121,7 +121,7 @@ def _demand(
     return np.float32(demand), np.float32(share)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _clip(x: np.float32) -> np.float32:
     """``np.clip(x, -1, 1)`` of a float32 (NaN stays NaN)."""
     if x < -1:

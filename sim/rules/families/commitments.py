@@ -59,7 +59,7 @@ def _fired(
     return out
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _survival(
     r: int, k: int, offsets: np.ndarray, guard: np.ndarray, threat: np.ndarray, limit: float
 ) -> bool:

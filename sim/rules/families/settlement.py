@@ -68,7 +68,7 @@ RATES = (
 )  # the per-world rules the kernel reads, rows of its ``rates`` (6, R)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _chances(
     r: int, q: int, level: int, out_a: bool, out_b: bool, first_force: int, gain: np.ndarray,
     surplus: np.ndarray, mediated: np.ndarray, imposer: np.ndarray, rates: np.ndarray,
@@ -93,7 +93,7 @@ def _chances(
     return p_i, p_s, p_c
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _deal(
     r: int, q: int, pa: np.ndarray, pb: np.ndarray, whole: bool,
     mediated: np.ndarray, surplus: np.ndarray, demand: np.ndarray, rates: np.ndarray,
@@ -116,7 +116,7 @@ def _deal(
     return (FORMAL if formal else TACIT), False, False
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _step_down(rung: np.ndarray, r: int, a: int, b: int, quiet: int, ya: bool, yb: bool) -> None:
     """:func:`stand_down` of one pair in world r (a yielding side to 0, the rest to the quiet
     level at most)."""
@@ -242,7 +242,7 @@ def _claims(c: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
     return claims, defenders
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _one_sided(
     r: int, peak: np.ndarray, pa: np.ndarray, pb: np.ndarray, quiet: int, first_force: int,
     claims: np.ndarray, defenders: np.ndarray, claimed: np.ndarray, hit_a: np.ndarray,
@@ -362,7 +362,7 @@ def _endings(
     return now0
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _ending_of(
     r: int, peak: np.ndarray, pa: np.ndarray, pb: np.ndarray, resolution: np.ndarray,
     quiet_turns: np.ndarray, weeks: np.ndarray, threshold: np.ndarray,
