@@ -39,7 +39,7 @@ import threading
 import time
 import warnings
 import weakref
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -289,6 +289,14 @@ def start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
         warnings.filterwarnings("ignore", r".*multi-threaded.*fork", DeprecationWarning)
         for _ in range(workers):
             pool.submit(worker_pid)
+
+
+def pool_workers(pool: Executor) -> int | None:
+    """How many tasks ``pool`` plays at once: the workers of a thread or process pool of the
+    standard library (the classroom's, a ``thread_pool``), None for any other executor."""
+    if isinstance(pool, ThreadPoolExecutor | ProcessPoolExecutor):
+        return int(pool._max_workers)  # the size it was made with (no public accessor)
+    return None
 
 
 def pids(pool: ProcessPoolExecutor) -> set[int]:

@@ -81,3 +81,12 @@ def run_shipped_block(
     from sim.runner.worker import run_block
 
     return run_block(compiled_of(s), index, size, seed, block, trajectories)
+
+
+def run_shipped_blocks(
+    s: Shipped, first: int, sizes: list[int], seed: int, block: int
+) -> list[dict]:
+    """Task: ``sim.runner.worker.run_blocks`` on the shipped scenario (same arguments and result)."""
+    from sim.runner.worker import run_blocks
+
+    return run_blocks(compiled_of(s), first, sizes, seed, block)

@@ -75,7 +75,7 @@ def test_seed_minus_one_with_out_leaves_no_folder(
     assert not out.exists()
 
 
-@pytest.mark.parametrize("name", ["WARGAME_TILE", "WARGAME_THREADS", "WARGAME_PEERS"])
+@pytest.mark.parametrize("name", ["WARGAME_TILE", "WARGAME_THREADS"])
 def test_a_setting_in_the_environment_that_is_not_a_number_is_one_line(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
