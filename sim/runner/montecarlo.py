@@ -1,4 +1,6 @@
-"""Monte Carlo in blocks, in this process: each block is one ``WargameModel`` with R = block size.
+"""Monte Carlo in blocks, in this process: each block is the worlds of one ``WargameModel`` with
+R = block size, created from the block's seed; a task plays a few consecutive blocks as one model
+(:func:`tasks`, ``sim.runner.worker.run_blocks``), each block's result its own.
 
 Block i is seeded with ``SeedSequence(seed, spawn_key=(i,))``, so its results depend only on the root
 seed, the block size and i — not on which process ran it or when it finished. ``sim.runner.execute``
@@ -26,9 +28,10 @@ from sim.scenario.outcomes import outcome_names
 DEFAULT_BLOCK = 1000
 TASK_WORLDS = 2000
 """Most worlds a task plays as one model, its consecutive blocks stacked (``run_blocks``):
-``assumption`` measured on Taiwan, blocks of 1,000 two at a time (6-10% faster on one thread,
-20-27% on two threads); four at a time gained little more and split a run's blocks unevenly
-between two workers, and a larger task makes a cancelled run's workers busy longer."""
+``assumption`` measured on Taiwan, blocks of 1,000 two at a time against one (`wargame bench`
+medians: 1.04x on one thread, 1.14x on two threads, 1.05x on two processes); four at a time were
+no better on one thread, would split a run's blocks unevenly between two workers, and keep a
+cancelled what-if's workers busy longer."""
 
 
 @dataclass

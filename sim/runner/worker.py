@@ -43,10 +43,11 @@ def _block_thread() -> None:
 def thread_pool(threads: int) -> ThreadPoolExecutor:
     """``threads`` threads of this process, each playing whole blocks (several blocks at once).
 
-    The compiled kernels release the GIL (``nogil``), but the Python between them does not: blocks
-    on two threads ran 1.34-1.45x as fast as on one on Taiwan (worker processes: 1.74-1.81x), with
-    no worker process to start; every draw is keyed by its world and block,
-    so the results are those of one thread (docs/performance.md, "Threads or processes")."""
+    The compiled kernels release the GIL (``nogil``), but the Python between them does not: whole
+    blocks two at a time (``run_montecarlo``) on two threads ran 1.64-1.78x as fast as on one on
+    Taiwan (worker processes: 1.88-1.95x), with no worker process to start; every draw is keyed by
+    its world and block, so the results are those of one thread (docs/performance.md, seventeenth
+    round of issue 14)."""
     threads = max(1, threads)
     return ThreadPoolExecutor(threads, "wargame-block", initializer=_block_thread)
 
@@ -90,8 +91,9 @@ def run_blocks(
     stacked (``sim.rules.worlds.stack``) they play as one model, and every draw is keyed by the
     world's key and index in its block (sim/rules/streams.py), so each world plays as in its own
     block. A turn's Python between the kernels is then paid once for all of them: on Taiwan, two
-    blocks of 1,000 at once played 6-10% faster on one thread and 20-27% faster on each of two
-    threads, whose Python shares one interpreter (docs/performance.md, seventeenth round). Only
+    blocks of 1,000 a task against one, `wargame bench` medians over three pairs: 1.04x on one
+    thread, 1.14x on two threads (whose Python shares one interpreter), 1.05x on two processes
+    (docs/performance.md, seventeenth round). Only
     ``acted`` (the actors that moved in some world) is the group's, the same in every block's
     result: a run takes the union over its blocks anyway."""
     if len(sizes) == 1:
