@@ -2,11 +2,11 @@
 
 Tiles were the default once (docs/performance.md, ninth round): two processes each playing
 blocks of 1,000 Taiwan worlds had run at half speed each, and in tiles of 500 sized to share the
-machine's cache they played 3,900-4,130 replicates/s together. That slowdown was OpenBLAS's idle
-threads spinning beside the other process (sixteenth round), not the cache: with BLAS on one
-thread, whole blocks play faster than tiles on two processes (6,800-7,180 replicates/s against
-6,460-6,520) and far faster on two threads of one process (6,070 against 4,810-4,950), since a
-tile pays a turn's Python again for fewer worlds (seventeenth round). So a block plays whole
+machine's cache they played 3,900-4,130 replicates/s together. That slowdown was most likely
+OpenBLAS's idle threads spinning beside the other process (sixteenth round), not the cache: with
+BLAS on one thread, whole blocks play faster than tiles on two processes (6,800-7,180 replicates/s
+against 6,460-6,520) and far faster on two threads of one process (6,070 against 4,810-4,950),
+since a tile pays a turn's Python again for fewer worlds (seventeenth round). So a block plays whole
 unless ``WARGAME_TILE`` sets a tile, a speed setting kept for machines whose cache it may suit.
 
 A block's worlds are created whole before they are split, and every draw is keyed by the world's
