@@ -301,6 +301,13 @@ class WargameModel(mesa.Model):
         # wait for the cycle collector (a full collection per block cost more than the block)
         release(self.state)
 
+    def take_worlds(self) -> WorldState:
+        """This model's worlds, to play in another (``worlds.stack``: a sweep's points, a run's
+        blocks two at a time); the model is released without freeing them."""
+        s, self.state = self.state, WorldState()
+        self.release()
+        return s
+
     @property
     def vocab(self) -> vocabulary.Vocab:
         """The scenario's standard vocabulary (rung classes, stop endings, pairs that can fight)."""

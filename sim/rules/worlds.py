@@ -151,20 +151,6 @@ def _per_world(shape: str) -> bool:
     return shape.startswith("(R")
 
 
-def bytes_per_world(s: WorldState) -> float:
-    """Bytes of per-world state (the fields ``gather`` indexes) divided by the worlds."""
-    total = 0
-    for f in fields(WorldState):
-        value = getattr(s, f.name)
-        if value is None or not (_per_world(f.metadata["shape"]) or f.name == "family_arrays"):
-            continue
-        arrays = value.values() if isinstance(value, dict) else value
-        if isinstance(value, np.ndarray):
-            arrays = [value]
-        total += sum(np.asarray(a).nbytes for a in arrays)
-    return total / max(1, s.worlds)
-
-
 def gather(s: WorldState, keep: np.ndarray) -> WorldState:
     """The worlds ``keep`` of ``s`` as a smaller state (per-world arrays indexed, the rest shared).
 

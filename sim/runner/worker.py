@@ -14,7 +14,6 @@ import numpy as np
 from sim.model import WargameModel
 from sim.rules import blas, worlds
 from sim.rules.compile import CompiledScenario
-from sim.rules.state import WorldState
 from sim.runner import tiles
 from sim.runner.pool import configured_threads
 
@@ -99,12 +98,10 @@ def run_blocks(
     if len(sizes) == 1:
         return [run_block(c, first, sizes[0], seed, block)]
     with playing():
-        states = []
-        for k, size in enumerate(sizes):
-            created = _created(c, first + k, size, seed, trajectories=False)
-            states.append(created.state)
-            created.state = WorldState()  # the worlds move to the stacked model
-            created.release()
+        states = [
+            _created(c, first + k, size, seed, trajectories=False).take_worlds()
+            for k, size in enumerate(sizes)
+        ]
         model = WargameModel(c, state=worlds.stack(states), collect=False)
         tiles.play(model)
         cols, acted = model.results(), _acted(c, model)

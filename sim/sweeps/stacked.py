@@ -83,14 +83,11 @@ def play(
     each point's result columns and outcome names."""
     from sim.model import WargameModel
     from sim.rules import worlds
-    from sim.rules.state import WorldState
 
     states = []
     for c, rng, values in zip(cs, rngs, points, strict=True):
         # each point's worlds as its own model creates them (Mesa takes its draw first)
-        point = WargameModel(c, R=replicates, rng=rng, explain=False, collect=False)
-        s, point.state = point.state, WorldState()  # the worlds move to the stacked model
-        point.release()
+        s = WargameModel(c, R=replicates, rng=rng, explain=False, collect=False).take_worlds()
         for path in values:  # the point's own value, not a sampled parameter
             s.sampled.pop(path, None)
         states.append(s)
