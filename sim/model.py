@@ -11,9 +11,9 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import mesa
 import numpy as np
 
+from sim import mesa_core
 from sim.rules import blas, registry, vocabulary, worlds
 from sim.rules.compile import LEVEL, RULE_KEYS, CompiledScenario
 from sim.rules.events import Event
@@ -24,6 +24,7 @@ from sim.rules.pipeline import compiled  # the pipeline's front door, re-exporte
 from sim.rules.state import WorldState, release
 from sim.scenario import Scenario
 
+Agent, Model = mesa_core.core()  # mesa.Agent, mesa.Model (sim/mesa_core.py)
 TERMS = tuple(registry.listed_terms(registry.families()))  # the shipped utility terms
 DROP_AT_LEAST = 32
 """Ended worlds a model drops at once, at least (``WargameModel.run``): a drop copies every
@@ -32,7 +33,7 @@ per-world array, about 0.5 ms of fixed cost for Taiwan's 150, which fewer worlds
 slower again; docs/performance.md, thirteenth round)."""
 
 
-class ActorAgent(mesa.Agent):
+class ActorAgent(Agent):
     """One actor (state or organisation); ``step`` chooses its rung toward each rival in all worlds."""
 
     def __init__(self, model: WargameModel, index: int) -> None:
@@ -69,7 +70,7 @@ class ActorAgent(mesa.Agent):
             self.peak_rung = int(s.peak[0, self._cols].max())
 
 
-class WargameModel(mesa.Model):
+class WargameModel(Model):
     """R worlds of one scenario. ``step()`` plays one turn; ``running`` is false when all have ended.
 
     The worlds' state is ``model.state`` (sim/rules/state.py); the rule families that play them
@@ -120,12 +121,26 @@ class WargameModel(mesa.Model):
         self.state: WorldState = state
         self.agent_list = [ActorAgent(self, i) for i in range(c.n_actors)]
         self.max_rung = 0
-        self.datacollector = mesa.DataCollector(
-            model_reporters={"max_rung": "max_rung", "turn": "turn"},
-            agent_reporters={"peak_rung": "peak_rung"},
-        )
+        self._datacollector: Any = None
         if self.collect:
             self.datacollector.collect(self)
+
+    @property
+    def datacollector(self) -> Any:
+        """Mesa's ``DataCollector`` of world 0's highest rung and each actor's peak rung (see
+        ``collect``), made on first use: its module imports pandas (0.2 s), which a Monte Carlo
+        block never needs (``sim/mesa_core.py``)."""
+        if self._datacollector is None:
+            self._datacollector = mesa_core.whole().DataCollector(
+                model_reporters={"max_rung": "max_rung", "turn": "turn"},
+                agent_reporters={"peak_rung": "peak_rung"},
+            )
+        return self._datacollector
+
+    @datacollector.setter
+    def datacollector(self, collector: Any) -> None:
+        """Use ``collector`` instead (``sim.runner.batch.BatchModel`` records more)."""
+        self._datacollector = collector
 
     # -- the state, read-only views --------------------------------------------------------------
     @property
@@ -294,7 +309,7 @@ class WargameModel(mesa.Model):
         """Let the model be freed. Mesa 3.3 keeps every model ever built alive in a class-level
         ``Agent._ids`` mapping (one id counter per model); a long Monte Carlo run would grow by one
         model per block, so blocks call this when done. A no-op where Mesa has no such mapping."""
-        ids = getattr(mesa.Agent, "_ids", None)
+        ids = getattr(Agent, "_ids", None)
         if isinstance(ids, dict):
             ids.pop(self, None)
         # the model and its agents form reference cycles; drop the large arrays now rather than

@@ -15,9 +15,10 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import mesa
-
+from sim import mesa_core
 from sim.model import WargameModel
+
+mesa = mesa_core.whole()  # batch_run and DataCollector: Mesa whole (sim/mesa_core.py)
 
 MODEL_REPORTERS = {"outcome": "outcome_name", "turn": "turn", "max_rung": "max_rung"}
 AGENT_REPORTERS = {"actor": "name", "peak_rung": "peak_rung"}

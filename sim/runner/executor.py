@@ -246,7 +246,7 @@ def make_executor(workers: int, threads: int = 1, say: bool = False) -> Executor
         return thread_pool(threads)
     pool = take_prestarted(workers)
     if pool is None:
-        pool = process_pool(workers)
+        pool = process_pool(workers, every=False)  # its tasks start at once (see _start_worker)
         start_workers(pool, workers)
     return pool
 

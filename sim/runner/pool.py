@@ -200,15 +200,21 @@ def _exit_with_parent() -> None:  # pragma: no cover - workers
 
 
 def _start_worker(
-    preload: tuple[str, ...], threads: int, workers: int, started: Any
+    preload: tuple[str, ...], threads: int, workers: int, started: Any, every: bool = True
 ) -> None:  # pragma: no cover - workers
     """Worker start: ignore Ctrl-C, take ``threads`` threads for the kernels, import ``preload``,
-    then compile (or load) the kernels from this worker's share of the list on: the ``started``-th
-    of ``workers`` starts that far along, so a cold cache is compiled once between the workers
-    (``sim.runner.kernels``), all before the first task arrives."""
+    then, on a cold cache, compile the kernels from this worker's share of the list on: the
+    ``started``-th of ``workers`` starts that far along, so they are compiled once between the
+    workers (``sim.runner.kernels``), all before the first task arrives. On a warm cache ``every``
+    loads them all now (a pool kept for later tasks); otherwise each is loaded when a task first
+    calls it (a run's pool: its tasks start at once, and a scenario calls about two thirds of
+    the list)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, name="wargame-parent-watch", daemon=True).start()
     os.environ[THREADS_ENV] = str(threads)
+    from sim import mesa_core
+
+    mesa_core.defer()  # an engine's worker: Mesa's core only (sim/mesa_core.py)
     for name in preload:
         importlib.import_module(name)
     import numba
@@ -223,12 +229,13 @@ def _start_worker(
     with started.get_lock():
         index = started.value
         started.value += 1
-    from sim.runner.kernels import warm
+    from sim.runner.kernels import cold, warm
 
     # only a head start: a kernel this cannot prepare is compiled by the first task that calls
     # it, and any real error surfaces there, in the task the user asked for
     with contextlib.suppress(Exception):
-        warm(index % workers, workers)
+        if every or cold():
+            warm(index % workers, workers)
     # the ~190,000 objects of the imports and kernels live as long as the worker: out of the
     # collector's sight, a full collection walks only what the tasks made (70 ms a time before)
     gc.freeze()
@@ -245,12 +252,13 @@ def worker_pid() -> int:
 
 
 def process_pool(
-    workers: int, preload: tuple[str, ...] = ENGINE, start: str | None = None
+    workers: int, preload: tuple[str, ...] = ENGINE, start: str | None = None, every: bool = True
 ) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes that ignore Ctrl-C (the parent handles it and keeps
     what has finished), do not re-run ``__main__`` (a script without a main guard works) and
-    have imported ``preload``, then compile or load the kernels, each worker from its own share
-    of the list on (``sim.runner.kernels``). :func:`start_workers` starts them at once.
+    have imported ``preload``, then compile the kernels on a cold cache, each worker from its own
+    share of the list on (``sim.runner.kernels``), and on a warm one load them all if ``every``
+    (else each when first called). :func:`start_workers` starts them at once.
 
     ``start`` (default :func:`start_method`): ``spawn`` processes import ``preload`` as they
     start; for ``fork`` this process imports it first, and the copies start with it. A ``fork``
@@ -273,7 +281,7 @@ def process_pool(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(tuple(preload), threads, workers, context.Value("i", 0)),
+        initargs=(tuple(preload), threads, workers, context.Value("i", 0), every),
     )
 
 
@@ -385,7 +393,7 @@ def prestart(workers: int) -> None:
     with _prestart_lock:
         if _prestarted is not None:
             return
-        pool = process_pool(workers)
+        pool = process_pool(workers, every=False)
         start_workers(pool, workers)
         _prestarted = (workers, pool)
 

@@ -397,3 +397,29 @@ def test_a_worker_killed_halfway_through_a_result_fails_the_tasks_instead_of_han
         for p in list(workers._processes.values()):
             p.kill()
         workers.shutdown(wait=True)
+
+
+def test_a_runs_pool_loads_only_the_kernels_its_blocks_call(c: object) -> None:
+    """On a warm cache a kept pool (the classroom's) loads every kernel as it starts; a run's
+    pool, whose first task comes at once, loads each when a block first calls it (about two
+    thirds of the list for a scenario), and plays the same blocks."""
+    from sim.runner.kernels import cold, compiled_signatures, needed
+    from sim.runner.pool import process_pool, start_workers
+
+    if not needed() or cold(threaded=False):
+        pytest.skip("needs compiled kernels on disk (numba on, warm cache)")
+    kept, run = process_pool(1), process_pool(1, every=False)
+    try:
+        start_workers(kept, 1)
+        start_workers(run, 1)
+        every = kept.submit(compiled_signatures).result()
+        assert len(every) >= len(needed(threaded=False))
+        assert run.submit(compiled_signatures).result() == []
+        here = run_montecarlo(c, 60, 3, 30)
+        there = run_montecarlo(c, 60, 3, 30, pool=run)
+        assert all(np.array_equal(there.columns[k], here.columns[k]) for k in here.columns)
+        used = run.submit(compiled_signatures).result()
+        assert 0 < len(used) < len(every) and set(used) <= set(every)
+    finally:
+        kept.shutdown(wait=True)
+        run.shutdown(wait=True)
