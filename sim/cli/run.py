@@ -116,7 +116,7 @@ def _explain(c, args: argparse.Namespace) -> int:
 
     if args.runs != 1:
         raise WargameError("--explain shows one world: use it with --runs 1")
-    m = WargameModel(c, R=1, rng=args.seed, explain=True)
+    m = WargameModel(c, R=1, rng=args.seed, explain=True, collect=False)
     m.run()
     if c.scenario.briefing:
         print(c.scenario.briefing.strip(), "\n")

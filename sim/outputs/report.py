@@ -311,7 +311,7 @@ def representative_timelines(d: RunData, budget_s: float = 8.0, tries: int = 200
     for seed in range(tries):
         if len(found) == len(d.names) or time.perf_counter() - start > budget_s:
             break
-        m = WargameModel(d.c, R=1, rng=seed, explain=True)
+        m = WargameModel(d.c, R=1, rng=seed, explain=True, collect=False)
         m.run()
         name = m.outcome_names[m.outcome[0]]
         if name not in found:

@@ -95,7 +95,7 @@ class Game:
         self.overrides = list(overrides or [])
         self.seed = check_seed(seed)
         self.c: CompiledScenario = compiled(scenario, self.overrides or None)
-        self.model = WargameModel(self.c, R=1, rng=seed, explain=True)
+        self.model = WargameModel(self.c, R=1, rng=seed, explain=True, collect=False)
         self.facilitator_token = facilitator_token or secrets.token_urlsafe(16)
         self.teams: dict[str, Team] = {}
         taken: set[str] = set()
