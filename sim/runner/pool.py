@@ -131,7 +131,7 @@ def start_method() -> str:
     other value).
 
     A forked worker is a copy of a parent that has imported the engine once: it starts at once
-    instead of importing Mesa, pandas, SciPy and numba itself (about 1.3 s of CPU per worker;
+    instead of importing Mesa's core, pydantic and numba itself (about 0.7 s of CPU per worker;
     docs/performance.md)."""
     given = os.environ.get(START_ENV, "").strip()
     if given and given not in START_METHODS:
