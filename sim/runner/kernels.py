@@ -118,27 +118,44 @@ def warm(part: int = 0, parts: int = 1, threaded: bool | None = None) -> int:
     """Compile (or load from the disk cache) every signature this process may call
     (:func:`needed`), starting ``part / parts`` of the way along the list and wrapping around;
     returns how many were compiled or loaded."""
-    from numba.core import types
-
     found = dispatchers()
     lines = needed(found, threaded)
     if not found or not lines:
         return 0
     start = (part % parts) * len(lines) // parts
+    return sum(_compile(found, line) for line in lines[start:] + lines[:start])
+
+
+FIRST = "sim.rules.worlds:_commit"
+"""A kernel every turn of every scenario calls (the moves' commit): what :func:`first_use` loads."""
+
+
+def first_use() -> bool:
+    """Run numba's one-off set-up in this process now (about 0.3 s here, most of a process's
+    first kernel load: its lowering registries, and SciPy's BLAS it looks for) by compiling or
+    loading :data:`FIRST`, so that a worker does it before its first task arrives; False where
+    there is nothing to load (JIT off, no listed signature)."""
+    found = dispatchers()
+    lines = [ln for ln in listed() if ln.startswith(FIRST + ":")]
+    return any(_compile(found, line) for line in lines[:1])
+
+
+def _compile(found: dict[str, object], line: str) -> bool:
+    """Compile (or load from the disk cache) the listed signature ``line``; False if it is stale
+    (its kernel renamed or retyped since: the first call compiles it instead)."""
+    from numba.core import types
+
+    module, function, text = line.split(":", 2)
+    d = found.get(f"{module}:{function}")
+    if d is None:
+        return False
     # the file is ours, written by numba's own reprs; evaluated with numba's types and nothing else
     namespace = {name: getattr(types, name) for name in dir(types)} | {"__builtins__": {}}
-    done = 0
-    for line in lines[start:] + lines[:start]:
-        module, function, text = line.split(":", 2)
-        d = found.get(f"{module}:{function}")
-        if d is None:
-            continue
-        try:
-            d.compile(eval(text, namespace))  # type: ignore[attr-defined]
-        except Exception:  # a stale entry: the first call compiles it instead
-            continue
-        done += 1
-    return done
+    try:
+        d.compile(eval(text, namespace))  # type: ignore[attr-defined]
+    except Exception:
+        return False
+    return True
 
 
 def cold(threaded: bool | None = None) -> bool:

@@ -206,9 +206,9 @@ def _start_worker(
     then, on a cold cache, compile the kernels from this worker's share of the list on: the
     ``started``-th of ``workers`` starts that far along, so they are compiled once between the
     workers (``sim.runner.kernels``), all before the first task arrives. On a warm cache ``every``
-    loads them all now (a pool kept for later tasks); otherwise each is loaded when a task first
-    calls it (a run's pool: its tasks start at once, and a scenario calls about two thirds of
-    the list)."""
+    loads them all now (a pool kept for later tasks); otherwise only numba's one-off set-up runs
+    now (``kernels.first_use``), and each kernel is loaded when a task first calls it (a run's
+    pool: its tasks come at once, and a scenario calls about two thirds of the list)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, name="wargame-parent-watch", daemon=True).start()
     os.environ[THREADS_ENV] = str(threads)
@@ -229,13 +229,15 @@ def _start_worker(
     with started.get_lock():
         index = started.value
         started.value += 1
-    from sim.runner.kernels import cold, warm
+    from sim.runner.kernels import cold, first_use, warm
 
     # only a head start: a kernel this cannot prepare is compiled by the first task that calls
     # it, and any real error surfaces there, in the task the user asked for
     with contextlib.suppress(Exception):
         if every or cold():
             warm(index % workers, workers)
+        else:
+            first_use()  # numba's one-off set-up, before the first task needs it
     # the ~190,000 objects of the imports and kernels live as long as the worker: out of the
     # collector's sight, a full collection walks only what the tasks made (70 ms a time before)
     gc.freeze()
@@ -385,10 +387,12 @@ _prestart_lock = threading.Lock()
 
 def prestart(workers: int) -> None:
     """Start a pool of ``workers`` processes now, for the executor of the command about to run
-    (``wargame run``): the workers import the engine while this process reads and compiles the
-    scenario. :func:`take_prestarted` adopts it; :func:`discard_prestarted` stops it unused."""
+    (``wargame run``), so that the workers get ready while this process reads and compiles the
+    scenario: spawned workers import the engine; forked ones (this process imports it first)
+    run numba's one-off set-up (``kernels.first_use``, about 0.3 s). :func:`take_prestarted`
+    adopts the pool; :func:`discard_prestarted` stops it unused."""
     global _prestarted
-    if workers <= 1 or start_method() == "fork":  # forked later, once the engine is imported
+    if workers <= 1:
         return
     with _prestart_lock:
         if _prestarted is not None:

@@ -347,3 +347,14 @@ def test_simplified_kernels_compiled_one_after_another_make_no_parallel_region()
     assert first(3).tolist() == [1.0] * 3 and second(3).tolist() == [2.0] * 3
     for d in (first, second):
         assert "numba_parallel_for" not in d.inspect_llvm(d.signatures[0])
+
+
+def test_a_workers_first_kernel_is_one_every_turn_calls() -> None:
+    """A run's pool workers run numba's one-off set-up by loading ``kernels.FIRST`` before their
+    first task: it must be listed (else they would load nothing) and called by every turn."""
+    from sim.runner import kernels
+
+    assert any(ln.startswith(kernels.FIRST + ":") for ln in kernels.listed())
+    module, function = kernels.FIRST.split(":")
+    assert f"{module}:{function}" in kernels.dispatchers() or not kernels.dispatchers()
+    assert kernels.first_use() is bool(kernels.dispatchers())
