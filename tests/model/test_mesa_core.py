@@ -106,3 +106,19 @@ def test_a_models_data_collector_is_made_when_first_used() -> None:
     on = WargameModel(scenario, R=1, rng=3)
     on.run()
     assert len(on.datacollector.get_model_vars_dataframe()) == on.turn + 1
+
+
+def test_a_mesa_that_cannot_be_deferred_is_imported_whole() -> None:
+    """A Mesa laid out otherwise (here: a package that cannot be deferred) is imported as usual."""
+    lines = _fresh(
+        "import sys\n"
+        "from sim import mesa_core\n"
+        "def refuse(name):\n"
+        "    raise ImportError(name)\n"
+        "mesa_core._defer = refuse\n"
+        "mesa_core.defer()\n"
+        "Agent, Model = mesa_core.core()\n"
+        "import mesa\n"
+        "print('batch_run' in vars(mesa), Model is mesa.Model, 'mesa.space' in sys.modules)\n"
+    )
+    assert lines == ["True", "True", "True"]
