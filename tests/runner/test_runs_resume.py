@@ -30,9 +30,11 @@ from sim.outputs.rundir import RunDir
 TAIWAN = "scenarios/taiwan_contingency.yaml"
 PROVOCATION = ROOT / "tests" / "fixtures" / "model" / "senkaku_provocation.yaml"
 
-# 10 blocks of 300: a few seconds in a fresh process, long enough to interrupt part-way
-BIG = ["--runs", "3000", "--block", "300", "--seed", "7", "--set", "turns.limit=10", "--quiet"]
-BIG_BLOCKS = 10
+# 20 blocks of 300 at the full 40 turns: a few seconds in a fresh process, so that the blocks
+# still to play once two (or three) are written take well over the half second a loaded CI
+# machine may take to deliver Ctrl-C or kill -9 (10 blocks of 10 turns once finished first)
+BIG = ["--runs", "6000", "--block", "300", "--seed", "7", "--quiet"]
+BIG_BLOCKS = 20
 SMALL = ["--runs", "1200", "--block", "200", "--seed", "9", "--quiet"]
 SMALL_BLOCKS = 6
 
@@ -149,7 +151,7 @@ def test_ctrl_c_keeps_blocks_and_resume_gives_identical_bytes(
     assert main(["run", "--resume", str(out), *SERIAL, "--quiet"]) == 0
     assert f"run folder: {out}" in capsys.readouterr().out
     m = manifest(out)
-    assert m["status"] == "complete" and m["runs"] == 3000 and m["finished"]
+    assert m["status"] == "complete" and m["runs"] == 6000 and m["finished"]
     assert not (out / "blocks").exists()
     assert_same_file(out / "outcomes.parquet", reference / "outcomes.parquet")
     assert json.loads((out / "summary.json").read_text()) == json.loads(
@@ -176,7 +178,7 @@ def test_kill_9_then_resume_runs_only_missing_blocks(
     summary = execute_mod.execute(RunDir(out), workers=1, quiet=True)
 
     assert ran == sorted(set(range(BIG_BLOCKS)) - before)  # each missing block once, none again
-    assert summary["runs"] == 3000
+    assert summary["runs"] == 6000
     assert manifest(out)["status"] == "complete"
     assert_same_file(out / "outcomes.parquet", reference / "outcomes.parquet")
 
