@@ -19,6 +19,7 @@ nothing else.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import pkgutil
@@ -135,24 +136,28 @@ def first_use() -> bool:
     first kernel load: its lowering registries, and SciPy's BLAS it looks for) by compiling or
     loading :data:`FIRST`, so that a worker does it before its first task arrives; False where
     there is nothing to load (JIT off, no listed signature)."""
-    found = dispatchers()
-    lines = [ln for ln in listed() if ln.startswith(FIRST + ":")]
-    return any(_compile(found, line) for line in lines[:1])
+    line = next((ln for ln in listed() if ln.startswith(FIRST + ":")), None)
+    return line is not None and _compile(dispatchers(), line)
+
+
+@functools.cache
+def _types() -> dict[str, object]:
+    """The namespace a listed signature is evaluated in: numba's types and nothing else (the
+    file is ours, written by numba's own reprs)."""
+    from numba.core import types
+
+    return {name: getattr(types, name) for name in dir(types)} | {"__builtins__": {}}
 
 
 def _compile(found: dict[str, object], line: str) -> bool:
     """Compile (or load from the disk cache) the listed signature ``line``; False if it is stale
     (its kernel renamed or retyped since: the first call compiles it instead)."""
-    from numba.core import types
-
     module, function, text = line.split(":", 2)
     d = found.get(f"{module}:{function}")
     if d is None:
         return False
-    # the file is ours, written by numba's own reprs; evaluated with numba's types and nothing else
-    namespace = {name: getattr(types, name) for name in dir(types)} | {"__builtins__": {}}
     try:
-        d.compile(eval(text, namespace))  # type: ignore[attr-defined]
+        d.compile(eval(text, _types()))  # type: ignore[attr-defined]
     except Exception:
         return False
     return True
