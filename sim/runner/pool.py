@@ -216,6 +216,9 @@ def _start_worker(
     from sim import mesa_core
 
     mesa_core.defer()  # an engine's worker: Mesa's core only (sim/mesa_core.py)
+    from sim import numba_probe
+
+    numba_probe.skip()  # numba's set-up without SciPy's linear algebra
     for name in preload:
         importlib.import_module(name)
     import numba
