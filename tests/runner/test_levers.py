@@ -40,7 +40,8 @@ def test_self_defence_persists_after_the_attacker_steps_down() -> None:
         aggressor = s.rung[:, c.reverse[d]]
         if s.turn >= 1:  # the strike happened at turn 1 in every world
             stepped_down |= bool((aggressor < c.first_force).any())
-            assert s.self_defence[:, d].all()
+            assert s.self_defence[s.alive, d].all()  # an ended world licenses nothing
+            assert not s.self_defence[~s.alive].any()
             # while the pair's crisis runs (a settled pair stays quiet: docs/model.md, 11)
             running = s.alive & (s.resolution[:, pairs_of(c).of_dyad[d]] < 0)
             assert (s.highest_rung[running, d] >= c.first_force).all(), "licence lapsed"

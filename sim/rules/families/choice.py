@@ -305,6 +305,16 @@ def _world(
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
+def _ended(r: int, rung: np.ndarray, new: np.ndarray, pick: np.ndarray) -> None:
+    """World ``r`` has ended: every dyad holds its rung (the turn's commit keeps an ended world's
+    rungs whatever is chosen; a block plays its ended worlds until it drops them, about 8% of its
+    world-turns on Taiwan, and they need no utilities nor draws)."""
+    for d in range(rung.shape[1]):
+        pick[r, d] = 1
+        new[r, d] = rung[r, d]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
 def _outputs(rung: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """What both forms of the kernel return, to be filled: new rungs, picked moves (R, P) and
     whether each world scored a dyad not weighed (R,)."""
@@ -318,15 +328,19 @@ def kernel(
     cap: tuple, cap_row: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
     owner: np.ndarray, sign: np.ndarray, tables: np.ndarray, top: int, temperature: np.ndarray,
     key: np.ndarray, turn: int, world: np.ndarray, explain: bool, shown: np.ndarray,
-    prob: np.ndarray, util: np.ndarray, weighed: np.ndarray,
+    prob: np.ndarray, util: np.ndarray, weighed: np.ndarray, alive: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """New rung and picked move (R, P) of every dyad in every world, worlds shared among numba's
     threads, and (R,) whether a world scored a dyad not ``weighed``; when ``explain``, every term
-    (T, M, R, P), probability and utility (M, R, P) too."""
+    (T, M, R, P), probability and utility (M, R, P) too. A world that has ended (not ``alive``)
+    holds (``_ended``)."""
     R = rung.shape[0]
     C, T = owner.shape[0], sign.shape[0]
     new, pick, missed = _outputs(rung)
     for r in numba.prange(R):
+        if not alive[r]:
+            _ended(r, rung, new, pick)
+            continue
         _world(
             r, rung, highest, w, w1, source, cap, cap_row, lay_shape, lay_table, owner, sign,
             tables, top, temperature, key, turn, world, explain, shown, prob, util, weighed, new,
@@ -341,13 +355,16 @@ def kernel_serial(
     cap: tuple, cap_row: np.ndarray, lay_shape: np.ndarray, lay_table: np.ndarray,
     owner: np.ndarray, sign: np.ndarray, tables: np.ndarray, top: int, temperature: np.ndarray,
     key: np.ndarray, turn: int, world: np.ndarray, explain: bool, shown: np.ndarray,
-    prob: np.ndarray, util: np.ndarray, weighed: np.ndarray,
+    prob: np.ndarray, util: np.ndarray, weighed: np.ndarray, alive: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """``kernel`` on this thread only, without the threading layer: what a block played on its
     own thread (several blocks at once in one process, sim/runner/worker.py) calls."""
     new, pick, missed = _outputs(rung)
     up, vals, wc = np.empty((2, 4)), np.empty((sign.shape[0], 4)), np.zeros((2, owner.shape[0]))
     for r in range(rung.shape[0]):
+        if not alive[r]:
+            _ended(r, rung, new, pick)
+            continue
         _world(
             r, rung, highest, w, w1, source, cap, cap_row, lay_shape, lay_table, owner, sign,
             tables, top, temperature, key, turn, world, explain, shown, prob, util, weighed, new,
@@ -372,7 +389,7 @@ def decide(
     new, pick, missed = run(
         s.rung, s.highest_rung, wt.dyad, wt.world, wt.source, wt.caps, lay.cap_row, lay.shape,
         lay.table, lay.owner, lay.sign, lay.tables, c.top, s.rules["temperature"], s.key, s.turn,
-        s.world, explain, shown, prob, util, weighed,
+        s.world, explain, shown, prob, util, weighed, s.alive,
     )  # fmt: skip
     if missed.any():
         raise RuntimeError(UNWEIGHED)

@@ -35,7 +35,7 @@ def update_masks(s: WorldState, c: CompiledScenario) -> None:
         c.defence_oriented, c.counterstrike, *ob, c.obligation_dyad, s.triggered, s.honoured,
         c.link_support, LEVEL["combat"], c.link_g, c.collective_defence_rule, TREATY,
         THREE_NEW_CONDITIONS, s.threat, s.survival_threshold, s.used_force, s.self_defence,
-        s.collective_defence, s.highest_rung,
+        s.collective_defence, s.highest_rung, s.alive,
     )  # fmt: skip
 
 
@@ -44,11 +44,18 @@ def _masks(
     rung, reverse, src, first_force, first_homeland, dyad_cap, oriented, counterstrike,
     ob_offsets, ob_link, ob_attack, ob_dyad, triggered, honoured, link_support,
     combat, link_g, rule, treaty, three_conditions, threat, survival, used_force, self_defence,
-    collective, highest,
+    collective, highest, alive,
 ):  # fmt: skip
-    """World by world: the force used on each dyad's source so far, the licences, the masks."""
+    """World by world: the force used on each dyad's source so far, the licences, the masks. A
+    world that has ended (not ``alive``) keeps its force used and has neither licence nor rung
+    above 0 allowed (it chooses no move)."""
     R, P = rung.shape
     for r in range(R):
+        if not alive[r]:
+            for d in range(P):
+                self_defence[r, d] = collective[r, d] = False
+                highest[r, d] = 0
+            continue
         for d in range(P):
             used = used_force[r, d] or rung[r, reverse[d]] >= first_force  # the target used force
             used_force[r, d] = used

@@ -17,15 +17,19 @@ from sim.scenario.rule_parameters import declared
 
 
 @numba.njit(cache=True, nogil=True)
-def _observe(rung, noise_sd, top, key, turn, world, out):  # fmt: skip
+def _observe(rung, noise_sd, top, key, turn, world, alive, out):  # fmt: skip
     """World by world: observed rung = rung + sd x a standard normal (float32, one draw per dyad
     and turn from the world's own stream, as ``streams.normals`` draws them), kept on the ladder
     [0, top]: every reader takes only that part (threat's observed moves, utility's pressure, a
     team's view). A quiet dyad (rung 0) whose draw is surely negative is seen at 0 without the
-    draw's logarithm and cosine: about half of them, and most dyads are quiet."""
+    draw's logarithm and cosine: about half of them, and most dyads are quiet. A world that has
+    ended (not ``alive``) observes nothing: 0 everywhere."""
     ftop = np.float32(top)
     zero = np.float32(0.0)
     for r in range(rung.shape[0]):
+        if not alive[r]:
+            out[r, :] = zero
+            continue
         pre = streams.prefix(key[r], streams.OBSERVE, world[r], turn)
         sd = noise_sd[r]
         for d in range(rung.shape[1]):
@@ -61,8 +65,9 @@ class Perception(RuleFamily):
         s.observed_turn = s.turn
         s.perceived_rung = np.empty(s.rung.shape, F32)
         _observe(
-            s.rung, s.rules["observation_noise"], c.top, s.key, s.turn, s.world, s.perceived_rung
-        )
+            s.rung, s.rules["observation_noise"], c.top, s.key, s.turn, s.world, s.alive,
+            s.perceived_rung,
+        )  # fmt: skip
 
 
 FAMILY = Perception()

@@ -24,7 +24,7 @@ def update_threat(s: WorldState, c: CompiledScenario) -> None:
     _raw(
         s.perceived_rung, s.rung, c.src, c.dst, c.reverse, c.top, F32(1 / c.top),
         s.aligned_power, s.rules["security_dilemma"], s.source_power, s.sea_lane_threat,
-        c.flag_blockade, s.rivalry_threat, s.relative_power, theta,
+        c.flag_blockade, s.rivalry_threat, s.relative_power, s.alive, theta,
     )  # fmt: skip
     np.exp(theta, out=theta)  # in place: exp(-raw)
     first = s.threat is None
@@ -56,16 +56,20 @@ _ZERO, _HALF, _TINY = F32(0.0), F32(0.5), F32(1e-6)
 @numba.njit(cache=True, nogil=True)
 def _raw(
     perceived, rung, src, dst, reverse, top, inv_top, aligned, dilemma, source_power, sea_lanes,
-    flag_blockade, rivalry, relative, out,
+    flag_blockade, rivalry, relative, alive, out,
 ):  # fmt: skip
     """World by world, -max(0, theta) of every dyad (negated for the ``exp`` that follows):
     rivalry + observed moves x (0.5 + the rival's relative power) + the security dilemma (power
     aligned with the rival, against mine) + sea lanes (a rival that blockades anyone threatens
-    the lanes an exposed actor lives on, seed 000:14)."""
+    the lanes an exposed actor lives on, seed 000:14). A world that has ended (not ``alive``)
+    feels none: 0 (its threat then decays by its memory, unread)."""
     R, P = rung.shape
     ftop = np.float32(top)
     blockading = np.zeros(aligned.shape[1], np.float32)  # per actor
     for r in range(R):
+        if not alive[r]:
+            out[r, :] = _ZERO  # -max(0, theta) of no threat (exp gives 1, theta 0)
+            continue
         blockading[:] = _ZERO
         for d in range(P):
             f = flag_blockade[rung[r, d]]

@@ -51,7 +51,7 @@ def update_weights(s: WorldState, c: CompiledScenario) -> None:
         rules["defence_cost"], c.war_rung, s.peak, s.rung, c.first_force, s.threat,
         s.existential_threshold, s.perceived_rung, c.top, *ob, s.honoured, s.triggered,
         rules["reciprocity"], s.self_defence, s.blockade_exposure, s.sanctions_exposure,
-        rules["obligation"], s.highest_rung, s.explain, s.weighed, *out,
+        rules["obligation"], s.highest_rung, s.explain, s.alive, s.weighed, *out,
     )  # fmt: skip
     gain, cost, press, ob_rung, response, blockade, sanctions, ob_weight = out
     s.gain_weight, s.cost_weight, s.obligation_rung = gain, cost, ob_rung
@@ -78,8 +78,8 @@ def _weights(
     committed, src, dst, reverse, ss, ts, deterrence, claim, tp, sp, cost_base, defence_cost,
     war_rung, peak, rung, first_force, threat, existential, perceived, top, ob_offsets, ob_link,
     ob_attack, honoured, triggered, reciprocity, self_defence, blockade_exposure,
-    sanctions_exposure, obligation, highest, explain, weighed, gain, cost, press, ob_rung, response,
-    blockade, sanctions, ob_weight,
+    sanctions_exposure, obligation, highest, explain, alive, weighed, gain, cost, press, ob_rung,
+    response, blockade, sanctions, ob_weight,
 ):  # fmt: skip
     """Every world's per-dyad weights (docs/model.md 6):
     - gain: claim value x the chance of winning against the rival and its committed backers
@@ -98,10 +98,17 @@ def _weights(
     Only the cost is weighed on a dormant dyad (at rung 0 with no rung above allowed: the choice
     has one move there and reads no weight; bargaining reads the cost of every dyad); its other
     weights are 0 and ``weighed`` is False, so that the choice can tell if a later family woke
-    it. Unless ``explain``, which shows every term of every dyad."""
+    it. Unless ``explain``, which shows every term of every dyad. A world that has ended (not
+    ``alive``) weighs nothing: every weight 0, no dyad weighed (its moves are not chosen)."""
     R, P = rung.shape
     ftop = np.float32(top)
     for r in range(R):
+        if not alive[r]:
+            for d in range(P):
+                weighed[r, d] = False
+                gain[r, d] = cost[r, d] = press[r, d] = ob_rung[r, d] = response[r, d] = _ZERO
+                blockade[r, d] = sanctions[r, d] = ob_weight[r, d] = _ZERO
+            continue
         for d in range(P):
             q = reverse[d]
             kd = committed[r, dst[d]]
