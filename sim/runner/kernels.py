@@ -64,7 +64,8 @@ def compiled_signatures() -> list[str]:
 
 def record() -> list[str]:
     """Run a few worlds of every shipped scenario on one thread and on two (enough worlds for the
-    choice family's threaded kernel, ``THREADED_FROM``); the signatures."""
+    choice family's threaded kernel, ``THREADED_FROM``), and one world explained (the general
+    choice kernel's one-thread form: the others play the generated one); the signatures."""
     import numba
 
     from sim.model import WargameModel
@@ -77,6 +78,8 @@ def record() -> list[str]:
             numba.set_num_threads(threads)
             for path in sorted(root.glob("*.yaml")):
                 WargameModel(path, R=4 if threads == 1 else THREADED_FROM, rng=1).run()
+                if threads == 1:  # one world explained (a game, --explain): the general choice
+                    WargameModel(path, R=1, rng=1).run()
     finally:
         numba.set_num_threads(before)
     return compiled_signatures()

@@ -39,17 +39,19 @@ def test_a_few_worlds_play_their_choice_on_this_thread(monkeypatch: pytest.Monke
     numba's threads, nor needs the threaded kernel compiled; a block of that many does use it."""
     import numba
 
+    from sim.rules import terms_kernel
     from sim.rules.families import choice
 
     if numba.config.NUMBA_NUM_THREADS < 2:
         pytest.skip("one core: there is no threaded form to avoid")
     calls: list[int] = []
-    threaded = choice.kernel
+    threaded = terms_kernel.kernel  # the shipped terms' (the general one explains)
 
     def spy(rung, *args):  # type: ignore[no-untyped-def]
         calls.append(rung.shape[0])
         return threaded(rung, *args)
 
+    monkeypatch.setattr(terms_kernel, "kernel", spy)
     monkeypatch.setattr(choice, "kernel", spy)
     before = numba.get_num_threads()
     try:
@@ -268,8 +270,12 @@ def test_a_one_thread_process_does_not_compile_the_threaded_kernel() -> None:
     one_thread = kernels.needed(threaded=False)
     left_out = sorted({ln.split(":(")[0] for ln in set(everything) - set(one_thread)})
     assert everything == kernels.listed()
-    assert left_out == ["sim.rules.families.choice:kernel"]
-    assert any(ln.startswith("sim.rules.families.choice:kernel_serial:") for ln in one_thread)
+    assert left_out == ["sim.rules.terms_kernel:kernel"]
+    for serial in (
+        "sim.rules.terms_kernel:kernel_serial",
+        "sim.rules.families.choice:kernel_serial",
+    ):
+        assert any(ln.startswith(f"{serial}:") for ln in one_thread), serial
     assert kernels.warm(0, 1, threaded=False) == len(one_thread)
 
 
@@ -319,10 +325,12 @@ def test_only_the_choice_kernels_threaded_form_makes_parallel_regions() -> None:
     WargameModel(compiled("scenarios/taiwan_contingency.yaml"), R=80, rng=1).run()
     found = kernels.dispatchers()
     assert sorted(n for n, d in found.items() if is_threaded(d)) == [
-        "sim.rules.families.choice:kernel"
+        "sim.rules.families.choice:kernel",
+        "sim.rules.terms_kernel:kernel",
     ]
     simplified = {n: d for n, d in found.items() if "parallel" in d.targetoptions}
-    assert {"sim.rules.families.choice:kernel_serial"} < set(simplified)
+    serial = {"sim.rules.families.choice:kernel_serial", "sim.rules.terms_kernel:kernel_serial"}
+    assert serial < set(simplified)
     for name, d in simplified.items():
         options = ParallelOptions(d.targetoptions["parallel"])._get_values()
         on = {k for k, v in options.items() if v and k not in ("enabled", "prange")}

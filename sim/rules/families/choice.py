@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from types import ModuleType
 
 import numba
 import numpy as np
@@ -78,6 +79,7 @@ class Layout:
     cap_row: np.ndarray  # (C,) row of the caps array (CAPPED parts; -1 elsewhere)
     sign: np.ndarray  # (T,) +1 or -1
     tables: np.ndarray  # (rows, top + 4) padded per-rung tables, float64
+    written: bool = False  # the parts are those of the generated kernel (``generated``)
 
 
 def layout(c: CompiledScenario, terms: tuple[UtilityTerm, ...]) -> Layout:
@@ -96,13 +98,19 @@ def layout(c: CompiledScenario, terms: tuple[UtilityTerm, ...]) -> Layout:
                 rows.append(np.asarray(part.table(c), dtype=F32))
             table.append(len(rows) - 1 if part.shape == TABLE else 0)
     as_int = lambda v: np.asarray(v, dtype=np.int64)  # noqa: E731
+    sign = [t.sign for t in terms]
+    from sim.rules import terms_codegen, terms_kernel
+
+    key = terms_codegen.layout_key(shape, table, owner, cap_row, (), sign)
+    want = terms_kernel.LAYOUT
     return Layout(
         as_int(shape),
         as_int(table),
         as_int(owner),
         as_int(cap_row),
-        np.array([t.sign for t in terms], dtype=np.float64),
+        np.array(sign, dtype=np.float64),
         np.stack(rows).astype(np.float64),
+        written=key[:4] == want[:4] and key[5] == want[5],
     )
 
 
@@ -373,6 +381,22 @@ def kernel_serial(
     return new, pick, missed
 
 
+GENERATED = True
+"""Use the kernel generated for the shipped terms where a model's layout is its own
+(sim/rules/terms_codegen.py); False plays every model with the general kernel (the same
+results: tests/rules/test_kernel.py compares them)."""
+
+
+def generated(lay: Layout, wt: Weights) -> ModuleType | None:
+    """The generated kernel's module if ``lay`` and this turn's weight sources (per-dyad or
+    per-world, as the terms' weights came out) are the layout it was generated for."""
+    if not (GENERATED and lay.written):
+        return None
+    from sim.rules import terms_kernel
+
+    return terms_kernel if tuple(wt.source.tolist()) == terms_kernel.LAYOUT[4] else None
+
+
 def decide(
     s: WorldState, c: CompiledScenario, terms: tuple[UtilityTerm, ...], explain: bool = False
 ) -> Decision:
@@ -384,13 +408,20 @@ def decide(
     shown = np.zeros(full)
     prob = np.zeros(full[1:])
     util = np.zeros(full[1:])
-    run = kernel if numba.get_num_threads() > 1 and R >= THREADED_FROM else kernel_serial
+    threads = numba.get_num_threads() > 1 and R >= THREADED_FROM
     weighed = s.weighed if s.weighed is not None else np.ones((R, P), dtype=bool)
-    new, pick, missed = run(
-        s.rung, s.highest_rung, wt.dyad, wt.world, wt.source, wt.caps, lay.cap_row, lay.shape,
-        lay.table, lay.owner, lay.sign, lay.tables, c.top, s.rules["temperature"], s.key, s.turn,
-        s.world, explain, shown, prob, util, weighed, s.alive,
-    )  # fmt: skip
+    written = None if explain else generated(lay, wt)
+    if written is not None:  # the registry's terms written out: the same utilities, half the time
+        new, pick, missed = (written.kernel if threads else written.kernel_serial)(
+            s.rung, s.highest_rung, wt.dyad, wt.world, wt.caps, lay.tables, c.top,
+            s.rules["temperature"], s.key, s.turn, s.world, weighed, s.alive,
+        )  # fmt: skip
+    else:
+        new, pick, missed = (kernel if threads else kernel_serial)(
+            s.rung, s.highest_rung, wt.dyad, wt.world, wt.source, wt.caps, lay.cap_row,
+            lay.shape, lay.table, lay.owner, lay.sign, lay.tables, c.top, s.rules["temperature"],
+            s.key, s.turn, s.world, explain, shown, prob, util, weighed, s.alive,
+        )  # fmt: skip
     if missed.any():
         raise RuntimeError(UNWEIGHED)
     if not explain:
