@@ -17,6 +17,47 @@ LAYOUT = ((1, 0, 1, 1, 1, 2, 2, 3, 4, 1, 0), (1, 0, 2, 3, 4, 0, 0, 0, 0, 5, 0), 
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
+def _scores(u, cur, hi, top, now, tables, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, k5, k6):
+    """The utility of each move on one dyad (-inf where not allowed), as ``choice._utilities``."""
+    for m in range(4):
+        idx = cur + m
+        if idx < 1 or idx > top + 1 or (m > 1 and cur + m - 1 > hi):
+            u[m] = -np.inf
+            continue
+        v0 = 0.0
+        v0 += x0 * tables[1, idx]
+        v1 = 0.0
+        v1 += x1 * tables[0, idx]
+        v2 = 0.0
+        v2 += x2 * tables[2, idx]
+        v3 = 0.0
+        v3 += x3 * tables[3, idx]
+        v3 += x4 * tables[4, idx]
+        v4 = 0.0
+        v4 += x5 * min(tables[0, idx], k5)
+        v5 = 0.0
+        v5 += x6 * min(tables[0, idx], k6)
+        v6 = 0.0
+        v6 += x7 * abs(m - 1)
+        v6 += (x8 * now) if m == 0 else 0.0
+        v7 = 0.0
+        v7 += x9 * tables[5, idx]
+        v8 = 0.0
+        v8 += x10 * tables[0, idx]
+        total = 0.0
+        total += 1.0 * v0
+        total += -1.0 * v1
+        total += -1.0 * v2
+        total += -1.0 * v3
+        total += 1.0 * v4
+        total += 1.0 * v5
+        total += -1.0 * v6
+        total += 1.0 * v7
+        total += -1.0 * v8
+        u[m] = total
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
 def _world(r, rung, highest, w, w1, cap, tables, top, temperature, key, turn, world, weighed, new, pick, missed, up):
     """Every dyad of world ``r``, as ``choice._world`` without ``explain``."""
     a0, a1, a2, a3, a4, a5, a6, a7, a8 = w
@@ -48,43 +89,7 @@ def _world(r, rung, highest, w, w1, cap, tables, top, temperature, key, turn, wo
         x8 = float(w1[1, r])
         x9 = float(a7[r, d])
         x10 = float(a8[r, d])
-        now = cur * inv
-        for m in range(4):
-            idx = cur + m
-            if idx < 1 or idx > top + 1 or (m > 1 and cur + m - 1 > hi):
-                u[m] = -np.inf
-                continue
-            v0 = 0.0
-            v0 += x0 * tables[1, idx]
-            v1 = 0.0
-            v1 += x1 * tables[0, idx]
-            v2 = 0.0
-            v2 += x2 * tables[2, idx]
-            v3 = 0.0
-            v3 += x3 * tables[3, idx]
-            v3 += x4 * tables[4, idx]
-            v4 = 0.0
-            v4 += x5 * min(tables[0, idx], k5)
-            v5 = 0.0
-            v5 += x6 * min(tables[0, idx], k6)
-            v6 = 0.0
-            v6 += x7 * abs(m - 1)
-            v6 += (x8 * now) if m == 0 else 0.0
-            v7 = 0.0
-            v7 += x9 * tables[5, idx]
-            v8 = 0.0
-            v8 += x10 * tables[0, idx]
-            total = 0.0
-            total += 1.0 * v0
-            total += -1.0 * v1
-            total += -1.0 * v2
-            total += -1.0 * v3
-            total += 1.0 * v4
-            total += 1.0 * v5
-            total += -1.0 * v6
-            total += 1.0 * v7
-            total += -1.0 * v8
-            u[m] = total
+        _scores(u, cur, hi, top, cur * inv, tables, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, k5, k6)
         if not drawn:
             pre = streams.prefix(key[r], streams.CHOICE, world[r], turn)
             drawn = True

@@ -82,32 +82,26 @@ def _weights(
     response, blockade, sanctions, ob_weight,
 ):  # fmt: skip
     """Every world's per-dyad weights (docs/model.md 6):
-    - gain: claim value x the chance of winning against the rival and its committed backers
-      (deterrence);
-    - cost: cost base x (0.5 + the adversary's share of power); a state on which a war is waged
-      bears only ``defence_cost`` of it: the rival has reached a full-scale-war rung toward it in
-      this crisis (an invasion, a sustained campaign; like the self-defence licence, this holds
-      while the crisis runs), or its attack threatens the state's existence
-      (``bargaining.fights_for_survival``). The war's cost falls on it whether it answers or not;
+    - gain: claim value x the chance of winning against the rival and its backers (deterrence);
+    - cost: cost base x (0.5 + the adversary's share of power), x ``defence_cost`` for a state
+      a war is waged on, answering or not (the rival reached a full-scale-war rung toward it in
+      this crisis, or its attack threatens its existence: ``bargaining.fights_for_survival``);
     - pressure: what the rival is perceived to do to me, or to a partner I pledged to (weight 1
       once honoured, 0.3 before); the obligation level: the partner's attacker's rung on it;
     - response: reciprocity x ((0.3 + threat) x 1.6 + 1.5 under armed attack), UN Charter Art. 51;
     - economic: blockade and sanctions exposure, none left under armed attack (trade is lost);
     - obligation: 4 x obligation while a fired, honoured pledge has a level.
 
-    Only the cost is weighed on a dormant dyad (at rung 0 with no rung above allowed: the choice
-    has one move there and reads no weight; bargaining reads the cost of every dyad); its other
-    weights are 0 and ``weighed`` is False, so that the choice can tell if a later family woke
-    it. Unless ``explain``, which shows every term of every dyad. A world that has ended (not
-    ``alive``) weighs nothing: every weight 0, no dyad weighed (its moves are not chosen)."""
+    Only the cost is weighed on a dormant dyad (rung 0, no rung above allowed: one move, no
+    weight read; bargaining reads every cost), its other weights 0 and ``weighed`` False, so the
+    choice can tell if a later family woke it; ``explain`` weighs every dyad. An ended world
+    weighs nothing."""
     R, P = rung.shape
     ftop = np.float32(top)
     for r in range(R):
-        if not alive[r]:
-            for d in range(P):
-                weighed[r, d] = False
-                gain[r, d] = cost[r, d] = press[r, d] = ob_rung[r, d] = response[r, d] = _ZERO
-                blockade[r, d] = sanctions[r, d] = ob_weight[r, d] = _ZERO
+        if not alive[r]:  # its moves are not chosen (choice)
+            _weigh_nothing(r, weighed, gain, cost, press, ob_rung, response, blockade, sanctions,
+                           ob_weight)  # fmt: skip
             continue
         for d in range(P):
             q = reverse[d]
@@ -140,6 +134,17 @@ def _weights(
                     triggered, perceived, rung, ftop, press, ob_rung,
                 )  # fmt: skip
             ob_weight[r, d] = obligation[r] * _FOUR if ob_rung[r, d] > 0 else _ZERO
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _weigh_nothing(
+    r, weighed, gain, cost, press, ob_rung, response, blockade, sanctions, ob_weight
+):  # fmt: skip
+    """World ``r`` has ended: no dyad weighed, every weight 0."""
+    for d in range(weighed.shape[1]):
+        weighed[r, d] = False
+        gain[r, d] = cost[r, d] = press[r, d] = ob_rung[r, d] = response[r, d] = _ZERO
+        blockade[r, d] = sanctions[r, d] = ob_weight[r, d] = _ZERO
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
