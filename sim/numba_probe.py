@@ -30,10 +30,18 @@ class _NoBlasProbe(importlib.abc.MetaPathFinder):
     """Fails the import of ``scipy.linalg`` while, and only while, numba's probe runs."""
 
     def find_spec(self, name: str, path: object = None, target: object = None) -> ModuleSpec | None:
-        probing = sys.modules.get(PROBE)
-        if name == PROBED and probing is not None and not hasattr(probing, "_HAVE_BLAS"):
+        if name == PROBED and _probing():
             raise ImportError(f"{PROBED}: not for numba's BLAS probe (sim/numba_probe.py)")
         return None
+
+
+def _probing() -> bool:
+    """``numba.np.arraymath`` is being imported (its module made, not yet run to the end) and
+    has not answered its probe yet."""
+    module = sys.modules.get(PROBE)
+    spec = getattr(module, "__spec__", None)
+    running = bool(getattr(spec, "_initializing", False))  # importlib's flag while it runs
+    return module is not None and running and not hasattr(module, "_HAVE_BLAS")
 
 
 def skip() -> None:
