@@ -160,3 +160,22 @@ def die_halfway_through_a_result() -> None:  # pragma: no cover - runs in a pool
     writer = frame.f_locals["result_queue"]._writer
     writer._send(struct.pack("!i", 1 << 20) + b"x" * 100)
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def fresh_python(code: str) -> list[str]:
+    """Run ``code`` in a new interpreter at the repository root (this one has imported Mesa and
+    numba as the tests left them); its output, split on whitespace."""
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()

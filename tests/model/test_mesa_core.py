@@ -4,27 +4,9 @@ process still sees the whole package, the first time it asks."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from helpers import ROOT
-
-
-def _fresh(code: str) -> list[str]:
-    """Run ``code`` in a new interpreter (this one has imported Mesa whole); its output lines."""
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    return out.stdout.split()
-
+from helpers import ROOT, fresh_python
 
 HEAVY = ["mesa.space", "mesa.batchrunner", "mesa.experimental.continuous_space", "networkx"]
 """What ``import mesa`` brings that the engine does not play with (SciPy's spatial module comes
@@ -33,7 +15,7 @@ with the continuous space)."""
 
 def test_a_wargame_command_plays_without_mesas_spaces_and_batch_runner(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    lines = _fresh(
+    lines = fresh_python(
         "import sys\n"
         "from sim.cli import main\n"
         "main(['run', 'scenarios/senkaku_grey_zone.yaml', '--runs', '20', '--workers', '1',\n"
@@ -45,7 +27,7 @@ def test_a_wargame_command_plays_without_mesas_spaces_and_batch_runner(tmp_path:
 
 
 def test_a_script_using_the_api_gets_mesa_whole_at_once() -> None:
-    lines = _fresh(
+    lines = fresh_python(
         "import sys\n"
         "from sim.model import WargameModel\n"
         f"print(all(n in sys.modules for n in {HEAVY!r}))\n"
@@ -54,7 +36,7 @@ def test_a_script_using_the_api_gets_mesa_whole_at_once() -> None:
 
 
 def test_mesa_is_whole_the_first_time_anything_asks() -> None:
-    lines = _fresh(
+    lines = fresh_python(
         "import importlib.metadata\n"
         "from sim import mesa_core\n"
         "mesa_core.defer()\n"
@@ -71,7 +53,7 @@ def test_mesa_is_whole_the_first_time_anything_asks() -> None:
 
 
 def test_two_threads_asking_at_once_both_get_the_whole_package() -> None:
-    lines = _fresh(
+    lines = fresh_python(
         "import threading\n"
         "from sim import mesa_core\n"
         "mesa_core.defer()\n"
@@ -85,7 +67,7 @@ def test_two_threads_asking_at_once_both_get_the_whole_package() -> None:
 
 
 def test_a_mesa_imported_first_is_used_as_it_is() -> None:
-    lines = _fresh(
+    lines = fresh_python(
         "import mesa\n"
         "whole = mesa\n"
         "from sim import mesa_core\n"
@@ -110,7 +92,7 @@ def test_a_models_data_collector_is_made_when_first_used() -> None:
 
 def test_a_mesa_that_cannot_be_deferred_is_imported_whole() -> None:
     """A Mesa laid out otherwise (here: a package that cannot be deferred) is imported as usual."""
-    lines = _fresh(
+    lines = fresh_python(
         "import sys\n"
         "from sim import mesa_core\n"
         "def refuse(name):\n"

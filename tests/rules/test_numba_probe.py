@@ -5,34 +5,17 @@ process, and every later import of ``scipy.linalg``, is as usual."""
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from helpers import ROOT
+from helpers import ROOT, fresh_python
 
 PROBED = "import sys, numba.np.arraymath as a\nprint('scipy.linalg' in sys.modules, a._HAVE_BLAS)\n"
 """Prints whether SciPy's linear algebra was imported, then numba's answer to its BLAS probe."""
 
 
-def _fresh(code: str) -> list[str]:
-    """Run ``code`` in a new interpreter; its output words."""
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    return out.stdout.split()
-
-
 def test_a_wargame_command_plays_without_scipys_linear_algebra(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    words = _fresh(
+    words = fresh_python(
         "from sim.cli import main\n"
         "main(['run', 'scenarios/senkaku_grey_zone.yaml', '--runs', '20', '--workers', '1',\n"
         f"      '--quiet', '--out', {str(out)!r}])\n" + PROBED
@@ -42,7 +25,7 @@ def test_a_wargame_command_plays_without_scipys_linear_algebra(tmp_path: Path) -
 
 
 def test_a_script_using_the_api_keeps_numbas_blas() -> None:
-    words = _fresh(
+    words = fresh_python(
         "from sim.model import WargameModel\n"
         "WargameModel('scenarios/senkaku_grey_zone.yaml', R=4, rng=1, collect=False).run()\n"
         + PROBED
@@ -51,7 +34,7 @@ def test_a_script_using_the_api_keeps_numbas_blas() -> None:
 
 
 def test_scipys_linear_algebra_imports_as_usual_after_the_probe() -> None:
-    words = _fresh(
+    words = fresh_python(
         "from sim import numba_probe\n"
         "numba_probe.skip()\n"
         "from sim.runner import kernels\n"
@@ -63,7 +46,7 @@ def test_scipys_linear_algebra_imports_as_usual_after_the_probe() -> None:
 
 
 def test_a_scipy_imported_before_the_probe_is_used() -> None:
-    words = _fresh(
+    words = fresh_python(
         "import scipy.linalg\n"
         "from sim import numba_probe\n"
         "numba_probe.skip()\n"
