@@ -6,6 +6,10 @@ pair), I (injects), C (limited campaigns). Rule code reads and
 writes only these fields; the class has ``__slots__``, so an undeclared attribute is an error. A
 rule family that is not (yet) part of the core keeps its arrays in ``family_arrays`` under names it
 declares (``RuleFamily.state_fields``); see docs/architecture.md, "Add a rule family".
+
+A world that has ended keeps its rungs, peaks and outcome as they were; from the next turn on,
+the per-turn quantities the costliest kernels compute for it (observed rungs, threat's raw sum,
+licences and doctrine caps, the utility's weights) are 0 and its moves are not chosen.
 """
 
 # ruff: noqa: RUF009  (`declared` returns a dataclasses.field with metadata)
