@@ -11,7 +11,7 @@ when a model's layout is the one it was generated for (``LAYOUT``) and it does n
 general one otherwise (a plug-in family's terms, ``--explain``).
 
 Run ``python -m sim.rules.terms_codegen`` after changing a term's parts or the registry's order;
-``tests/rules/test_kernel.py`` fails while the file is stale.
+``tests/rules/test_terms_kernel.py`` fails while the file is stale.
 """
 
 from __future__ import annotations
