@@ -5,7 +5,7 @@ The first kernel a process loads initialises numba's CPU target, which imports
 ``np.linalg`` inside compiled code) by importing ``scipy.linalg``: 0.17 s of a worker's 0.35-0.4 s
 set-up on the 2-core machine of docs/performance.md, paid by every pool worker and by every
 single-process command (``--explain``, ``wargame play``). No kernel of the engine calls BLAS (its
-matrix products are numpy's, outside the kernels: ``tests/rules/test_kernel.py`` says so), so a
+matrix products are numpy's, outside the kernels: ``tests/rules/test_numba_probe.py`` reads them), so a
 process that opts in with :func:`skip` answers that probe "no BLAS": numba then refuses
 ``np.dot`` inside a kernel with a typing error, at compile time, rather than running anything
 differently. Only the probe is answered: ``scipy.linalg`` imported before or after it (Mesa's

@@ -13,7 +13,8 @@ from sim.rules import streams
 from sim.rules.families.choice import _ended, _logit, _outputs
 from sim.rules.jit import simplified, threaded
 
-LAYOUT = ((1, 0, 1, 1, 1, 2, 2, 3, 4, 1, 0), (1, 0, 2, 3, 4, 0, 0, 0, 0, 5, 0), (0, 1, 2, 3, 3, 4, 5, 6, 6, 7, 8), (-1, -1, -1, -1, -1, 0, 1, -1, -1, -1, -1), (0, 1, 2, 3, 4, 5, 6, -1, -2, 7, 8), (1, -1, -1, -1, 1, 1, -1, 1, -1))
+PARTS = ((1, 0, 1, 1, 1, 2, 2, 3, 4, 1, 0), (1, 0, 2, 3, 4, 0, 0, 0, 0, 5, 0), (0, 1, 2, 3, 3, 4, 5, 6, 6, 7, 8), (-1, -1, -1, -1, -1, 0, 1, -1, -1, -1, -1), (1, -1, -1, -1, 1, 1, -1, 1, -1))
+SOURCES = (0, 1, 2, 3, 4, 5, 6, -1, -2, 7, 8)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")

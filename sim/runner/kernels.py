@@ -135,10 +135,11 @@ FIRST = "sim.rules.worlds:_commit"
 
 
 def first_use() -> bool:
-    """Run numba's one-off set-up in this process now (about 0.3 s here, most of a process's
-    first kernel load: its lowering registries, and SciPy's BLAS it looks for) by compiling or
-    loading :data:`FIRST`, so that a worker does it before its first task arrives; False where
-    there is nothing to load (JIT off, no listed signature)."""
+    """Run numba's one-off set-up in this process now (about 0.25 s here, most of a process's
+    first kernel load: its lowering registries, and SciPy's BLAS where the process has not
+    answered that probe, ``sim.numba_probe``) by compiling or loading :data:`FIRST`, so that a
+    worker does it before its first task arrives; False where there is nothing to load (JIT off,
+    no listed signature)."""
     line = next((ln for ln in listed() if ln.startswith(FIRST + ":")), None)
     return line is not None and _compile(dispatchers(), line)
 

@@ -101,8 +101,7 @@ def layout(c: CompiledScenario, terms: tuple[UtilityTerm, ...]) -> Layout:
     sign = [t.sign for t in terms]
     from sim.rules import terms_codegen, terms_kernel
 
-    key = terms_codegen.layout_key(shape, table, owner, cap_row, (), sign)
-    want = terms_kernel.LAYOUT
+    generated_parts = getattr(terms_kernel, "PARTS", None)  # None: a file older than its generator
     return Layout(
         as_int(shape),
         as_int(table),
@@ -110,7 +109,7 @@ def layout(c: CompiledScenario, terms: tuple[UtilityTerm, ...]) -> Layout:
         as_int(cap_row),
         np.array(sign, dtype=np.float64),
         np.stack(rows).astype(np.float64),
-        written=key[:4] == want[:4] and key[5] == want[5],
+        written=terms_codegen.parts_key(shape, table, owner, cap_row, sign) == generated_parts,
     )
 
 
@@ -384,7 +383,7 @@ def kernel_serial(
 GENERATED = True
 """Use the kernel generated for the shipped terms where a model's layout is its own
 (sim/rules/terms_codegen.py); False plays every model with the general kernel (the same
-results: tests/rules/test_kernel.py compares them)."""
+results: tests/rules/test_terms_kernel.py compares them)."""
 
 
 def generated(lay: Layout, wt: Weights) -> ModuleType | None:
@@ -392,9 +391,10 @@ def generated(lay: Layout, wt: Weights) -> ModuleType | None:
     per-world, as the terms' weights came out) are the layout it was generated for."""
     if not (GENERATED and lay.written):
         return None
-    from sim.rules import terms_kernel
+    from sim.rules import terms_codegen, terms_kernel
 
-    return terms_kernel if tuple(wt.source.tolist()) == terms_kernel.LAYOUT[4] else None
+    sources = getattr(terms_kernel, "SOURCES", None)
+    return terms_kernel if terms_codegen.sources_key(wt.source) == sources else None
 
 
 def decide(
