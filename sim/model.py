@@ -282,18 +282,18 @@ class WargameModel(Model):
         full = self.state
         with blas.one_thread():  # OpenBLAS's spinning threads took the other core (sim/rules/blas)
             while self.running and not (until is not None and until(self)):
-                self.step()
                 alive = self.state.alive
                 ended = len(alive) - int(alive.sum())
-                few = 5 * ended >= len(alive) and ended >= DROP_AT_LEAST
-                if few and not self.state.explain and self.running:
-                    self._drop_ended(full)
+                if 5 * ended >= len(alive) and ended >= DROP_AT_LEAST and not self.state.explain:
+                    self._drop_ended(full)  # just before a turn, which sets the per-turn fields
+                self.step()
         if self.state is not full:
             worlds.scatter(full, self.state, self._where)
             self.state, self.world0, self._where = full, True, None
 
     def _drop_ended(self, full: WorldState) -> None:
-        """Keep playing only the running worlds (``full`` keeps the ended ones' final state)."""
+        """Keep playing only the running worlds (``full`` keeps the ended ones' final state). The
+        fields the coming turn assigns anew are not copied (``gather``'s ``per_turn``)."""
         s = self.state
         keep = np.flatnonzero(s.alive)
         if s is full:  # the first drop: the ended worlds' state is already in place
@@ -302,7 +302,7 @@ class WargameModel(Model):
             where = self._where
             ended = np.flatnonzero(~s.alive)
             worlds.scatter(full, worlds.gather(s, ended), where[ended])
-        self.state, self._where = worlds.gather(s, keep), where[keep]
+        self.state, self._where = worlds.gather(s, keep, per_turn=False), where[keep]
         self.world0 = bool(self._where[0] == 0)
 
     def release(self) -> None:

@@ -10,6 +10,11 @@ declares (``RuleFamily.state_fields``); see docs/architecture.md, "Add a rule fa
 A world that has ended keeps its rungs, peaks and outcome as they were; from the next turn on,
 the per-turn quantities the costliest kernels compute for it (observed rungs, threat's raw sum,
 licences and doctrine caps, the utility's weights) are 0 and its moves are not chosen.
+
+A field declared ``per_turn`` is assigned a new array every turn before any rule reads it: a
+block that drops its ended worlds leaves it unset (None) in the smaller state until the next turn
+assigns it (``sim.rules.worlds.gather``); a rule that came to read one before the turn wrote it
+would fail there (tests/rules/test_drops.py plays every shipped scenario that way).
 """
 
 # ruff: noqa: RUF009  (`declared` returns a dataclasses.field with metadata)
@@ -23,9 +28,16 @@ import numpy as np
 F32 = np.float32
 
 
-def declared(shape: str, dtype: str, meaning: str, default: Any = None) -> Any:
-    """A state field with its shape, dtype and meaning (read by ``field_table`` and the docs)."""
-    return field(default=default, metadata={"shape": shape, "dtype": dtype, "meaning": meaning})
+def declared(
+    shape: str, dtype: str, meaning: str, default: Any = None, *, per_turn: bool = False
+) -> Any:
+    """A state field with its shape, dtype and meaning (read by ``field_table`` and the docs).
+
+    ``per_turn``: every turn assigns the field a new array before any rule reads it (a turn's
+    weights, licences, observations), so no turn reads the last one's: a block dropping its ended
+    worlds does not copy it (``sim.rules.worlds.gather``)."""
+    meta = {"shape": shape, "dtype": dtype, "meaning": meaning, "per_turn": per_turn}
+    return field(default=default, metadata=meta)
 
 
 @dataclass(slots=True)
@@ -109,7 +121,9 @@ class WorldState:
     injects_moved_rungs: bool = declared("", "bool", "an inject changed a rung this turn", False)
     # escalation
     rung: np.ndarray = declared("(R, P)", "int8", "current rung of each dyad")
-    next_rung: np.ndarray = declared("(R, P)", "int8", "rungs chosen this turn (simultaneous)")
+    next_rung: np.ndarray = declared(
+        "(R, P)", "int8", "rungs chosen this turn (simultaneous)", per_turn=True
+    )
     peak: np.ndarray = declared("(R, P)", "int8", "highest rung so far")
     violent_turns: np.ndarray = declared(
         "(R, P)", "int16", "turns the dyad ended at a violent rung (standard vocabulary)"
@@ -118,7 +132,7 @@ class WorldState:
         "", "int", "lowest rung whose violence class is minor clashes or more", 0
     )
     perceived_rung: np.ndarray = declared(
-        "(R, P)", "float32", "the dyad's rung as observed this turn (with noise)"
+        "(R, P)", "float32", "the dyad's rung as observed this turn (with noise)", per_turn=True
     )
     acted: np.ndarray = declared("(P,)", "bool", "the dyad's rung ever changed by a move")
     # theatre: dyads in play (others are dormant) and one-off incidents
@@ -137,7 +151,10 @@ class WorldState:
     )
     # coalition
     committed_power: np.ndarray = declared(
-        "(R, N)", "float32", "power committed behind each actor, as its rivals see it"
+        "(R, N)",
+        "float32",
+        "power committed behind each actor, as its rivals see it",
+        per_turn=True,
     )
     aligned_power: np.ndarray = declared(
         "(R, N)", "float32", "power of the actor's partners (security dilemma)"
@@ -162,47 +179,82 @@ class WorldState:
     used_force: np.ndarray = declared(
         "(R, P)", "bool", "the target has used force on the source in this crisis (kept)"
     )
-    self_defence: np.ndarray = declared("(R, P)", "bool", "the target has used force on source")
-    collective_defence: np.ndarray = declared(
-        "(R, P)", "bool", "force licensed to defend an attacked partner"
+    self_defence: np.ndarray = declared(
+        "(R, P)", "bool", "the target has used force on source", per_turn=True
     )
-    highest_rung: np.ndarray = declared("(R, P)", "int8", "highest rung doctrine allows now")
+    collective_defence: np.ndarray = declared(
+        "(R, P)", "bool", "force licensed to defend an attacked partner", per_turn=True
+    )
+    highest_rung: np.ndarray = declared(
+        "(R, P)", "int8", "highest rung doctrine allows now", per_turn=True
+    )
     last_resort_weight: np.ndarray = declared(
-        "(R, P)", "float32", "value of a nuclear rung: answer to nuclear use, or existence at stake"
+        "(R, P)",
+        "float32",
+        "value of a nuclear rung: answer to nuclear use, or existence at stake",
+        per_turn=True,
     )
     # weights of the utility terms this turn
-    gain_weight: np.ndarray = declared("(R, P)", "float32", "coercive gain (after deterrence)")
-    cost_weight: np.ndarray = declared("(R, P)", "float32", "escalation cost")
-    blockade_weight: np.ndarray = declared("(R, P)", "float32", "economic cost of blockade")
-    sanctions_weight: np.ndarray = declared("(R, P)", "float32", "economic cost of sanctions")
-    pressure: np.ndarray = declared("(R, P)", "float32", "rung the source feels it must answer")
-    response_weight: np.ndarray = declared("(R, P)", "float32", "answering in kind")
-    obligation_rung: np.ndarray = declared(
-        "(R, P)", "float32", "attacker's rung on a partner whose link fired and is honoured"
+    gain_weight: np.ndarray = declared(
+        "(R, P)", "float32", "coercive gain (after deterrence)", per_turn=True
     )
-    obligation_weight: np.ndarray = declared("(R, P)", "float32", "honouring a commitment")
-    domestic_weight: np.ndarray = declared("(R, P)", "float32", "public reluctance")
+    cost_weight: np.ndarray = declared("(R, P)", "float32", "escalation cost", per_turn=True)
+    blockade_weight: np.ndarray = declared(
+        "(R, P)", "float32", "economic cost of blockade", per_turn=True
+    )
+    sanctions_weight: np.ndarray = declared(
+        "(R, P)", "float32", "economic cost of sanctions", per_turn=True
+    )
+    pressure: np.ndarray = declared(
+        "(R, P)", "float32", "rung the source feels it must answer", per_turn=True
+    )
+    response_weight: np.ndarray = declared("(R, P)", "float32", "answering in kind", per_turn=True)
+    obligation_rung: np.ndarray = declared(
+        "(R, P)",
+        "float32",
+        "attacker's rung on a partner whose link fired and is honoured",
+        per_turn=True,
+    )
+    obligation_weight: np.ndarray = declared(
+        "(R, P)", "float32", "honouring a commitment", per_turn=True
+    )
+    domestic_weight: np.ndarray = declared("(R, P)", "float32", "public reluctance", per_turn=True)
     weighed: np.ndarray = declared(
-        "(R, P)", "bool", "the weights above hold (False on a dormant dyad: they are 0 there)"
+        "(R, P)",
+        "bool",
+        "the weights above hold (False on a dormant dyad: they are 0 there)",
+        per_turn=True,
     )
     # crises that end (docs/model.md, 11): weariness, bargaining, mediation, settlement; Q pairs
     cumulative_cost: np.ndarray = declared(
         "(R, N)", "float32", "weeks x ladder cost of the rungs an actor held or suffered so far"
     )
     weariness_weight: np.ndarray = declared(
-        "(R, P)", "float32", "war weariness of the dyad's source: weariness x ln(1 + cost)"
+        "(R, P)",
+        "float32",
+        "war weariness of the dyad's source: weariness x ln(1 + cost)",
+        per_turn=True,
     )
     bargaining_surplus: np.ndarray = declared(
-        "(R, Q)", "float32", "size of the pair's settlement range (negative: none)"
+        "(R, Q)", "float32", "size of the pair's settlement range (negative: none)", per_turn=True
     )
     settlement_pressure: np.ndarray = declared(
-        "(R, Q)", "float32", "what continuing costs both sides over their stakes (0: no range)"
+        "(R, Q)",
+        "float32",
+        "what continuing costs both sides over their stakes (0: no range)",
+        per_turn=True,
     )
     demand: np.ndarray = declared(
-        "(R, P)", "float32", "the source's demand in a settlement: p - c / V, clipped to [-1, 1]"
+        "(R, P)",
+        "float32",
+        "the source's demand in a settlement: p - c / V, clipped to [-1, 1]",
+        per_turn=True,
     )
     wants_out: np.ndarray = declared(
-        "(R, P)", "bool", "the source values continuing below backing down (after face)"
+        "(R, P)",
+        "bool",
+        "the source values continuing below backing down (after face)",
+        per_turn=True,
     )
     mediated: np.ndarray = declared("(R, Q)", "bool", "a third party mediates the pair's dispute")
     imposer: np.ndarray = declared(
@@ -247,9 +299,19 @@ class WorldState:
 def field_table() -> list[tuple[str, str, str, str]]:
     """(name, shape, dtype, meaning) of every declared field, in declaration order."""
     return [
-        (f.name, f.metadata["shape"], f.metadata["dtype"], f.metadata["meaning"])
+        (f.name, f.metadata["shape"], f.metadata["dtype"], _meaning(f.metadata))
         for f in fields(WorldState)
     ]
+
+
+def _meaning(meta: dict[str, Any]) -> str:
+    """A field's meaning, marked when the turn assigns it anew (``declared``'s ``per_turn``)."""
+    return meta["meaning"] + (" (new each turn)" if meta["per_turn"] else "")
+
+
+def per_turn_fields() -> frozenset[str]:
+    """Names of the fields declared ``per_turn``."""
+    return frozenset(f.name for f in fields(WorldState) if f.metadata["per_turn"])
 
 
 def release(state: WorldState) -> None:

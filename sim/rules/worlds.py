@@ -151,16 +151,20 @@ def _per_world(shape: str) -> bool:
     return shape.startswith("(R")
 
 
-def gather(s: WorldState, keep: np.ndarray) -> WorldState:
+def gather(s: WorldState, keep: np.ndarray, *, per_turn: bool = True) -> WorldState:
     """The worlds ``keep`` of ``s`` as a smaller state (per-world arrays indexed, the rest shared).
 
     Every draw is keyed by the world's index in its block (``s.world``), not its position, so a
     block may drop its ended worlds and play on with the others: results do not change. Plug-in
-    family arrays must lead with the world axis."""
+    family arrays must lead with the world axis. ``per_turn=False`` leaves the fields the next
+    turn assigns anew unset (``declared``'s ``per_turn``; a third of Taiwan's bytes per world):
+    for a state whose next turn is played before anyone reads it."""
     out = WorldState()
     for f in fields(WorldState):
         value = getattr(s, f.name)
-        if _per_world(f.metadata["shape"]) and value is not None:
+        if not per_turn and f.metadata["per_turn"]:
+            value = None
+        elif _per_world(f.metadata["shape"]) and value is not None:
             if isinstance(value, dict):
                 value = {k: _rows(v, keep) for k, v in value.items()}
             elif isinstance(value, list):

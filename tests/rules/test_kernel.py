@@ -19,9 +19,10 @@ from helpers import ROOT, assert_same_file
 
 from sim.cli import main
 from sim.model import WargameModel
-from sim.rules import streams
+from sim.rules import streams, worlds
 from sim.rules.pairs import per_turn, per_turn_one
 from sim.rules.pipeline import compiled
+from sim.rules.state import WorldState, per_turn_fields
 
 PROVOCATION = ROOT / "tests" / "fixtures" / "model" / "senkaku_provocation.yaml"
 TAIWAN = ROOT / "scenarios" / "taiwan_contingency.yaml"
@@ -117,20 +118,34 @@ def test_the_choice_kernel_on_several_threads_gives_the_one_thread_result() -> N
         assert np.array_equal(one[k], two[k]), k
 
 
-def test_dropping_ended_worlds_changes_no_result() -> None:
-    """``run`` plays on with the running worlds only; stepping the whole block gives the same."""
-    c = compiled(TAIWAN)
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_dropping_ended_worlds_changes_no_result(path: Path) -> None:
+    """``run`` plays on with the running worlds only, without copying the fields the next turn
+    assigns anew (left unset: a rule reading one before its turn wrote it would fail); stepping
+    the whole block gives the same results and trajectories, in every shipped scenario."""
+    c = compiled(path)
     whole = WargameModel(c, R=300, rng=3, explain=False, trajectories=True)
     while whole.running:
         whole.step()
     dropped = WargameModel(c, R=300, rng=3, explain=False, trajectories=True)
-    dropped.run()
-    assert (dropped.end_turn < dropped.end_turn.max()).mean() > 0.5  # worlds were dropped
+    drops = []
+    gather = worlds.gather
+
+    def noting(s: WorldState, keep: np.ndarray, *, per_turn: bool = True) -> WorldState:
+        out = gather(s, keep, per_turn=per_turn)
+        drops.append(not per_turn and all(getattr(out, f) is None for f in per_turn_fields()))
+        return out
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(worlds, "gather", noting)
+        dropped.run()
+    assert any(drops), "no drop left the per-turn fields unset"
     a, b = whole.results(), dropped.results()
     assert a.keys() == b.keys()
     for k in a:
         assert np.array_equal(a[k], b[k]), k
     assert np.array_equal(np.stack(whole.trajectory), np.stack(dropped.trajectory))
+    assert all(getattr(dropped.state, f) is not None for f in per_turn_fields())
 
 
 def test_a_world_draws_the_same_numbers_in_any_block_position() -> None:
