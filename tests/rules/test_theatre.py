@@ -7,11 +7,14 @@ import itertools
 import subprocess
 import sys
 
+import numba
 import numpy as np
 import pytest
 from helpers import ROOT
 
 from sim.model import WargameModel
+from sim.rules import streams
+from sim.rules.families import theatre as theatre_family
 from sim.rules.theatre import HORIZONTAL, KIND_WEIGHTS, SOURCE_GROUPS
 from sim.rules.vocabulary import classify, vocab_of
 from sim.scenario.loader import load_scenario_text
@@ -305,3 +308,26 @@ def test_the_sides_at_war_are_the_partners_enemies_and_their_partners(actors: in
         assert [
             [bit(side, i, k) for k in range(actors)] for i in range(actors)
         ] == expected.tolist()
+
+
+@numba.njit(cache=True)
+def _exponentials(u: np.ndarray) -> np.ndarray:
+    out = np.empty_like(u)
+    for i in range(u.shape[0]):
+        out[i] = theatre_family.exponential(u[i])
+    return out
+
+
+def test_a_clock_drawn_where_read_is_the_draw_numpy_made() -> None:
+    """The horizontal rules' clocks, drawn in the kernel where a condition holds, have the bits
+    of numpy's float32 ``-log1p(-u)`` for every uniform a stream can give (all 2**24), and each
+    rule's clock on each dyad is the world's turn-0 draw at rule x P + dyad."""
+    u = (np.arange(2**24, dtype=np.float64) / 2**24).astype(np.float32)
+    assert np.array_equal((-np.log1p(-u)).view(np.uint32), _exponentials(u).view(np.uint32))
+    key = np.tile(np.array([11, 29], dtype=np.int64), (4, 1))
+    world = np.arange(4, dtype=np.int64)
+    H, P = len(HORIZONTAL), 7
+    drawn = streams.uniforms(key, streams.THEATRE, 0, world, H * P).reshape(4, H, P)
+    for r, h, p in itertools.product(range(4), range(H), range(P)):
+        pre = streams.prefix(key[r], streams.THEATRE, world[r], 0)
+        assert theatre_family._clock(pre, h * P + p) == -np.log1p(-drawn[r, h, p])

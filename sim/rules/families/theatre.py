@@ -16,9 +16,10 @@ turn's length) with its own parameter and sources:
 - ``second_front``: i's ally is at war with j's side (j or j's partners); i opens its own dormant
   rivalry with j (Siverson and Starr 1991: alliance ties are the main channel of war diffusion).
 
-Each rule's clock is an exponential draw per world and dyad made once at setup (common random
-numbers); the hazard accumulates while the rule's condition holds and the pair activates when it
-passes the draw. Activation is per world (``active``), recorded with its cause (``activated_by``),
+Each rule's clock is an exponential draw per world and dyad, fixed for the run (common random
+numbers: a counter-based draw of the world's stream at turn 0, read where the rule's condition
+holds rather than stored); the hazard accumulates while the condition holds and the pair activates
+when it passes the draw. Activation is per world (``active``), recorded with its cause (``activated_by``),
 logged at R = 1 and counted in the outcome table (``horizontal.<rule>``). docs/model.md, 7b.
 The per-turn work is compiled (numba), world by world: ``_chains`` (first use of force and
 commitment chains), ``_horizontal`` (the three conditions, the hazards, activation) and
@@ -27,6 +28,7 @@ commitment chains), ``_horizontal`` (the three conditions, the hazards, activati
 
 from __future__ import annotations
 
+import math
 import weakref
 from dataclasses import dataclass
 
@@ -45,7 +47,6 @@ from sim.scenario.rule_parameters import declared
 THEATRE, INJECT, CHAIN = 0, 1, 2
 RULE_CODE = {name: SOURCE_GROUPS.index(name) for name in HORIZONTAL}
 EXPOSURE = "theatre.exposure"  # (R, 3, P) hazard accumulated by each rule (family array)
-CLOCK = "theatre.clock"  # (R, 3, P) exponential draws: a rule activates once exposure passes it
 USED = "theatre.used_force"  # (R, P) bool: the dyad's peak is a force rung (as last seen)
 FIRST = "theatre.first_use"  # (R, P) bool: the source used force before the target did
 CHAIN_SUPPORT = "theatre.chain_support"  # (R, P) int8: support behind a chain dyad (-1: none)
@@ -378,12 +379,12 @@ def _horizontal(
     rung: np.ndarray, peak: np.ndarray, src: np.ndarray, dst: np.ndarray, first_force: int,
     partners: np.ndarray, hostile: np.ndarray, granted: np.ndarray, host: np.ndarray,
     fight: np.ndarray, alliance: np.ndarray, rate: np.ndarray, exposure: np.ndarray,
-    clock: np.ndarray, codes: np.ndarray, alive: np.ndarray, active: np.ndarray,
+    key: np.ndarray, world: np.ndarray, codes: np.ndarray, alive: np.ndarray, active: np.ndarray,
     activated_by: np.ndarray, comp_off: np.ndarray, comp_idx: np.ndarray,
 ) -> np.ndarray:  # fmt: skip
     """World by world (living ones): each rule's hazard ``rate`` (R, 3) accumulates in
-    ``exposure`` where its condition holds; the dyad activates once it passes the ``clock``.
-    Returns (3, P) world 0's dyads newly activated by each rule."""
+    ``exposure`` where its condition holds; the dyad activates once it passes the rule's clock
+    (:func:`_clock`, drawn there). Returns (3, P) world 0's dyads newly activated by each rule."""
     R, H, P = exposure.shape
     mates, mate_off, pbits = partner_bits(partners)
     w, side, enemy = np.zeros_like(pbits), np.zeros_like(pbits), np.zeros(pbits.shape[1], np.int64)
@@ -397,17 +398,34 @@ def _horizontal(
             alliance, mates, mate_off, pbits, w, side, enemy, holds,
         ):  # fmt: skip
             continue  # no rule's condition holds on any dyad: no exposure, no activation
+        pre = streams.prefix(key[r], streams.THEATRE, world[r], 0)
         for h in range(H):
             passed = False
             for p in range(P):
                 new[p] = False
                 if holds[h, p]:
                     exposure[r, h, p] += rate[r, h]
-                    new[p] = exposure[r, h, p] >= clock[r, h, p]
+                    new[p] = exposure[r, h, p] >= _clock(pre, h * P + p)
                     passed = passed or new[p]
             if passed:
                 _spread(r, new, active, activated_by, comp_off, comp_idx, codes[h], fresh0[h])
     return fresh0
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _clock(pre: tuple[int, int], index: int) -> np.float32:
+    """A rule's exponential clock on a dyad, -ln(1 - u) of the world's uniform ``index`` (rule x
+    P + dyad) at turn 0, in float32: libm's ``log1pf``, the function numpy's float32 ``log1p``
+    calls, so the same bits as the (R, 3, P) array it replaced (tests/rules/test_theatre.py checks
+    every 24-bit uniform). Drawn where a condition holds instead of for every rule, world and dyad
+    at setup: a clock is rarely read, and a block dropping its ended worlds has one array less."""
+    return exponential(np.float32(streams.uniform(pre, index)))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def exponential(u: np.float32) -> np.float32:
+    """-ln(1 - ``u``) of a float32 uniform, in float32 (``log1pf``)."""
+    return -math.log1p(-u)
 
 
 @per_arrays
@@ -431,8 +449,8 @@ def horizontal(s: WorldState, c: CompiledScenario) -> None:
     s.activated_by = s.activated_by.copy()
     fresh0 = _horizontal(
         s.rung, s.peak, c.src, c.dst, int(c.first_force), t.partners, t.hostile, granted, st.host,
-        st.fight, st.alliance, rate, s.family_arrays[EXPOSURE], s.family_arrays[CLOCK], st.codes,
-        s.alive, s.active, s.activated_by, st.comp_off, st.comp_idx,
+        st.fight, st.alliance, rate, s.family_arrays[EXPOSURE], s.key, s.world, st.codes, s.alive,
+        s.active, s.activated_by, st.comp_off, st.comp_idx,
     )  # fmt: skip
     for h, name in enumerate(HORIZONTAL):
         if s.explain and fresh0[h].any():
@@ -475,16 +493,13 @@ class Theatre(RuleFamily):
     state_fields = ("crisis", "active", "activated_by")
 
     def setup(self, s: WorldState, c: CompiledScenario) -> None:
-        """The theatre at turn 0 and one exponential clock per rule, world and dyad."""
+        """The theatre at turn 0; no hazard accumulated (the clocks are drawn where read)."""
         t, R = c.theatre, s.worlds
         start = t.start | (t.declared if t.crisis_at_start else False)
         s.crisis = np.full(R, t.crisis_at_start, dtype=bool)
         s.active = np.broadcast_to(start, s.rung.shape).copy()
         s.activated_by = np.where(s.active, np.int8(THEATRE), np.int8(-1)).astype(np.int8)
-        R, H, P = s.worlds, len(HORIZONTAL), len(c.src)
-        shape = (R, H, P)
-        u = streams.uniforms(s.key, streams.THEATRE, 0, s.world, H * P).reshape(shape)
-        s.family_arrays[CLOCK] = -np.log1p(-u)
+        shape = (s.worlds, len(HORIZONTAL), len(c.src))
         s.family_arrays[EXPOSURE] = np.zeros(shape, dtype=F32)
         s.family_arrays[USED] = s.peak >= c.first_force
         s.family_arrays[FIRST] = s.family_arrays[USED] & ~s.family_arrays[USED][:, c.reverse]
