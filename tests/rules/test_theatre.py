@@ -332,7 +332,8 @@ def test_a_clock_drawn_where_read_is_the_draw_numpy_made() -> None:
     """The horizontal rules' clocks, drawn in the kernel where a condition holds, are libm's
     float32 -log1p(-u): on a machine where numpy's float32 ``log1p`` is libm's (no AVX-512 loop),
     the bits of the (R, 3, P) array numpy made before, for every uniform a stream can give (all
-    2**24); and each rule's clock on each dyad is the world's turn-0 draw at rule x P + dyad."""
+    2**24); and each rule's clock on each dyad is the world's turn-0 draw at rule x P + dyad,
+    passed at it and not one float below."""
     u = (np.arange(2**24, dtype=np.float64) / 2**24).astype(np.float32)
     ours = _exponentials(u)
     sample = u[:: 2**24 // 4096]
@@ -340,10 +341,14 @@ def test_a_clock_drawn_where_read_is_the_draw_numpy_made() -> None:
     umath = getattr(np, "_core", None) or np.core  # numpy 2 / numpy 1.26
     if not umath._multiarray_umath.__cpu_features__.get("AVX512_SKX"):
         assert np.array_equal((-np.log1p(-u)).view(np.uint32), ours.view(np.uint32))
+    assert (ours >= u * theatre_family._SURELY_BELOW).all()  # the shortcut below the clock
     key = np.tile(np.array([11, 29], dtype=np.int64), (4, 1))
     world = np.arange(4, dtype=np.int64)
     H, P = len(HORIZONTAL), 7
     drawn = streams.uniforms(key, streams.THEATRE, 0, world, H * P).reshape(4, H, P)
     for r, h, p in itertools.product(range(4), range(H), range(P)):
         pre = streams.prefix(key[r], streams.THEATRE, world[r], 0)
-        assert theatre_family._clock(pre, h * P + p) == _exponentials(drawn[r, h, p : p + 1])[0]
+        clock = _exponentials(drawn[r, h, p : p + 1])[0]
+        below = np.nextafter(clock, np.float32(-1))
+        assert theatre_family._passed(clock, pre, h * P + p)
+        assert not theatre_family._passed(below, pre, h * P + p)

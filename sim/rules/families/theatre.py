@@ -405,26 +405,35 @@ def _horizontal(
                 new[p] = False
                 if holds[h, p]:
                     exposure[r, h, p] += rate[r, h]
-                    new[p] = exposure[r, h, p] >= _clock(pre, h * P + p)
+                    new[p] = _passed(exposure[r, h, p], pre, h * P + p)
                     passed = passed or new[p]
             if passed:
                 _spread(r, new, active, activated_by, comp_off, comp_idx, codes[h], fresh0[h])
     return fresh0
 
 
+_SURELY_BELOW = np.float32(1.0 - 2.0**-10)
+
+
 @numba.njit(cache=True, nogil=True, inline="always")
-def _clock(pre: tuple[int, int], index: int) -> np.float32:
-    """A rule's exponential clock on a dyad, -ln(1 - u) of the world's uniform ``index`` (rule x
-    P + dyad) at turn 0, in float32: libm's ``log1pf``, the function numpy's float32 ``log1p``
-    calls, so the same bits as the (R, 3, P) array it replaced (tests/rules/test_theatre.py checks
-    every 24-bit uniform). Drawn where a condition holds instead of for every rule, world and dyad
-    at setup: a clock is rarely read, and a block dropping its ended worlds has one array less."""
-    return exponential(np.float32(streams.uniform(pre, index)))
+def _passed(exposure: np.float32, pre: tuple[int, int], index: int) -> bool:
+    """Whether ``exposure`` has reached a rule's exponential clock on a dyad: -ln(1 - u) of the
+    world's uniform ``index`` (rule x P + dyad) at turn 0, in float32 (:func:`exponential`, the
+    bits of the (R, 3, P) array numpy drew at setup before; tests/rules/test_theatre.py). Drawn
+    where a condition holds rather than stored: a block dropping its ended worlds has one array
+    less, and the setup no logarithm of every rule, world and dyad. Below (1 - 2**-10) u the
+    exposure surely falls short (the clock is at least u, within a few units in the last place),
+    without the logarithm."""
+    u = np.float32(streams.uniform(pre, index))
+    if exposure < u * _SURELY_BELOW:
+        return False
+    return exposure >= exponential(u)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def exponential(u: np.float32) -> np.float32:
-    """-ln(1 - ``u``) of a float32 uniform, in float32 (``log1pf``)."""
+    """-ln(1 - ``u``) of a float32 uniform, in float32: libm's ``log1pf``, the function numpy's
+    float32 ``log1p`` calls (where it has no AVX-512 loop of its own)."""
     return -math.log1p(-u)
 
 
