@@ -14,7 +14,8 @@ licences and doctrine caps, the utility's weights) are 0 and its moves are not c
 A field declared ``per_turn`` is assigned a new array every turn before any rule reads it: a
 block that drops its ended worlds leaves it unset (None) in the smaller state until the next turn
 assigns it (``sim.rules.worlds.gather``); a rule that came to read one before the turn wrote it
-would fail there (tests/rules/test_drops.py plays every shipped scenario that way).
+would fail there (``test_dropping_ended_worlds_changes_no_result`` in tests/rules/test_kernel.py
+plays every shipped scenario that way).
 """
 
 # ruff: noqa: RUF009  (`declared` returns a dataclasses.field with metadata)

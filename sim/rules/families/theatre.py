@@ -19,8 +19,9 @@ turn's length) with its own parameter and sources:
 Each rule's clock is an exponential draw per world and dyad, fixed for the run (common random
 numbers: a counter-based draw of the world's stream at turn 0, read where the rule's condition
 holds rather than stored); the hazard accumulates while the condition holds and the pair activates
-when it passes the draw. Activation is per world (``active``), recorded with its cause (``activated_by``),
-logged at R = 1 and counted in the outcome table (``horizontal.<rule>``). docs/model.md, 7b.
+when it passes the draw. Activation is per world (``active``), recorded with its cause
+(``activated_by``), logged at R = 1 and counted in the outcome table (``horizontal.<rule>``).
+docs/model.md, 7b.
 The per-turn work is compiled (numba), world by world: ``_chains`` (first use of force and
 commitment chains), ``_horizontal`` (the three conditions, the hazards, activation) and
 ``_activate``; world 0's newly active dyads come back for the ``--explain`` events.
@@ -384,7 +385,7 @@ def _horizontal(
 ) -> np.ndarray:  # fmt: skip
     """World by world (living ones): each rule's hazard ``rate`` (R, 3) accumulates in
     ``exposure`` where its condition holds; the dyad activates once it passes the rule's clock
-    (:func:`_clock`, drawn there). Returns (3, P) world 0's dyads newly activated by each rule."""
+    (:func:`_passed`, drawn there). Returns (3, P) world 0's dyads newly activated by each rule."""
     R, H, P = exposure.shape
     mates, mate_off, pbits = partner_bits(partners)
     w, side, enemy = np.zeros_like(pbits), np.zeros_like(pbits), np.zeros(pbits.shape[1], np.int64)
