@@ -338,6 +338,9 @@ def test_a_clock_drawn_where_read_is_the_draw_numpy_made() -> None:
     ours = _exponentials(u)
     sample = u[:: 2**24 // 4096]
     assert np.array_equal(-_libm_log1pf(-sample), _exponentials(sample))
+    plain = [theatre_family.exponential.py_func(x) for x in sample]  # NUMBA_DISABLE_JIT=1
+    assert np.array_equal(np.array(plain, dtype=np.float32), _exponentials(sample))
+    assert all(type(x) is np.float32 for x in plain)
     umath = getattr(np, "_core", None) or np.core  # numpy 2 / numpy 1.26
     if not umath._multiarray_umath.__cpu_features__.get("AVX512_SKX"):
         assert np.array_equal((-np.log1p(-u)).view(np.uint32), ours.view(np.uint32))

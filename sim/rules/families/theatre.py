@@ -29,7 +29,6 @@ commitment chains), ``_horizontal`` (the three conditions, the hazards, activati
 
 from __future__ import annotations
 
-import math
 import weakref
 from dataclasses import dataclass
 
@@ -434,8 +433,9 @@ def _passed(exposure: np.float32, pre: tuple[int, int], index: int) -> bool:
 @numba.njit(cache=True, nogil=True, inline="always")
 def exponential(u: np.float32) -> np.float32:
     """-ln(1 - ``u``) of a float32 uniform, in float32: libm's ``log1pf``, the function numpy's
-    float32 ``log1p`` calls (where it has no AVX-512 loop of its own)."""
-    return -math.log1p(-u)
+    float32 ``log1p`` calls (where it has no AVX-512 loop of its own). ``np.log1p``, not
+    ``math.log1p``: as plain Python (``NUMBA_DISABLE_JIT=1``) the latter would work in float64."""
+    return -np.log1p(-u)
 
 
 @per_arrays

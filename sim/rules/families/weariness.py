@@ -16,36 +16,8 @@ import numpy as np
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import RuleFamily, UtilityTerm, fraction
 from sim.rules.pairs import clock_weeks
-from sim.rules.segments import columns
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import MUELLER, declared
-
-
-def borne(s: WorldState, c: CompiledScenario) -> np.ndarray:
-    """(R, N) ladder cost of this turn's rungs: held by each actor, and force aimed at it."""
-    cost = np.asarray(c.rung_cost, dtype=np.float64)
-    return _borne(s.rung, cost, c.src, c.dst, c.first_force, c.n_actors)
-
-
-@numba.njit(cache=True, nogil=True)
-def _borne(
-    rung: np.ndarray, cost: np.ndarray, src: np.ndarray, dst: np.ndarray, force: int, n: int
-) -> np.ndarray:
-    """The kernel of ``borne``: one pass over each world's dyads, summed in float64 in dyad order
-    (a matrix product's order would depend on the BLAS library)."""
-    R, P = rung.shape
-    out = np.empty((R, n), dtype=np.float32)
-    acc = np.empty(n)
-    for r in range(R):
-        acc[:] = 0.0
-        for d in range(P):
-            k = int(rung[r, d])
-            acc[src[d]] += cost[k]
-            if k >= force:
-                acc[dst[d]] += cost[k]
-        for i in range(n):
-            out[r, i] = acc[i]
-    return out
 
 
 class Weariness(RuleFamily):
@@ -73,16 +45,55 @@ class Weariness(RuleFamily):
 
     def update(self, s: WorldState, c: CompiledScenario) -> None:
         """The weight of weariness on each dyad this turn (safe to repeat)."""
-        cost = s.cumulative_cost
-        borne = np.zeros_like(cost)  # log1p(0) = 0: only actors that bore a cost need the call
-        np.log1p(cost, out=borne, where=cost != 0)  # (float32 libm, slow: most actors bear none)
-        level = (borne * s.rules["weariness"][:, None]).astype(F32, copy=False)
-        s.weariness_weight = columns(level, c.src)
+        s.weariness_weight = _weights(s.cumulative_cost, s.rules["weariness"], c.src)
 
     def end_turn(self, s: WorldState, c: CompiledScenario) -> None:
         """Add the turn's cost, in weeks, in the worlds still running."""
-        weeks = clock_weeks(s, c)[:, None]
-        s.cumulative_cost += borne(s, c) * weeks * s.alive[:, None]
+        cost = np.asarray(c.rung_cost, dtype=np.float64)
+        _add_borne(s.cumulative_cost, s.rung, cost, c.src, c.dst, c.first_force,
+                   clock_weeks(s, c), s.alive)  # fmt: skip
+
+
+@numba.njit(cache=True, nogil=True)
+def _weights(cumulative: np.ndarray, weariness: np.ndarray, src: np.ndarray) -> np.ndarray:
+    """(R, P) ``weariness x ln(1 + C)`` of each dyad's source, in float32 as numpy's
+    ``log1p`` (libm's ``log1pf``) and product: one pass instead of four numpy ones. An actor that
+    bore no cost needs no logarithm (most bear none, and the call is slow)."""
+    R, n = cumulative.shape
+    out = np.empty((R, src.shape[0]), dtype=np.float32)
+    level = np.empty(n, dtype=np.float32)
+    for r in range(R):
+        w = weariness[r]
+        for i in range(n):
+            c = cumulative[r, i]
+            level[i] = np.log1p(c) * w if c != 0 else np.float32(0.0) * w
+        for d in range(src.shape[0]):
+            out[r, d] = level[src[d]]
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _add_borne(
+    cumulative: np.ndarray, rung: np.ndarray, cost: np.ndarray, src: np.ndarray,
+    dst: np.ndarray, force: int, weeks: np.ndarray, alive: np.ndarray,
+) -> None:  # fmt: skip
+    """``cumulative += borne x weeks`` in the running worlds, rounded as numpy's expression
+    was: the turn's cost in float32, times the weeks in float64, added in float64 and stored
+    in float32; an ended world's costs stay as they are."""
+    R, n = cumulative.shape
+    acc = np.empty(n)
+    for r in range(R):
+        if not alive[r]:
+            continue
+        acc[:] = 0.0
+        for d in range(rung.shape[1]):
+            k = int(rung[r, d])
+            acc[src[d]] += cost[k]
+            if k >= force:
+                acc[dst[d]] += cost[k]
+        for i in range(n):
+            turn = float(np.float32(acc[i])) * weeks[r]
+            cumulative[r, i] = np.float32(float(cumulative[r, i]) + turn)
 
 
 FAMILY = Weariness()
