@@ -1,11 +1,14 @@
-"""The rules' few matrix products (committed coalition power every turn; power and theatre
-companions at setup) on one BLAS thread while worlds play.
+"""The rules' few matrix products (power and aligned power at setup, theatre companions) on one
+BLAS thread while worlds play.
 
 OpenBLAS shares a product among threads that then spin, waiting for the next one, for a while
-after it: with a product every turn, they kept the other core busy. Two worker processes on two
-cores then played about 1.5x as fast as one; with one BLAS thread, about 1.7x (docs/performance.md,
-sixteenth round). The products are small, so one thread loses nothing, and their results are the
-same (each element is summed by one thread, in the same order, either way).
+after it: with a product every turn (committed power, a kernel since: ``coalition._committed``),
+they kept the other core busy. Two worker processes on two cores then played about 1.5x as fast as
+one; with one BLAS thread, about 1.7x (docs/performance.md, sixteenth round). The products are
+small, so one thread loses nothing. One thread also keeps their last bits from depending on the
+machine's cores: OpenBLAS sums in an order that changes with its thread count (a float32 product
+of 4,000 rows by 16 terms differed in the last bit on 1 and 2 threads here; 1,000 or 2,000 rows
+did not).
 
 A pool's worker process, which only plays, keeps one thread for good (:func:`for_good`). Elsewhere
 the limit holds while any world plays in this process (:func:`one_thread` counts the blocks

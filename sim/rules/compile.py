@@ -242,13 +242,6 @@ class CompiledScenario:
         return Segments(self.src, self.n_actors)
 
     @functools.cached_property
-    def link_to_protected(self) -> np.ndarray:
-        """(K, N) one-hot: link k protects actor p (sums by matrix product)."""
-        m = np.zeros((len(self.link_g), self.n_actors), dtype=np.float32)
-        m[np.arange(len(self.link_g)), self.link_p] = 1.0
-        return m
-
-    @functools.cached_property
     def dyad_cap(self) -> np.ndarray:
         """(P,) highest rung per dyad: the actor's own cap, and no force against an organisation."""
         cap = self.max_rung[self.src].astype(np.int8)

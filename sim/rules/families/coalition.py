@@ -23,26 +23,34 @@ def compute_coalition(s: WorldState, c: CompiledScenario) -> None:
 
 def committed(s: WorldState, c: CompiledScenario) -> None:
     """Committed power: before a trigger, credibility x promised support; after, support given."""
+    s.committed_power = np.zeros((s.worlds, c.n_actors), dtype=F32)
     if len(c.link_g):
-        w = np.empty(s.support.shape, F32)
-        _link_power(
-            s.power, c.link_g, s.basing_factor, s.credibility, SUPPORT_WEIGHT[c.link_support],
-            s.support, s.triggered, SUPPORT_WEIGHT, w,
+        _committed(
+            s.power, c.link_g, c.link_p, s.basing_factor, s.credibility,
+            SUPPORT_WEIGHT[c.link_support], s.support, s.triggered, SUPPORT_WEIGHT,
+            s.committed_power,
         )  # fmt: skip
-        s.committed_power = w @ c.link_to_protected
-    else:
-        s.committed_power = np.zeros((s.worlds, c.n_actors), dtype=F32)
 
 
 @numba.njit(cache=True, nogil=True)
-def _link_power(power, link_g, basing, credibility, promised, support, triggered, weight, out):  # fmt: skip
-    """Each link's committed power, world by world (float32, as the numpy expressions it replaced:
-    one pass instead of five over (R, links) arrays): the support given once triggered, else the
-    guarantor's credibility x the support promised; times its power x its basing factor."""
+def _committed(
+    power, link_g, link_p, basing, credibility, promised, support, triggered, weight, out
+):  # fmt: skip
+    """World by world, each link's committed power added to its protected actor's ``out``, in
+    float32 and in link order: the support given once triggered, else the guarantor's
+    credibility x the support promised; times its power x its basing factor.
+
+    The sum was a float32 matrix product by a one-hot (link, protected) matrix: a BLAS call every
+    turn, summing in the library's order (which changes with its thread count), whose threads
+    spun beside the engine's own after it even when limited to one (``sim.rules.blas``). The sums
+    in link order differed from it in the last bit in 3% of a 2,000-world block's; no outcome of
+    the shipped scenarios (20,000 worlds each), the deck's backtest or the shipped sweep
+    changed."""
     for r in range(out.shape[0]):
-        for k in range(out.shape[1]):
+        for k in range(link_g.shape[0]):
             given = weight[support[r, k]] if triggered[r, k] else credibility[r, k] * promised[k]
-            out[r, k] = given * (power[r, link_g[k]] * basing[r, k])
+            w = np.float32(given * (power[r, link_g[k]] * basing[r, k]))  # as stored before
+            out[r, link_p[k]] += w
 
 
 class Coalition(RuleFamily):
