@@ -292,7 +292,10 @@ class WargameModel(Model):
 
     def _drop_ended(self, full: WorldState) -> None:
         """Keep playing only the running worlds (``full`` keeps the ended ones' final state). The
-        fields the coming turn assigns anew are not copied (``gather``'s ``per_turn``)."""
+        fields every turn assigns anew are copied neither way (``gather``'s ``per_turn``): the
+        running worlds' are assigned by the coming turn, and an ended world's hold no result
+        (from the turn after its end they were a dead world's zeros, for as many turns as it
+        waited for a drop)."""
         s = self.state
         keep = np.flatnonzero(s.alive)
         if s is full:  # the first drop: the ended worlds' state is already in place
@@ -300,7 +303,7 @@ class WargameModel(Model):
         else:  # only the worlds that leave are written back (the others are at the end)
             where = self._where
             ended = np.flatnonzero(~s.alive)
-            worlds.scatter(full, worlds.gather(s, ended), where[ended])
+            worlds.scatter(full, worlds.gather(s, ended, per_turn=False), where[ended])
         self.state, self._where = worlds.gather(s, keep, per_turn=False), where[keep]
         self.world0 = bool(self._where[0] == 0)
 

@@ -15,7 +15,8 @@ A field declared ``per_turn`` is assigned a new array every turn before any rule
 block that drops its ended worlds leaves it unset (None) in the smaller state until the next turn
 assigns it (``sim.rules.worlds.gather``); a rule that came to read one before the turn wrote it
 would fail there (``test_dropping_ended_worlds_changes_no_result`` in tests/rules/test_kernel.py
-plays every shipped scenario that way).
+plays every shipped scenario that way). Nor are an ended world's written back to the block's
+full state: after a run, a world that ended before the last turn holds no result in them.
 """
 
 # ruff: noqa: RUF009  (`declared` returns a dataclasses.field with metadata)
