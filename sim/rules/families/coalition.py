@@ -41,11 +41,11 @@ def _committed(
     credibility x the support promised; times its power x its basing factor.
 
     The sum was a float32 matrix product by a one-hot (link, protected) matrix: a BLAS call every
-    turn, summing in the library's order (which changes with its thread count), whose threads
-    spun beside the engine's own after it even when limited to one (``sim.rules.blas``). The sums
-    in link order differed from it in the last bit in 3% of a 2,000-world block's; no outcome of
-    the shipped scenarios (20,000 worlds each), the deck's backtest or the shipped sweep
-    changed."""
+    turn, summing in the library's order, which changes with the library, the processor and its
+    thread count (``sim.rules.blas`` holds it to one while worlds play; a model played outside
+    that, a profiling script's, left OpenBLAS's threads spinning). The sums in link order
+    differed from it in the last bit in 3% of a 2,000-world block's; no outcome of the shipped
+    scenarios (20,000 worlds each), the deck's backtest or the shipped sweep changed."""
     for r in range(out.shape[0]):
         for k in range(link_g.shape[0]):
             given = weight[support[r, k]] if triggered[r, k] else credibility[r, k] * promised[k]
