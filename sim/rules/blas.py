@@ -5,11 +5,10 @@ OpenBLAS shares a product among threads that then spin, waiting for the next one
 after it: with a product every turn (committed power, since summed by a kernel,
 ``coalition._committed``), they kept the other core busy. Two worker processes on two cores then
 played about 1.5x as fast as one; with one BLAS thread, about 1.7x (docs/performance.md,
-sixteenth round). The products are
-small, so one thread loses nothing. One thread also keeps their last bits from depending on the
-machine's cores: OpenBLAS sums in an order that changes with its thread count (a float32 product
-of 4,000 rows by 16 terms differed in the last bit on 1 and 2 threads here; 1,000 or 2,000 rows
-did not).
+sixteenth round). The products are small, so one thread loses nothing. One thread also keeps
+their last bits from depending on the machine's cores: OpenBLAS sums in an order that changes
+with its thread count (a float32 product of 4,000 rows by 16 terms differed in the last bit on 1
+and 2 threads here; 1,000 or 2,000 rows did not).
 
 A pool's worker process, which only plays, keeps one thread for good (:func:`for_good`). Elsewhere
 the limit holds while any world plays in this process (:func:`one_thread` counts the blocks
