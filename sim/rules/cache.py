@@ -41,19 +41,25 @@ def per_scenario(build: Callable[[Any], T]) -> Callable[[Any], T]:
 
 def per_array(build: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:
     """Decorator: ``build(array, c)`` once while ``array`` lives, for the same ``c`` (the array
-    must not be written to while it lives, nor the value). Thread-safe as ``per_scenario``."""
+    must not be written to while it lives, nor the value). Thread-safe as ``per_scenario``.
+    ``f.keep(array, c, value)`` holds ``value`` as ``f(array, c)`` without building it: for the
+    kernel that made ``array`` and computed the value in the same pass (it must be the value
+    ``build`` gives: tests/rules/test_cache.py)."""
     held: dict[int, tuple[weakref.ref, int, T]] = {}
 
-    @functools.wraps(build)
-    def of(array: Any, c: Any) -> T:
+    def keep(array: Any, c: Any, value: T) -> T:
         key = id(array)
-        hit = held.get(key)
-        if hit is not None and hit[0]() is array and hit[1] == id(c):
-            return hit[2]
-        value = build(array, c)
         held[key] = (weakref.ref(array, lambda _: held.pop(key, None)), id(c), value)
         return value
 
+    @functools.wraps(build)
+    def of(array: Any, c: Any) -> T:
+        hit = held.get(id(array))
+        if hit is not None and hit[0]() is array and hit[1] == id(c):
+            return hit[2]
+        return keep(array, c, build(array, c))
+
+    of.keep = keep  # type: ignore[attr-defined]
     return of
 
 

@@ -65,3 +65,34 @@ def test_rule_tables_stacked_once_per_block_give_the_results_of_stacking_every_t
         whole.step()  # never drops: every turn reads the tables of the first
     for name, column in dropped.results().items():
         assert np.array_equal(column, whole.results()[name]), name
+
+
+def test_a_value_kept_by_the_kernel_that_made_the_array_is_served_without_a_build() -> None:
+    built: list[int] = []
+
+    @per_array
+    def total(a: np.ndarray, c: object) -> float:
+        built.append(1)
+        return float(a.sum())
+
+    a, c = np.ones(3), object()
+    total.keep(a, c, 3.0)  # type: ignore[attr-defined]
+    assert total(a, c) == 3.0 and not built
+    assert total(a, object()) == 3.0 and len(built) == 1  # kept for that scenario only
+
+
+def test_the_threat_kernel_keeps_each_actors_highest_threat_as_the_segments_take_it() -> None:
+    """The threat kernel takes each actor's highest threat in the pass that smooths it; readers
+    get the same bits as the grouped maximum over the actor's dyads."""
+    from sim.model import WargameModel
+    from sim.rules.families.threat import max_threat
+
+    for path in ("scenarios/taiwan_contingency.yaml", "scenarios/kuril_incident.yaml"):
+        model = WargameModel(path, R=40, rng=2)
+        for _ in range(5):
+            model.step()
+            s, c = model.state, model.compiled
+            expected = c.dyads_by_actor.max(s.threat)
+            got = max_threat(s, c)
+            assert got.dtype == expected.dtype
+            assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))

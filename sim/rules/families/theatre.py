@@ -260,13 +260,35 @@ def _seen(s: WorldState, keys: tuple[str, ...], arrays: tuple[np.ndarray, ...]) 
     """Whether ``arrays`` equal the copies kept under ``keys`` (family arrays, so that a block's
     drop of its ended worlds keeps them aligned) when a rule last ran on them; if not, keep
     copies of these for the next time. A rule whose run on unchanged inputs changes nothing
-    skips the run when this is True."""
+    skips the run when this is True. Compared byte for byte (the arrays are of bools and int8)
+    in one pass that stops at the first difference, and copied into the kept arrays."""
     f = s.family_arrays
-    if all(k in f and np.array_equal(f[k], a) for k, a in zip(keys, arrays, strict=True)):
+    kept = [f.get(k) for k in keys]
+    if all(
+        old is not None and old.shape == a.shape and _same_bytes(_bytes(old), _bytes(a))
+        for old, a in zip(kept, arrays, strict=True)
+    ):
         return True
-    for k, a in zip(keys, arrays, strict=True):
-        f[k] = a.copy()
+    for k, old, a in zip(keys, kept, arrays, strict=True):
+        if old is not None and old.shape == a.shape and old.dtype == a.dtype:
+            np.copyto(old, a)
+        else:
+            f[k] = a.copy()
     return False
+
+
+def _bytes(a: np.ndarray) -> np.ndarray:
+    """A C-contiguous array of one-byte items (bools, int8) as a flat uint8 view."""
+    return a.reshape(-1).view(np.uint8)
+
+
+@numba.njit(cache=True, nogil=True)
+def _same_bytes(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two flat uint8 arrays of one length are equal (stopping at the first difference)."""
+    for i in range(a.shape[0]):  # noqa: SIM110 - a generator in all() does not compile
+        if a[i] != b[i]:
+            return False
+    return True
 
 
 @numba.njit(cache=True, nogil=True, inline="always")

@@ -29,18 +29,26 @@ def update_threat(s: WorldState, c: CompiledScenario) -> None:
     np.exp(theta, out=theta)  # in place: exp(-raw)
     first = s.threat is None
     kept = theta if first else np.empty_like(theta)
-    _smooth(theta, theta if first else s.threat, s.rules["threat_memory"], first, kept)
+    highest = np.empty((s.worlds, c.n_actors), F32)
+    _smooth(
+        theta, theta if first else s.threat, s.rules["threat_memory"], first, kept,
+        c.dyads_by_actor.offsets, highest,
+    )  # fmt: skip
     s.threat = kept
+    _highest.keep(kept, c, highest)  # each actor's highest threat, taken in the same pass
 
 
 @numba.njit(cache=True, nogil=True)
 def _smooth(
-    e: np.ndarray, before: np.ndarray, memory: np.ndarray, first: bool, out: np.ndarray
-) -> None:
+    e: np.ndarray, before: np.ndarray, memory: np.ndarray, first: bool, out: np.ndarray,
+    offsets: np.ndarray, highest: np.ndarray,
+) -> None:  # fmt: skip
     """World by world, the saturating threat theta = 1 - ``e`` (in [0, 1)) smoothed by the
     world's ``memory``: memory x ``before`` + (1 - memory) x theta, or theta alone on the first
     turn (``first``: ``before`` unread; ``out`` may be ``e``). float32 throughout, each product and
-    sum rounded as numpy's (R, P) expressions rounded them."""
+    sum rounded as numpy's (R, P) expressions rounded them. ``highest`` (R, N): each actor's
+    highest threat over its dyads (``offsets[i]:offsets[i + 1]``, sorted by source; 0 without
+    one), as :func:`max_threat` takes it (``Segments.max``: the first dyad's, then any greater)."""
     one = np.float32(1.0)
     for r in range(e.shape[0]):
         m = memory[r]
@@ -48,6 +56,15 @@ def _smooth(
         for d in range(e.shape[1]):
             theta = one - e[r, d]
             out[r, d] = theta if first else before[r, d] * m + theta * rest
+        for i in range(highest.shape[1]):
+            if offsets[i] == offsets[i + 1]:
+                highest[r, i] = np.float32(0.0)
+                continue
+            best = out[r, offsets[i]]
+            for d in range(offsets[i] + 1, offsets[i + 1]):
+                if out[r, d] > best:
+                    best = out[r, d]
+            highest[r, i] = best
 
 
 _ZERO, _HALF, _TINY = F32(0.0), F32(0.5), F32(1e-6)
