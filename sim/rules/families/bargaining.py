@@ -50,33 +50,42 @@ def survives(
     return rung[r, reverse[d]] >= first_force and threat[r, d] >= existential[r, src[d]]
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _step(k: int, quiet: int, first_force: int, firm: np.float32, fire: np.float32) -> np.float32:
+    """The learning step where the target holds rung ``k``: ``fire`` under force, ``firm`` above
+    the quiet rung, else none."""
+    return fire if k >= first_force else (firm if k > quiet else np.float32(0.0))
+
+
 @numba.njit(cache=True, nogil=True)
 def _learn(
     rung: np.ndarray, reverse: np.ndarray, dst: np.ndarray, quiet: int, first_force: int,
     firm: np.ndarray, fire: np.ndarray, resolve: np.ndarray, perceived: np.ndarray,
     target_power: np.ndarray, target_strength: np.ndarray,
-) -> bool:  # fmt: skip
-    """:func:`learn` in float32 (``firm``, ``fire``: each world's per-turn steps), into the
-    given copies of perceived resolve and target strength; False (nothing written) when no
-    target stood firm in any world."""
+) -> tuple[bool, np.ndarray, np.ndarray]:  # fmt: skip
+    """:func:`learn` in float32 (``firm``, ``fire``: each world's per-turn steps): new arrays of
+    perceived resolve and target strength, and True; or False and the arrays given (nothing
+    written, nothing copied) when no target stood firm in any world."""
     R, P = rung.shape
-    step = np.zeros((R, P), dtype=np.float32)
     moved = False
     for r in range(R):
         for d in range(P):
-            k = rung[r, reverse[d]]
-            step[r, d] = (
-                fire[r] if k >= first_force else (firm[r] if k > quiet else np.float32(0.0))
-            )
-            moved = moved or step[r, d] != 0
+            if _step(rung[r, reverse[d]], quiet, first_force, firm[r], fire[r]) != 0:
+                moved = True
+                break
+        if moved:
+            break
     if not moved:
-        return False
+        return False, perceived, target_strength
+    seen = np.empty((R, P), dtype=np.float32)
+    strength = np.empty((R, P), dtype=np.float32)
     for r in range(R):
         for d in range(P):
+            step = _step(rung[r, reverse[d]], quiet, first_force, firm[r], fire[r])
             pr = perceived[r, d]
-            perceived[r, d] = pr + step[r, d] * (resolve[r, dst[d]] - pr)
-            target_strength[r, d] = target_power[r, d] * perceived[r, d]
-    return True
+            seen[r, d] = pr + step * (resolve[r, dst[d]] - pr)
+            strength[r, d] = target_power[r, d] * seen[r, d]
+    return True, seen, strength
 
 
 @per_arrays
@@ -89,11 +98,11 @@ def _learning_steps(rate: np.ndarray, weeks: np.ndarray) -> tuple[np.ndarray, np
 def learn(s: WorldState, c: CompiledScenario) -> None:
     """Perceived resolve moves toward true resolve where the target stood firm this turn."""
     firm, fire = _learning_steps(s.rules["learning"], clock_weeks(s, c))
-    perceived, strength = s.perceived_resolve.copy(), s.target_strength.copy()
-    if _learn(
+    moved, perceived, strength = _learn(
         s.rung, c.reverse, c.dst, quiet_rung(c), c.first_force, firm, fire, s.resolve,
-        perceived, s.target_power, strength,
-    ):  # fmt: skip
+        s.perceived_resolve, s.target_power, s.target_strength,
+    )  # fmt: skip
+    if moved:  # new arrays (readers may hold the old ones, and values derived from them)
         s.perceived_resolve, s.target_strength = perceived, strength
 
 
