@@ -59,11 +59,18 @@ def _max(
     """out[r, to[g]] = max of v[r, starts[g]:ends[g]] for every world r and group g."""
     for r in range(v.shape[0]):
         for g in range(starts.shape[0]):
-            best = v[r, starts[g]]
-            for q in range(starts[g] + 1, ends[g]):
-                if v[r, q] > best:
-                    best = v[r, q]
-            out[r, to[g]] = best
+            out[r, to[g]] = row_max(v, r, starts[g], ends[g])
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def row_max(v: np.ndarray, r: int, start: int, end: int) -> np.float32:
+    """Max of v[r, start:end] (not empty): the first column's value, then any greater one (the
+    grouped maxima's order, for a kernel that takes one while it writes ``v``)."""
+    best = v[r, start]
+    for q in range(start + 1, end):
+        if v[r, q] > best:
+            best = v[r, q]
+    return best
 
 
 @numba.njit(cache=True, nogil=True)

@@ -264,13 +264,12 @@ def _seen(s: WorldState, keys: tuple[str, ...], arrays: tuple[np.ndarray, ...]) 
     in one pass that stops at the first difference, and copied into the kept arrays."""
     f = s.family_arrays
     kept = [f.get(k) for k in keys]
-    if all(
-        old is not None and old.shape == a.shape and _same_bytes(_bytes(old), _bytes(a))
-        for old, a in zip(kept, arrays, strict=True)
-    ):
+    pairs = list(zip(kept, arrays, strict=True))
+    fits = [old is not None and old.shape == a.shape and old.dtype == a.dtype for old, a in pairs]
+    if all(fits) and all(_same_bytes(_bytes(old), _bytes(a)) for old, a in pairs):
         return True
-    for k, old, a in zip(keys, kept, arrays, strict=True):
-        if old is not None and old.shape == a.shape and old.dtype == a.dtype:
+    for k, (old, a), fit in zip(keys, pairs, fits, strict=True):
+        if fit:
             np.copyto(old, a)
         else:
             f[k] = a.copy()

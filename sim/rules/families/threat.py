@@ -8,6 +8,7 @@ import numpy as np
 from sim.rules.cache import per_array, per_arrays
 from sim.rules.compile import CompiledScenario
 from sim.rules.family import RuleFamily
+from sim.rules.segments import row_max
 from sim.rules.state import F32, WorldState
 from sim.scenario.rule_parameters import declared
 
@@ -48,7 +49,7 @@ def _smooth(
     turn (``first``: ``before`` unread; ``out`` may be ``e``). float32 throughout, each product and
     sum rounded as numpy's (R, P) expressions rounded them. ``highest`` (R, N): each actor's
     highest threat over its dyads (``offsets[i]:offsets[i + 1]``, sorted by source; 0 without
-    one), as :func:`max_threat` takes it (``Segments.max``: the first dyad's, then any greater)."""
+    one), as :func:`max_threat` takes it (``segments.row_max``, as ``Segments.max`` does)."""
     one = np.float32(1.0)
     for r in range(e.shape[0]):
         m = memory[r]
@@ -60,11 +61,7 @@ def _smooth(
             if offsets[i] == offsets[i + 1]:
                 highest[r, i] = np.float32(0.0)
                 continue
-            best = out[r, offsets[i]]
-            for d in range(offsets[i] + 1, offsets[i + 1]):
-                if out[r, d] > best:
-                    best = out[r, d]
-            highest[r, i] = best
+            highest[r, i] = row_max(out, r, offsets[i], offsets[i + 1])
 
 
 _ZERO, _HALF, _TINY = F32(0.0), F32(0.5), F32(1e-6)
