@@ -66,13 +66,19 @@ class File:
     columns: tuple[Column, ...] = ()
     keys: tuple[Column, ...] = ()
     transient: bool = False
+    _found: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
     def column(self, name: str) -> Column:
-        """The entry documenting column ``name`` (``KeyError`` if none does)."""
+        """The entry documenting column ``name`` (``KeyError`` if none does); each name is looked
+        up once (a run's parent writes Taiwan's 253 columns for every block)."""
+        hit = self._found.get(name)
+        if hit is not None:
+            return hit
         found = [c for c in self.columns if c.matches(name)]
         if not found:
             raise KeyError(f"{self.path}: column {name!r} is not in the data dictionary")
-        return max(found, key=lambda c: c.specificity)
+        self._found[name] = best = max(found, key=lambda c: c.specificity)
+        return best
 
 
 # --- columns shared by the per-replicate tables ---------------------------------------------------

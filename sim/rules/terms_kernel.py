@@ -68,12 +68,13 @@ def _world(r, rung, highest, w, w1, cap, tables, top, temperature, key, turn, wo
     pre = (0, 0)
     drawn = False
     temp = float(temperature[r])
+    for d in range(rung.shape[1]):  # hold (move 1) at 0: what a dormant dyad keeps
+        pick[r, d] = 1
+        new[r, d] = 0
     for d in range(rung.shape[1]):
         cur = int(rung[r, d])
         hi = int(highest[r, d])
         if cur == 0 and hi <= 0:
-            pick[r, d] = 1
-            new[r, d] = 0
             continue
         if not weighed[r, d]:
             missed[r] = True

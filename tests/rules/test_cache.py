@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 import numpy as np
 
@@ -46,6 +47,28 @@ def test_a_table_of_several_arrays_is_built_once_while_all_live_and_rebuilt_for_
     b = np.full(3, 5.0)  # one of them replaced (a block's drop gathers new arrays)
     gc.collect()
     assert table(2.0, a, b)[0, 1] == 10.0 and len(built) == 4
+
+
+def test_a_table_is_forgotten_as_soon_as_one_of_its_arrays_is_freed() -> None:
+    """A hit is a lookup by the arrays' ids: freeing one of them must drop the table at once,
+    since a new array may take its id (CPython reuses the memory)."""
+    built: list[int] = []
+
+    @per_arrays
+    def table(*values: np.ndarray) -> np.ndarray:
+        built.append(1)
+        return np.stack(values)
+
+    a, b = np.ones(4), np.full(4, 2.0)
+    value = weakref.ref(table(a, b))
+    assert value() is not None and table(a, b) is value()  # held while both live
+    del b  # freed here (no other reference): its weak reference's callback drops the entry
+    assert value() is None
+    for k in range(20):  # new arrays, some at a freed array's address: never a stale table
+        b = np.full(4, float(k))
+        assert (table(a, b)[1] == k).all()
+        del b
+    assert len(built) == 21
 
 
 def test_rule_tables_stacked_once_per_block_give_the_results_of_stacking_every_turn() -> None:

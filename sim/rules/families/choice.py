@@ -279,14 +279,15 @@ def _world(
     pre = (0, 0)  # the stream's prefix, computed at the world's first draw
     drawn = False
     temp = float(temperature[r])
+    for d in range(P):  # hold (move 1) at 0, what a dormant dyad keeps: set in a pass of its own,
+        pick[r, d] = 1  # the dyad loop then skips dormant dyads without a store (a kernel with
+        new[r, d] = 0  # stores in its most taken branch ran slower: sim/rules/families/utility.py)
     for d in range(P):
         cur = int(rung[r, d])
         if cur == 0 and highest[r, d] <= 0 and not explain:
             # staying is the one move allowed (no rung below 0, none above the cap): the logit
             # would pick it whatever the utilities, and draws are keyed, so nothing else changes.
             # Most dyad-turns are such (88% on Taiwan: dormant dyads, theatre.cap_dormant)
-            pick[r, d] = 1
-            new[r, d] = 0
             continue
         if not weighed[r, d]:
             missed[r] = True
