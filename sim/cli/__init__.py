@@ -10,7 +10,7 @@ import gc
 from collections.abc import Sequence
 from types import ModuleType
 
-from sim import __version__, mesa_core, numba_probe
+from sim import __version__, heap, mesa_core, numba_probe
 from sim.cli import (
     analyse,
     backtest,
@@ -102,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``wargame`` command (``argv``, default the command line); its exit status."""
     mesa_core.defer()  # the engine's process: Mesa's core only, until more is asked for
     numba_probe.skip()  # numba's set-up without SciPy's linear algebra (sim/numba_probe.py)
+    heap.keep_freed()  # freed arrays stay in the heap for the next turn (sim/heap.py)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -213,10 +213,11 @@ def _start_worker(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, name="wargame-parent-watch", daemon=True).start()
     os.environ[THREADS_ENV] = str(threads)
-    from sim import mesa_core, numba_probe
+    from sim import heap, mesa_core, numba_probe
 
     mesa_core.defer()  # an engine's worker: Mesa's core only (sim/mesa_core.py)
     numba_probe.skip()  # numba's set-up without SciPy's linear algebra
+    heap.keep_freed()  # freed arrays stay in the heap for the next turn (sim/heap.py)
     for name in preload:
         importlib.import_module(name)
     import numba
