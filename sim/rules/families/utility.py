@@ -99,12 +99,7 @@ def _weights(
     R, P = rung.shape
     ftop = np.float32(top)
     for r in range(R):
-        # the weights a dormant dyad keeps at 0, set for the whole row in a pass of its own: the
-        # main loop then writes them only where it weighs (a tenth of the dyads), and the
-        # kernel takes 11 ns a dyad instead of 19-20 with these stores in its dormant branch
-        for d in range(P):
-            gain[r, d] = press[r, d] = response[r, d] = _ZERO
-            blockade[r, d] = sanctions[r, d] = ob_weight[r, d] = _ZERO
+        _unweighed(r, gain, press, response, blockade, sanctions, ob_weight)
         if not alive[r]:  # its moves are not chosen (choice)
             for d in range(P):
                 weighed[r, d] = False
@@ -139,6 +134,17 @@ def _weights(
                     triggered, perceived, rung, ftop, press, ob_rung,
                 )  # fmt: skip
             ob_weight[r, d] = obligation[r] * _FOUR if ob_rung[r, d] > 0 else _ZERO
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _unweighed(r, gain, press, response, blockade, sanctions, ob_weight):  # fmt: skip
+    """World ``r``'s weights as a dormant dyad keeps them (0), the whole row in a pass of its
+    own: ``_weights`` then writes them only where it weighs (a tenth of the dyads), and takes
+    11 ns a dyad instead of 19-20 with these six stores in its most taken branch (in a whole
+    Taiwan block, where its inputs come from memory: 24.4-25.3 -> 20.7-23.3 us a world)."""
+    for d in range(gain.shape[1]):
+        gain[r, d] = press[r, d] = response[r, d] = _ZERO
+        blockade[r, d] = sanctions[r, d] = ob_weight[r, d] = _ZERO
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
