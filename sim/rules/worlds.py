@@ -259,9 +259,9 @@ def _put(into: np.ndarray | None, value: np.ndarray, where: np.ndarray, R: int) 
         into = np.zeros((R, *value.shape[1:]), dtype=value.dtype)
     elif into.dtype != value.dtype:
         into = into.astype(value.dtype)
-    size = into.itemsize * math.prod(into.shape[1:])  # a row's bytes
     if not len(value):
         return into
+    size = into.itemsize * math.prod(into.shape[1:])  # a row's bytes
     if into.ndim > 1 and size and not into.dtype.hasobject and _c_order(into, value):
         row = np.dtype((np.void, size))
         flat = into.reshape(len(into), -1).view(row)[:, 0]  # a view of ``into``: one item a row
