@@ -19,7 +19,6 @@ library is not glibc (macOS, musl).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 
 __all__ = ["MMAP_THRESHOLD", "TRIM_THRESHOLD", "keep_freed"]
@@ -43,8 +42,8 @@ def keep_freed() -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        libc = ctypes.CDLL(None)  # the C library this process runs on (find_library runs
+        mallopt = libc.mallopt  # ldconfig in a subprocess: 14-16 ms a process, here)
         libc.gnu_get_libc_version  # noqa: B018 - glibc only: musl has mallopt but no thresholds
     except (OSError, AttributeError):
         return False
